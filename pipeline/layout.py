@@ -1,0 +1,30 @@
+"""Where each thing lives in the store. The only module that spells out keys.
+
+Raw pages are partitioned source-first (a crawl is per source), the corpus date-first
+(analysts filter by date, then source); both hive style so any engine prunes on them.
+Every partition is one object, so replacing it is one atomic write.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def raw_warc_key(source: str, day: date) -> str:
+    return f"raw/source={source}/date={day.isoformat()}/pages.warc.gz"
+
+
+def crawl_stats_key(source: str, day: date) -> str:
+    return f"raw/source={source}/date={day.isoformat()}/crawl-stats.json"
+
+
+def staged_articles_key(source: str, day: date) -> str:
+    """Extracted but not yet published articles: the hand-over between pipeline steps."""
+    return f"staging/articles/source={source}/date={day.isoformat()}/articles.parquet"
+
+
+def corpus_partition_key(source: str, day: date) -> str:
+    return f"corpus/articles/date={day.isoformat()}/source={source}/part-0.parquet"
+
+
+CORPUS_ARTICLES_PREFIX = "corpus/articles/"

@@ -1,0 +1,38 @@
+"""The article record: one Arrow schema shared by extraction, storage and queries.
+
+COLUMNS is also the documentation: README's column table is generated from it
+(`wirelake schema`), so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+UTC_TS = pa.timestamp("us", tz="UTC")
+
+# (name, arrow type, meaning)
+COLUMNS: list[tuple[str, pa.DataType, str]] = [
+    ("doc_id", pa.string(), "stable id: hash of the URL and the content hash; the same page with the same text always gets the same id"),
+    ("url", pa.string(), "URL the page was fetched from (after redirects)"),
+    ("canonical_url", pa.string(), "rel=canonical or og:url of the page, else the URL"),
+    ("source", pa.string(), "sources.yaml entry that crawled it"),
+    ("site_name", pa.string(), "site name the page declares (og:site_name, JSON-LD publisher), else its host"),
+    ("title", pa.string(), "headline"),
+    ("author", pa.string(), "byline as printed; several people joined with '; '"),
+    ("published_at", UTC_TS, "the article's own publication time (UTC); never the site header's date or the crawl time; null if unknown"),
+    ("crawl_date", pa.date32(), "the day whose window discovered the page (the partition date)"),
+    ("fetched_at", UTC_TS, "when the page was downloaded (from the WARC record)"),
+    ("language", pa.string(), "ISO 639-1 code, declared or detected"),
+    ("text", pa.string(), "body text without boilerplate; paragraphs separated by a blank line"),
+    ("word_count", pa.int32(), "words in text"),
+    ("attribution", pa.string(), "publisher named as the story's origin ('Courtesy/Source: X', 'originally appeared on X', wire dateline); removed from text"),
+    ("content_hash", pa.string(), "sha256 of the normalised text: equal for exact copies"),
+]
+
+ARTICLE_SCHEMA = pa.schema([pa.field(name, dtype) for name, dtype, _ in COLUMNS])
+
+
+def markdown_table() -> str:
+    rows = ["| column | type | meaning |", "| --- | --- | --- |"]
+    rows += [f"| `{name}` | {dtype} | {meaning} |" for name, dtype, meaning in COLUMNS]
+    return "\n".join(rows)

@@ -1,0 +1,216 @@
+"""The sources registry: one YAML file in which ops describe every news source.
+
+Validation is strict (unknown keys are errors) because a typo in a politeness or
+discovery key would otherwise silently crawl with defaults. Every problem is reported
+as one line naming the file, the source and the field, so ops can fix them all at once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from croniter import croniter
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+SOURCES_ENV = "WIRELAKE_SOURCES"
+REPO_SOURCES = Path(__file__).resolve().parent.parent / "sources.yaml"
+DISCOVERY_METHODS = ("news_sitemaps", "sitemaps", "feeds", "archive")
+
+
+class SourcesError(Exception):
+    """The registry could not be loaded; `problems` holds one line per fault."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _check_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    return url
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Politeness(_Strict):
+    """How hard one crawl may press a site (Scrapy's AutoThrottle and slot settings)."""
+
+    delay: float = Field(1.0, ge=0, description="seconds between requests to one domain (AutoThrottle's start and floor)")
+    concurrency: int = Field(2, ge=1, le=32, description="parallel requests per domain")
+    max_page_bytes: int = Field(5_000_000, ge=1024, description="responses larger than this are dropped")
+    timeout: float = Field(30.0, gt=0, description="download timeout in seconds")
+    retries: int = Field(2, ge=0, le=10, description="retries on 5xx and timeouts")
+
+
+class Quality(_Strict):
+    """Gates a published partition must pass (issue 3's validate task)."""
+
+    min_articles: int = Field(1, ge=0, description="fewer articles than this fails validation")
+    max_empty_text_share: float = Field(0.2, ge=0, le=1)
+    max_error_share: float = Field(0.5, ge=0, le=1, description="share of fetches that ended in an HTTP or network error")
+
+
+class Source(_Strict):
+    name: str = Field(pattern=r"^[a-z0-9_-]+$")
+    description: str = ""
+    domains: list[str] = Field(min_length=1)
+    news_sitemaps: list[str] = []
+    sitemaps: list[str] = []
+    feeds: list[str] = []
+    archive: str | None = Field(None, description="URL template with a {date:%Y/%m/%d}-style placeholder")
+    article_pattern: str | None = None
+    schedule: str = "0 2 * * *"
+    politeness: Politeness = Politeness()
+    quality: Quality = Quality()
+    allow_private_addresses: bool = False
+
+    @field_validator("domains")
+    @classmethod
+    def _domains_are_hosts(cls, domains: list[str]) -> list[str]:
+        for domain in domains:
+            if not re.fullmatch(r"[A-Za-z0-9.-]+", domain):
+                raise ValueError(f"not a host name: {domain!r} (no scheme, port or path)")
+        return [d.lower() for d in domains]
+
+    @field_validator("news_sitemaps", "sitemaps", "feeds")
+    @classmethod
+    def _urls(cls, urls: list[str]) -> list[str]:
+        return [_check_url(u) for u in urls]
+
+    @field_validator("archive")
+    @classmethod
+    def _archive_template(cls, template: str | None) -> str | None:
+        if template is None:
+            return None
+        if "{date" not in template:
+            raise ValueError("archive template needs a date placeholder such as {date:%Y/%m/%d}")
+        try:
+            example = template.format(date=date(2024, 1, 31))
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"bad archive template {template!r}: {exc}") from None
+        _check_url(example)
+        return template
+
+    @field_validator("article_pattern")
+    @classmethod
+    def _regex(cls, pattern: str | None) -> str | None:
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"invalid regex {pattern!r}: {exc}") from None
+        return pattern
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, schedule: str) -> str:
+        if not croniter.is_valid(schedule):
+            raise ValueError(f"invalid cron expression {schedule!r}")
+        return schedule
+
+    @model_validator(mode="after")
+    def _discovery(self) -> "Source":
+        if not any(getattr(self, m) for m in DISCOVERY_METHODS):
+            raise ValueError(f"needs at least one discovery method among {', '.join(DISCOVERY_METHODS)}")
+        for url in self.discovery_urls():
+            host = urlsplit(url).hostname or ""
+            if not self.allows_host(host):
+                raise ValueError(f"discovery URL {url!r} is outside domains {self.domains}")
+        return self
+
+    def discovery_urls(self) -> list[str]:
+        urls = [*self.news_sitemaps, *self.sitemaps, *self.feeds]
+        if self.archive:
+            urls.append(self.archive.format(date=date(2024, 1, 31)))
+        return urls
+
+    def discovery_methods(self) -> list[str]:
+        return [m for m in DISCOVERY_METHODS if getattr(self, m)]
+
+    def allows_host(self, host: str) -> bool:
+        host = host.lower()
+        return any(host == d or host.endswith("." + d) for d in self.domains)
+
+    def archive_url(self, day: date) -> str:
+        assert self.archive is not None
+        return self.archive.format(date=datetime(day.year, day.month, day.day))
+
+
+def resolve_path(path: str | os.PathLike | None = None) -> Path:
+    """--sources, then $WIRELAKE_SOURCES, then ./sources.yaml, then the repository's own."""
+    if path:
+        return Path(path)
+    if os.environ.get(SOURCES_ENV):
+        return Path(os.environ[SOURCES_ENV])
+    local = Path("sources.yaml")
+    return local if local.exists() else REPO_SOURCES
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def check_sources(path: str | os.PathLike | None = None) -> tuple[dict[str, Source], list[str]]:
+    """Parse and validate the registry; return the valid sources and every problem found."""
+    path = resolve_path(path)
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}, [f"{path}: file not found"]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        return {}, [f"{path}:{where} not valid YAML: {getattr(exc, 'problem', exc)}"]
+    if not isinstance(raw, dict) or not isinstance(raw.get("sources"), list):
+        return {}, [f"{path}: expected a mapping with a 'sources:' list"]
+    unknown_top = sorted(set(raw) - {"sources"})
+    problems = [f"{path}: unknown top-level key {k!r}" for k in unknown_top]
+    sources: dict[str, Source] = {}
+    for index, entry in enumerate(raw["sources"]):
+        label = entry.get("name") if isinstance(entry, dict) and isinstance(entry.get("name"), str) else f"#{index + 1}"
+        if not isinstance(entry, dict):
+            problems.append(f"{path}: source {label}: expected a mapping")
+            continue
+        try:
+            source = Source.model_validate(entry)
+        except ValidationError as exc:
+            for err in exc.errors():
+                field = _field_path(err["loc"]) or "(entry)"
+                message = err["msg"].removeprefix("Value error, ")
+                if err["type"] == "extra_forbidden":
+                    message = "unknown key"
+                problems.append(f"{path}: source '{label}': field '{field}': {message}")
+            continue
+        if source.name in sources:
+            problems.append(f"{path}: source '{source.name}': field 'name': duplicate name")
+            continue
+        sources[source.name] = source
+    return sources, problems
+
+
+def load_sources(path: str | os.PathLike | None = None) -> dict[str, Source]:
+    """The registry, or SourcesError listing every problem."""
+    sources, problems = check_sources(path)
+    if problems:
+        raise SourcesError(problems)
+    return sources
+
+
+def get_source(name: str, path: str | os.PathLike | None = None) -> Source:
+    sources = load_sources(path)
+    if name not in sources:
+        raise SourcesError([f"{resolve_path(path)}: no source named {name!r} (known: {', '.join(sorted(sources))})"])
+    return sources[name]

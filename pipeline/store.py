@@ -1,0 +1,222 @@
+"""One small object-store interface with two backends: a local directory and S3.
+
+Everything that matters (raw WARC, the corpus, dedup state) lives behind this interface,
+so any worker can run any step. Every write is whole-object and atomic: a local write
+goes to a temporary file that is renamed into place, an S3 PUT is atomic by itself.
+Readers therefore never see half an object, and partitions are single objects.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from abc import ABC, abstractmethod
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pyarrow.fs as pafs
+
+STORE_ENV = "WIRELAKE_STORE"
+DEFAULT_STORE = "./lake"
+
+
+class StoreError(Exception):
+    """A store operation failed; the message names the store URI and key."""
+
+
+class ObjectStore(ABC):
+    """Keys are '/'-separated paths relative to the store's root."""
+
+    uri: str
+
+    @abstractmethod
+    def put_bytes(self, key: str, data: bytes) -> None: ...
+
+    @abstractmethod
+    def put_file(self, key: str, path: str | os.PathLike) -> None: ...
+
+    @abstractmethod
+    def get_bytes(self, key: str) -> bytes: ...
+
+    @abstractmethod
+    def download(self, key: str, path: str | os.PathLike) -> None: ...
+
+    @abstractmethod
+    def list(self, prefix: str = "") -> list[str]:
+        """Every key under prefix, sorted."""
+
+    @abstractmethod
+    def exists(self, key: str) -> bool: ...
+
+    @abstractmethod
+    def delete(self, key: str) -> None:
+        """Remove key; removing a missing key is not an error."""
+
+    @abstractmethod
+    def arrow_filesystem(self) -> tuple[pafs.FileSystem, str]:
+        """A pyarrow filesystem and the root path on it, for dataset scans."""
+
+    def url(self, key: str) -> str:
+        return f"{self.uri.rstrip('/')}/{key}"
+
+
+class LocalStore(ObjectStore):
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root).resolve()
+        self.uri = f"file://{self.root}"
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if self.root not in path.parents and path != self.root:
+            raise StoreError(f"{self.uri}: key {key!r} escapes the store")
+        return path
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+
+    def put_file(self, key: str, path: str | os.PathLike) -> None:
+        target = self._path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        os.close(fd)
+        shutil.copyfile(path, tmp)
+        os.replace(tmp, target)
+
+    def get_bytes(self, key: str) -> bytes:
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError:
+            raise StoreError(f"{self.url(key)}: no such object") from None
+
+    def download(self, key: str, path: str | os.PathLike) -> None:
+        try:
+            shutil.copyfile(self._path(key), path)
+        except FileNotFoundError:
+            raise StoreError(f"{self.url(key)}: no such object") from None
+
+    def list(self, prefix: str = "") -> list[str]:
+        base = self._path(prefix) if prefix else self.root
+        start = base if base.is_dir() else base.parent
+        if not start.exists():
+            return []
+        keys = []
+        for path in start.rglob("*"):
+            if path.is_file() and not path.name.startswith("."):
+                key = path.relative_to(self.root).as_posix()
+                if key.startswith(prefix):
+                    keys.append(key)
+        return sorted(keys)
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def arrow_filesystem(self) -> tuple[pafs.FileSystem, str]:
+        return pafs.LocalFileSystem(), str(self.root)
+
+
+class S3Store(ObjectStore):
+    """S3 through boto3; endpoint, region and credentials come from the standard AWS
+    variables (AWS_ENDPOINT_URL included), so MinIO, Ceph, R2 and AWS all work."""
+
+    def __init__(self, bucket: str, prefix: str = "", endpoint_url: str | None = None):
+        import boto3  # imported here so local-only use does not pay for botocore
+
+        self.bucket = bucket
+        self.prefix = prefix.strip("/")
+        self.endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+        self.uri = f"s3://{bucket}/{self.prefix}" if self.prefix else f"s3://{bucket}"
+        self.session = boto3.session.Session()
+        self.client = self.session.client("s3", endpoint_url=self.endpoint_url)
+
+    def _key(self, key: str) -> str:
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def _fail(self, key: str, exc: Exception) -> StoreError:
+        return StoreError(f"{self.url(key)}: {exc}")
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+        except Exception as exc:  # botocore raises many unrelated types; all mean "not stored"
+            raise self._fail(key, exc) from None
+
+    def put_file(self, key: str, path: str | os.PathLike) -> None:
+        try:
+            self.client.upload_file(str(path), self.bucket, self._key(key))
+        except Exception as exc:
+            raise self._fail(key, exc) from None
+
+    def get_bytes(self, key: str) -> bytes:
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
+        except self.client.exceptions.NoSuchKey:
+            raise StoreError(f"{self.url(key)}: no such object") from None
+        except Exception as exc:
+            raise self._fail(key, exc) from None
+
+    def download(self, key: str, path: str | os.PathLike) -> None:
+        try:
+            self.client.download_file(self.bucket, self._key(key), str(path))
+        except Exception as exc:
+            raise self._fail(key, exc) from None
+
+    def list(self, prefix: str = "") -> list[str]:
+        keys = []
+        strip = len(self.prefix) + 1 if self.prefix else 0
+        try:
+            for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
+                keys.extend(obj["Key"][strip:] for obj in page.get("Contents", []))
+        except Exception as exc:
+            raise self._fail(prefix, exc) from None
+        return sorted(keys)
+
+    def exists(self, key: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+            return True
+        except self.client.exceptions.ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise self._fail(key, exc) from None
+
+    def delete(self, key: str) -> None:
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+        except Exception as exc:
+            raise self._fail(key, exc) from None
+
+    def arrow_filesystem(self) -> tuple[pafs.FileSystem, str]:
+        options: dict = dict(region=self.client.meta.region_name or "us-east-1")
+        credentials = self.session.get_credentials()
+        if credentials is not None:
+            frozen = credentials.get_frozen_credentials()
+            options.update(access_key=frozen.access_key, secret_key=frozen.secret_key, session_token=frozen.token)
+        if self.endpoint_url:
+            endpoint = urlsplit(self.endpoint_url)
+            options.update(endpoint_override=endpoint.netloc, scheme=endpoint.scheme or "https")
+        root = f"{self.bucket}/{self.prefix}" if self.prefix else self.bucket
+        return pafs.S3FileSystem(**options), root
+
+
+def open_store(uri: str | None = None) -> ObjectStore:
+    """--store, then $WIRELAKE_STORE, then ./lake. Plain paths and file:// are local."""
+    uri = uri or os.environ.get(STORE_ENV) or DEFAULT_STORE
+    if uri.startswith("s3://"):
+        parts = urlsplit(uri)
+        if not parts.netloc:
+            raise StoreError(f"{uri}: an S3 store needs a bucket, as in s3://bucket/prefix")
+        return S3Store(parts.netloc, parts.path)
+    if uri.startswith("file://"):
+        uri = urlsplit(uri).path
+    elif "://" in uri:
+        raise StoreError(f"{uri}: unsupported store (use a path, file://PATH or s3://BUCKET/PREFIX)")
+    return LocalStore(uri)
