@@ -1,0 +1,1 @@
+"""Fixture: the offline news web on loopback (filled in by the newsweb work)."""

@@ -1,0 +1,1 @@
+"""Fixture: moto S3 server on loopback (filled in by the storage work)."""
