@@ -11,12 +11,12 @@ import os
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import yaml
 from croniter import croniter
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 SOURCES_ENV = "WIRELAKE_SOURCES"
 REPO_SOURCES = Path(__file__).resolve().parent.parent / "sources.yaml"
@@ -36,6 +36,9 @@ def _check_url(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an http(s) URL: {url!r}")
     return url
+
+
+HttpUrlText = Annotated[str, AfterValidator(_check_url)]
 
 
 class _Strict(BaseModel):
@@ -64,9 +67,9 @@ class Source(_Strict):
     name: str = Field(pattern=r"^[a-z0-9_-]+$")
     description: str = ""
     domains: list[str] = Field(min_length=1)
-    news_sitemaps: list[str] = []
-    sitemaps: list[str] = []
-    feeds: list[str] = []
+    news_sitemaps: list[HttpUrlText] = []
+    sitemaps: list[HttpUrlText] = []
+    feeds: list[HttpUrlText] = []
     archive: str | None = Field(None, description="URL template with a {date:%Y/%m/%d}-style placeholder")
     article_pattern: str | None = None
     schedule: str = "0 2 * * *"
@@ -81,11 +84,6 @@ class Source(_Strict):
             if not re.fullmatch(r"[A-Za-z0-9.-]+", domain):
                 raise ValueError(f"not a host name: {domain!r} (no scheme, port or path)")
         return [d.lower() for d in domains]
-
-    @field_validator("news_sitemaps", "sitemaps", "feeds")
-    @classmethod
-    def _urls(cls, urls: list[str]) -> list[str]:
-        return [_check_url(u) for u in urls]
 
     @field_validator("archive")
     @classmethod
@@ -122,17 +120,17 @@ class Source(_Strict):
     def _discovery(self) -> "Source":
         if not any(getattr(self, m) for m in DISCOVERY_METHODS):
             raise ValueError(f"needs at least one discovery method among {', '.join(DISCOVERY_METHODS)}")
-        for url in self.discovery_urls():
-            host = urlsplit(url).hostname or ""
-            if not self.allows_host(host):
-                raise ValueError(f"discovery URL {url!r} is outside domains {self.domains}")
+        for method in ("news_sitemaps", "sitemaps", "feeds"):
+            for index, url in enumerate(getattr(self, method)):
+                self._check_host(f"{method}[{index}]", url)
+        if self.archive:
+            self._check_host("archive", self.archive_url(date(2024, 1, 31)))
         return self
 
-    def discovery_urls(self) -> list[str]:
-        urls = [*self.news_sitemaps, *self.sitemaps, *self.feeds]
-        if self.archive:
-            urls.append(self.archive.format(date=date(2024, 1, 31)))
-        return urls
+    def _check_host(self, field: str, url: str) -> None:
+        host = urlsplit(url).hostname or ""
+        if not self.allows_host(host):
+            raise ValueError(f"field '{field}': host {host!r} is not in domains {self.domains}")
 
     def discovery_methods(self) -> list[str]:
         return [m for m in DISCOVERY_METHODS if getattr(self, m)]
@@ -179,25 +177,24 @@ def check_sources(path: str | os.PathLike | None = None) -> tuple[dict[str, Sour
     unknown_top = sorted(set(raw) - {"sources"})
     problems = [f"{path}: unknown top-level key {k!r}" for k in unknown_top]
     sources: dict[str, Source] = {}
+    seen_names: set[str] = set()
     for index, entry in enumerate(raw["sources"]):
-        label = entry.get("name") if isinstance(entry, dict) and isinstance(entry.get("name"), str) else f"#{index + 1}"
         if not isinstance(entry, dict):
-            problems.append(f"{path}: source {label}: expected a mapping")
+            problems.append(f"{path}: source #{index + 1}: expected a mapping of keys")
             continue
+        label = entry["name"] if isinstance(entry.get("name"), str) else f"#{index + 1}"
+        if label in seen_names:
+            problems.append(f"{path}: source '{label}': field 'name': duplicate name")
+        seen_names.add(label)
         try:
             source = Source.model_validate(entry)
         except ValidationError as exc:
             for err in exc.errors():
-                field = _field_path(err["loc"]) or "(entry)"
-                message = err["msg"].removeprefix("Value error, ")
-                if err["type"] == "extra_forbidden":
-                    message = "unknown key"
-                problems.append(f"{path}: source '{label}': field '{field}': {message}")
+                field = _field_path(err["loc"])
+                message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
+                problems.append(f"{path}: source '{label}': " + (f"field '{field}': {message}" if field else message))
             continue
-        if source.name in sources:
-            problems.append(f"{path}: source '{source.name}': field 'name': duplicate name")
-            continue
-        sources[source.name] = source
+        sources.setdefault(source.name, source)
     return sources, problems
 
 

@@ -1,0 +1,122 @@
+"""The sources registry: what ops write, and the errors they get back."""
+
+import subprocess
+import sys
+import textwrap
+from datetime import date
+
+import pytest
+
+from pipeline.sources import REPO_SOURCES, SourcesError, check_sources, get_source, load_sources
+
+VALID = """
+sources:
+  - name: example_news
+    domains: [example.com]
+    news_sitemaps: [https://www.example.com/news.xml]
+    archive: "https://example.com/{date:%Y/%m/%d}/"
+    article_pattern: '/\\d{4}/'
+    schedule: "15 */6 * * *"
+    politeness: {delay: 2.5, concurrency: 1}
+"""
+
+
+def write(tmp_path, text):
+    path = tmp_path / "sources.yaml"
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def test_repository_registry_is_valid():
+    sources = load_sources(REPO_SOURCES)
+    assert set(sources) == {"capitol_ledger", "daily_courier", "metro_wire", "harbor_gazette"}
+    assert all(s.allow_private_addresses for s in sources.values())
+
+
+def test_valid_entry_with_defaults(tmp_path):
+    source = get_source("example_news", write(tmp_path, VALID))
+    assert source.allows_host("www.example.com") and not source.allows_host("example.org")
+    assert source.archive_url(date(2024, 5, 6)) == "https://example.com/2024/05/06/"
+    assert source.politeness.delay == 2.5 and source.politeness.retries == 2
+    assert source.allow_private_addresses is False
+    assert source.discovery_methods() == ["news_sitemaps", "archive"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("politness: {delay: 1}", "field 'politness': unknown key"),
+        ("politeness: {delay: -1}", "field 'politeness.delay'"),
+        ("politeness: {speed: 3}", "field 'politeness.speed': unknown key"),
+        ("article_pattern: '(open'", "field 'article_pattern': invalid regex"),
+        ("schedule: '61 * * * *'", "field 'schedule': invalid cron"),
+        ("feeds: [ftp://example.com/rss]", "field 'feeds[0]': not an http(s) URL"),
+        ("feeds: [https://elsewhere.org/rss]", "field 'feeds[0]': host 'elsewhere.org' is not in domains"),
+        ("archive: 'https://example.com/latest/'", "field 'archive': archive template needs a date placeholder"),
+    ],
+)
+def test_each_problem_names_source_and_field(tmp_path, entry, expected):
+    path = write(tmp_path, f"""
+        sources:
+          - name: broken
+            domains: [example.com]
+            sitemaps: [https://example.com/sitemap.xml]
+            {entry}
+        """)
+    _, problems = check_sources(path)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{path}: source 'broken': ")
+    assert expected in problems[0]
+
+
+def test_bad_name_missing_discovery_and_duplicates(tmp_path):
+    path = write(tmp_path, """
+        sources:
+          - {name: Bad Name, domains: [a.com], feeds: [https://a.com/f]}
+          - {name: twice, domains: [a.com]}
+          - {name: twice, domains: [a.com], feeds: [https://a.com/f]}
+        """)
+    sources, problems = check_sources(path)
+    assert "source 'Bad Name': field 'name'" in problems[0]
+    assert "source 'twice': needs at least one discovery method" in problems[1]
+    assert "source 'twice': field 'name': duplicate name" in problems[2]
+    assert list(sources) == ["twice"]
+    with pytest.raises(SourcesError) as caught:
+        load_sources(path)
+    assert len(caught.value.problems) == 3
+
+
+def test_unreadable_files(tmp_path):
+    assert check_sources(tmp_path / "missing.yaml")[1] == [f"{tmp_path / 'missing.yaml'}: file not found"]
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("sources:\n  - name: x\n   bad")
+    assert "line 3 not valid YAML" in check_sources(broken)[1][0]
+    broken.write_text("- just a list\n")
+    assert "expected a mapping with a 'sources:' list" in check_sources(broken)[1][0]
+
+
+def test_unknown_source_name(tmp_path):
+    with pytest.raises(SourcesError, match="no source named 'nope' \\(known: example_news\\)"):
+        get_source("nope", write(tmp_path, VALID))
+
+
+def run_cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, env=env)
+
+
+def test_cli_validate_and_list(tmp_path):
+    good = write(tmp_path, VALID)
+    result = run_cli("sources", "validate", str(good))
+    assert result.returncode == 0 and "1 sources OK" in result.stdout
+    listing = run_cli("sources", "list", "--sources", str(good))
+    assert listing.returncode == 0
+    assert "example_news" in listing.stdout and "news_sitemaps,archive" in listing.stdout
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(VALID.replace("schedule: \"15 */6 * * *\"", "schedule: nightly\n    color: blue"))
+    result = run_cli("sources", "validate", str(bad))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2, result.stderr
+    assert "field 'schedule'" in lines[0] and "field 'color': unknown key" in lines[1]
+    assert "Traceback" not in result.stderr
