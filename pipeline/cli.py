@@ -1,0 +1,253 @@
+"""`wirelake`: the command line. A thin shell over pipeline.steps and friends.
+
+Every failure the user can cause or meet (bad registry, unreachable store, failed
+crawl, bad SQL) ends as one line on stderr and a non-zero exit code, never a traceback;
+`--debug` shows the traceback for bug reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date, timedelta
+
+from pipeline import sources as registry
+
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _days(first: date, last: date | None) -> list[date]:
+    last = last or first
+    if last < first:
+        raise SystemExit(f"wirelake: error: --to {last} is before --date {first}")
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def format_table(rows: list[dict]) -> str:
+    """Aligned plain-text table of dict rows (their keys are the header)."""
+    if not rows:
+        return "(no rows)"
+    headers = list(rows[0])
+    cells = [[str(row.get(h, "")) for h in headers] for row in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+    line = lambda values: "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()  # noqa: E731
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, cells)])
+
+
+# --- commands ---------------------------------------------------------------------
+
+
+def cmd_sources_validate(args) -> int:
+    sources, problems = registry.check_sources(args.file or args.sources)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        return EXIT_USAGE
+    print(f"{registry.resolve_path(args.file or args.sources)}: {len(sources)} sources OK")
+    return 0
+
+
+def cmd_sources_list(args) -> int:
+    sources = registry.load_sources(args.sources)
+    rows = [
+        {
+            "name": s.name,
+            "discovery": ",".join(s.discovery_methods()),
+            "domains": ",".join(s.domains),
+            "schedule": s.schedule,
+            "delay": s.politeness.delay,
+            "concurrency": s.politeness.concurrency,
+        }
+        for s in sources.values()
+    ]
+    print(format_table(rows))
+    return 0
+
+
+def run_days(plan: list[tuple[str, date]], store_uri: str | None, sources_path: str | None) -> list:
+    """Ingest each (source, day), printing progress; a failed day is reported, the rest still run."""
+    from pipeline.steps import DayReport, ingest_day
+
+    reports = []
+    for index, (source, day) in enumerate(plan, 1):
+        started = time.monotonic()
+        try:
+            report = ingest_day(source, day, store_uri, sources_path)
+        except Exception as exc:  # noqa: BLE001 - one failed day must not stop the others; reported below
+            if _is_bug(exc):
+                raise
+            report = DayReport(source, day, failure=str(exc).splitlines()[0])
+        elapsed = time.monotonic() - started
+        outcome = f"FAILED: {report.failure}" if report.failure else f"{report.pages_fetched} pages, {report.articles} articles, {report.errors} errors"
+        print(f"[{index}/{len(plan)}] {source} {day}: {outcome} ({elapsed:.1f}s)", flush=True)
+        reports.append(report)
+    return reports
+
+
+def _summary(reports: list) -> list[dict]:
+    by_source: dict[str, dict] = {}
+    for r in reports:
+        row = by_source.setdefault(r.source, {"source": r.source, "days": 0, "pages fetched": 0, "articles": 0, "errors": 0, "failed days": 0})
+        row["days"] += 1
+        row["pages fetched"] += r.pages_fetched
+        row["articles"] += r.articles
+        row["errors"] += r.errors
+        row["failed days"] += bool(r.failure)
+    return list(by_source.values())
+
+
+def cmd_crawl(args) -> int:
+    registry.get_source(args.source, args.sources)  # fail fast on an unknown source
+    from pipeline.store import open_store
+
+    store = open_store(args.store)
+    reports = run_days([(args.source, d) for d in _days(args.date, args.to)], args.store, args.sources)
+    print()
+    print(format_table(_summary(reports)))
+    print(f"store: {store.uri}")
+    return EXIT_FAILURE if any(r.failure for r in reports) else 0
+
+
+def cmd_demo(args) -> int:
+    import tempfile
+    from pathlib import Path
+
+    from pipeline import newsweb
+    from pipeline.store import open_store
+
+    store = open_store(args.store)
+    with newsweb.serve(args.port) as web, tempfile.TemporaryDirectory(prefix="wirelake-demo-") as tmp:
+        sources_path = Path(tmp) / "sources.yaml"
+        sources_path.write_text(newsweb.sources_yaml_for_port(args.port))
+        print(f"news web: {', '.join(f'{name} {url}' for name, url in web.base_urls.items())}")
+        plan = [(source, day) for source, days in newsweb.demo_plan().items() for day in days]
+        reports = run_days(plan, args.store, str(sources_path))
+    print()
+    print(format_table(_summary(reports)))
+    print(f"\ncorpus: {store.uri}\ntry:   wirelake query \"select source, count(*) as articles from articles group by 1 order by 1\"" + (f" --store {args.store}" if args.store else ""))
+    return EXIT_FAILURE if any(r.failure for r in reports) else 0
+
+
+def cmd_newsweb(args) -> int:
+    from pipeline import newsweb
+
+    newsweb.run(args.port)
+    return 0
+
+
+def cmd_query(args) -> int:
+    from pipeline.query import run_query
+
+    print(run_query(args.sql, args.store, args.format))
+    return 0
+
+
+def cmd_schema(args) -> int:
+    from pipeline.schema import markdown_table
+
+    print(markdown_table())
+    return 0
+
+
+# --- wiring -----------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wirelake", description="News crawling and ingestion into a deduplicated Parquet corpus.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    store_help = "object store: a path, file://PATH or s3://BUCKET/PREFIX (default $WIRELAKE_STORE or ./lake)"
+    sources_help = "sources registry (default $WIRELAKE_SOURCES, ./sources.yaml, or the repository's)"
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    src = sub.add_parser("sources", help="check or list the sources registry")
+    src_sub = src.add_subparsers(dest="sources_command", required=True, metavar="ACTION")
+    validate = src_sub.add_parser("validate", help="check the registry; one line per problem, exit 2 if any")
+    validate.add_argument("file", nargs="?", help="registry file to check")
+    validate.add_argument("--sources", help=sources_help)
+    validate.set_defaults(func=cmd_sources_validate)
+    listing = src_sub.add_parser("list", help="print the sources")
+    listing.add_argument("--sources", help=sources_help)
+    listing.set_defaults(func=cmd_sources_list)
+
+    crawl = sub.add_parser("crawl", help="crawl and ingest one source over a day or a range of days")
+    crawl.add_argument("source")
+    crawl.add_argument("--date", type=_day, required=True, help="first day (YYYY-MM-DD, UTC)")
+    crawl.add_argument("--to", type=_day, help="last day, inclusive (default: --date)")
+    crawl.add_argument("--store", help=store_help)
+    crawl.add_argument("--sources", help=sources_help)
+    crawl.set_defaults(func=cmd_crawl)
+
+    demo = sub.add_parser("demo", help="serve the offline news web and ingest every fixture source")
+    demo.add_argument("--store", help=store_help)
+    demo.add_argument("--port", type=int, default=8765, help="news web port (default 8765)")
+    demo.set_defaults(func=cmd_demo)
+
+    web = sub.add_parser("newsweb", help="serve the offline news web until Ctrl-C")
+    web.add_argument("--port", type=int, default=8765)
+    web.set_defaults(func=cmd_newsweb)
+
+    query = sub.add_parser("query", help="run SQL (DuckDB) over the corpus: view `articles`")
+    query.add_argument("sql")
+    query.add_argument("--store", help=store_help)
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    query.set_defaults(func=cmd_query)
+
+    schema = sub.add_parser("schema", help="print the article columns as a Markdown table")
+    schema.set_defaults(func=cmd_schema)
+    return parser
+
+
+def _is_bug(exc: BaseException) -> bool:
+    """Errors about input, environment or data are the user's to fix; anything else is ours."""
+    from pipeline.store import StoreError
+
+    expected: tuple[type[BaseException], ...] = (registry.SourcesError, StoreError, OSError)
+    try:
+        from pipeline.crawl import CrawlFailed
+        from pipeline.steps import QualityGateFailed
+
+        expected += (CrawlFailed, QualityGateFailed)
+    except ImportError:
+        pass
+    try:
+        from pipeline.query import QueryError
+
+        expected += (QueryError,)
+    except ImportError:
+        pass
+    return not isinstance(exc, expected)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("wirelake: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one place that turns errors into a line for the user
+        if args.debug:
+            raise
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if _is_bug(exc):
+            print(f"wirelake: internal error: {type(exc).__name__}: {first} (run with --debug for the traceback)", file=sys.stderr)
+            return EXIT_FAILURE
+        print(f"wirelake: error: {first}", file=sys.stderr)
+        if isinstance(exc, registry.SourcesError):
+            for more in exc.problems[1:]:
+                print(f"wirelake: error: {more}", file=sys.stderr)
+            return EXIT_USAGE
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

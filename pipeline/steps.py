@@ -1,0 +1,133 @@
+"""The pipeline's steps for one (source, day) partition, as plain functions.
+
+The CLI and the Airflow DAGs both call exactly these. Arguments are names and URIs,
+not objects, so that a scheduler can pass them between processes; every step reads its
+input from the store and writes its output to the store, so any worker can run any
+step, and running a step twice gives the same store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from pipeline import corpus, layout
+from pipeline.crawl import run_crawl
+from pipeline.extract import extract_pages
+from pipeline.rawpages import iter_pages
+from pipeline.sources import Source, get_source, resolve_path
+from pipeline.store import ObjectStore, StoreError, open_store
+
+
+class QualityGateFailed(Exception):
+    """A published partition looks wrong (too few articles, too many empty texts or errors)."""
+
+
+def _context(source: str, store_uri: str | None, sources_path: str | None) -> tuple[Source, ObjectStore]:
+    return get_source(source, sources_path), open_store(store_uri)
+
+
+def crawl_step(source: str, day: date, store_uri: str | None = None, sources_path: str | None = None) -> dict:
+    """Crawl the window [day, day+1) in a subprocess and keep every response as raw WARC.
+
+    The WARC is stored before the stats, so stats in the store mean a complete raw
+    partition. A failed crawl raises CrawlFailed and leaves the previous raw partition alone.
+    """
+    src, store = _context(source, store_uri, sources_path)
+    with tempfile.TemporaryDirectory(prefix="wirelake-crawl-") as tmp:
+        warc_path, stats_path = Path(tmp) / "pages.warc.gz", Path(tmp) / "stats.json"
+        stats = run_crawl(src, day, day + timedelta(days=1), warc_path, stats_path, sources_path=resolve_path(sources_path))
+        store.put_file(layout.raw_warc_key(source, day), warc_path)
+    stats_dict = stats.to_dict()
+    store.put_bytes(layout.crawl_stats_key(source, day), json.dumps(stats_dict, indent=2, default=str).encode())
+    return stats_dict
+
+
+def _doc_id(url: str, content_hash: str) -> str:
+    """Same page, same text, same id: re-extraction and re-crawls never mint new ids."""
+    return hashlib.sha256(f"{url}\n{content_hash}".encode()).hexdigest()[:24]
+
+
+def extract_step(source: str, day: date, store_uri: str | None = None, sources_path: str | None = None) -> dict:
+    """Raw WARC of the partition -> staged article records (non-articles dropped)."""
+    src, store = _context(source, store_uri, sources_path)
+    with tempfile.TemporaryDirectory(prefix="wirelake-extract-") as tmp:
+        warc_path = Path(tmp) / "pages.warc.gz"
+        try:
+            store.download(layout.raw_warc_key(source, day), warc_path)
+        except StoreError:
+            raise StoreError(f"{store.url(layout.raw_warc_key(source, day))}: no raw pages for {source} {day}: run the crawl first") from None
+        pages = [page for page in iter_pages(warc_path) if page.status == 200 and page.is_html]
+    records = extract_pages([(page.url, page.text) for page in pages])
+    articles = []
+    for page, record in zip(pages, records):
+        if record is None:
+            continue
+        record.update(
+            source=src.name,
+            crawl_date=day,
+            fetched_at=page.fetched_at,
+            doc_id=_doc_id(record["url"], record["content_hash"]),
+        )
+        articles.append(record)
+    corpus.write_partition(store, layout.staged_articles_key(source, day), articles)
+    return {"pages": len(pages), "articles": len(articles), "non_articles": len(pages) - len(articles)}
+
+
+def publish_step(source: str, day: date, store_uri: str | None = None, sources_path: str | None = None) -> dict:
+    """Staged articles -> the corpus partition, replacing any earlier version in one atomic write."""
+    _src, store = _context(source, store_uri, sources_path)
+    table = corpus.read_partition(store, layout.staged_articles_key(source, day))
+    key = layout.corpus_partition_key(source, day)
+    corpus.write_partition(store, key, table)
+    return {"key": key, "uri": store.url(key), "rows": table.num_rows}
+
+
+def validate_step(source: str, day: date, store_uri: str | None = None, sources_path: str | None = None) -> dict:
+    """Quality gates on the published partition and its crawl, with the source's thresholds."""
+    src, store = _context(source, store_uri, sources_path)
+    table = corpus.read_partition(store, layout.corpus_partition_key(source, day))
+    stats = json.loads(store.get_bytes(layout.crawl_stats_key(source, day)))
+    articles = table.num_rows
+    empty = sum(1 for text in table.column("text").to_pylist() if not (text or "").strip())
+    fetched = max(int(stats.get("pages_fetched", 0)), 1)
+    error_share = int(stats.get("errors", 0)) / fetched
+    report = {"articles": articles, "empty_text_share": empty / articles if articles else 0.0, "error_share": error_share}
+    gates = src.quality
+    problems = []
+    if articles < gates.min_articles:
+        problems.append(f"{articles} articles, fewer than quality.min_articles={gates.min_articles}")
+    if report["empty_text_share"] > gates.max_empty_text_share:
+        problems.append(f"{report['empty_text_share']:.0%} of articles have empty text (quality.max_empty_text_share={gates.max_empty_text_share})")
+    if error_share > gates.max_error_share:
+        problems.append(f"{error_share:.0%} of fetches failed (quality.max_error_share={gates.max_error_share})")
+    if problems:
+        raise QualityGateFailed(f"{src.name} {day}: " + "; ".join(problems))
+    return report
+
+
+@dataclass
+class DayReport:
+    source: str
+    day: date
+    pages_fetched: int = 0
+    articles: int = 0
+    errors: int = 0
+    failure: str | None = None
+
+    def as_row(self) -> dict:
+        return asdict(self)
+
+
+def ingest_day(source: str, day: date, store_uri: str | None = None, sources_path: str | None = None) -> DayReport:
+    """Every step for one partition, in order: what `wirelake crawl` runs per day."""
+    stats = crawl_step(source, day, store_uri, sources_path)
+    extract_step(source, day, store_uri, sources_path)
+    published = publish_step(source, day, store_uri, sources_path)
+    report = DayReport(source, day, pages_fetched=int(stats["pages_fetched"]), articles=published["rows"], errors=int(stats["errors"]))
+    validate_step(source, day, store_uri, sources_path)
+    return report
