@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from abc import ABC, abstractmethod
 from pathlib import Path
+from typing import BinaryIO, Callable
 from urllib.parse import urlsplit
 
 import pyarrow.fs as pafs
@@ -72,21 +73,29 @@ class LocalStore(ObjectStore):
             raise StoreError(f"{self.uri}: key {key!r} escapes the store")
         return path
 
-    def put_bytes(self, key: str, data: bytes) -> None:
+    def _write_atomically(self, key: str, write: Callable[[BinaryIO], object]) -> None:
+        """Write to a hidden temporary file beside the target, then rename it into place;
+        on failure remove the temporary file, so neither half objects nor leftovers appear."""
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                write(handle)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        self._write_atomically(key, lambda handle: handle.write(data))
 
     def put_file(self, key: str, path: str | os.PathLike) -> None:
-        target = self._path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        os.close(fd)
-        shutil.copyfile(path, tmp)
-        os.replace(tmp, target)
+        try:
+            with open(path, "rb") as source:
+                self._write_atomically(key, lambda handle: shutil.copyfileobj(source, handle))
+        except OSError as exc:
+            raise StoreError(f"{self.url(key)}: cannot store {os.fspath(path)}: {exc.strerror or exc}") from None
 
     def get_bytes(self, key: str) -> bytes:
         try:
@@ -95,14 +104,18 @@ class LocalStore(ObjectStore):
             raise StoreError(f"{self.url(key)}: no such object") from None
 
     def download(self, key: str, path: str | os.PathLike) -> None:
+        source = self._path(key)
+        if not source.is_file():
+            raise StoreError(f"{self.url(key)}: no such object")
         try:
-            shutil.copyfile(self._path(key), path)
-        except FileNotFoundError:
-            raise StoreError(f"{self.url(key)}: no such object") from None
+            shutil.copyfile(source, path)
+        except OSError as exc:
+            raise StoreError(f"{self.url(key)}: cannot download to {os.fspath(path)}: {exc.strerror or exc}") from None
 
     def list(self, prefix: str = "") -> list[str]:
-        base = self._path(prefix) if prefix else self.root
-        start = base if base.is_dir() else base.parent
+        # A prefix is a plain string prefix of keys, as in S3 ("a/b" also matches "a/bc/d"),
+        # so the walk starts at the deepest directory the prefix names in full.
+        start = self._path(prefix.rpartition("/")[0]) if prefix else self.root
         if not start.exists():
             return []
         keys = []
@@ -166,6 +179,10 @@ class S3Store(ObjectStore):
     def download(self, key: str, path: str | os.PathLike) -> None:
         try:
             self.client.download_file(self.bucket, self._key(key), str(path))
+        except self.client.exceptions.ClientError as exc:
+            if _is_not_found(exc):
+                raise StoreError(f"{self.url(key)}: no such object") from None
+            raise self._fail(key, exc) from None
         except Exception as exc:
             raise self._fail(key, exc) from None
 
@@ -184,8 +201,10 @@ class S3Store(ObjectStore):
             self.client.head_object(Bucket=self.bucket, Key=self._key(key))
             return True
         except self.client.exceptions.ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            if _is_not_found(exc):
                 return False
+            raise self._fail(key, exc) from None
+        except Exception as exc:
             raise self._fail(key, exc) from None
 
     def delete(self, key: str) -> None:
@@ -205,6 +224,11 @@ class S3Store(ObjectStore):
             options.update(endpoint_override=endpoint.netloc, scheme=endpoint.scheme or "https")
         root = f"{self.bucket}/{self.prefix}" if self.prefix else self.bucket
         return pafs.S3FileSystem(**options), root
+
+
+def _is_not_found(exc: Exception) -> bool:
+    """HEAD requests (exists, download) carry no error body, so S3 reports a bare 404."""
+    return getattr(exc, "response", {}).get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound")
 
 
 def open_store(uri: str | None = None) -> ObjectStore:

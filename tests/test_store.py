@@ -1,0 +1,135 @@
+"""The object store contract, on a local directory and on moto's S3 server over HTTP."""
+
+from __future__ import annotations
+
+import socket
+
+import pyarrow.fs as pafs
+import pytest
+
+from pipeline.store import LocalStore, S3Store, StoreError, open_store
+
+
+def test_put_get_roundtrip_and_overwrite(store_uri):
+    store = open_store(store_uri)
+    store.put_bytes("a/b.bin", b"first")
+    assert store.get_bytes("a/b.bin") == b"first"
+    store.put_bytes("a/b.bin", b"second")
+    assert store.get_bytes("a/b.bin") == b"second"
+    assert store.list() == ["a/b.bin"]
+
+
+def test_put_file_and_download(store_uri, tmp_path):
+    store = open_store(store_uri)
+    source = tmp_path / "upload.bin"
+    source.write_bytes(bytes(range(256)) * 100)
+    store.put_file("raw/x/upload.bin", source)
+    target = tmp_path / "download.bin"
+    store.download("raw/x/upload.bin", target)
+    assert target.read_bytes() == source.read_bytes()
+
+
+def test_list_is_sorted_and_a_plain_key_prefix(store_uri):
+    store = open_store(store_uri)
+    for key in ["raw/source=ab/1", "raw/source=a/2", "raw/source=a/date=1/3", "corpus/4"]:
+        store.put_bytes(key, b"x")
+    assert store.list() == ["corpus/4", "raw/source=a/2", "raw/source=a/date=1/3", "raw/source=ab/1"]
+    # A prefix is a string prefix of keys, as in S3, not a directory: "source=a" matches "source=ab".
+    assert store.list("raw/source=a") == ["raw/source=a/2", "raw/source=a/date=1/3", "raw/source=ab/1"]
+    assert store.list("raw/source=a/") == ["raw/source=a/2", "raw/source=a/date=1/3"]
+    assert store.list("raw/source=a/date=1/3") == ["raw/source=a/date=1/3"]
+    assert store.list("nothing/here") == []
+
+
+def test_exists_and_delete(store_uri):
+    store = open_store(store_uri)
+    store.put_bytes("k/v", b"1")
+    assert store.exists("k/v")
+    assert not store.exists("k/w")
+    store.delete("k/v")
+    assert not store.exists("k/v")
+    assert store.list() == []
+    store.delete("k/v")  # deleting a missing key is not an error
+
+
+def test_missing_object_error_names_the_object(store_uri, tmp_path):
+    store = open_store(store_uri)
+    with pytest.raises(StoreError, match=r"/lake/missing/key: no such object$"):
+        store.get_bytes("missing/key")
+    with pytest.raises(StoreError, match=r"/lake/missing/key: no such object$"):
+        store.download("missing/key", tmp_path / "out")
+
+
+def test_failed_put_file_leaves_old_object_and_no_leftovers(store_uri, tmp_path):
+    store = open_store(store_uri)
+    store.put_bytes("p/obj", b"old")
+    with pytest.raises(StoreError, match=r"p/obj"):
+        store.put_file("p/obj", tmp_path / "does-not-exist")
+    assert store.get_bytes("p/obj") == b"old"
+    assert store.list() == ["p/obj"]
+
+
+def test_local_store_leaves_no_temporary_files(tmp_path):
+    store = LocalStore(tmp_path / "lake")
+    store.put_bytes("d/one", b"1")
+    store.put_file("d/two", _file(tmp_path / "two", b"2"))
+    with pytest.raises(StoreError):
+        store.put_file("d/three", tmp_path / "missing")
+    assert sorted(path.name for path in (tmp_path / "lake" / "d").iterdir()) == ["one", "two"]
+
+
+def test_local_key_cannot_escape_the_store(tmp_path):
+    store = LocalStore(tmp_path / "lake")
+    with pytest.raises(StoreError, match=r"escapes the store"):
+        store.put_bytes("../outside", b"x")
+    assert not (tmp_path / "outside").exists()
+
+
+def test_arrow_filesystem_reads_what_the_store_wrote(store_uri):
+    store = open_store(store_uri)
+    store.put_bytes("corpus/f.txt", b"hello")
+    filesystem, root = store.arrow_filesystem()
+    with filesystem.open_input_stream(f"{root}/corpus/f.txt") as stream:
+        assert stream.read() == b"hello"
+    assert filesystem.get_file_info(f"{root}/corpus/f.txt").type == pafs.FileType.File
+
+
+def test_open_store_chooses_the_backend(tmp_path, monkeypatch, s3_endpoint):
+    assert isinstance(open_store(str(tmp_path)), LocalStore)
+    assert open_store(f"file://{tmp_path}").uri == f"file://{tmp_path}"
+    monkeypatch.setenv("WIRELAKE_STORE", "s3://some-bucket/some/prefix")
+    store = open_store()
+    assert isinstance(store, S3Store)
+    assert (store.bucket, store.prefix, store.uri) == ("some-bucket", "some/prefix", "s3://some-bucket/some/prefix")
+    assert store.endpoint_url == s3_endpoint
+
+
+@pytest.mark.parametrize(
+    ("uri", "message"),
+    [("s3:///prefix", r"needs a bucket"), ("gs://bucket/x", r"gs://bucket/x: unsupported store")],
+)
+def test_open_store_rejects_bad_uris(uri, message):
+    with pytest.raises(StoreError, match=message):
+        open_store(uri)
+
+
+def test_s3_missing_bucket_is_a_one_line_error(s3_endpoint):
+    store = open_store("s3://no-such-bucket/lake")
+    with pytest.raises(StoreError, match=r"^s3://no-such-bucket/lake/k: .*NoSuchBucket") as caught:
+        store.put_bytes("k", b"x")
+    assert "\n" not in str(caught.value)
+
+
+def test_s3_unreachable_endpoint_is_a_store_error(s3_endpoint):
+    with socket.socket() as probe:  # a port nothing listens on once the probe is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    store = S3Store("bucket", "lake", endpoint_url=f"http://127.0.0.1:{port}")
+    for operation in (lambda: store.exists("k"), lambda: store.get_bytes("k"), lambda: store.list()):
+        with pytest.raises(StoreError, match=rf"^s3://bucket/lake/.*127\.0\.0\.1:{port}"):
+            operation()
+
+
+def _file(path, data: bytes):
+    path.write_bytes(data)
+    return path
