@@ -1,0 +1,126 @@
+"""The article's own publication and update times, each with the signal it came from.
+
+htmldate alone is not enough: its heuristics read any element whose class mentions
+"date", which on many templates is the site header's "today". So the page's declared
+dates (JSON-LD, meta tags, <time datetime>) come first, then a date printed near the
+headline, then the URL; htmldate's parsers are used for the visible text only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from dateutil import parser as dateutil_parser
+from htmldate.extractors import COMPLETE_URL, try_date_expr
+from lxml.html import HtmlElement
+
+from pipeline.extract.signals import PageSignals
+
+# Dates outside this range are typos or placeholders, not publication dates.
+EARLIEST = datetime(1995, 1, 1)
+LATEST = datetime(2100, 1, 1)
+
+PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "datepublished", "article.published",
+    "published_time", "publishdate", "publish-date", "pubdate", "parsely-pub-date", "sailthru.date",
+    "dc.date.issued", "dcterms.issued", "dc.date", "date",
+)
+MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
+
+# The printed date sits between the headline and the body; a long text node is the body.
+_VISIBLE_WINDOW = 40
+_MAX_DATE_TEXT = 120
+
+
+@dataclass(frozen=True)
+class Dated:
+    value: datetime  # aware, UTC
+    signal: str  # where it was read, e.g. "jsonld:datePublished", "visible-text", "url"
+
+
+def to_utc(value: datetime) -> datetime:
+    """Naive times carry no zone on the page; UTC is the least surprising reading."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def parse_datetime(text: str | None) -> datetime | None:
+    """An ISO-8601 or RFC-822 style timestamp as an aware UTC datetime, else None."""
+    if not text or not isinstance(text, str):
+        return None
+    text = text.strip()
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            value = dateutil_parser.parse(text)
+        except (ValueError, OverflowError):
+            return None
+    if not EARLIEST <= value.replace(tzinfo=None) < LATEST:
+        return None
+    return to_utc(value)
+
+
+def parse_visible_date(text: str) -> datetime | None:
+    """A date as printed for readers ("JANUARY 29, 2022", "29.01.2022"), at midnight UTC."""
+    if len(text) > _MAX_DATE_TEXT:
+        return None
+    # htmldate's parser matches month names in lower case only
+    found = try_date_expr(text.lower(), "%Y-%m-%d", True, EARLIEST, LATEST)
+    return datetime.fromisoformat(found).replace(tzinfo=timezone.utc) if found else None
+
+
+def _declared(signals: PageSignals, jsonld_key: str, meta_keys: tuple[str, ...]) -> Dated | None:
+    if value := parse_datetime(signals.article.get(jsonld_key)):
+        return Dated(value, f"jsonld:{jsonld_key}")
+    for key in meta_keys:
+        if value := parse_datetime(signals.meta.get(key)):
+            return Dated(value, f"meta:{key}")
+    return None
+
+
+def _time_element(tree: HtmlElement) -> Dated | None:
+    for element in tree.xpath('//time[@itemprop="datePublished" or @pubdate][@datetime]'):
+        if value := parse_datetime(element.get("datetime")):
+            return Dated(value, "time:datePublished")
+    return None
+
+
+def _near_headline(headline: HtmlElement | None) -> Dated | None:
+    """The first date after the headline, before the body starts."""
+    if headline is None:
+        return None
+    for node in headline.xpath(f"following::*[self::time[@datetime] or text()[normalize-space()]][position() <= {_VISIBLE_WINDOW}]"):
+        if node.tag == "time" and (value := parse_datetime(node.get("datetime"))):
+            return Dated(value, "time-near-headline")
+        text = " ".join(node.xpath("text()")).strip()
+        if len(text) > 2 * _MAX_DATE_TEXT:
+            break
+        if value := parse_visible_date(text):
+            return Dated(value, "visible-text")
+    return None
+
+
+def _from_url(url: str) -> Dated | None:
+    if match := COMPLETE_URL.search(url):
+        try:
+            day = date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            return None
+        return Dated(datetime(day.year, day.month, day.day, tzinfo=timezone.utc), "url")
+    return None
+
+
+def published_at(tree: HtmlElement, signals: PageSignals, headline: HtmlElement | None, url: str) -> Dated | None:
+    return (
+        _declared(signals, "datePublished", PUBLISHED_META)
+        or _time_element(tree)
+        or _near_headline(headline)
+        or _from_url(url)
+    )
+
+
+def updated_at(signals: PageSignals) -> Dated | None:
+    return _declared(signals, "dateModified", MODIFIED_META)

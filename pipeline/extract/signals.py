@@ -1,0 +1,80 @@
+"""The machine-readable metadata a page declares: <meta> tags and its JSON-LD article.
+
+Read once per page from the parsed tree, before trafilatura rewrites it, so that every
+metadata rule (dates, title, authors, canonical URL) draws on the same facts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from lxml.html import HtmlElement
+
+# schema.org types that describe one story (https://schema.org/Article and its subtypes).
+ARTICLE_TYPES = {
+    "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
+    "BackgroundNewsArticle", "ReviewNewsArticle", "AskPublicNewsArticle", "BlogPosting", "LiveBlogPosting",
+    "Report", "ScholarlyArticle", "SocialMediaPosting", "TechArticle", "SatiricalArticle",
+}
+LISTING_TYPES = {"CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage"}
+
+
+@dataclass
+class PageSignals:
+    meta: dict[str, str] = field(default_factory=dict)  # lower-cased name/property/itemprop -> first content
+    article: dict = field(default_factory=dict)  # the JSON-LD object describing the story, if any
+    jsonld_types: set[str] = field(default_factory=set)  # every @type seen, to tell listings from articles
+    canonical: str | None = None
+    html_lang: str | None = None
+
+
+def _types(node: dict) -> set[str]:
+    value = node.get("@type", [])
+    return {value} if isinstance(value, str) else {v for v in value if isinstance(v, str)}
+
+
+def _walk_jsonld(value):
+    """Every dict in a JSON-LD document, @graph and nested lists included."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _walk_jsonld(item)
+    elif isinstance(value, dict):
+        yield value
+        for key in ("@graph", "mainEntity", "itemListElement"):
+            if key in value:
+                yield from _walk_jsonld(value[key])
+
+
+def _jsonld_nodes(tree: HtmlElement) -> list[dict]:
+    nodes = []
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            # strict=False: publishers often leave raw newlines inside JSON strings
+            document = json.loads(script.text or "", strict=False)
+        except ValueError:
+            continue
+        nodes.extend(_walk_jsonld(document))
+    return nodes
+
+
+def read_signals(tree: HtmlElement) -> PageSignals:
+    signals = PageSignals()
+    for element in tree.iter("meta"):
+        key = element.get("property") or element.get("name") or element.get("itemprop") or element.get("http-equiv")
+        content = element.get("content")
+        if key and content and content.strip():
+            signals.meta.setdefault(key.strip().lower(), content.strip())
+    nodes = _jsonld_nodes(tree)
+    for node in nodes:
+        signals.jsonld_types |= _types(node)
+    articles = [node for node in nodes if _types(node) & ARTICLE_TYPES]
+    if articles:
+        # The story's own object carries a headline; teasers in lists often do not.
+        signals.article = max(articles, key=lambda node: ("headline" in node, "datePublished" in node))
+    for link in tree.xpath('//link[@rel and @href]'):
+        if "canonical" in link.get("rel", "").lower().split():
+            signals.canonical = link.get("href").strip()
+            break
+    signals.html_lang = tree.get("lang") or tree.get("xml:lang")
+    return signals

@@ -1,0 +1,143 @@
+"""extract_page / extract_pages on pages written for each rule (tests/pages/)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract import decode_html, extract_page, extract_pages
+
+PAGES = Path(__file__).parent / "pages"
+
+
+def page(name: str) -> str:
+    return (PAGES / name).read_text(encoding="utf-8")
+
+
+SEED_URL = "https://dostana.example/business/a-bridge-too-slow-council-ferry-plan/"
+
+
+@pytest.fixture(scope="module")
+def seed_record() -> dict:
+    record = extract_page(page("reprint_courtesy.html"), SEED_URL)
+    assert record is not None
+    return record
+
+
+def test_seed_reprint_keeps_only_the_story(seed_record):
+    text = seed_record["text"]
+    assert text.startswith("The harbour council on Friday rejected")
+    assert text.endswith("could add another year of delay.")
+    for boilerplate in ("Sunday, May 26, 2024", "AD", "Advertisement", "Home", "misses deadline...", "Ilse Brandvik",
+                        "Courtesy", "Meridian", "Share", "newsletter", "Related posts", "Port fees", "All rights reserved"):
+        assert boilerplate not in text, boilerplate
+    # the caption repeated the first quote: the quote is left exactly once, in its paragraph
+    assert text.count("We asked for a timetable and were handed a brochure") == 1
+
+
+def test_seed_reprint_metadata(seed_record):
+    assert seed_record["attribution"] == "The Meridian Ledger"
+    assert seed_record["published_at"] == datetime(2022, 1, 29, tzinfo=timezone.utc)
+    assert seed_record["title"] == "‘A bridge too slow’: council says ferry plan misses deadline again"
+    assert seed_record["site_name"] == "Dostana Daily"
+    assert seed_record["canonical_url"] == SEED_URL
+    assert seed_record["language"] == "en"
+    assert seed_record["url"] == SEED_URL
+
+
+def test_text_is_paragraphs_separated_by_one_blank_line(seed_record):
+    paragraphs = seed_record["text"].split("\n\n")
+    assert len(paragraphs) == 7
+    assert all(p.strip() == p and "\n" not in p for p in paragraphs)
+    assert seed_record["word_count"] == len(seed_record["text"].split())
+
+
+def test_content_hash_is_sha256_of_normalised_text(seed_record):
+    normalised = " ".join(seed_record["text"].casefold().split())
+    assert seed_record["content_hash"] == hashlib.sha256(normalised.encode()).hexdigest()
+    shouted = page("reprint_courtesy.html").replace("The harbour council on Friday", "THE HARBOUR   COUNCIL ON FRIDAY")
+    assert extract_page(shouted, SEED_URL)["content_hash"] == seed_record["content_hash"]
+
+
+def test_caption_printed_as_a_paragraph_is_dropped_and_original_appearance_is_attribution():
+    record = extract_page(page("reprint_caption_paragraph.html"), "https://kettle.example/news/orchard-growers?utm_source=feed")
+    text = record["text"]
+    assert text.count("Every warm week in March is a week the buds are not ready for April") == 1
+    assert "whose family has farmed apricots" in text
+    assert "Lena Marsh" not in text and "originally appeared" not in text
+    assert "Subscribe" not in text and "Share on" not in text and "inbox" not in text
+    assert record["attribution"] == "Valley Ag Report"
+    # printed under the headline; the top bar's "today" (April 10, 2024) is ignored
+    assert record["published_at"] == datetime(2023, 3, 28, tzinfo=timezone.utc)
+    assert record["canonical_url"] == "https://kettle.example/news/orchard-growers-brace-for-late-frost"
+    assert record["author"] == "Tomas Reyna"
+
+
+def test_wire_dateline_prefix_is_removed_and_names_the_agency():
+    record = extract_page(page("wire_dateline.html"), "https://courier.example/nation/coastal-towns-tide")
+    assert record["text"].startswith("Harbour masters along the northern coast spent Tuesday")
+    assert "(AP)" not in record["text"] and "PORT ELLIS" not in record["text"]
+    assert record["attribution"] == "Associated Press"
+    # JSON-LD datePublished with its offset, converted to UTC
+    assert record["published_at"] == datetime(2023, 3, 22, 4, 40, tzinfo=timezone.utc)
+    assert record["author"] == "Noor Halvorsen"
+    assert record["title"] == "Coastal towns count the cost of a record spring tide"
+
+
+def test_attribution_outside_the_body_and_relative_canonical():
+    url = "https://civic.example/culture/library-map-room-reopens/?ref=home"
+    record = extract_page(page("reprinted_permission.html"), url)
+    assert record["attribution"] == "The Civic Quarterly"
+    assert "Reprinted" not in record["text"]
+    assert record["canonical_url"] == "https://civic.example/culture/2021/09/14/library-map-room-reopens/"
+    assert record["published_at"] == datetime(2021, 9, 14, tzinfo=timezone.utc)
+    assert record["site_name"] == "civic.example"
+    assert record["language"] == "en"
+
+
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("listing_front.html", "https://dostana.example/business/"),
+        ("listing_front.html", "https://dostana.example/"),
+        ("not_found.html", "https://dostana.example/business/missing-story/"),
+    ],
+)
+def test_non_article_pages_are_none(name, url):
+    assert extract_page(page(name), url) is None
+
+
+@pytest.mark.parametrize("html", ["", "   ", "<html><body></body></html>", "<html><head><title>x</title></head><body><p> </p></body></html>"])
+def test_empty_pages_are_none(html):
+    assert extract_page(html, "https://dostana.example/empty/") is None
+
+
+def test_extract_pages_keeps_order():
+    pages = [
+        ("https://dostana.example/", page("listing_front.html")),
+        (SEED_URL, page("reprint_courtesy.html")),
+        ("https://dostana.example/empty/", ""),
+    ]
+    records = extract_pages(pages)
+    assert [r is not None for r in records] == [False, True, False]
+    assert records[1]["url"] == SEED_URL
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "expected"),
+    [
+        ("Café – naïve".encode("cp1252"), "text/html; charset=windows-1252", "Café – naïve"),
+        # HTML5: a latin-1 label means windows-1252 (the dash is 0x96)
+        ("Café – naïve".encode("cp1252"), "text/html; charset=ISO-8859-1", "Café – naïve"),
+        ('<meta charset="koi8-r"><p>Привет</p>'.encode("koi8-r"), "text/html", '<meta charset="koi8-r"><p>Привет</p>'),
+        ("<p>Grüße</p>".encode("utf-8"), None, "<p>Grüße</p>"),
+        # valid UTF-8 wins over a server default that the page does not use
+        ("<p>Grüße 😀</p>".encode("utf-8"), "text/html; charset=ascii", "<p>Grüße 😀</p>"),
+        ("<p>Grüße</p>".encode("utf-8"), "text/html; charset=no-such-charset", "<p>Grüße</p>"),
+    ],
+)
+def test_decode_html(body, content_type, expected):
+    assert decode_html(body, content_type) == expected
