@@ -1,0 +1,56 @@
+"""Store credentials from an Airflow connection, or else from the plain AWS variables.
+
+The steps open the store with boto3's standard configuration (AWS_* variables), and
+the crawl step's Scrapy subprocess inherits the environment, so the one way to hand a
+connection to them is to export it as those variables while the step runs. We do
+that ourselves rather than install the Amazon provider for one lookup.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+STORE_CONN_ID = "wirelake_s3"
+"""An `aws` connection; set it with AIRFLOW_CONN_WIRELAKE_S3 or in the UI."""
+
+
+def aws_variables(login: str | None, password: str | None, extra: dict) -> dict[str, str]:
+    """The AWS variables an `aws` connection stands for (empty fields are left out)."""
+    values = {
+        "AWS_ACCESS_KEY_ID": login,
+        "AWS_SECRET_ACCESS_KEY": password,
+        "AWS_ENDPOINT_URL": extra.get("endpoint_url"),
+        "AWS_DEFAULT_REGION": extra.get("region_name"),
+    }
+    return {name: str(value) for name, value in values.items() if value}
+
+
+def connection_variables(conn_id: str = STORE_CONN_ID) -> dict[str, str]:
+    """The connection's AWS variables, or none when it is not defined (the plain
+    AWS variables of the worker then apply). Only callable inside a running task."""
+    from airflow.sdk import Connection
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    try:
+        conn = Connection.get(conn_id)
+    except AirflowNotFoundException:
+        return {}
+    return aws_variables(conn.login, conn.password, conn.extra_dejson)
+
+
+@contextmanager
+def exported(variables: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration of a step and restore them after,
+    so tasks that share a process (dag.test) do not leak credentials to each other."""
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -1,0 +1,97 @@
+"""The DAG of one source and its tasks, with the scheduling knobs in one place.
+
+Politeness across runs comes from three knobs: the crawl task's pool (one crawl of a
+source at a time, see pools.py), MAX_ACTIVE_RUNS (how many days of one source are in
+flight, e.g. during a backfill), and retries with exponential backoff (a site that is
+down is retried after 5, 10, 20 minutes, not hammered).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from airflow.sdk import DAG, CronDataIntervalTimetable, task
+
+from pipeline.orchestration import tasks
+from pipeline.orchestration.pools import pool_name
+from pipeline.sources import Source
+
+OWNER = "wirelake"
+START_DATE = datetime(2020, 1, 1, tzinfo=timezone.utc)
+"""Earliest day a backfill may ask for; scheduling itself starts now (no catchup)."""
+MAX_ACTIVE_RUNS = 2
+"""Days of one source in flight: the next day's crawl overlaps this day's extraction."""
+RETRY_ARGS = {
+    "retries": 3,
+    "retry_delay": timedelta(minutes=5),
+    "retry_exponential_backoff": 2.0,
+    "max_retry_delay": timedelta(hours=1),
+}
+
+
+def dag_id(source: str) -> str:
+    return f"wirelake_{source}"
+
+
+def _discovery(source: Source) -> str:
+    parts = []
+    for method in source.discovery_methods():
+        value = getattr(source, method)
+        parts.append(f"{method}: {', '.join(value if isinstance(value, list) else [value])}")
+    return "; ".join(parts)
+
+
+def _doc_md(source: Source) -> str:
+    gates = source.quality
+    politeness = source.politeness
+    return "\n".join(
+        [
+            f"### Source `{source.name}`",
+            source.description,
+            "",
+            "| | |",
+            "| --- | --- |",
+            f"| domains | {', '.join(source.domains)} |",
+            f"| discovery | {_discovery(source)} |",
+            f"| schedule | `{source.schedule}` (UTC) |",
+            f"| politeness | delay {politeness.delay} s, {politeness.concurrency} requests per domain; crawls take pool `{pool_name(source.name)}` |",
+            f"| quality gates | min_articles {gates.min_articles}, max_empty_text_share {gates.max_empty_text_share}, max_error_share {gates.max_error_share} |",
+            "",
+            "Each run processes one day, its partition: the UTC date of the run's logical date. A scheduled run"
+            " for the interval [D, D+1) at the cron time processes day D; a manual run without a logical date"
+            " processes yesterday (UTC). Re-running a day replaces its partition.",
+        ]
+    )
+
+
+def source_dag(source: Source) -> DAG:
+    """The DAG `wirelake_<name>`, scheduled on data intervals of the source's cron."""
+    return DAG(
+        dag_id=dag_id(source.name),
+        description=source.description or f"crawl and ingest {source.name}",
+        schedule=CronDataIntervalTimetable(source.schedule, timezone="UTC"),
+        start_date=START_DATE,
+        catchup=False,
+        max_active_runs=MAX_ACTIVE_RUNS,
+        default_args={"owner": OWNER, **RETRY_ARGS},
+        tags=["wirelake", f"source:{source.name}", *source.discovery_methods()],
+        doc_md=_doc_md(source),
+    )
+
+
+def crawl_task(source: Source):
+    return task(tasks.crawl, task_id="crawl", pool=pool_name(source.name))(source.name)
+
+
+def extract_task(source: Source):
+    return task(tasks.extract, task_id="extract")(source.name)
+
+
+def publish_task(source: Source):
+    return task(tasks.publish, task_id="publish", outlets=[tasks.CORPUS_ASSET])(source.name)
+
+
+def validate_task(source: Source):
+    # A failed quality gate is about the data, which a retry of this task cannot change:
+    # fix the cause, then clear the whole run.
+    return task(tasks.validate, task_id="validate", retries=0)(source.name)

@@ -1,0 +1,66 @@
+"""What the tasks of a source DAG run: one pipeline step for the run's partition.
+
+pipeline.steps is imported inside the tasks, not at module level, so that parsing the
+DAG files (which Airflow repeats every few seconds) does not load Scrapy and trafilatura.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import date
+
+from airflow.sdk import Asset, get_current_context
+
+from pipeline.orchestration.credentials import connection_variables, exported
+from pipeline.orchestration.windows import partition_day
+
+log = logging.getLogger(__name__)
+
+CORPUS_ASSET = Asset(name="wirelake_corpus", uri="wirelake://corpus/articles")
+"""Updated by every publish; analysts schedule their DAGs on it. Each event's extra
+names the partition (source, day, key, uri, rows)."""
+
+
+def _day() -> date:
+    context = get_current_context()
+    return partition_day(context.get("logical_date"), context["dag_run"].run_after)
+
+
+def _run(step: Callable[[str, date], dict], source: str) -> dict:
+    day = _day()
+    log.info("%s for source %s, day %s", step.__name__, source, day)
+    with exported(connection_variables()):
+        result = step(source, day)
+    log.info("%s result: %s", step.__name__, json.dumps(result, default=str))
+    return result
+
+
+def crawl(source: str) -> dict:
+    """Scrapy crawl of the day's window in its own process; the stats go to XCom."""
+    from pipeline.steps import crawl_step
+
+    return _run(crawl_step, source)
+
+
+def extract(source: str) -> dict:
+    from pipeline.steps import extract_step
+
+    return _run(extract_step, source)
+
+
+def publish(source: str) -> dict:
+    """Publish the partition and record an event on the corpus asset."""
+    from pipeline.steps import publish_step
+
+    result = _run(publish_step, source)
+    event = get_current_context()["outlet_events"][CORPUS_ASSET]
+    event.extra = {"source": source, "day": _day().isoformat(), **result}
+    return result
+
+
+def validate(source: str) -> dict:
+    from pipeline.steps import validate_step
+
+    return _run(validate_step, source)

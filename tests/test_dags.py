@@ -1,0 +1,178 @@
+"""The generated DAGs as Airflow's DagBag sees them (parsed in a subprocess with its
+own AIRFLOW_HOME, so this suite never touches ~/airflow), plus the pure helpers the
+tasks rely on: partition days, connection variables, pools."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from pipeline.orchestration import pools
+from pipeline.orchestration.credentials import aws_variables, exported
+from pipeline.orchestration.windows import partition_day
+from pipeline.sources import load_sources
+
+REPO = Path(__file__).resolve().parent.parent
+DAGS = REPO / "dags"
+
+# Runs in the subprocess: parse dags/ and print what the tests check, as JSON.
+PARSE_DAGS = """
+import json, sys
+from airflow.dag_processing.dagbag import DagBag
+bag = DagBag(dag_folder=sys.argv[1])
+print(json.dumps({
+    "errors": bag.import_errors,
+    "dags": {
+        dag.dag_id: {
+            "timetable": type(dag.timetable).__name__,
+            "cron": dag.timetable.expression,
+            "timezone": str(dag.timetable.timezone),
+            "catchup": dag.catchup,
+            "max_active_runs": dag.max_active_runs,
+            "owner": dag.owner,
+            "tags": sorted(dag.tags),
+            "doc_md": dag.doc_md,
+            "tasks": {
+                t.task_id: {
+                    "pool": t.pool,
+                    "retries": t.retries,
+                    "backoff": t.retry_exponential_backoff,
+                    "downstream": sorted(t.downstream_task_ids),
+                    "outlets": [a.name for a in t.outlets],
+                }
+                for t in dag.tasks
+            },
+        }
+        for dag in bag.dags.values()
+    },
+}))
+"""
+
+
+def parse_dags(tmp_path: Path, sources: Path | None = None) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
+    env.update(AIRFLOW_HOME=str(tmp_path / "airflow"), AIRFLOW__CORE__LOAD_EXAMPLES="False")
+    if sources is not None:
+        env["WIRELAKE_SOURCES"] = str(sources)
+    done = subprocess.run([sys.executable, "-c", PARSE_DAGS, str(DAGS)], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def repo_dags(tmp_path_factory) -> dict:
+    return parse_dags(tmp_path_factory.mktemp("dagbag"), REPO / "sources.yaml")
+
+
+def test_one_dag_per_source_and_no_import_errors(repo_dags):
+    assert repo_dags["errors"] == {}
+    assert set(repo_dags["dags"]) == {f"wirelake_{name}" for name in load_sources(REPO / "sources.yaml")}
+
+
+def test_schedules_are_data_intervals_of_the_source_cron(repo_dags):
+    for name, source in load_sources(REPO / "sources.yaml").items():
+        dag = repo_dags["dags"][f"wirelake_{name}"]
+        assert (dag["timetable"], dag["cron"], dag["timezone"]) == ("CronDataIntervalTimetable", source.schedule, "UTC")
+        assert dag["catchup"] is False
+        assert dag["max_active_runs"] == 2
+        assert dag["owner"] == "wirelake"
+        assert {"wirelake", f"source:{name}", *source.discovery_methods()} == set(dag["tags"])
+        assert source.description in dag["doc_md"] and source.schedule in dag["doc_md"]
+
+
+def test_tasks_chain_crawl_extract_publish_validate(repo_dags):
+    for dag in repo_dags["dags"].values():
+        tasks = dag["tasks"]
+        assert {name: t["downstream"] for name, t in tasks.items()} == {
+            "crawl": ["extract"],
+            "extract": ["publish"],
+            "publish": ["validate"],
+            "validate": [],
+        }
+        assert tasks["publish"]["outlets"] == ["wirelake_corpus"]
+
+
+def test_crawls_take_the_source_pool_and_retry_with_backoff(repo_dags):
+    spec = pools.pools_spec(load_sources(REPO / "sources.yaml"))
+    for dag_id, dag in repo_dags["dags"].items():
+        tasks = dag["tasks"]
+        assert tasks["crawl"]["pool"] == dag_id  # pool wirelake_<name>, same name as the DAG
+        assert tasks["crawl"]["pool"] in spec
+        assert {tasks[t]["pool"] for t in ("extract", "publish", "validate")} == {"default_pool"}
+        assert [(tasks[t]["retries"], tasks[t]["backoff"]) for t in ("crawl", "extract", "publish")] == [(3, 2.0)] * 3
+        assert tasks["validate"]["retries"] == 0
+
+
+def test_broken_registry_is_an_import_error_naming_source_and_field(tmp_path):
+    broken = tmp_path / "sources.yaml"
+    broken.write_text(
+        (REPO / "sources.yaml").read_text()
+        .replace('schedule: "30 2 * * *"', 'schedule: "every morning"')
+        .replace("archive:", "archve:")
+    )
+    parsed = parse_dags(tmp_path, broken)
+    assert parsed["dags"] == {}
+    [(path, message)] = parsed["errors"].items()
+    assert path.endswith("wirelake_sources.py")
+    assert f"{broken}: source 'daily_courier': field 'schedule': invalid cron expression 'every morning'" in message
+    assert f"{broken}: source 'harbor_gazette': field 'archve': unknown key" in message
+
+
+def test_pools_file_lists_one_pool_per_source(tmp_path, monkeypatch):
+    monkeypatch.setenv("WIRELAKE_SOURCES", str(REPO / "sources.yaml"))
+    assert pools.main([str(tmp_path / "pools.json")]) == 0
+    written = json.loads((tmp_path / "pools.json").read_text())
+    assert set(written) == {f"wirelake_{name}" for name in load_sources(REPO / "sources.yaml")}
+    assert all(pool["slots"] == 1 and pool["include_deferred"] is False for pool in written.values())
+
+
+def test_pools_file_refuses_a_broken_registry_in_one_line_per_problem(tmp_path, monkeypatch, capsys):
+    broken = tmp_path / "sources.yaml"
+    broken.write_text("sources:\n  - name: Bad Name\n    domains: [example.org]\n    feeds: [http://example.org/feed]\n")
+    monkeypatch.setenv("WIRELAKE_SOURCES", str(broken))
+    assert pools.main([str(tmp_path / "pools.json")]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"{broken}: source 'Bad Name': field 'name': String should match pattern '^[a-z0-9_-]+$'"
+    ]
+    assert not (tmp_path / "pools.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("logical_date", "run_after", "day"),
+    [
+        # scheduled run of a "0 2 * * *" source: interval [May 20 02:00, May 21 02:00)
+        (datetime(2024, 5, 20, 2, tzinfo=timezone.utc), datetime(2024, 5, 21, 2, tzinfo=timezone.utc), date(2024, 5, 20)),
+        # a logical date given in another zone counts in UTC
+        (datetime(2024, 5, 20, 22, tzinfo=timezone(timedelta(hours=-5))), datetime(2024, 5, 22, tzinfo=timezone.utc), date(2024, 5, 21)),
+        # manual run without a logical date: the day before it was triggered
+        (None, datetime(2024, 5, 27, 0, 30, tzinfo=timezone.utc), date(2024, 5, 26)),
+    ],
+)
+def test_partition_day(logical_date, run_after, day):
+    assert partition_day(logical_date, run_after) == day
+
+
+def test_aws_connection_fields_become_the_standard_variables():
+    extra = {"endpoint_url": "http://s3:8333", "region_name": "eu-west-1"}
+    assert aws_variables("key", "secret", extra) == {
+        "AWS_ACCESS_KEY_ID": "key",
+        "AWS_SECRET_ACCESS_KEY": "secret",
+        "AWS_ENDPOINT_URL": "http://s3:8333",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+    }
+    assert aws_variables(None, None, {}) == {}
+
+
+def test_exported_variables_are_restored(monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "worker-key")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with exported({"AWS_ACCESS_KEY_ID": "conn-key", "AWS_ENDPOINT_URL": "http://s3:8333"}):
+        assert (os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_ENDPOINT_URL"]) == ("conn-key", "http://s3:8333")
+    assert os.environ["AWS_ACCESS_KEY_ID"] == "worker-key"
+    assert "AWS_ENDPOINT_URL" not in os.environ
