@@ -1,0 +1,128 @@
+"""Static checks of docker/ (no Docker engine runs here): the compose file's images are
+pinned, every service, volume and variable it refers to exists, and the Dockerfile
+builds on the Airflow version the project pins, from files that exist."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import tomllib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+DOCKER = REPO / "docker"
+COMPOSE_TEXT = (DOCKER / "docker-compose.yaml").read_text()
+COMPOSE = yaml.safe_load(COMPOSE_TEXT)
+SERVICES = COMPOSE["services"]
+
+# ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?error} or $NAME; "$$" is a literal dollar.
+VARIABLE = re.compile(r"(?<!\$)\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?P<modifier>:?[-?+][^}]*)?\}|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))")
+
+
+def env_file() -> dict[str, str]:
+    """docker/.env, which compose reads from the compose file's directory."""
+    pairs = {}
+    for line in (DOCKER / ".env").read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            name, _, value = line.partition("=")
+            pairs[name.strip()] = value.strip()
+    return pairs
+
+
+def variables_used() -> dict[str, bool]:
+    """Each variable the compose file interpolates, and whether it carries its own default."""
+    used: dict[str, bool] = {}
+    for match in VARIABLE.finditer(COMPOSE_TEXT.replace("$$", "")):
+        name = match["braced"] or match["bare"]
+        used[name] = used.get(name, False) or (match["modifier"] or "").lstrip(":").startswith("-")
+    return used
+
+
+def interpolate(text: str) -> str:
+    values = env_file()
+    return VARIABLE.sub(lambda m: values[m["braced"] or m["bare"]], text.replace("$$", "\0")).replace("\0", "$")
+
+
+def strings(node) -> list[str]:
+    if isinstance(node, dict):
+        return [s for value in node.values() for s in strings(value)]
+    if isinstance(node, list):
+        return [s for value in node for s in strings(value)]
+    return [node] if isinstance(node, str) else []
+
+
+def test_every_variable_used_is_defined_and_every_definition_used():
+    used = variables_used()
+    defined = env_file()
+    assert sorted(name for name, has_default in used.items() if not has_default and name not in defined) == []
+    assert sorted(set(defined) - set(used)) == []
+
+
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_every_image_is_pinned(name):
+    service = SERVICES[name]
+    assert "image" in service, f"service {name} has no image"
+    image = interpolate(service["image"])
+    repository, _, tag = image.rpartition(":") if ":" in image.split("/")[-1] else (image, "", "")
+    assert tag and tag != "latest" and re.search(r"\d", tag), f"service {name}: image {image!r} is not pinned to a version"
+    assert "@" not in image or re.search(r"@sha256:[0-9a-f]{64}$", image)
+
+
+def test_services_referenced_exist():
+    for name, service in SERVICES.items():
+        referenced = set(service.get("depends_on") or [])
+        mode = service.get("network_mode", "")
+        if mode.startswith("service:"):
+            referenced.add(mode.removeprefix("service:"))
+        assert referenced <= set(SERVICES), f"service {name} refers to {sorted(referenced - set(SERVICES))}"
+
+
+def test_hosts_in_urls_are_services():
+    for name, service in SERVICES.items():
+        for text in strings(service.get("environment", {})):
+            for url in re.findall(r"[a-z][a-z0-9+]*://[^\s\"']+", interpolate(text)):
+                host = urlsplit(url).hostname
+                if host and not url.startswith("s3://"):
+                    assert host in SERVICES or host == "localhost", f"service {name}: {url} names no service"
+
+
+def test_named_volumes_are_declared():
+    declared = set(COMPOSE.get("volumes") or {})
+    for name, service in SERVICES.items():
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            if not source.startswith((".", "/")):
+                assert source in declared, f"service {name}: volume {source!r} is not declared"
+
+
+def test_one_shots_run_before_what_needs_them():
+    airflow = [name for name, s in SERVICES.items() if name.startswith("airflow-") and name != "airflow-init"]
+    for name in airflow:
+        assert SERVICES[name]["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully"
+    assert SERVICES["airflow-init"]["depends_on"]["create-bucket"]["condition"] == "service_completed_successfully"
+    assert SERVICES["airflow-worker"]["network_mode"] == "service:newsweb"
+    assert {s["environment"]["AIRFLOW__CORE__EXECUTOR"] for n, s in SERVICES.items() if n in airflow} == {"CeleryExecutor"}
+
+
+def test_python_modules_run_by_compose_exist():
+    for module in re.findall(r"python -m ([\w.]+)", COMPOSE_TEXT):
+        assert importlib.util.find_spec(module) is not None, module
+
+
+def test_dockerfile_extends_the_pinned_airflow_with_the_package_and_constraints():
+    dockerfile = (DOCKER / "Dockerfile").read_text()
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
+    [airflow_pin] = [d for d in pyproject["project"]["optional-dependencies"]["airflow"] if d.startswith("apache-airflow==")]
+    version = airflow_pin.removeprefix("apache-airflow==")
+    assert re.search(rf"^FROM apache/airflow:{re.escape(version)}-python3\.11$", dockerfile, re.M)
+    assert "--constraint /opt/wirelake/constraints.txt" in dockerfile
+    for line in re.findall(r"^COPY (.+)$", dockerfile, re.M):
+        *sources, _target = [part for part in line.split() if not part.startswith("--")]
+        for source in sources:
+            assert (REPO / source).exists(), f"Dockerfile copies {source}, which is not in the repository"
+    constraints = (REPO / "constraints.txt").read_text().splitlines()
+    assert f"apache-airflow=={version}" in constraints
