@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import decode_html, extract_page, extract_pages
+from pipeline.extract.blocks import count_words
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -53,6 +54,11 @@ def test_text_is_paragraphs_separated_by_one_blank_line(seed_record):
     assert len(paragraphs) == 7
     assert all(p.strip() == p and "\n" not in p for p in paragraphs)
     assert seed_record["word_count"] == len(seed_record["text"].split())
+
+
+def test_word_count_counts_each_han_and_kana_character():
+    assert count_words("促进航天 news, it’s 5.99 — ok") == 4 + 4
+    assert count_words("ひらがな") == 4
 
 
 def test_content_hash_is_sha256_of_normalised_text(seed_record):

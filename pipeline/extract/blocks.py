@@ -7,9 +7,15 @@ are rendered from what is left, so the two never disagree.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
+
+# Chinese and Japanese are written without spaces: each Han or kana character counts as a
+# word, so that length thresholds mean the same in every language.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAS_WORD = re.compile(r"\w")
 
 PARAGRAPH, HEADING, ITEM, QUOTE, ROW = "paragraph", "heading", "item", "quote", "row"
 
@@ -18,6 +24,13 @@ PARAGRAPH, HEADING, ITEM, QUOTE, ROW = "paragraph", "heading", "item", "quote", 
 class Block:
     kind: str
     text: str
+
+
+def count_words(text: str) -> int:
+    """Whitespace-separated words, plus one per Han or kana character."""
+    cjk = len(_CJK.findall(text))
+    rest = _CJK.sub(" ", text) if cjk else text
+    return cjk + sum(1 for token in rest.split() if _HAS_WORD.search(token))
 
 
 def _flat_text(element: etree._Element) -> str:

@@ -16,7 +16,7 @@ from trafilatura.utils import load_html
 
 from pipeline.extract import dates, pagetype
 from pipeline.extract.attribution import Attribution, find_attribution_line, split_attribution
-from pipeline.extract.blocks import Block, body_blocks, render_text
+from pipeline.extract.blocks import Block, body_blocks, count_words, render_text
 from pipeline.extract.captions import drop_repeated_captions
 from pipeline.extract.metadata import Metadata, read_metadata
 from pipeline.extract.signals import read_signals
@@ -71,8 +71,7 @@ def read_page(html: str, url: str) -> Page | None:
         attribution = find_attribution_line(tree.xpath(_ATTRIBUTION_TEXT))
     blocks = drop_repeated_captions(blocks)
 
-    words = sum(len(block.text.split()) for block in blocks)
-    kind = pagetype.classify(tree, signals, url, metadata.title, words)
+    kind = pagetype.classify(tree, signals, url, metadata.title, blocks)
     published = dates.published_at(tree, signals, metadata.headline, url)
     return Page(url, metadata, blocks, attribution, published, kind)
 
@@ -92,7 +91,7 @@ def to_record(page: Page) -> dict | None:
         "published_at": page.published.value if page.published else None,
         "language": meta.language,
         "text": text,
-        "word_count": len(text.split()),
+        "word_count": count_words(text),
         "attribution": page.attribution.publisher if page.attribution else None,
         "content_hash": content_hash(text),
     }

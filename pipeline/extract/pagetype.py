@@ -3,7 +3,7 @@
 Crawls fetch homepages, section fronts, archive pages and error pages alongside the
 stories; none of them may become an article. The page's own declarations (JSON-LD,
 og:type) are trusted first, then the URL's shape, then the page's structure: a listing
-is many linked teaser headlines with little text of its own.
+is a page whose extracted text sits in teasers, small boxes each led by a linked headline.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from pipeline.extract.blocks import Block, count_words
 from pipeline.extract.signals import LISTING_TYPES, PageSignals
 
 ARTICLE, LISTING, ERROR, EMPTY = "article", "listing", "error", "empty"
@@ -22,24 +23,25 @@ _ERROR_TITLE = re.compile(
     r"|can(?:'|’|no)t be found|could(?:n'|n’| no)t (?:be found|find)|does(?:n'|n’| no)t exist)\b",
     re.I,
 )
-# Paths of fronts and indexes: the root, /page/2, /tag/x, /category/x, /2024/05/26/ with no slug.
+# An error page says so in its title and has little else; a story about a 404 goes on.
+_MAX_ERROR_WORDS = 150
+# Paths of fronts and indexes: /page/2, /tag/x, /category/x, /2024/05/26/ with no slug.
 _LISTING_PATH = re.compile(
-    r"^/?$|/(?:page|tags?|categor(?:y|ies)|topics?|sections?|authors?|archives?|search)(?:/[^/]+)?/?$|/\d{4}(?:/\d{1,2}){0,2}/?$",
+    r"/(?:page/\d+|tags?|categor(?:y|ies)|topics?|sections?|authors?|archives?|search)(?:/[^/\d][^/]*)?/?$|/\d{4}(?:/\d{1,2}){0,2}/?$",
     re.I,
 )
 _LISTING_QUERY = re.compile(r"(?:^|&)(?:page|paged|p)=\d+", re.I)
-_TEASER_LINKS = "//h2//a[@href] | //h3//a[@href] | //a[@href][.//h2 or .//h3]"
-_MIN_TEASERS = 5
-# A listing's own text is a line or two per teaser; a story has far more words than that.
-_MAX_WORDS_PER_TEASER = 60
-# An error page says so in its title and has little else; a story about a 404 goes on.
-_MAX_ERROR_WORDS = 150
+_TEASER_HEADINGS = "//h2[.//a[@href]] | //h3[.//a[@href]] | //h4[.//a[@href]] | //a[@href][.//h2 or .//h3 or .//h4]"
+# A teaser is a headline and a line or two; a bigger box around a linked heading is a story.
+_MAX_TEASER_WORDS = 80
+_MIN_TEASER_BLOCKS = 3
+_TEASER_SHARE = 0.5
 # Below this many words an extraction is a fragment (a cookie wall, a stub), not a story.
 MIN_ARTICLE_WORDS = 20
 
 
-def _teaser_count(tree: HtmlElement) -> int:
-    return len({link.get("href") for link in tree.xpath(_TEASER_LINKS)})
+def _normal(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _is_error_page(tree: HtmlElement, headline: str | None, words: int) -> bool:
@@ -47,20 +49,30 @@ def _is_error_page(tree: HtmlElement, headline: str | None, words: int) -> bool:
     return words < _MAX_ERROR_WORDS and any(_ERROR_TITLE.search(title) for title in titles)
 
 
-def classify(tree: HtmlElement, signals: PageSignals, url: str, headline: str | None, words: int) -> str:
+def _reads_like_teasers(tree: HtmlElement, blocks: list[Block], words: int) -> bool:
+    """Most of the extracted text sits in small boxes that each hold a linked headline."""
+    boxes = {heading.getparent() for heading in tree.xpath(_TEASER_HEADINGS) if heading.getparent() is not None}
+    box_texts = [_normal(box.text_content()) for box in boxes]
+    teasers = "\n".join(text for text in box_texts if count_words(text) <= _MAX_TEASER_WORDS)
+    in_teasers = [block for block in blocks if _normal(block.text) in teasers]
+    teaser_words = sum(count_words(block.text) for block in in_teasers)
+    return len(in_teasers) >= _MIN_TEASER_BLOCKS and teaser_words >= _TEASER_SHARE * words
+
+
+def classify(tree: HtmlElement, signals: PageSignals, url: str, headline: str | None, blocks: list[Block]) -> str:
+    words = sum(count_words(block.text) for block in blocks)
     if words == 0:
         return EMPTY
     if _is_error_page(tree, headline, words):
         return ERROR
-    declared_article = bool(signals.article) or signals.meta.get("og:type", "").lower() == "article"
     parts = urlsplit(url)
-    if _LISTING_PATH.search(parts.path) or _LISTING_QUERY.search(parts.query):
+    if parts.path in ("", "/"):
         return LISTING
+    declared_article = bool(signals.article) or signals.meta.get("og:type", "").lower() == "article"
     if not declared_article:
-        if signals.jsonld_types & LISTING_TYPES:
+        if _LISTING_PATH.search(parts.path) or _LISTING_QUERY.search(parts.query):
             return LISTING
-        teasers = _teaser_count(tree)
-        if teasers >= _MIN_TEASERS and words < teasers * _MAX_WORDS_PER_TEASER:
+        if signals.jsonld_types & LISTING_TYPES or _reads_like_teasers(tree, blocks, words):
             return LISTING
     if words < MIN_ARTICLE_WORDS:
         return EMPTY

@@ -1,0 +1,291 @@
+"""Extraction quality and speed: our extractor beside plain trafilatura, in one run.
+
+    python benchmarks/extraction.py /work/shared/corpus/fundus-publishers [--out FILE]
+
+The folder holds real publisher pages with what Fundus's hand-written parsers extract
+(see its README). Scores: body precision/recall/F1 on word 4-gram shingles and on the
+bag of words, title exact match, publication date to the day, author set, pages/s.
+Prints a table (overall, per page type, and publishers where we lose on body F1)
+and writes the same numbers as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import gzip
+import json
+import re
+import sys
+import time
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import trafilatura
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pipeline.extract import decode_html, extract_pages  # noqa: E402
+
+DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "extraction.json"
+_TOKEN = re.compile(r"\w+")
+_VERSION_NUMBERS = re.compile(r"\d+")
+
+
+@dataclass
+class Case:
+    publisher: str
+    file: str
+    url: str
+    html: str
+    title: str | None
+    authors: list[str]
+    published: datetime | None
+    body: str
+    page_type: str  # what the page declares itself to be (JSON-LD / og:type), not our guess
+
+
+@dataclass
+class Prediction:
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: date | None = None
+    body: str = ""
+
+
+def _literal(value):
+    """Fundus stores some fields as Python-literal strings."""
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            return value
+    return value
+
+
+def _body_text(body) -> str:
+    body = _literal(body) or {}
+    parts = list(body.get("summary") or [])
+    for section in body.get("sections") or []:
+        parts += list(section.get("headline") or []) + list(section.get("paragraphs") or [])
+    return "\n\n".join(parts)
+
+
+def _truth_date(value) -> datetime | None:
+    if not value or value == "None":
+        return None
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def declared_type(html: str) -> str:
+    """The page type a page declares, used to group scores independently of our classifier."""
+    if re.search(r'"@type"\s*:\s*"LiveBlogPosting"', html):
+        return "liveblog"
+    if re.search(r'property="og:type"\s+content="video', html) or re.search(r'"@type"\s*:\s*"VideoObject"', html) and not re.search(r'"@type"\s*:\s*"(?:News)?Article"', html):
+        return "video"
+    if re.search(r'"@type"\s*:\s*"(?:\w+NewsArticle|NewsArticle|Article|BlogPosting)"', html) or re.search(r'og:type"\s+content="article', html):
+        return "article"
+    return "undeclared"
+
+
+def load_corpus(root: Path) -> list[Case]:
+    cases = []
+    for country in sorted(p for p in root.iterdir() if p.is_dir()):
+        meta = json.loads((country / "meta.info").read_text())
+        for truth_file in sorted(country.glob("*.json")):
+            publisher = truth_file.stem
+            versions = json.loads(truth_file.read_text())
+            keys = sorted(versions, key=lambda key: [int(n) for n in _VERSION_NUMBERS.findall(key)])
+            pages = sorted(country.glob(f"{publisher}_*.html.gz"), key=lambda p: p.name)
+            pages = [p for p in pages if re.fullmatch(rf"{re.escape(publisher)}_\d{{4}}_\d{{2}}_\d{{2}}\.html\.gz", p.name)]
+            for page, key in zip(pages, keys):
+                truth = versions[key]
+                html = decode_html(gzip.decompress(page.read_bytes()))
+                authors = _literal(truth.get("authors")) or []
+                cases.append(Case(
+                    publisher=f"{country.name}/{publisher}",
+                    file=page.name,
+                    url=meta[page.name]["url"],
+                    html=html,
+                    title=truth.get("title"),
+                    authors=list(authors) if isinstance(authors, list) else [str(authors)],
+                    published=_truth_date(truth.get("publishing_date")),
+                    body=_body_text(truth.get("body")),
+                    page_type=declared_type(html),
+                ))
+    return cases
+
+
+# ---- the two extractors -------------------------------------------------------------------
+
+
+def run_trafilatura(cases: list[Case]) -> tuple[list[Prediction], float]:
+    predictions = []
+    start = time.perf_counter()
+    for case in cases:
+        doc = trafilatura.bare_extraction(case.html, url=case.url, with_metadata=True)
+        if doc is None:
+            predictions.append(Prediction())
+            continue
+        published = date.fromisoformat(doc.date) if doc.date else None
+        authors = [a.strip() for a in (doc.author or "").split(";") if a.strip()]
+        predictions.append(Prediction(doc.title, authors, published, doc.text or ""))
+    return predictions, time.perf_counter() - start
+
+
+def run_ours(cases: list[Case]) -> tuple[list[Prediction], float]:
+    start = time.perf_counter()
+    records = extract_pages([(case.url, case.html) for case in cases])
+    elapsed = time.perf_counter() - start
+    predictions = []
+    for record in records:
+        if record is None:
+            predictions.append(Prediction())
+            continue
+        authors = list(record.get("authors") or [a for a in (record.get("author") or "").split("; ") if a])
+        authors += list(record.get("author_orgs") or [])
+        published = record["published_at"].date() if record.get("published_at") else None
+        predictions.append(Prediction(record["title"], authors, published, record["text"]))
+    return predictions, elapsed
+
+
+# ---- scores ---------------------------------------------------------------------------
+
+
+def _normal(text: str | None) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def _shingles(tokens: list[str], size: int = 4) -> Counter:
+    return Counter(tuple(tokens[i : i + size]) for i in range(max(len(tokens) - size + 1, 0)))
+
+
+def _prf(predicted: Counter, truth: Counter) -> tuple[float, float, float]:
+    overlap = sum((predicted & truth).values())
+    precision = overlap / sum(predicted.values()) if predicted else 0.0
+    recall = overlap / sum(truth.values()) if truth else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def _date_ok(predicted: date | None, truth: datetime) -> bool:
+    """Right if it is the day in the page's own zone or in UTC: pages print either."""
+    days = {truth.date()}
+    if truth.tzinfo is not None:
+        days.add(truth.astimezone(timezone.utc).date())
+    return predicted in days
+
+
+def _author_set(names: list[str]) -> set[str]:
+    return {" ".join(name.casefold().split()) for name in names if name.strip()}
+
+
+def score(case: Case, prediction: Prediction) -> dict:
+    truth_tokens, predicted_tokens = _tokens(case.body), _tokens(prediction.body)
+    shingle_p, shingle_r, shingle_f = _prf(_shingles(predicted_tokens), _shingles(truth_tokens))
+    bag_p, bag_r, bag_f = _prf(Counter(predicted_tokens), Counter(truth_tokens))
+    row = {
+        "shingle_p": shingle_p, "shingle_r": shingle_r, "shingle_f1": shingle_f,
+        "bag_p": bag_p, "bag_r": bag_r, "bag_f1": bag_f,
+        "title": float(_normal(prediction.title) == _normal(case.title)) if case.title else None,
+        "date": float(_date_ok(prediction.published, case.published)) if case.published else None,
+        "authors": float(_author_set(prediction.authors) == _author_set(case.authors)),
+    }
+    return row
+
+
+METRICS = ["shingle_p", "shingle_r", "shingle_f1", "bag_p", "bag_r", "bag_f1", "title", "date", "authors"]
+
+
+def mean_scores(rows: list[dict]) -> dict:
+    result = {}
+    for metric in METRICS:
+        values = [row[metric] for row in rows if row[metric] is not None]
+        result[metric] = sum(values) / len(values) if values else None
+    result["pages"] = len(rows)
+    return result
+
+
+# ---- report ---------------------------------------------------------------------------
+
+
+def _fmt(value) -> str:
+    return "-" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def table(title: str, header: list[str], rows: list[list]) -> str:
+    widths = [max(len(_fmt(cell)) for cell in column) for column in zip(header, *rows)]
+    line = lambda cells: "  ".join(_fmt(c).ljust(w) for c, w in zip(cells, widths))  # noqa: E731
+    return "\n".join([title, line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path, help="folder of pages with ground truth (fundus-publishers layout)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON results (default {DEFAULT_OUT})")
+    parser.add_argument("--publisher", help="only publishers whose name contains this (for development)")
+    args = parser.parse_args(argv)
+    if not args.corpus.is_dir():
+        print(f"skipped: corpus folder {args.corpus} not found (this benchmark needs real pages with ground truth)")
+        return 0
+    cases = load_corpus(args.corpus)
+    if args.publisher:
+        cases = [case for case in cases if args.publisher.lower() in case.publisher.lower()]
+    if not cases:
+        print(f"skipped: no pages with ground truth under {args.corpus}")
+        return 0
+
+    plain, plain_seconds = run_trafilatura(cases)
+    ours, our_seconds = run_ours(cases)
+    scored = {
+        "trafilatura": [score(case, p) for case, p in zip(cases, plain)],
+        "ours": [score(case, p) for case, p in zip(cases, ours)],
+    }
+    speed = {"trafilatura": len(cases) / plain_seconds, "ours": len(cases) / our_seconds}
+    overall = {name: {**mean_scores(rows), "pages_per_s": speed[name]} for name, rows in scored.items()}
+
+    by_type: dict[str, dict] = {}
+    for page_type in sorted({case.page_type for case in cases}):
+        index = [i for i, case in enumerate(cases) if case.page_type == page_type]
+        by_type[page_type] = {name: mean_scores([rows[i] for i in index]) for name, rows in scored.items()}
+
+    by_publisher: dict[str, dict] = defaultdict(dict)
+    for publisher in sorted({case.publisher for case in cases}):
+        index = [i for i, case in enumerate(cases) if case.publisher == publisher]
+        for name, rows in scored.items():
+            by_publisher[publisher][name] = mean_scores([rows[i] for i in index])
+    losing = {p: s for p, s in by_publisher.items() if s["ours"]["shingle_f1"] < s["trafilatura"]["shingle_f1"] - 1e-9}
+
+    columns = METRICS + ["pages_per_s"]
+    print(table(f"Extraction on {len(cases)} pages of {len(by_publisher)} publishers ({args.corpus})", ["extractor", *columns],
+                [[name, *(overall[name][m] for m in columns)] for name in overall]))
+    print()
+    print(table("Body F1 (shingles / bag of words) by declared page type", ["page type", "pages", "trafilatura", "ours", "traf bag", "ours bag"],
+                [[t, s["ours"]["pages"], s["trafilatura"]["shingle_f1"], s["ours"]["shingle_f1"], s["trafilatura"]["bag_f1"], s["ours"]["bag_f1"]] for t, s in by_type.items()]))
+    print()
+    print(table(f"Publishers where we lose on body F1 ({len(losing)} of {len(by_publisher)})", ["publisher", "pages", "trafilatura", "ours", "traf title", "ours title"],
+                [[p, s["ours"]["pages"], s["trafilatura"]["shingle_f1"], s["ours"]["shingle_f1"], s["trafilatura"]["title"], s["ours"]["title"]]
+                 for p, s in sorted(losing.items(), key=lambda item: item[1]["ours"]["shingle_f1"] - item[1]["trafilatura"]["shingle_f1"])]))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({
+        "corpus": str(args.corpus), "pages": len(cases), "overall": overall, "by_page_type": by_type,
+        "by_publisher": by_publisher, "losing_publishers": sorted(losing),
+        "pages_detail": [{"publisher": c.publisher, "file": c.file, "page_type": c.page_type,
+                          "trafilatura": t, "ours": o} for c, t, o in zip(cases, scored["trafilatura"], scored["ours"])],
+    }, indent=1, default=str))
+    print(f"\nwrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
