@@ -1,0 +1,177 @@
+"""DuckDB over the corpus, the same way for a local directory and for S3.
+
+DuckDB's httpfs extension cannot be installed offline, so DuckDB reads the corpus through
+a pyarrow dataset on the store's own pyarrow filesystem. Each partition file is one
+fragment whose partition expression (crawl_date == D and source == S, from its hive key)
+lets pyarrow skip whole files when DuckDB pushes a filter on crawl_date or source down to
+it. The `articles` view therefore has the article columns exactly once: the hive `date`
+is the `crawl_date` column, and `source` is both the hive key and the column.
+
+A connection sees the partitions that existed when it was opened.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+from tabulate import tabulate
+
+from pipeline.corpus import CorpusError, partition_values
+from pipeline.layout import CORPUS_ARTICLES_PREFIX
+from pipeline.schema import ARTICLE_SCHEMA
+from pipeline.store import ObjectStore, StoreError, open_store
+
+ViewBuilder = Callable[[duckdb.DuckDBPyConnection, ObjectStore], None]
+"""Registers one view on a connection. Builders run in order, so later views may select
+from earlier ones (the dedup views `originals` and `reprints` build on `articles`)."""
+
+FORMATS = ("table", "csv", "json")
+TABLE_CELL_CHARS = 48  # table output truncates longer cells, so article text stays one short line
+
+_PARTITION_FILE = re.compile(re.escape(CORPUS_ARTICLES_PREFIX) + r"date=[^/]+/source=[^/]+/[^/]+\.parquet")
+
+
+class QueryError(Exception):
+    """A query could not run; the message is one line naming the problem."""
+
+
+def corpus_dataset(store: ObjectStore) -> ds.Dataset:
+    """Every corpus partition file as one dataset with exactly ARTICLE_SCHEMA (columns a
+    file lacks read as null). Objects that are not Parquet files, such as a `_SUCCESS`
+    marker left by another engine, are not part of the corpus."""
+    filesystem, root = store.arrow_filesystem()
+    parquet = ds.ParquetFileFormat()
+    fragments = []
+    for key in store.list(CORPUS_ARTICLES_PREFIX):
+        if not key.endswith(".parquet"):
+            continue
+        if not _PARTITION_FILE.fullmatch(key):
+            raise CorpusError(f"{store.url(key)}: not in the corpus layout {CORPUS_ARTICLES_PREFIX}date=YYYY-MM-DD/source=NAME/*.parquet")
+        fragments.append(parquet.make_fragment(f"{root}/{key}", filesystem=filesystem, partition_expression=_guarantee(store, key)))
+    return ds.FileSystemDataset(fragments, ARTICLE_SCHEMA, parquet, filesystem)
+
+
+def _guarantee(store: ObjectStore, key: str) -> pc.Expression:
+    """What every row of the file at key satisfies, from its hive key: pyarrow skips the
+    file when a pushed-down filter contradicts it."""
+    try:
+        values = partition_values(key)
+    except CorpusError as exc:
+        raise CorpusError(f"{store.url(key)}: {exc}") from None
+    guarantee = pc.scalar(True)
+    for column, value in values.items():
+        guarantee &= pc.field(column) == pa.scalar(value, ARTICLE_SCHEMA.field(column).type)
+    return guarantee
+
+
+def articles_view(connection: duckdb.DuckDBPyConnection, store: ObjectStore) -> None:
+    connection.register("articles", corpus_dataset(store))
+
+
+VIEWS: tuple[ViewBuilder, ...] = (articles_view,)
+
+
+def connect(store: ObjectStore, views: Sequence[ViewBuilder] = VIEWS) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with the corpus views registered.
+
+    Sessions run in UTC so timestamps print the same on every machine.
+    """
+    connection = duckdb.connect()
+    connection.execute("SET TimeZone = 'UTC'")
+    for build in views:
+        build(connection, store)
+    return connection
+
+
+def run_query(sql: str, store_uri: str | None = None, fmt: str = "table") -> str:
+    """Run sql over the store's corpus views and render the result as table, csv or json.
+
+    Every failure (bad SQL, unreadable corpus, unreachable store, unknown format) raises
+    QueryError with a one-line message.
+    """
+    if fmt not in FORMATS:
+        raise QueryError(f"unknown format {fmt!r} (use {', '.join(FORMATS)})")
+    try:
+        with connect(open_store(store_uri)) as connection:
+            cursor = connection.execute(sql)
+            columns = [column[0] for column in cursor.description or []]
+            rows = cursor.fetchall() if columns else []
+    except duckdb.Error as exc:
+        raise QueryError(f"query failed: {_one_line(str(exc))}") from None
+    except (StoreError, CorpusError) as exc:
+        raise QueryError(str(exc)) from None
+    return {"table": _as_table, "csv": _as_csv, "json": _as_json}[fmt](columns, rows)
+
+
+def _one_line(message: str) -> str:
+    """DuckDB messages are several lines: the error, hints such as 'Did you mean ...',
+    then the SQL with a caret; keep the error and the hints."""
+    head = message.strip().split("\n\n")[0]
+    return " ".join(line.strip() for line in head.splitlines() if line.strip())
+
+
+def _as_table(columns: list[str], rows: list[tuple]) -> str:
+    numeric = [bool(rows) and all(_is_number(row[i]) for row in rows if row[i] is not None) for i in range(len(columns))]
+    cells = [[None if value is None else _short(_text(value)) for value in row] for row in rows]
+    # disable_numparse keeps strings such as "007" from being re-read as numbers;
+    # numeric columns are aligned right from the values' own types instead.
+    body = tabulate(
+        cells,
+        headers=columns,
+        missingval="NULL",
+        disable_numparse=True,
+        colalign=["right" if is_numeric else "left" for is_numeric in numeric],
+    )
+    count = f"({len(rows)} row{'' if len(rows) == 1 else 's'})"
+    return f"{body}\n{count}\n" if columns else f"{count}\n"
+
+
+def _as_csv(columns: list[str], rows: list[tuple]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([_csv_cell(value) for value in row] for row in rows)
+    return out.getvalue()
+
+
+def _as_json(columns: list[str], rows: list[tuple]) -> str:
+    """One JSON array, one row object per line: valid JSON that line tools can still grep."""
+    objects = [json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=_json_value) for row in rows]
+    return "[\n" + ",\n".join(objects) + "\n]\n" if objects else "[]\n"
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def _text(value: object) -> str:
+    """Dates and times as ISO 8601, bytes as hex, anything else as DuckDB's Python value prints."""
+    if isinstance(value, (date, datetime, time)):
+        return value.isoformat()
+    return value.hex() if isinstance(value, bytes) else str(value)
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= TABLE_CELL_CHARS else text[: TABLE_CELL_CHARS - 1] + "…"
+
+
+def _csv_cell(value: object) -> object:
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, default=_json_value)
+    return "" if value is None else _text(value)
+
+
+def _json_value(value: object) -> object:
+    """JSON has no decimals, dates, UUIDs or bytes: numbers and strings instead."""
+    return float(value) if isinstance(value, Decimal) else _text(value)

@@ -1,0 +1,179 @@
+"""DuckDB queries over the corpus on both backends, through pyarrow (no httpfs)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date, datetime, timezone
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.corpus import to_table, write_partition
+from pipeline.layout import corpus_partition_key
+from pipeline.query import TABLE_CELL_CHARS, VIEWS, QueryError, connect, run_query
+from pipeline.schema import ARTICLE_SCHEMA
+from pipeline.store import open_store
+
+DAY_1, DAY_2 = date(2024, 5, 25), date(2024, 5, 26)
+PARTITIONS = {("capitol_ledger", DAY_1): 3, ("capitol_ledger", DAY_2): 2, ("metro_wire", DAY_2): 1}
+
+
+def article(source: str, day: date, number: int) -> dict:
+    return {
+        "doc_id": f"{source}-{day}-{number}",
+        "url": f"http://example.test/{source}/{number}",
+        "source": source,
+        "title": f"{source} story {number}",
+        "published_at": datetime(day.year, day.month, day.day, 8, number, tzinfo=timezone.utc),
+        "crawl_date": day,
+        "text": "Opening paragraph.\n\n" + "A long body sentence. " * 20,
+        "word_count": 62,
+    }
+
+
+@pytest.fixture
+def corpus_uri(store_uri):
+    store = open_store(store_uri)
+    for (source, day), count in PARTITIONS.items():
+        write_partition(store, corpus_partition_key(source, day), [article(source, day, n) for n in range(count)])
+    write_partition(store, corpus_partition_key("daily_courier", DAY_2), [])  # crawled, nothing found
+    return store_uri
+
+
+def test_articles_view_has_each_article_column_once(corpus_uri):
+    connection = connect(open_store(corpus_uri))
+    described = connection.execute("describe articles").fetchall()
+    assert [row[0] for row in described] == ARTICLE_SCHEMA.names
+    assert dict((row[0], row[1]) for row in described)["published_at"] == "TIMESTAMP WITH TIME ZONE"
+
+
+def test_empty_store_gives_an_empty_articles_view(store_uri):
+    connection = connect(open_store(store_uri))
+    assert connection.execute("select count(*) from articles").fetchone() == (0,)
+    assert [row[0] for row in connection.execute("describe articles").fetchall()] == ARTICLE_SCHEMA.names
+
+
+def test_counts_per_source_in_every_format(corpus_uri):
+    sql = "select source, count(*) as articles from articles group by 1 order by 1"
+    assert run_query(sql, corpus_uri) == (
+        "source            articles\n"
+        "--------------  ----------\n"
+        "capitol_ledger           5\n"
+        "metro_wire               1\n"
+        "(2 rows)\n"
+    )
+    assert list(csv.reader(io.StringIO(run_query(sql, corpus_uri, "csv")))) == [
+        ["source", "articles"],
+        ["capitol_ledger", "5"],
+        ["metro_wire", "1"],
+    ]
+    assert json.loads(run_query(sql, corpus_uri, "json")) == [
+        {"source": "capitol_ledger", "articles": 5},
+        {"source": "metro_wire", "articles": 1},
+    ]
+
+
+def test_dates_and_timestamps_are_iso_strings(corpus_uri):
+    sql = "select crawl_date, published_at, attribution from articles where source = 'metro_wire'"
+    assert json.loads(run_query(sql, corpus_uri, "json")) == [
+        {"crawl_date": "2024-05-26", "published_at": "2024-05-26T08:00:00+00:00", "attribution": None}
+    ]
+    assert run_query(sql, corpus_uri, "csv").splitlines()[1] == "2024-05-26,2024-05-26T08:00:00+00:00,"
+
+
+def test_table_output_truncates_long_text_on_one_line(corpus_uri):
+    output = run_query("select title, text, attribution from articles where source = 'metro_wire'", corpus_uri)
+    header, rule, row, footer = output.splitlines()
+    assert header.split() == ["title", "text", "attribution"]
+    title, text, attribution = re.split(r"\s{2,}", row.strip())
+    assert title == "metro_wire story 0"
+    assert text == "Opening paragraph. A long body sentence. A long…"
+    assert len(text) == TABLE_CELL_CHARS
+    assert attribution == "NULL"
+    assert footer == "(1 row)"
+
+
+@pytest.mark.parametrize("where", ["crawl_date = date '2024-05-25'", "source = 'metro_wire'"])
+def test_filters_on_partition_columns_skip_other_files(store_uri, where):
+    """A file that cannot be read sits in another partition: only pruning lets the query pass."""
+    store = open_store(store_uri)
+    write_partition(store, corpus_partition_key("capitol_ledger", DAY_1), [article("capitol_ledger", DAY_1, 0)])
+    write_partition(store, corpus_partition_key("metro_wire", DAY_2), [article("metro_wire", DAY_2, 0)])
+    store.put_bytes(corpus_partition_key("broken", DAY_2), b"not parquet")
+    assert run_query(f"select count(*) as n from articles where {where}", store_uri, "csv") == "n\n1\n"
+    with pytest.raises(QueryError, match=r"^query failed: .*date=2024-05-26/source=broken/part-0\.parquet"):
+        run_query("select count(*) from articles", store_uri)
+
+
+def test_partitions_written_before_a_column_existed_read_it_as_null(store_uri):
+    store = open_store(store_uri)
+    old = to_table([article("metro_wire", DAY_1, 0)]).drop_columns(["word_count", "attribution"])
+    sink = pa.BufferOutputStream()
+    pq.write_table(old, sink)
+    store.put_bytes(corpus_partition_key("metro_wire", DAY_1), sink.getvalue().to_pybytes())
+    write_partition(store, corpus_partition_key("metro_wire", DAY_2), [article("metro_wire", DAY_2, 0)])
+    sql = "select crawl_date, word_count from articles order by 1"
+    assert json.loads(run_query(sql, store_uri, "json")) == [
+        {"crawl_date": "2024-05-25", "word_count": None},
+        {"crawl_date": "2024-05-26", "word_count": 62},
+    ]
+
+
+def test_later_view_builders_build_on_articles(corpus_uri):
+    def latest_view(connection, store):
+        connection.execute("create view latest as select * from articles where crawl_date = (select max(crawl_date) from articles)")
+
+    connection = connect(open_store(corpus_uri), views=(*VIEWS, latest_view))
+    assert connection.execute("select count(*) from latest").fetchone() == (3,)
+
+
+def test_store_comes_from_the_environment_when_not_given(corpus_uri, monkeypatch):
+    monkeypatch.setenv("WIRELAKE_STORE", corpus_uri)
+    assert run_query("select count(*) as n from articles", None, "csv") == "n\n6\n"
+
+
+def test_non_parquet_objects_are_not_corpus_but_stray_parquet_is_an_error(local_store_uri):
+    store = open_store(local_store_uri)
+    write_partition(store, corpus_partition_key("metro_wire", DAY_2), [article("metro_wire", DAY_2, 0)])
+    store.put_bytes("corpus/articles/date=2024-05-26/source=metro_wire/_SUCCESS", b"")
+    assert run_query("select count(*) as n from articles", local_store_uri, "csv") == "n\n1\n"
+    store.put_bytes("corpus/articles/loose.parquet", b"")
+    with pytest.raises(QueryError, match=r"corpus/articles/loose\.parquet: not in the corpus layout corpus/articles/date=YYYY-MM-DD/source=NAME/\*\.parquet$"):
+        run_query("select 1", local_store_uri)
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("selec * from articles", r'^query failed: Parser Error: syntax error at or near "selec"$'),
+        ("select * from article", r'^query failed: Catalog Error: Table with name article does not exist! Did you mean "articles"\?$'),
+        ("select headline from articles", r'^query failed: Binder Error: Referenced column "headline" not found'),
+    ],
+)
+def test_bad_sql_is_a_one_line_error(corpus_uri, sql, message):
+    with pytest.raises(QueryError, match=message) as caught:
+        run_query(sql, corpus_uri)
+    assert "\n" not in str(caught.value)
+
+
+def test_unknown_format_and_bad_store_are_query_errors(local_store_uri):
+    with pytest.raises(QueryError, match=r"^unknown format 'xml' \(use table, csv, json\)$"):
+        run_query("select 1", local_store_uri, "xml")
+    with pytest.raises(QueryError, match=r"^ftp://x: unsupported store"):
+        run_query("select 1", "ftp://x")
+
+
+def test_missing_bucket_is_a_query_error(s3_endpoint):
+    with pytest.raises(QueryError, match=r"^s3://no-such-bucket/lake/corpus/articles/: .*NoSuchBucket"):
+        run_query("select count(*) from articles", "s3://no-such-bucket/lake")
+
+
+def test_json_and_csv_render_decimals_lists_and_empty_results(local_store_uri):
+    sql = "select 1.5 as ratio, [1, 2] as ids, blob '\\x01' as raw"
+    assert json.loads(run_query(sql, local_store_uri, "json")) == [{"ratio": 1.5, "ids": [1, 2], "raw": "01"}]
+    assert run_query(sql, local_store_uri, "csv") == 'ratio,ids,raw\n1.5,"[1, 2]",01\n'
+    assert run_query("select * from articles", local_store_uri, "json") == "[]\n"
