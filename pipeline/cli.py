@@ -147,7 +147,7 @@ def cmd_newsweb(args) -> int:
 def cmd_query(args) -> int:
     from pipeline.query import run_query
 
-    print(run_query(args.sql, args.store, args.format))
+    sys.stdout.write(run_query(args.sql, args.store, args.format))
     return 0
 
 
@@ -218,12 +218,10 @@ def _is_bug(exc: BaseException) -> bool:
         expected += (CrawlFailed, QualityGateFailed)
     except ImportError:
         pass
-    try:
-        from pipeline.query import QueryError
+    from pipeline.corpus import CorpusError
+    from pipeline.query import QueryError
 
-        expected += (QueryError,)
-    except ImportError:
-        pass
+    expected += (CorpusError, QueryError)
     return not isinstance(exc, expected)
 
 
