@@ -158,8 +158,14 @@ def run_ours(cases: list[Case]) -> tuple[list[Prediction], float]:
 # ---- scores ---------------------------------------------------------------------------
 
 
+# Titles match "exactly" up to typographic quote style and invisible characters
+# (soft hyphens, zero-width spaces), for both extractors alike.
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"'})
+
+
 def _normal(text: str | None) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text or "").split())
+    text = unicodedata.normalize("NFKC", text or "").translate(_QUOTES)
+    return " ".join("".join(ch for ch in text if unicodedata.category(ch) != "Cf").split())
 
 
 def _tokens(text: str) -> list[str]:

@@ -89,7 +89,9 @@ def test_wire_dateline_prefix_is_removed_and_names_the_agency():
     assert record["attribution"] == "Associated Press"
     # JSON-LD datePublished with its offset, converted to UTC
     assert record["published_at"] == datetime(2023, 3, 22, 4, 40, tzinfo=timezone.utc)
-    assert record["author"] == "Noor Halvorsen"
+    assert record["authors"] == ["Noor Halvorsen"]
+    assert record["author_orgs"] == ["Associated Press"]
+    assert record["author"] == "Noor Halvorsen; Associated Press"
     assert record["title"] == "Coastal towns count the cost of a record spring tide"
 
 

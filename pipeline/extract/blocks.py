@@ -1,4 +1,4 @@
-"""trafilatura's output tree as a flat list of blocks (paragraph, heading, list item, quote).
+"""trafilatura's output tree as a flat list of blocks (paragraph, heading, list item, quote, table row).
 
 Blocks are the unit every later step works on: attribution lines, repeated captions
 and learned boilerplate are removed as whole blocks, and both `text` and `markdown`
@@ -24,6 +24,7 @@ PARAGRAPH, HEADING, ITEM, QUOTE, ROW = "paragraph", "heading", "item", "quote", 
 class Block:
     kind: str
     text: str
+    level: int = 0  # heading level (1-6); 1 for an ordered list item
 
 
 def count_words(text: str) -> int:
@@ -37,11 +38,18 @@ def _flat_text(element: etree._Element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
+def _heading_level(element: etree._Element) -> int:
+    rend = element.get("rend", "")
+    return int(rend[1]) if re.fullmatch(r"h[1-6]", rend) else 2
+
+
 def _blocks_of(element: etree._Element, kind: str | None = None):
     tag = element.tag
     if tag == "list":
+        ordered = int(element.get("rend") == "ol")
         for item in element.iterchildren("item"):
-            yield from _blocks_of(item, ITEM)
+            if text := _flat_text(item):
+                yield Block(ITEM, text, ordered)
     elif tag == "quote" and len(element) and all(child.tag in ("p", "list", "quote") for child in element):
         for child in element:
             yield from _blocks_of(child, QUOTE)
@@ -51,7 +59,10 @@ def _blocks_of(element: etree._Element, kind: str | None = None):
             if any(cells):
                 yield Block(ROW, " | ".join(cells))
     elif text := _flat_text(element):
-        yield Block(kind or {"head": HEADING, "quote": QUOTE}.get(tag, PARAGRAPH), text)
+        if tag == "head":
+            yield Block(HEADING, text, _heading_level(element))
+        else:
+            yield Block(kind or (QUOTE if tag == "quote" else PARAGRAPH), text)
 
 
 def body_blocks(body: etree._Element | None) -> list[Block]:
@@ -63,3 +74,26 @@ def body_blocks(body: etree._Element | None) -> list[Block]:
 def render_text(blocks: list[Block]) -> str:
     """Plain text: one block per paragraph, a blank line between paragraphs."""
     return "\n\n".join(block.text for block in blocks)
+
+
+def _markdown_line(block: Block) -> str:
+    if block.kind == HEADING:
+        return f"{'#' * block.level} {block.text}"
+    if block.kind == ITEM:
+        return f"{'1.' if block.level else '-'} {block.text}"
+    if block.kind == QUOTE:
+        return f"> {block.text}"
+    if block.kind == ROW:
+        return f"| {block.text} |"
+    return block.text
+
+
+def render_markdown(blocks: list[Block]) -> str:
+    """Markdown: headings, lists, quotes and table rows kept; consecutive items of one kind stay together."""
+    parts: list[str] = []
+    previous: Block | None = None
+    for block in blocks:
+        joined = previous is not None and previous.kind == block.kind and block.kind in (ITEM, ROW)
+        parts.append(("\n" if joined else "\n\n") + _markdown_line(block) if parts else _markdown_line(block))
+        previous = block
+    return "".join(parts)

@@ -1,7 +1,9 @@
-"""Title, headline element, authors, site name, canonical URL and language of a page.
+"""Title, headline element, bylines, site name, canonical URL, language, section and tags.
 
 Each value comes from the page's own declarations first (JSON-LD, Open Graph, <link>),
-then from trafilatura's reading of the page, and records which signal it used.
+then from the printed page and trafilatura's reading of it, and `provenance` records
+which signal gave it, so an analyst can see why a value is what it is. The orders were
+chosen by measurement (benchmarks/extraction.py).
 """
 
 from __future__ import annotations
@@ -12,19 +14,28 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from pipeline.extract import language
+from pipeline.extract.bylines import Byline, byline_from_jsonld, byline_from_text
 from pipeline.extract.signals import PageSignals
+from pipeline.extract.titles import clean_text, strip_site_affixes
 
 _WORD = re.compile(r"\w+")
+_AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
+_SECTION_META = ("article:section", "parsely-section", "section", "category")
+_TAG_META = ("article:tag", "parsely-tags", "news_keywords", "keywords")
+_URL = re.compile(r"^(?:https?:)?//", re.I)
 
 
 @dataclass
 class Metadata:
     title: str | None = None
     headline: HtmlElement | None = None  # the printed headline, where the byline and date sit
-    author: str | None = None
+    byline: Byline = field(default_factory=Byline)
     site_name: str | None = None
     canonical_url: str | None = None
     language: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
     provenance: dict[str, str] = field(default_factory=dict)
 
 
@@ -63,26 +74,6 @@ def _jsonld_name(value) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _people(value) -> list[str]:
-    """Names of JSON-LD authors that are not organisations."""
-    items = value if isinstance(value, list) else [value]
-    names = []
-    for item in items:
-        if isinstance(item, dict) and item.get("@type") == "Organization":
-            continue
-        if name := _jsonld_name(item):
-            names.append(name)
-    return names
-
-
-def _language_code(value: str | None) -> str | None:
-    """ISO 639-1 code from a declared tag such as "en-US", "de_DE" or "pt-br"."""
-    if not value:
-        return None
-    code = re.split(r"[-_]", value.strip())[0].lower()
-    return code if re.fullmatch(r"[a-z]{2}", code) else None
-
-
 def _absolute_http(candidate: str | None, base: str) -> str | None:
     if not candidate:
         return None
@@ -97,27 +88,74 @@ def _first(pairs: list[tuple[str, str | None]]) -> tuple[str | None, str | None]
     return None, None
 
 
-def read_metadata(tree: HtmlElement, signals: PageSignals, url: str, trafilatura_meta: dict) -> Metadata:
-    meta = signals.meta
-    article = signals.article
-    result = Metadata()
-    prov = result.provenance
+def site_names(signals: PageSignals, url: str) -> list[str]:
+    """Every way the page names its site: declared names and the host's labels."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    labels = [label for label in host.split(".")[:-1] if len(label) > 2]
+    declared = [
+        signals.meta.get("og:site_name"), signals.meta.get("application-name"), signals.meta.get("twitter:site", "").lstrip("@"),
+        _jsonld_name(signals.article.get("publisher")),
+    ]
+    return [name for name in [*declared, host, *labels] if name]
 
-    declared_title = _jsonld_name(article.get("headline")) or meta.get("og:title") or trafilatura_meta.get("title")
-    result.headline = find_headline(tree, [declared_title or "", trafilatura_meta.get("title") or ""])
-    result.title, prov["title"] = _first([
-        ("h1", _text(result.headline) if result.headline is not None else None),
+
+def _title(signals: PageSignals, tree: HtmlElement, headline: HtmlElement | None, names: list[str], trafilatura_title: str | None):
+    article, meta = signals.article, signals.meta
+    section = meta.get("article:section") or _jsonld_name(article.get("articleSection"))
+    affixes = [*names, section or ""]
+    candidates = [
         ("jsonld:headline", _jsonld_name(article.get("headline"))),
         ("meta:og:title", meta.get("og:title")),
-        ("trafilatura", trafilatura_meta.get("title")),
-    ])
+        ("meta:twitter:title", meta.get("twitter:title")),
+        ("h1", _text(headline) if headline is not None else None),
+        ("html:title", " ".join(tree.xpath("//head/title//text()"))),
+        ("trafilatura", trafilatura_title),
+    ]
+    for signal, value in candidates:
+        if value and (title := strip_site_affixes(clean_text(value), affixes)):
+            return title, signal
+    return None, None
 
-    people = _people(article.get("author")) if article.get("author") else []
-    result.author, prov["author"] = _first([
-        ("jsonld:author", "; ".join(people) or None),
-        ("meta:author", meta.get("author")),
-        ("trafilatura", trafilatura_meta.get("author")),
-    ])
+
+def _byline(signals: PageSignals, names: list[str], trafilatura_author: str | None) -> tuple[Byline, str | None]:
+    if author := signals.article.get("author"):
+        if byline := byline_from_jsonld(author, names):
+            return byline, "jsonld:author"
+    for key in _AUTHOR_META:
+        value = signals.meta.get(key)
+        if value and not _URL.match(value) and (byline := byline_from_text(value, names)):
+            return byline, f"meta:{key}"
+    if byline := byline_from_text(trafilatura_author, names):
+        return byline, "trafilatura"
+    return Byline(), None
+
+
+def _keywords(signals: PageSignals) -> tuple[list[str], str | None]:
+    keywords = signals.article.get("keywords")
+    if isinstance(keywords, list):
+        tags = [k.strip() for k in keywords if isinstance(k, str) and k.strip()]
+        if tags:
+            return tags, "jsonld:keywords"
+    elif isinstance(keywords, str) and keywords.strip():
+        return [k.strip() for k in keywords.split(",") if k.strip()], "jsonld:keywords"
+    if signals.tags:
+        return signals.tags, "meta:article:tag"
+    for key in _TAG_META[1:]:
+        if value := signals.meta.get(key):
+            return [k.strip() for k in value.split(",") if k.strip()], f"meta:{key}"
+    return [], None
+
+
+def read_metadata(tree: HtmlElement, signals: PageSignals, url: str, trafilatura_meta: dict) -> Metadata:
+    meta, article = signals.meta, signals.article
+    result = Metadata()
+    prov = result.provenance
+    names = site_names(signals, url)
+
+    declared_title = _jsonld_name(article.get("headline")) or meta.get("og:title") or ""
+    result.headline = find_headline(tree, [declared_title, trafilatura_meta.get("title") or ""])
+    result.title, prov["title"] = _title(signals, tree, result.headline, names, trafilatura_meta.get("title"))
+    result.byline, prov["author"] = _byline(signals, names, trafilatura_meta.get("author"))
 
     result.site_name, prov["site_name"] = _first([
         ("meta:og:site_name", meta.get("og:site_name")),
@@ -125,18 +163,16 @@ def read_metadata(tree: HtmlElement, signals: PageSignals, url: str, trafilatura
         ("trafilatura", trafilatura_meta.get("sitename")),
         ("host", urlsplit(url).hostname),
     ])
-
     result.canonical_url, prov["canonical_url"] = _first([
         ("link:canonical", _absolute_http(signals.canonical, url)),
         ("meta:og:url", _absolute_http(meta.get("og:url"), url)),
         ("url", url),
     ])
-
-    result.language, prov["language"] = _first([
-        ("html:lang", _language_code(signals.html_lang)),
-        ("meta:content-language", _language_code(meta.get("content-language"))),
-        ("meta:og:locale", _language_code(meta.get("og:locale"))),
-        ("jsonld:inLanguage", _language_code(article.get("inLanguage") if isinstance(article.get("inLanguage"), str) else None)),
-        ("trafilatura", _language_code(trafilatura_meta.get("language"))),
+    result.section, prov["section"] = _first([
+        ("jsonld:articleSection", _jsonld_name(article.get("articleSection"))),
+        *((f"meta:{key}", meta.get(key)) for key in _SECTION_META),
     ])
+    result.tags, prov["tags"] = _keywords(signals)
+    result.language, prov["language"] = language.declared(signals)
+    result.provenance = {name: signal for name, signal in prov.items() if signal}
     return result

@@ -2,28 +2,33 @@
 
 The page is parsed once; the page's declared metadata is read from that tree before
 trafilatura (which works on its own copy) extracts the body as blocks. Body clean-up
-steps then remove whole blocks: attribution lines and captions repeating a quote.
+steps then remove whole blocks: the repeated headline, attribution lines, captions
+repeating a quote and, in batches, the site's learned boilerplate (see templates.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import trafilatura
 from trafilatura.utils import load_html
 
-from pipeline.extract import dates, pagetype
+from pipeline.extract import dates, language, pagetype, quality
 from pipeline.extract.attribution import Attribution, find_attribution_line, split_attribution
-from pipeline.extract.blocks import Block, body_blocks, count_words, render_text
+from pipeline.extract.blocks import HEADING, Block, body_blocks, count_words, render_markdown, render_text
 from pipeline.extract.captions import drop_repeated_captions
 from pipeline.extract.metadata import Metadata, read_metadata
 from pipeline.extract.signals import read_signals
 
 # trafilatura settings: comments are not the story; tables are (results, figures);
-# images would bring their captions back.
-TRAFILATURA_OPTIONS = dict(with_metadata=True, include_comments=False, include_tables=True, include_images=False)
+# images would bring their captions back. Dates are ours (dates.py), so its own
+# date search runs in the fast mode only.
+TRAFILATURA_OPTIONS = dict(
+    with_metadata=True, include_comments=False, include_tables=True, include_images=False,
+    date_extraction_params={"extensive_search": False},
+)
 
 # Lines a template prints outside the body can still name the original publisher.
 _ATTRIBUTION_TEXT = (
@@ -34,14 +39,18 @@ _ATTRIBUTION_TEXT = (
 
 @dataclass
 class Page:
-    """What one page yields before it becomes a record."""
+    """What one page yields before it becomes a record; `blocks` may still lose boilerplate."""
 
     url: str
     metadata: Metadata
     blocks: list[Block]
     attribution: Attribution | None
     published: dates.Dated | None
+    updated: dates.Dated | None
     page_type: str
+    paywalled: tuple[bool, str | None] = (False, None)
+    host: str = ""
+    provenance: dict[str, str] = field(default_factory=dict)
 
 
 def normalised_text(text: str) -> str:
@@ -53,6 +62,13 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(normalised_text(text).encode()).hexdigest()
 
 
+def _without_headline(blocks: list[Block], title: str | None) -> list[Block]:
+    """trafilatura sometimes keeps the headline as the first heading; the title column has it."""
+    if blocks and title and blocks[0].kind == HEADING and normalised_text(title) in normalised_text(blocks[0].text):
+        return blocks[1:]
+    return blocks
+
+
 def read_page(html: str, url: str) -> Page | None:
     """Parse and extract one page; None when there is no HTML at all."""
     tree = load_html(html) if html and html.strip() else None
@@ -61,37 +77,69 @@ def read_page(html: str, url: str) -> Page | None:
     signals = read_signals(tree)
     document = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
     trafilatura_meta = {
-        "title": document.title, "author": document.author, "sitename": document.sitename, "language": document.language,
+        "title": document.title, "author": document.author, "sitename": document.sitename,
     } if document is not None else {}
     metadata = read_metadata(tree, signals, url, trafilatura_meta)
 
-    blocks = body_blocks(document.body if document is not None else None)
+    blocks = _without_headline(body_blocks(document.body if document is not None else None), metadata.title)
     blocks, attribution = split_attribution(blocks)
     if attribution is None:
         attribution = find_attribution_line(tree.xpath(_ATTRIBUTION_TEXT))
     blocks = drop_repeated_captions(blocks)
 
-    kind = pagetype.classify(tree, signals, url, metadata.title, blocks)
+    provenance = dict(metadata.provenance)
+    if metadata.language is None and (detected := language.detect(" ".join(block.text for block in blocks[:20]))):
+        metadata.language, provenance["language"] = detected, "detected:py3langid"
     published = dates.published_at(tree, signals, metadata.headline, url)
-    return Page(url, metadata, blocks, attribution, published, kind)
+    updated = dates.updated_at(signals)
+    for name, dated in (("published_at", published), ("updated_at", updated)):
+        if dated:
+            provenance[name] = dated.signal
+    if attribution:
+        provenance["attribution"] = attribution.signal
+    return Page(
+        url=url,
+        metadata=metadata,
+        blocks=blocks,
+        attribution=attribution,
+        published=published,
+        updated=updated,
+        page_type=pagetype.classify(tree, signals, url, metadata.title, blocks),
+        paywalled=quality.is_paywalled(signals, blocks),
+        provenance=provenance,
+    )
 
 
 def to_record(page: Page) -> dict | None:
     """The article record (corpus columns the extractor owns), None for a non-article."""
-    if page.page_type != pagetype.ARTICLE:
+    if page.page_type not in pagetype.STORY_TYPES:
         return None
     meta = page.metadata
     text = render_text(page.blocks)
+    words = count_words(text)
+    provenance = dict(page.provenance)
+    if page.paywalled[0]:
+        provenance["is_paywalled"] = page.paywalled[1]
     return {
         "url": page.url,
         "canonical_url": meta.canonical_url,
         "site_name": meta.site_name,
         "title": meta.title,
-        "author": meta.author,
+        "author": meta.byline.printed,
+        "authors": list(meta.byline.people),
+        "author_orgs": list(meta.byline.organisations),
         "published_at": page.published.value if page.published else None,
+        "updated_at": page.updated.value if page.updated else None,
         "language": meta.language,
+        "section": meta.section,
+        "tags": list(meta.tags),
         "text": text,
-        "word_count": count_words(text),
+        "markdown": render_markdown(page.blocks),
+        "word_count": words,
         "attribution": page.attribution.publisher if page.attribution else None,
         "content_hash": content_hash(text),
+        "page_type": page.page_type,
+        "is_paywalled": page.paywalled[0],
+        "is_too_short": words < quality.TOO_SHORT_WORDS,
+        "provenance": provenance,
     }

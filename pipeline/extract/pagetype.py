@@ -4,6 +4,7 @@ Crawls fetch homepages, section fronts, archive pages and error pages alongside 
 stories; none of them may become an article. The page's own declarations (JSON-LD,
 og:type) are trusted first, then the URL's shape, then the page's structure: a listing
 is a page whose extracted text sits in teasers, small boxes each led by a linked headline.
+Stories are further told apart as articles, live blogs and videos, for analysts to filter.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from lxml.html import HtmlElement
 from pipeline.extract.blocks import Block, count_words
 from pipeline.extract.signals import LISTING_TYPES, PageSignals
 
-ARTICLE, LISTING, ERROR, EMPTY = "article", "listing", "error", "empty"
+ARTICLE, LIVEBLOG, VIDEO, LISTING, ERROR, EMPTY = "article", "liveblog", "video", "listing", "error", "empty"
+STORY_TYPES = (ARTICLE, LIVEBLOG, VIDEO)  # the page types that become records
 
 _ERROR_TITLE = re.compile(
     r"\b(?:404|410|500|502|503|not found|no longer available|server error|forbidden|access denied"
@@ -36,6 +38,8 @@ _TEASER_HEADINGS = "//h2[.//a[@href]] | //h3[.//a[@href]] | //h4[.//a[@href]] | 
 _MAX_TEASER_WORDS = 80
 _MIN_TEASER_BLOCKS = 3
 _TEASER_SHARE = 0.5
+# A video's page text is a caption or a short summary.
+_MAX_VIDEO_WORDS = 150
 # Below this many words an extraction is a fragment (a cookie wall, a stub), not a story.
 MIN_ARTICLE_WORDS = 20
 
@@ -74,6 +78,17 @@ def classify(tree: HtmlElement, signals: PageSignals, url: str, headline: str | 
             return LISTING
         if signals.jsonld_types & LISTING_TYPES or _reads_like_teasers(tree, blocks, words):
             return LISTING
+    if "LiveBlogPosting" in signals.jsonld_types:
+        return LIVEBLOG
+    if _is_video(signals, words):
+        return VIDEO
     if words < MIN_ARTICLE_WORDS:
         return EMPTY
     return ARTICLE
+
+
+def _is_video(signals: PageSignals, words: int) -> bool:
+    """A video page declares itself so, or carries a video and little text of its own."""
+    if signals.meta.get("og:type", "").lower().startswith("video"):
+        return True
+    return "VideoObject" in signals.jsonld_types and not signals.article and words < _MAX_VIDEO_WORDS

@@ -25,6 +25,7 @@ class PageSignals:
     meta: dict[str, str] = field(default_factory=dict)  # lower-cased name/property/itemprop -> first content
     article: dict = field(default_factory=dict)  # the JSON-LD object describing the story, if any
     jsonld_types: set[str] = field(default_factory=set)  # every @type seen, to tell listings from articles
+    tags: list[str] = field(default_factory=list)  # every article:tag, the one repeated meta tag we use
     canonical: str | None = None
     html_lang: str | None = None
 
@@ -64,7 +65,10 @@ def read_signals(tree: HtmlElement) -> PageSignals:
         key = element.get("property") or element.get("name") or element.get("itemprop") or element.get("http-equiv")
         content = element.get("content")
         if key and content and content.strip():
-            signals.meta.setdefault(key.strip().lower(), content.strip())
+            key = key.strip().lower()
+            signals.meta.setdefault(key, content.strip())
+            if key == "article:tag":
+                signals.tags.append(content.strip())
     nodes = _jsonld_nodes(tree)
     for node in nodes:
         signals.jsonld_types |= _types(node)
