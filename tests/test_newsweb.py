@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -19,7 +20,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from pipeline.newsweb import SITES, NewswebError, demo_plan, expected_articles, expected_clusters, serve, sources_yaml_for_port
+from pipeline.newsweb import (SITES, NewswebError, demo_plan, expected_articles, expected_clusters, run, serve,
+                              sources_yaml_for_port)
 from pipeline.newsweb.model import GENERIC_PER_DAY
 from pipeline.sources import check_sources, load_sources
 
@@ -441,3 +443,30 @@ def test_serve_stops_cleanly_and_frees_its_addresses():
         urllib.request.urlopen(url, timeout=2)
     with serve(port) as again:  # the same port binds again at once
         assert again.port == port
+
+
+def test_run_prints_every_site_and_stops_on_ctrl_c():
+    command = [sys.executable, "-c", "from pipeline.newsweb import run; raise SystemExit(run(0))"]
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        urls = dict(process.stdout.readline().split()[:2] for _ in SITES)
+        assert set(urls) == set(SITES)
+        assert "Ctrl-C" in process.stdout.readline()
+        assert fetch(urls["harbor_gazette"] + "robots.txt")[0] == 200
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+        assert process.stdout.read().strip() == "Stopped." and process.stderr.read() == ""
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_run_on_a_taken_address_prints_one_line_and_returns_2(capsys):
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.11", 0))
+        blocker.listen()
+        port = blocker.getsockname()[1]
+        assert run(port) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"capitol_ledger on 127.0.0.11:{port}" in err

@@ -91,16 +91,19 @@ BRIEFS = (
         "The Port Callan Public Library will stay open until 5 p.m. on Saturdays from June through August, two hours later "
         "than usual, the library board announced.",
         "The change is paid for by a gift from the Friends of the Library, which raised the money at its spring book sale.",
+        "Children\u2019s story time will move from Friday mornings to Saturdays at 11 a.m. for the same months.",
     )),
     ("Juniper Avenue lane closures begin Monday", "Dominic Sayle", (
         "Crews will close the northbound lane of Juniper Avenue between Fourth and Ninth streets starting Monday to replace "
         "a water main that burst twice this winter.",
         "Flaggers will guide traffic from 7 a.m. to 4 p.m., and the work should wrap up within three weeks, weather permitting.",
+        "Residents on the affected blocks may lose water service for a few hours and will get door notices a day ahead.",
     )),
     ("Harbor Rowing Club sets date for regatta", "Wendell Obi", (
         "Forty crews from around the coast are expected in Port Callan on June 15 for the Harbor Rowing Club\u2019s annual "
         "regatta, organizers said.",
         "Races start at 8 a.m. near the old ferry slip, and spectators can watch free of charge from the seawall promenade.",
+        "The club is still looking for volunteers to run the finish line and the boat launch.",
     )),
 )
 

@@ -139,6 +139,7 @@ class _Builder:
         self._ids = {COURIER: 48210, METRO: 730400}
         self._keys = 0
         self._byline = 0
+        self.last_facts = None  # facts of the last generated story, for follow-ups and datelines
 
     def _path(self, source: str, title: str, posted: datetime) -> str:
         slug = slugify(title)
