@@ -41,9 +41,11 @@ WIRE_AGENCIES = {
     "dpa": "dpa",
     "Bloomberg": "Bloomberg",
 }
+# "CITY (AP) —", "CITY, State (Agency Name) —", "(Reuters) -": a known agency may stand
+# alone; any other name in parentheses needs an upper-case city before it.
 _DATELINE = re.compile(
-    r"^(?:[A-ZÀ-Þ][\w.'’ -]{0,60}?(?:,\s*[\w.'’ ]{1,30})?\s*)?"
-    r"\((?P<wire>" + "|".join(WIRE_AGENCIES) + r")\)\s*[—–-]{1,2}\s*",
+    r"^(?:(?P<city>[A-ZÀ-Þ][A-ZÀ-Þ.'’ -]{1,40}?(?:,\s*[\w.'’ ]{1,30})?)\s*)?"
+    r"\((?P<wire>[A-Z][\w.&'’ -]{1,40}?)\)\s*[—–-]{1,2}\s*",
     re.UNICODE,
 )
 
@@ -78,15 +80,28 @@ def split_attribution(blocks: list[Block]) -> tuple[list[Block], Attribution | N
             found = found or Attribution(publisher, "closing-line")
             continue
         kept.append(block)
-    if kept and (match := _DATELINE.match(kept[0].text)):
-        kept[0] = replace(kept[0], text=kept[0].text[match.end():])
-        found = found or Attribution(WIRE_AGENCIES[match.group("wire")], "dateline")
+    if kept and (agency := _dateline_agency(kept[0].text)):
+        kept[0] = replace(kept[0], text=kept[0].text[agency[1]:])
+        found = found or Attribution(agency[0], "dateline")
     return kept, found
+
+
+def _dateline_agency(paragraph: str) -> tuple[str, int] | None:
+    """(agency, where the sentence starts) when the paragraph opens with a wire dateline."""
+    match = _DATELINE.match(paragraph)
+    if not match:
+        return None
+    wire = match.group("wire").strip()
+    if wire in WIRE_AGENCIES:
+        return WIRE_AGENCIES[wire], match.end()
+    if match.group("city") and len(wire.split()) <= 5:
+        return wire, match.end()
+    return None
 
 
 def find_attribution_line(lines: list[str]) -> Attribution | None:
     """The first attribution line among page text that extraction did not keep."""
     for line in lines:
-        if publisher := _closing_line_publisher(line.strip()):
+        if publisher := _closing_line_publisher(" ".join(line.split())):
             return Attribution(publisher, "closing-line")
     return None

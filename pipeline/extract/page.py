@@ -30,10 +30,11 @@ TRAFILATURA_OPTIONS = dict(
     date_extraction_params={"extensive_search": False},
 )
 
-# Lines a template prints outside the body can still name the original publisher.
-_ATTRIBUTION_TEXT = (
-    "//body//text()[contains(., 'ourtesy') or contains(., 'riginally') or contains(., 'eprinted')"
-    " or contains(., 'epublished') or contains(., 'Source:') or contains(., 'first appeared')]"
+# Lines that trafilatura did not keep (a link-dense credit line, a footer box) can still
+# name the original publisher; the element's whole text includes a linked name.
+_ATTRIBUTION_ELEMENTS = (
+    "//body//*[text()[contains(., 'ourtesy') or contains(., 'riginally') or contains(., 'eprinted')"
+    " or contains(., 'epublished') or contains(., 'Source:') or contains(., 'first appeared')]]"
 )
 
 
@@ -84,7 +85,7 @@ def read_page(html: str, url: str) -> Page | None:
     blocks = _without_headline(body_blocks(document.body if document is not None else None), metadata.title)
     blocks, attribution = split_attribution(blocks)
     if attribution is None:
-        attribution = find_attribution_line(tree.xpath(_ATTRIBUTION_TEXT))
+        attribution = find_attribution_line([element.text_content() for element in tree.xpath(_ATTRIBUTION_ELEMENTS)])
     blocks = drop_repeated_captions(blocks)
 
     provenance = dict(metadata.provenance)
