@@ -28,3 +28,8 @@ def corpus_partition_key(source: str, day: date) -> str:
 
 
 CORPUS_ARTICLES_PREFIX = "corpus/articles/"
+
+
+def site_template_key(site: str) -> str:
+    """Boilerplate learned from a site's pages (pipeline/extract/templates.py), kept across crawls."""
+    return f"templates/site={site}/template.json"
