@@ -1,26 +1,66 @@
 """Article extraction: raw HTML pages to article records.
 
-    extract_page(html, url)  -> dict | None     one page; None for non-articles
-    extract_pages(pages)     -> list[dict|None] (url, html) pairs, same order out
-    decode_html(body, content_type) -> str       WARC body bytes to an HTML string
+    extract_page(html, url, template=None)  -> dict | None       one page; None for non-articles
+    extract_pages(pages, store=None)        -> list[dict | None] (url, html) pairs, same order out;
+                                                                 learns each site's boilerplate, kept
+                                                                 in `store` across crawls when given
+    decode_html(body, content_type)         -> str                WARC body bytes to an HTML string
+    SiteTemplate, load_template(store, site), save_template(store, template)
+    main_extract(paths, url)                -> int                `wirelake extract FILE_OR_WARC...`
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from pipeline.extract.charset import decode_html
-from pipeline.extract.page import read_page, to_record
+from pipeline.extract.cli import main_extract
+from pipeline.extract.page import Page, read_page, to_record
+from pipeline.extract.pagetype import STORY_TYPES
+from pipeline.extract.templates import SiteTemplate, load_template, save_template
+from pipeline.store import ObjectStore
 
-__all__ = ["decode_html", "extract_page", "extract_pages"]
+__all__ = [
+    "SiteTemplate", "decode_html", "extract_page", "extract_pages", "load_template", "main_extract", "save_template", "site_of",
+]
 
 
-def extract_page(html: str, url: str) -> dict | None:
-    """One page to one article record, or None for a listing, error or empty page."""
+def site_of(url: str) -> str:
+    """The site a page belongs to for template learning: its host without "www."."""
+    return (urlsplit(url).hostname or "").removeprefix("www.")
+
+
+def extract_page(html: str, url: str, template: SiteTemplate | None = None) -> dict | None:
+    """One page to one article record, or None for a listing, error or empty page.
+
+    With a template (learned from the site's other pages), its boilerplate blocks are removed.
+    """
     page = read_page(html, url)
-    return to_record(page) if page is not None else None
+    if page is None:
+        return None
+    if template is not None:
+        page.blocks = template.strip(page.blocks)
+    return to_record(page)
 
 
-def extract_pages(pages: Iterable[tuple[str, str]]) -> list[dict | None]:
-    """(url, html) pairs to records, in the same order."""
-    return [extract_page(html, url) for url, html in pages]
+def extract_pages(pages: Iterable[tuple[str, str]], store: ObjectStore | None = None) -> list[dict | None]:
+    """(url, html) pairs to records, in the same order.
+
+    The batch's stories teach each site's template (with what `store` kept from earlier
+    batches), and every page of the site is then cleaned with it; the template is saved back.
+    """
+    read = [read_page(html, url) for url, html in pages]
+    by_site: dict[str, list[Page]] = defaultdict(list)
+    for page in read:
+        if page is not None:
+            by_site[site_of(page.url)].append(page)
+    for site, site_pages in by_site.items():
+        template = load_template(store, site) if store is not None else SiteTemplate(site)
+        template.learn([page.blocks for page in site_pages if page.page_type in STORY_TYPES])
+        for page in site_pages:
+            page.blocks = template.strip(page.blocks)
+        if store is not None:
+            save_template(store, template)
+    return [to_record(page) if page is not None else None for page in read]

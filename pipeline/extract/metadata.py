@@ -1,4 +1,4 @@
-"""Title, headline element, bylines, site name, canonical URL, language, section and tags.
+"""Title, bylines, site name, canonical URL, language, section and tags.
 
 Each value comes from the page's own declarations first (JSON-LD, Open Graph, <link>),
 then from the printed page and trafilatura's reading of it, and `provenance` records
@@ -29,7 +29,6 @@ _URL = re.compile(r"^(?:https?:)?//", re.I)
 @dataclass
 class Metadata:
     title: str | None = None
-    headline: HtmlElement | None = None  # the printed headline, where the byline and date sit
     byline: Byline = field(default_factory=Byline)
     site_name: str | None = None
     canonical_url: str | None = None
@@ -146,15 +145,19 @@ def _keywords(signals: PageSignals) -> tuple[list[str], str | None]:
     return [], None
 
 
-def read_metadata(tree: HtmlElement, signals: PageSignals, url: str, trafilatura_meta: dict) -> Metadata:
+def headline_of(tree: HtmlElement, signals: PageSignals, trafilatura_title: str | None) -> HtmlElement | None:
+    declared = _jsonld_name(signals.article.get("headline")) or signals.meta.get("og:title") or ""
+    return find_headline(tree, [declared, trafilatura_title or ""])
+
+
+def read_metadata(tree: HtmlElement, signals: PageSignals, url: str, headline: HtmlElement | None, trafilatura_meta: dict) -> Metadata:
+    """Everything but the dates (dates.py) from the page's declarations and its printed headline."""
     meta, article = signals.meta, signals.article
     result = Metadata()
     prov = result.provenance
     names = site_names(signals, url)
 
-    declared_title = _jsonld_name(article.get("headline")) or meta.get("og:title") or ""
-    result.headline = find_headline(tree, [declared_title, trafilatura_meta.get("title") or ""])
-    result.title, prov["title"] = _title(signals, tree, result.headline, names, trafilatura_meta.get("title"))
+    result.title, prov["title"] = _title(signals, tree, headline, names, trafilatura_meta.get("title"))
     result.byline, prov["author"] = _byline(signals, names, trafilatura_meta.get("author"))
 
     result.site_name, prov["site_name"] = _first([

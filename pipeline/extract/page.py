@@ -19,7 +19,7 @@ from pipeline.extract import dates, language, pagetype, quality
 from pipeline.extract.attribution import Attribution, find_attribution_line, split_attribution
 from pipeline.extract.blocks import HEADING, Block, body_blocks, count_words, render_markdown, render_text
 from pipeline.extract.captions import drop_repeated_captions
-from pipeline.extract.metadata import Metadata, read_metadata
+from pipeline.extract.metadata import Metadata, headline_of, read_metadata
 from pipeline.extract.signals import read_signals
 
 # trafilatura settings: comments are not the story; tables are (results, figures);
@@ -50,7 +50,6 @@ class Page:
     updated: dates.Dated | None
     page_type: str
     paywalled: tuple[bool, str | None] = (False, None)
-    host: str = ""
     provenance: dict[str, str] = field(default_factory=dict)
 
 
@@ -80,7 +79,8 @@ def read_page(html: str, url: str) -> Page | None:
     trafilatura_meta = {
         "title": document.title, "author": document.author, "sitename": document.sitename,
     } if document is not None else {}
-    metadata = read_metadata(tree, signals, url, trafilatura_meta)
+    headline = headline_of(tree, signals, trafilatura_meta.get("title"))
+    metadata = read_metadata(tree, signals, url, headline, trafilatura_meta)
 
     blocks = _without_headline(body_blocks(document.body if document is not None else None), metadata.title)
     blocks, attribution = split_attribution(blocks)
@@ -91,7 +91,7 @@ def read_page(html: str, url: str) -> Page | None:
     provenance = dict(metadata.provenance)
     if metadata.language is None and (detected := language.detect(" ".join(block.text for block in blocks[:20]))):
         metadata.language, provenance["language"] = detected, "detected:py3langid"
-    published = dates.published_at(tree, signals, metadata.headline, url)
+    published = dates.published_at(tree, signals, headline, url)
     updated = dates.updated_at(signals)
     for name, dated in (("published_at", published), ("updated_at", updated)):
         if dated:
