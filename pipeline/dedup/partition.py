@@ -270,9 +270,9 @@ def commit(store: ObjectStore, plan: DedupPlan, publish_partition: Callable[[pa.
         retired += [manifest.segments[previous].docs, manifest.segments[previous].sigs]
     segments[plan.segment] = Segment(partition=name, docs=docs_key, sigs=sigs_key, rows=plan.docs.num_rows)
     live = np.array(sorted(segments), dtype=np.uint64)
-    index_runs, dropped = state.compact(store, manifest.index_runs + [Run(index_key, plan.index.num_rows)], live, state.merge_index)
+    index_runs, dropped = state.compact(store, manifest.index_runs + [Run(index_key, plan.index.num_rows)], live, state.merge_index, {index_key})
     retired += dropped
-    member_runs, dropped = state.compact(store, manifest.member_runs + [Run(members_key, plan.members.num_rows)], live, state.merge_members)
+    member_runs, dropped = state.compact(store, manifest.member_runs + [Run(members_key, plan.members.num_rows)], live, state.merge_members, {members_key})
     retired += dropped
 
     publish_partition(plan.articles)

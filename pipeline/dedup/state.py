@@ -392,13 +392,23 @@ def merge_members(store: ObjectStore, runs: list[Run], live: np.ndarray) -> Run:
     return Run(key, table.num_rows)
 
 
-def compact(store: ObjectStore, runs: list[Run], live: np.ndarray, merge) -> tuple[list[Run], list[str]]:
+def compact(store: ObjectStore, runs: list[Run], live: np.ndarray, merge, fresh: set[str]) -> tuple[list[Run], list[str]]:
     """Size-tiered: while the newest run is within FANOUT of the one before, merge them.
-    Returns the new run list and the keys of the runs it replaced."""
+
+    Returns the new run list and the keys of replaced runs some manifest referenced
+    (retired, deleted a generation later). Replaced runs in `fresh` were written by this
+    commit and never referenced, so they are deleted at once.
+    """
     runs = list(runs)
+    fresh = set(fresh)
     retired: list[str] = []
     while len(runs) >= 2 and runs[-2].rows <= FANOUT * max(runs[-1].rows, 1):
         merged = merge(store, runs[-2:], live)
-        retired += [run.key for run in runs[-2:]]
+        for run in runs[-2:]:
+            if run.key in fresh:
+                store.delete(run.key)
+            else:
+                retired.append(run.key)
+        fresh.add(merged.key)
         runs = runs[:-2] + [merged]
     return runs, retired

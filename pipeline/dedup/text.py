@@ -37,7 +37,7 @@ def body_words(texts: pa.Array | pa.ChunkedArray) -> pa.ListArray:
     texts = pc.replace_substring_regex(texts, _CREDIT_LINES, "")
     texts = pc.replace_substring_regex(texts, _DATELINE, "")
     texts = pc.replace_substring_regex(pc.utf8_lower(texts), _NOT_LETTERS, " ")
-    words = pc.utf8_split_whitespace(texts)
+    words = pc.utf8_split_whitespace(pc.utf8_trim_whitespace(texts))
     return words.combine_chunks() if isinstance(words, pa.ChunkedArray) else words
 
 

@@ -1,0 +1,94 @@
+"""The layers' canonical forms and similarity estimates on invented text."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from pipeline.dedup.clusters import near
+from pipeline.dedup.fingerprints import MIN_SHINGLES, fingerprint_texts, similarity
+from pipeline.dedup.text import publisher_key, url_key
+
+WORDS = (
+    "council harbour river budget school mayor vote plan bridge water energy farmers market storm rescue museum "
+    "library train station tax report police court judge hospital nurses union strike festival music award "
+    "science study climate wind solar coast island ferry mountain trail park road repair quietly early late"
+).split()
+
+
+def paragraphs(seed: int, count: int = 8, length: int = 45) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(WORDS) for _ in range(length)).capitalize() + "." for _ in range(count)]
+
+
+def body(paras: list[str]) -> str:
+    return "\n\n".join(paras)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "https://www.planet.example/news/story-1/",
+        "http://planet.example/news/story-1?utm_source=feed&utm_medium=rss",
+        "https://planet.example/news/story-1#comments",
+        "https://amp.planet.example/news/story-1",
+        "https://planet.example/news/story-1/amp/",
+    ],
+)
+def test_url_variants_share_one_key(variant):
+    assert url_key(variant) == url_key("https://planet.example/news/story-1") == "planet.example/news/story-1"
+
+
+def test_url_key_keeps_what_identifies_the_page():
+    assert url_key("https://planet.example/story?id=3") != url_key("https://planet.example/story?id=4")
+    assert url_key("https://planet.example/a") != url_key("https://bugle.example/a")
+
+
+def test_publisher_names_normalise():
+    assert publisher_key("The Daily Planet") == publisher_key("dailyplanet.com") == publisher_key("Daily-Planet") == "dailyplanet"
+
+
+def test_exact_hash_ignores_case_punctuation_digits_bylines_and_datelines():
+    paras = paragraphs(1)
+    plain = body(paras)
+    dressed = body(["By Ana Lopez", "SPRINGFIELD, March 3 — " + paras[0].upper()] + [p.replace(".", "!") for p in paras[1:]] + ["Photo: Staff"])
+    other = body(paras[:-1])
+    fingerprints = fingerprint_texts(pa.array([plain, dressed, other]))
+    assert fingerprints.exact[0] == fingerprints.exact[1] != fingerprints.exact[2]
+
+
+def test_short_bodies_take_part_in_no_content_layer():
+    fingerprints = fingerprint_texts(pa.array(["Subscribe to our newsletter for the latest headlines.", None]))
+    assert fingerprints.exact == [None, None]
+    assert not fingerprints.indexable().any()
+    assert (fingerprints.sizes < MIN_SHINGLES).all()
+
+
+def test_estimates_track_true_overlap():
+    paras = paragraphs(2, count=10)
+    original, truncated = body(paras), body(paras[:5])
+    unrelated = body(paragraphs(3, count=10))
+    f = fingerprint_texts(pa.array([original, truncated, unrelated]))
+    jaccard, containment = similarity(f.signatures[0], f.sizes[0], f.signatures[1], f.sizes[1])
+    true_jaccard = f.sizes[1] / f.sizes[0]  # the truncated body's shingles are a subset
+    assert abs(jaccard - true_jaccard) < 0.12
+    assert containment > 0.85
+    assert near(f.signatures[0], f.sizes[0], f.signatures[1], f.sizes[1])
+    assert not near(f.signatures[0], f.sizes[0], f.signatures[2], f.sizes[2])
+
+
+def test_shared_background_paragraphs_stay_apart():
+    story, follow_up = paragraphs(4), paragraphs(5)
+    follow_up[-2:] = story[-2:]  # a follow-up repeating two background paragraphs
+    f = fingerprint_texts(pa.array([body(story), body(follow_up)]))
+    assert not near(f.signatures[0], f.sizes[0], f.signatures[1], f.sizes[1])
+
+
+def test_signatures_are_deterministic_across_batches():
+    texts = [body(paragraphs(seed)) for seed in range(6)]
+    together = fingerprint_texts(pa.array(texts))
+    alone = [fingerprint_texts(pa.array([text])) for text in texts]
+    assert np.array_equal(together.signatures, np.concatenate([f.signatures for f in alone]))
