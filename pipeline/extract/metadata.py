@@ -163,7 +163,7 @@ def read_metadata(tree: HtmlElement, signals: PageSignals, url: str, headline: H
     result.site_name, prov["site_name"] = _first([
         ("meta:og:site_name", meta.get("og:site_name")),
         ("jsonld:publisher", _jsonld_name(article.get("publisher"))),
-        ("trafilatura", trafilatura_meta.get("sitename")),
+        ("meta:application-name", meta.get("application-name")),
         ("host", urlsplit(url).hostname),
     ])
     result.canonical_url, prov["canonical_url"] = _first([

@@ -76,9 +76,7 @@ def read_page(html: str, url: str) -> Page | None:
         return None
     signals = read_signals(tree)
     document = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
-    trafilatura_meta = {
-        "title": document.title, "author": document.author, "sitename": document.sitename,
-    } if document is not None else {}
+    trafilatura_meta = {"title": document.title, "author": document.author} if document is not None else {}
     headline = headline_of(tree, signals, trafilatura_meta.get("title"))
     metadata = read_metadata(tree, signals, url, headline, trafilatura_meta)
 

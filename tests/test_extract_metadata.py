@@ -1,0 +1,264 @@
+"""Each metadata rule, with a page written for it: the value and the signal `provenance` names."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from pipeline.extract import extract_page
+
+URL = "https://riverside.example/news/2023/04/12/ferry-timetable/"
+BODY = [
+    "The ferry company published its summer timetable on Wednesday, adding two early crossings on weekdays and a late boat on Fridays.",
+    "Commuters on the island had asked for an earlier sailing for years, saying the first boat arrived after most shifts had begun.",
+    "The company said the extra crossings would run from the first of May until the end of September and would be reviewed in the autumn.",
+    "Tickets for the new sailings go on sale next week at the harbour office and on the company's website, at the usual fares.",
+]
+
+
+def page(head: str = "", top: str = "", *, h1: str = "Ferry adds early crossings for summer", body: list[str] = BODY,
+         html_attrs: str = 'lang="en"', before_h1: str = "") -> str:
+    paragraphs = "".join(f"<p>{text}</p>" for text in body)
+    return f"""<!DOCTYPE html><html {html_attrs}><head><meta charset="utf-8">{head}</head>
+<body><div class="topbar">{before_h1}</div><main><article>
+<h1>{h1}</h1><div class="meta">{top}</div><div class="story">{paragraphs}</div>
+</article></main></body></html>"""
+
+
+def extract(html: str, url: str = URL) -> dict:
+    record = extract_page(html, url)
+    assert record is not None
+    return record
+
+
+# ---- title -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("head", "h1", "title", "signal"),
+    [
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferry adds two early crossings"}</script>'
+         '<meta property="og:title" content="Early ferries | Riverside Post">', "Ferry adds early crossings for summer",
+         "Ferry adds two early crossings", "jsonld:headline"),
+        ('<meta property="og:site_name" content="Riverside Post"><meta property="og:title" content="Ferry adds early crossings | Riverside Post">',
+         "Ferry adds early crossings for summer", "Ferry adds early crossings", "meta:og:title"),
+        ('<meta property="og:site_name" content="Riverside Post"><meta property="og:title" content="RIVERSIDE POST - Ferry adds early crossings">',
+         "x", "Ferry adds early crossings", "meta:og:title"),
+        # the site name only in the host; a date segment after it
+        ('<title>Ferry adds early crossings | Riverside | 12.04.2023</title>', "", "Ferry adds early crossings", "html:title"),
+        # a headline's own " - " is kept when the other side does not name the site
+        ('<meta property="og:site_name" content="Riverside Post"><meta property="og:title" content="Storm warning - ferries stay in port">',
+         "x", "Storm warning - ferries stay in port", "meta:og:title"),
+        ('<title>島のフェリー、夏ダイヤに早朝便：リバーサイド新聞</title><meta property="og:site_name" content="リバーサイド新聞">', "",
+         "島のフェリー、夏ダイヤに早朝便", "html:title"),
+        ("<title>Riverside Post</title>", "Ferry adds early crossings for summer", "Ferry adds early crossings for summer", "h1"),
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferry&#8217;s early\u00adcrossings"}</script>', "x",
+         "Ferry’s earlycrossings", "jsonld:headline"),
+    ],
+)
+def test_title_without_site_affixes(head, h1, title, signal):
+    record = extract(page(head, h1=h1) if h1 else page(head).replace("<h1>Ferry adds early crossings for summer</h1>", ""))
+    assert record["title"] == title
+    assert record["provenance"]["title"] == signal
+
+
+# ---- dates -------------------------------------------------------------------------------
+
+TODAY_HEADER = "Wednesday, June 5, 2024"
+NO_DATE_URL = "https://riverside.example/news/ferry-timetable/"
+
+
+@pytest.mark.parametrize(
+    ("head", "top", "url", "published", "signal"),
+    [
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-04-12T07:45:00+02:00"}</script>'
+         '<meta property="article:published_time" content="2023-04-10T00:00:00Z">', "", NO_DATE_URL,
+         datetime(2023, 4, 12, 5, 45, tzinfo=timezone.utc), "jsonld:datePublished"),
+        ('<meta property="article:published_time" content="2023-04-12T07:45:00-04:00">', "", NO_DATE_URL,
+         datetime(2023, 4, 12, 11, 45, tzinfo=timezone.utc), "meta:article:published_time"),
+        ("", '<time itemprop="datePublished" datetime="2023-04-12T09:00:00Z">Apr 12</time>', NO_DATE_URL,
+         datetime(2023, 4, 12, 9, 0, tzinfo=timezone.utc), "time:datePublished"),
+        ("", '<span class="by">By Ines Marlow</span> <time datetime="2023-04-12T10:30:00+01:00">12 April 2023</time>', NO_DATE_URL,
+         datetime(2023, 4, 12, 9, 30, tzinfo=timezone.utc), "time-near-headline"),
+        ("", '<span class="posted">Posted April 12, 2023</span>', NO_DATE_URL,
+         datetime(2023, 4, 12, tzinfo=timezone.utc), "visible-text"),
+        ("", '<span class="posted">12.04.2023</span>', NO_DATE_URL, datetime(2023, 4, 12, tzinfo=timezone.utc), "visible-text"),
+        ("", "", URL, datetime(2023, 4, 12, tzinfo=timezone.utc), "url"),
+    ],
+)
+def test_published_at_and_its_signal(head, top, url, published, signal):
+    record = extract(page(head, top, before_h1=TODAY_HEADER), url)
+    assert record["published_at"] == published
+    assert record["provenance"]["published_at"] == signal
+
+
+def test_header_today_is_never_the_date():
+    """Nothing but the site header's date near the page: no date, rather than the wrong one."""
+    record = extract(page(before_h1=f"<header><span class='header-date'>{TODAY_HEADER}</span></header>"), NO_DATE_URL)
+    assert record["published_at"] is None
+
+
+def test_date_in_page_text_found_by_htmldate_when_nothing_else_says():
+    body = [*BODY[:3], "Published on 12 April 2023 by the harbour desk.", BODY[3]]
+    html = page(body=body, before_h1=f"<div class='site-header'>{TODAY_HEADER}</div>").replace("<h1>Ferry adds early crossings for summer</h1>", "")
+    record = extract(html, NO_DATE_URL)
+    assert record["published_at"] == datetime(2023, 4, 12, tzinfo=timezone.utc)
+    assert record["provenance"]["published_at"] == "htmldate"
+
+
+@pytest.mark.parametrize(
+    ("head", "signal"),
+    [
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-04-12T08:00:00Z",'
+         ' "dateModified": "2023-04-13T16:20:00Z"}</script>', "jsonld:dateModified"),
+        ('<meta property="article:published_time" content="2023-04-12T08:00:00Z">'
+         '<meta property="article:modified_time" content="2023-04-13T16:20:00Z">', "meta:article:modified_time"),
+    ],
+)
+def test_updated_at(head, signal):
+    record = extract(page(head))
+    assert record["updated_at"] - record["published_at"] == timedelta(days=1, hours=8, minutes=20)
+    assert record["provenance"]["updated_at"] == signal
+
+
+# ---- bylines -----------------------------------------------------------------------------
+
+
+def _jsonld_author(author: str) -> str:
+    return f'<script type="application/ld+json">{{"@type": "NewsArticle", "author": {author}}}</script>'
+
+
+@pytest.mark.parametrize(
+    ("head", "people", "orgs", "signal"),
+    [
+        (_jsonld_author('[{"@type": "Person", "name": "Ines Marlow"}, {"@type": "Organization", "name": "Harbour News Service"}]'),
+         ["Ines Marlow"], ["Harbour News Service"], "jsonld:author"),
+        (_jsonld_author('[{"@type": "Person", "givenName": "Ines", "familyName": "Marlow"}]'), ["Ines Marlow"], [], "jsonld:author"),
+        (_jsonld_author('"Ines Marlow and Tobias Renn"'), ["Ines Marlow", "Tobias Renn"], [], "jsonld:author"),
+        (_jsonld_author('[{"@type": "Person", "name": "Ines Marlow (ima)"}]'), ["Ines Marlow"], [], "jsonld:author"),
+        # a person-typed entry that is really the site or a wire service
+        ('<meta property="og:site_name" content="Riverside Post">' + _jsonld_author('[{"@type": "Person", "name": "Riverside Post"}, {"@type": "Person", "name": "dpa"}]'),
+         [], ["Riverside Post", "dpa"], "jsonld:author"),
+        ('<meta property="article:author" content="https://social.example/riversidepost"><meta name="author" content="By Ines Marlow, Staff">',
+         ["Ines Marlow"], ["Staff"], "meta:author"),
+    ],
+)
+def test_bylines_people_and_organisations(head, people, orgs, signal):
+    record = extract(page(head))
+    assert record["authors"] == people
+    assert record["author_orgs"] == orgs
+    assert record["author"] == "; ".join(people + orgs)
+    assert record["provenance"]["author"] == signal
+
+
+# ---- canonical URL, site name, language, section, tags --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("head", "canonical", "signal"),
+    [
+        ('<link rel="canonical" href="https://riverside.example/ferry/"><meta property="og:url" content="https://riverside.example/og/">',
+         "https://riverside.example/ferry/", "link:canonical"),
+        ('<meta property="og:url" content="/og/ferry/">', "https://riverside.example/og/ferry/", "meta:og:url"),
+        ('<link rel="canonical" href="javascript:void(0)">', URL, "url"),
+    ],
+)
+def test_canonical_url(head, canonical, signal):
+    record = extract(page(head))
+    assert record["canonical_url"] == canonical
+    assert record["provenance"]["canonical_url"] == signal
+
+
+@pytest.mark.parametrize(
+    ("head", "site_name", "signal"),
+    [
+        ('<meta property="og:site_name" content="Riverside Post">', "Riverside Post", "meta:og:site_name"),
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "publisher": {"@type": "Organization", "name": "Riverside Post"}}</script>',
+         "Riverside Post", "jsonld:publisher"),
+        ("", "riverside.example", "host"),
+    ],
+)
+def test_site_name(head, site_name, signal):
+    record = extract(page(head))
+    assert record["site_name"] == site_name
+    assert record["provenance"]["site_name"] == signal
+
+
+@pytest.mark.parametrize(
+    ("html_attrs", "head", "language", "signal"),
+    [
+        ('lang="en-GB"', "", "en", "html:lang"),
+        ("", '<meta http-equiv="content-language" content="de-AT">', "de", "meta:content-language"),
+        ("", '<meta property="og:locale" content="pt_BR">', "pt", "meta:og:locale"),
+        ("", "", "en", "detected:py3langid"),
+    ],
+)
+def test_language(html_attrs, head, language, signal):
+    record = extract(page(head, html_attrs=html_attrs))
+    assert record["language"] == language
+    assert record["provenance"]["language"] == signal
+
+
+def test_language_detected_for_an_undeclared_german_page():
+    body = [
+        "Die Fährgesellschaft hat am Mittwoch ihren Sommerfahrplan veröffentlicht und zwei frühe Überfahrten an Werktagen ergänzt.",
+        "Pendler auf der Insel hatten seit Jahren eine frühere Abfahrt gefordert, weil das erste Schiff nach Schichtbeginn ankam.",
+        "Die zusätzlichen Fahrten sollen vom ersten Mai bis Ende September angeboten und im Herbst überprüft werden.",
+    ]
+    assert extract(page(body=body, html_attrs=""))["language"] == "de"
+
+
+@pytest.mark.parametrize(
+    ("head", "section", "tags", "signals"),
+    [
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "articleSection": "Transport", "keywords": ["ferries", "timetables"]}</script>',
+         "Transport", ["ferries", "timetables"], ("jsonld:articleSection", "jsonld:keywords")),
+        ('<meta property="article:section" content="Transport"><meta property="article:tag" content="ferries">'
+         '<meta property="article:tag" content="timetables">', "Transport", ["ferries", "timetables"], ("meta:article:section", "meta:article:tag")),
+        ('<meta name="news_keywords" content="ferries, timetables">', None, ["ferries", "timetables"], (None, "meta:news_keywords")),
+    ],
+)
+def test_section_and_tags(head, section, tags, signals):
+    record = extract(page(head))
+    assert (record["section"], record["tags"]) == (section, tags)
+    assert (record["provenance"].get("section"), record["provenance"].get("tags")) == signals
+
+
+# ---- quality flags and page types -----------------------------------------------------------
+
+
+def test_declared_paywall():
+    head = '<script type="application/ld+json">{"@type": "NewsArticle", "isAccessibleForFree": "False"}</script>'
+    record = extract(page(head))
+    assert record["is_paywalled"] is True
+    assert record["provenance"]["is_paywalled"] == "jsonld:isAccessibleForFree"
+
+
+def test_paywall_prompt_closing_a_teaser():
+    record = extract(page(body=[*BODY[:2], "Subscribe now to continue reading this article and everything else we publish."]))
+    assert record["is_paywalled"] is True
+    assert record["provenance"]["is_paywalled"] == "text:subscription-prompt"
+
+
+def test_newsletter_prompt_is_not_a_paywall():
+    record = extract(page(body=[*BODY, "Subscribe to our free morning newsletter for the day's headlines."]))
+    assert record["is_paywalled"] is False
+
+
+def test_too_short_is_flagged_not_dropped():
+    short = extract(page(body=BODY[:1] + ["More to follow."]))
+    assert short["is_too_short"] is True and short["word_count"] < 100
+    assert extract(page(body=BODY * 2))["is_too_short"] is False
+
+
+@pytest.mark.parametrize(
+    ("head", "page_type"),
+    [
+        ('<script type="application/ld+json">{"@type": "LiveBlogPosting", "headline": "Ferry strike: live"}</script>', "liveblog"),
+        ('<meta property="og:type" content="video.other">', "video"),
+        ('<meta property="og:type" content="article">', "article"),
+    ],
+)
+def test_page_type(head, page_type):
+    assert extract(page(head))["page_type"] == page_type
