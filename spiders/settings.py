@@ -1,0 +1,39 @@
+"""Scrapy settings of the wirelake crawler.
+
+Politeness (delays, concurrency, size limit, timeout, retries) and the private-address
+opt-in come from the source's sources.yaml entry: the spider sets them when it starts
+(spiders.spiders.discovery.politeness_settings); `-s NAME=VALUE` still overrides them.
+"""
+
+BOT_NAME = "wirelake"
+SPIDER_MODULES = ["spiders.spiders"]
+NEWSPIDER_MODULE = "spiders.spiders"
+COMMANDS_MODULE = "spiders.commands"
+
+USER_AGENT = "wirelake/0.1 (news archive crawler)"
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+RETRY_ENABLED = True  # RETRY_TIMES comes from politeness.retries; Scrapy's RETRY_HTTP_CODES cover 5xx and 429
+COOKIES_ENABLED = False  # pages must not depend on a session
+TELNETCONSOLE_ENABLED = False  # no listening port per crawl
+LOG_LEVEL = "INFO"
+
+# Only encodings the WARC reader (warcio) decodes without optional packages.
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en",
+    "Accept-Encoding": "gzip, deflate",
+}
+
+DOWNLOADER_MIDDLEWARES = {
+    "spiders.middlewares.PrivateAddressGuard": 50,  # before robots.txt is fetched
+    "spiders.middlewares.FailedDownloadCounter": 540,  # just below RetryMiddleware (550)
+    "spiders.warc.WarcRecorder": 950,  # next to the download handler: every raw response
+}
+EXTENSIONS = {"spiders.extensions.CrawlStatsFile": 500}
+
+WIRELAKE_WARC_PATH = None
+"""Where the crawl's WARC goes; unset, nothing is recorded."""
+WIRELAKE_STATS_PATH = None
+"""Where the crawl's stats JSON goes; unset, none is written."""
+WIRELAKE_ALLOW_PRIVATE_ADDRESSES = False

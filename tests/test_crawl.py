@@ -1,0 +1,302 @@
+"""The crawl runner (pipeline.crawl) and the WARC reader (pipeline.rawpages).
+
+run_crawl starts real Scrapy subprocesses against the offline news web, a small gzip
+site served here, and a port nothing listens on; module-scoped fixtures share crawls.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import socket
+import threading
+import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from warcio.archiveiterator import ArchiveIterator
+
+from pipeline.crawl import CrawlFailed, CrawlStats, run_crawl
+from pipeline.rawpages import RawPagesError, iter_pages
+from pipeline.sources import get_source
+
+DAY, NEXT_DAY = date(2024, 5, 26), date(2024, 5, 27)
+
+
+def write_registry(path: Path, entries: list[dict]) -> Path:
+    path.write_text(yaml.safe_dump({"sources": entries}, sort_keys=False))
+    return path
+
+
+def crawl_source(name: str, registry: Path, out: Path) -> CrawlStats:
+    return run_crawl(get_source(name, registry), DAY, NEXT_DAY, out / "pages.warc.gz", out / "stats.json", sources_path=registry)
+
+
+def quick(name: str, **fields) -> dict:
+    """A registry entry that crawls loopback fast."""
+    return {"name": name, "politeness": {"delay": 0, "retries": 1}, "allow_private_addresses": True, **fields}
+
+
+# --- one good crawl of the seed-reprint portal, run from an unrelated directory ------
+
+
+@dataclass
+class CourierCrawl:
+    stats: CrawlStats
+    out: Path
+    requests: list[tuple[str, str, int]]
+    started: datetime
+    finished: datetime
+
+
+@pytest.fixture(scope="module")
+def registry(newsweb, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("registry") / "sources.yaml"
+    path.write_text(newsweb.sources_yaml())
+    return path
+
+
+@pytest.fixture(scope="module")
+def courier(newsweb, registry, tmp_path_factory) -> CourierCrawl:
+    out = tmp_path_factory.mktemp("courier")
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    before = len(newsweb.request_log)
+    started = datetime.now(UTC)
+    with contextlib.chdir(elsewhere):  # the runner must not depend on the working directory
+        stats = crawl_source("daily_courier", registry, out)
+    return CourierCrawl(stats, out, newsweb.request_log[before:], started, datetime.now(UTC))
+
+
+def test_stats_file_holds_the_returned_stats(courier):
+    written = json.loads((courier.out / "stats.json").read_text())
+    assert written == json.loads(json.dumps(courier.stats.to_dict()))
+    assert CrawlStats.from_dict(written) == courier.stats
+    assert written["source"] == "daily_courier" and written["start"] == "2024-05-26" and written["end"] == "2024-05-27"
+    assert written["finish_reason"] == "finished" and written["spider"] == "source"
+
+
+def test_stats_count_pages_statuses_and_articles(newsweb, courier):
+    expected = [a for a in newsweb.expected_articles() if a.source == "daily_courier" and a.crawl_date == DAY]
+    assert courier.stats.articles == len(expected) > 0
+    assert courier.stats.pages_fetched == len(courier.requests)
+    assert courier.stats.responses_by_status == {200: len(courier.requests)}
+    assert courier.stats.pages_ok == len(courier.requests) - 1  # robots.txt does not count as the site serving
+    assert courier.stats.errors == 0 and set(courier.stats.error_counts.values()) == {0}
+    assert courier.stats.listed == {"feeds/in_window": len(expected), "feeds/out_of_window": courier.stats.listed["feeds/out_of_window"]}
+
+
+def test_summary_is_one_line_naming_source_window_and_counts(courier):
+    stats = courier.stats
+    assert stats.summary().startswith(
+        f"daily_courier [2024-05-26, 2024-05-27): {stats.pages_fetched} pages fetched ({stats.pages_ok} ok), "
+        f"{stats.articles} articles, 0 errors, finished in "
+    )
+    assert "\n" not in stats.summary()
+
+
+def test_warc_round_trips_through_iter_pages(newsweb, courier):
+    pages = list(iter_pages(courier.out / "pages.warc.gz"))
+    assert sorted((urlsplit(p.url).path, p.status) for p in pages) == sorted((path, status) for _ip, path, status in courier.requests)
+    for page in pages:
+        assert courier.started <= page.fetched_at <= courier.finished and page.fetched_at.tzinfo == UTC
+        with urllib.request.urlopen(page.url) as live:  # the news web is deterministic
+            assert page.body == live.read()
+            assert page.headers["content-type"] == live.headers["Content-Type"]
+    articles = [p for p in pages if p.url in {a.url for a in newsweb.expected_articles()}]
+    assert len(articles) == courier.stats.articles
+    assert all(p.is_html and p.content_type == "text/html" and p.text == p.body.decode("utf-8") for p in articles)
+
+
+def test_warc_pairs_each_response_with_its_request(courier):
+    with open(courier.out / "pages.warc.gz", "rb") as handle:
+        records = [(r.rec_type, r.rec_headers, r.http_headers, r.content_stream().read()) for r in ArchiveIterator(handle)]
+    info = records[0]
+    assert info[0] == "warcinfo" and b"source: daily_courier" in info[3] and b"window: [2024-05-26, 2024-05-27)" in info[3]
+    requests = {headers.get_header("WARC-Concurrent-To"): (headers, http) for kind, headers, http, _ in records if kind == "request"}
+    responses = [(headers, http) for kind, headers, http, _ in records if kind == "response"]
+    assert len(requests) == len(responses) == courier.stats.pages_fetched
+    for headers, _http in responses:
+        request_headers, request_http = requests[headers.get_header("WARC-Record-ID")]
+        url = headers.get_header("WARC-Target-URI")
+        assert request_headers.get_header("WARC-Target-URI") == url
+        assert (request_http.protocol, request_http.statusline) == ("GET", f"{urlsplit(url).path} HTTP/1.1")
+        assert request_http.get_header("Host") == urlsplit(url).netloc
+        assert request_http.get_header("User-Agent").startswith("wirelake/")
+
+
+def test_iter_pages_names_a_missing_or_broken_file(tmp_path):
+    with pytest.raises(RawPagesError, match=r"missing\.warc\.gz: cannot open WARC"):
+        list(iter_pages(tmp_path / "missing.warc.gz"))
+    broken = tmp_path / "broken.warc.gz"
+    broken.write_bytes(b"this is not a WARC file\n")
+    with pytest.raises(RawPagesError, match=r"broken\.warc\.gz: unreadable WARC record after the first record: not a WARC record"):
+        list(iter_pages(broken))
+    empty = tmp_path / "empty.warc.gz"
+    empty.write_bytes(b"")
+    with pytest.raises(RawPagesError, match=r"empty\.warc\.gz: no WARC records"):
+        list(iter_pages(empty))
+
+
+# --- content encoding: stored as served, read decoded -------------------------------
+
+STORY_HTML = (
+    b"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Ferry fares hold steady</title></head>"
+    b"<body><article><h1>Ferry fares hold steady</h1><p>The harbor board left fares unchanged for the summer.</p>"
+    b"</article></body></html>"
+)
+
+
+class _GzipSite(BaseHTTPRequestHandler):
+    """A one-article site whose article is sent with Content-Encoding: gzip."""
+
+    def do_GET(self) -> None:
+        base = f"http://{self.headers['Host']}"
+        if self.path == "/feed.xml":
+            body = (
+                '<?xml version="1.0"?><rss version="2.0"><channel><title>Gzip Gazette</title>'
+                f"<item><title>Ferry fares</title><link>{base}/story.html</link>"
+                "<pubDate>Sun, 26 May 2024 09:00:00 GMT</pubDate></item></channel></rss>"
+            ).encode()
+            self._send(200, "application/rss+xml", body)
+        elif self.path == "/story.html":
+            self._send(200, "text/html; charset=utf-8", gzip.compress(STORY_HTML, mtime=0), encoding="gzip")
+        else:
+            self._send(404, "text/plain", b"not found")
+
+    def _send(self, status: int, content_type: str, body: bytes, encoding: str | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        if encoding:
+            self.send_header("Content-Encoding", encoding)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's signature
+        """Quiet."""
+
+
+@pytest.fixture(scope="module")
+def gzip_site():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _GzipSite)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    thread.join()
+    server.server_close()
+
+
+def test_gzip_body_is_stored_as_served_and_read_decoded(gzip_site, tmp_path):
+    registry = write_registry(tmp_path / "sources.yaml", [quick("gzip_gazette", domains=["127.0.0.1"], feeds=[f"{gzip_site}/feed.xml"])])
+    stats = crawl_source("gzip_gazette", registry, tmp_path)
+    assert stats.articles == 1
+    [story] = [p for p in iter_pages(tmp_path / "pages.warc.gz") if p.url.endswith("/story.html")]
+    assert story.body == STORY_HTML and story.headers["content-encoding"] == "gzip"
+    assert "Ferry fares hold steady" in story.text
+    with open(tmp_path / "pages.warc.gz", "rb") as handle:
+        [raw] = [r.raw_stream.read() for r in ArchiveIterator(handle) if r.rec_type == "response" and r.rec_headers.get_header("WARC-Target-URI").endswith("/story.html")]
+    assert raw == gzip.compress(STORY_HTML, mtime=0)  # the raw zone keeps the bytes as they came
+
+
+# --- crawls that must fail loudly -----------------------------------------------------
+
+
+def test_site_answering_only_errors_fails_the_crawl(newsweb, tmp_path):
+    base = newsweb.base_urls["capitol_ledger"]
+    registry = write_registry(
+        tmp_path / "sources.yaml",
+        [quick("gone_ledger", domains=["127.0.0.11"], feeds=[f"{base}/gone/feed.xml"], news_sitemaps=[f"{base}/gone/news.xml"])],
+    )
+    with pytest.raises(CrawlFailed) as failure:
+        crawl_source("gone_ledger", registry, tmp_path)
+    assert str(failure.value) == (
+        "crawl of gone_ledger [2024-05-26, 2024-05-27) failed: "
+        "nothing was fetched successfully (1x200, 2x404; 2 errors (2 http_errors))"
+    )
+    assert failure.value.stats.pages_ok == 0
+
+
+def test_port_nothing_listens_on_fails_the_crawl(tmp_path):
+    with socket.socket() as bound_not_listening:  # holding the port keeps anyone else off it
+        bound_not_listening.bind(("127.0.0.1", 0))
+        port = bound_not_listening.getsockname()[1]
+        registry = write_registry(tmp_path / "sources.yaml", [quick("dark_site", domains=["127.0.0.1"], feeds=[f"http://127.0.0.1:{port}/feed.xml"])])
+        with pytest.raises(CrawlFailed) as failure:
+            crawl_source("dark_site", registry, tmp_path)
+    assert str(failure.value) == (
+        "crawl of dark_site [2024-05-26, 2024-05-27) failed: "
+        "nothing was fetched successfully (no responses; 2 errors (2 download_failed))"
+    )  # robots.txt and the feed, each after its retry
+
+
+def test_private_addresses_are_refused_unless_the_source_allows_them(newsweb, registry, tmp_path):
+    entries = yaml.safe_load(registry.read_text())["sources"]
+    [capitol] = [entry for entry in entries if entry["name"] == "capitol_ledger"]
+    capitol["allow_private_addresses"] = False
+    strict = write_registry(tmp_path / "sources.yaml", [capitol])
+    before = len(newsweb.request_log)
+    with pytest.raises(CrawlFailed) as failure:
+        crawl_source("capitol_ledger", strict, tmp_path)
+    assert str(failure.value).endswith("nothing was fetched successfully (no responses; 3 errors (3 refused_private_address))")
+    assert newsweb.request_log[before:] == []  # not even robots.txt
+
+
+def test_a_source_missing_from_the_registry_fails_with_scrapys_usage_error(registry, tmp_path):
+    other = write_registry(tmp_path / "sources.yaml", [quick("other_site", domains=["127.0.0.1"], feeds=["http://127.0.0.1:9/feed.xml"])])
+    source = get_source("daily_courier", registry)
+    with pytest.raises(CrawlFailed) as failure:
+        run_crawl(source, DAY, NEXT_DAY, tmp_path / "p.warc.gz", tmp_path / "s.json", sources_path=other)
+    assert str(failure.value) == (
+        f"crawl of daily_courier [2024-05-26, 2024-05-27) failed: scrapy exited with code 2: "
+        f"{other}: no source named 'daily_courier' (known: other_site)"
+    )
+
+
+# --- which stats mean failure ---------------------------------------------------------
+
+TROUBLED_BUT_FINE = {
+    "finish_reason": "finished",
+    "downloader/response_count": 9,
+    "downloader/response_status_count/200": 6,
+    "downloader/response_status_count/404": 1,
+    "downloader/response_status_count/500": 1,  # retried: the 200 after it is among the six
+    "downloader/response_status_count/301": 1,
+    "robotstxt/response_status_count/200": 1,
+    "httperror/response_ignored_count": 1,
+    "robotstxt/forbidden": 1,
+    "wirelake/size_limit_dropped": 1,
+    "item_scraped_count": 4,
+}
+
+
+def stats_of(**changes) -> CrawlStats:
+    return CrawlStats.from_scrapy_stats({**TROUBLED_BUT_FINE, **changes}, source="s", start=DAY, end=NEXT_DAY, spider="source")
+
+
+def test_expected_trouble_is_counted_not_fatal():
+    stats = stats_of()
+    assert stats.failure() is None
+    assert (stats.pages_fetched, stats.pages_ok, stats.articles, stats.errors) == (9, 5, 4, 3)
+    assert stats.errors_text() == "3 errors (1 http_errors, 1 size_limit, 1 robots_forbidden)"
+
+
+@pytest.mark.parametrize(
+    ("changes", "failure"),
+    [
+        ({"spider_exceptions/count": 2, "spider_exceptions/KeyError": 2}, "2 spider callback(s) raised an exception (see the crawl log)"),
+        ({"finish_reason": "shutdown"}, "finished with reason 'shutdown'"),
+        (
+            {"downloader/response_status_count/200": 1},  # robots.txt only
+            "nothing was fetched successfully (1x200, 1x301, 1x404, 1x500; 3 errors (1 http_errors, 1 size_limit, 1 robots_forbidden))",
+        ),
+    ],
+)
+def test_failures(changes, failure):
+    assert stats_of(**changes).failure() == failure
