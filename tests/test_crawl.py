@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import logging
 import socket
 import threading
 import urllib.request
@@ -193,16 +194,62 @@ def gzip_site():
     server.server_close()
 
 
-def test_gzip_body_is_stored_as_served_and_read_decoded(gzip_site, tmp_path):
-    registry = write_registry(tmp_path / "sources.yaml", [quick("gzip_gazette", domains=["127.0.0.1"], feeds=[f"{gzip_site}/feed.xml"])])
-    stats = crawl_source("gzip_gazette", registry, tmp_path)
-    assert stats.articles == 1
-    [story] = [p for p in iter_pages(tmp_path / "pages.warc.gz") if p.url.endswith("/story.html")]
+class _Lines(logging.Handler):
+    """Collects log messages (caplog is per test; this crawl is shared by the module)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+@dataclass
+class GzipCrawl:
+    stats: CrawlStats
+    warc: Path
+    log: str
+
+
+@pytest.fixture(scope="module")
+def gzip_crawl(gzip_site, tmp_path_factory) -> GzipCrawl:
+    out = tmp_path_factory.mktemp("gzip")
+    politeness = {"delay": 0.05, "concurrency": 3, "max_page_bytes": 200_000, "timeout": 7, "retries": 1}
+    entry = quick("gzip_gazette", domains=["127.0.0.1"], feeds=[f"{gzip_site}/feed.xml"], politeness=politeness)
+    registry = write_registry(out / "sources.yaml", [entry])
+    handler = _Lines()
+    crawl_logger = logging.getLogger("pipeline.crawl")
+    crawl_logger.addHandler(handler)
+    previous = crawl_logger.level
+    crawl_logger.setLevel(logging.INFO)
+    try:
+        stats = crawl_source("gzip_gazette", registry, out)
+    finally:
+        crawl_logger.removeHandler(handler)
+        crawl_logger.setLevel(previous)
+    return GzipCrawl(stats, out / "pages.warc.gz", "\n".join(handler.lines))
+
+
+def test_gzip_body_is_stored_as_served_and_read_decoded(gzip_crawl):
+    assert gzip_crawl.stats.articles == 1
+    [story] = [p for p in iter_pages(gzip_crawl.warc) if p.url.endswith("/story.html")]
     assert story.body == STORY_HTML and story.headers["content-encoding"] == "gzip"
     assert "Ferry fares hold steady" in story.text
-    with open(tmp_path / "pages.warc.gz", "rb") as handle:
+    with open(gzip_crawl.warc, "rb") as handle:
         [raw] = [r.raw_stream.read() for r in ArchiveIterator(handle) if r.rec_type == "response" and r.rec_headers.get_header("WARC-Target-URI").endswith("/story.html")]
     assert raw == gzip.compress(STORY_HTML, mtime=0)  # the raw zone keeps the bytes as they came
+
+
+def test_politeness_from_the_entry_reaches_scrapy_and_the_log_is_forwarded(gzip_crawl):
+    for setting in (
+        "'ROBOTSTXT_OBEY': True", "'AUTOTHROTTLE_ENABLED': True", "'AUTOTHROTTLE_START_DELAY': 0.05", "'DOWNLOAD_DELAY': 0.05",
+        "'CONCURRENT_REQUESTS_PER_DOMAIN': 3", "'AUTOTHROTTLE_TARGET_CONCURRENCY': 3.0", "'DOWNLOAD_MAXSIZE': 200000",
+        "'DOWNLOAD_TIMEOUT': 7.0", "'RETRY_TIMES': 1",
+    ):  # fmt: skip
+        assert setting in gzip_crawl.log  # Scrapy's "Overridden settings" at startup
+    assert "gzip_gazette [2024-05-26, 2024-05-27) | " in gzip_crawl.log
+    assert gzip_crawl.stats.summary() in gzip_crawl.log
 
 
 # --- crawls that must fail loudly -----------------------------------------------------
