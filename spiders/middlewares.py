@@ -14,6 +14,8 @@ logger = logging.getLogger(__name__)
 
 
 def is_public(address: str) -> bool:
+    """False for private, loopback, link-local, reserved, multicast and unspecified addresses
+    (an IPv4-mapped IPv6 address is judged as the IPv4 address it carries)."""
     ip = ipaddress.ip_address(address)
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped

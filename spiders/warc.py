@@ -43,11 +43,10 @@ class WarcRecorder:
     is complete.
     """
 
-    def __init__(self, path: Path, crawler):
+    def __init__(self, path: Path, stats):
         self.path = path
         self.partial = path.with_name(path.name + ".partial")
-        self.crawler = crawler
-        self.stats = crawler.stats
+        self.stats = stats
         self._file = None
         self._writer: WARCWriter | None = None
 
@@ -56,7 +55,7 @@ class WarcRecorder:
         path = crawler.settings.get("WIRELAKE_WARC_PATH")
         if not path:
             raise NotConfigured("WIRELAKE_WARC_PATH is not set")
-        recorder = cls(Path(path), crawler)
+        recorder = cls(Path(path), crawler.stats)
         crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
         return recorder
