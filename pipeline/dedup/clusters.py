@@ -19,12 +19,14 @@ import numpy as np
 from pipeline.dedup.fingerprints import BANDS, MIN_SHINGLES, band_keys, similarity
 from pipeline.dedup.text import host_publisher_key, publisher_key
 
-# Verification thresholds, from the sweep in `benchmarks/dedup.py --curve` over planted
-# reprints and hard negatives. A pair is a near duplicate when its estimated Jaccard
-# reaches NEAR_JACCARD (edited, trimmed or annotated copies sit at 0.7-0.95, same-event
-# stories below 0.1) or when the shorter body is almost wholly inside the longer one
-# (NEAR_CONTAINMENT: truncated reprints reach 0.9-1.0; a follow-up repeating two
-# background paragraphs or a roundup quoting one paragraph stays below 0.45).
+# Verification thresholds, from the sweep in `benchmarks/dedup.py --curve`: a candidate
+# pair is a near duplicate when its estimated Jaccard reaches NEAR_JACCARD or the shorter
+# body lies almost wholly inside the longer (NEAR_CONTAINMENT: truncated reprints reach
+# 0.97). Over the labelled candidates 0.5/0.8 gave precision 1.0 and recall 0.997; the
+# hard negatives peak at containment ~0.2, so a lower containment bar would buy recall
+# (0.6: 1.0) at no measured precision cost there, but on the fixture web's hand-written
+# pages the follow-up repeating background reaches Jaccard 0.25 / containment 0.41 with
+# its story (and every true pair there has containment >= 0.99), so 0.8 keeps a margin.
 NEAR_JACCARD = 0.5
 NEAR_CONTAINMENT = 0.8
 
