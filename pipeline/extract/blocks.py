@@ -65,10 +65,20 @@ def _blocks_of(element: etree._Element, kind: str | None = None):
             yield Block(kind or (QUOTE if tag == "quote" else PARAGRAPH), text)
 
 
+def _loose_text(text: str | None):
+    """trafilatura leaves text between elements as the body's text or a child's tail."""
+    if text and (flat := " ".join(text.split())):
+        yield Block(PARAGRAPH, flat)
+
+
 def body_blocks(body: etree._Element | None) -> list[Block]:
     if body is None:
         return []
-    return [block for child in body for block in _blocks_of(child)]
+    blocks = list(_loose_text(body.text))
+    for child in body:
+        blocks += _blocks_of(child)
+        blocks += _loose_text(child.tail)
+    return blocks
 
 
 def render_text(blocks: list[Block]) -> str:

@@ -99,16 +99,33 @@ def _time_element(tree: HtmlElement) -> Dated | None:
     return None
 
 
+def _following(element: HtmlElement):
+    """Elements after `element` in document order (not inside it), lazily: the window is small."""
+    node = element
+    while node is not None:
+        for sibling in node.itersiblings():
+            yield from (e for e in sibling.iter() if isinstance(e.tag, str))
+        node = node.getparent()
+
+
+def _own_text(element: HtmlElement) -> str:
+    return " ".join(part.strip() for part in [element.text, *(child.tail for child in element)] if part and part.strip())
+
+
 def _near_headline(headline: HtmlElement | None) -> Dated | None:
     """The first date after the headline, before the body starts."""
     if headline is None:
         return None
-    for node in headline.xpath(f"following::*[self::time[@datetime] or text()[normalize-space()]][position() <= {_VISIBLE_WINDOW}]"):
-        if node.tag == "time" and (value := parse_datetime(node.get("datetime"))):
+    seen = 0
+    for element in _following(headline):
+        if element.tag == "time" and (value := parse_datetime(element.get("datetime"))):
             return Dated(value, "time-near-headline")
-        text = " ".join(node.xpath("text()")).strip()
-        if len(text) > 2 * _MAX_DATE_TEXT:
+        text = _own_text(element)
+        if not text:
+            continue
+        if len(text) > 2 * _MAX_DATE_TEXT or seen >= _VISIBLE_WINDOW:
             break
+        seen += 1
         if value := parse_visible_date(text):
             return Dated(value, "visible-text")
     return None

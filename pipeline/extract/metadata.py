@@ -9,10 +9,12 @@ chosen by measurement (benchmarks/extraction.py).
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
+from trafilatura.metadata import extract_metadata
 
 from pipeline.extract import language
 from pipeline.extract.bylines import Byline, byline_from_jsonld, byline_from_text
@@ -98,7 +100,7 @@ def site_names(signals: PageSignals, url: str) -> list[str]:
     return [name for name in [*declared, host, *labels] if name]
 
 
-def _title(signals: PageSignals, tree: HtmlElement, headline: HtmlElement | None, names: list[str], trafilatura_title: str | None):
+def _title(signals: PageSignals, tree: HtmlElement, headline: HtmlElement | None, names: list[str], fallback: Fallback):
     article, meta = signals.article, signals.meta
     section = meta.get("article:section") or _jsonld_name(article.get("articleSection"))
     affixes = [*names, section or ""]
@@ -108,15 +110,16 @@ def _title(signals: PageSignals, tree: HtmlElement, headline: HtmlElement | None
         ("meta:twitter:title", meta.get("twitter:title")),
         ("h1", _text(headline) if headline is not None else None),
         ("html:title", " ".join(tree.xpath("//head/title//text()"))),
-        ("trafilatura", trafilatura_title),
     ]
     for signal, value in candidates:
         if value and (title := strip_site_affixes(clean_text(value), affixes)):
             return title, signal
+    if title := fallback.get("title"):
+        return strip_site_affixes(clean_text(title), affixes), "trafilatura"
     return None, None
 
 
-def _byline(signals: PageSignals, names: list[str], trafilatura_author: str | None) -> tuple[Byline, str | None]:
+def _byline(signals: PageSignals, names: list[str], fallback: Fallback) -> tuple[Byline, str | None]:
     if author := signals.article.get("author"):
         if byline := byline_from_jsonld(author, names):
             return byline, "jsonld:author"
@@ -124,7 +127,7 @@ def _byline(signals: PageSignals, names: list[str], trafilatura_author: str | No
         value = signals.meta.get(key)
         if value and not _URL.match(value) and (byline := byline_from_text(value, names)):
             return byline, f"meta:{key}"
-    if byline := byline_from_text(trafilatura_author, names):
+    if byline := byline_from_text(fallback.get("author"), names):
         return byline, "trafilatura"
     return Byline(), None
 
@@ -145,20 +148,35 @@ def _keywords(signals: PageSignals) -> tuple[list[str], str | None]:
     return [], None
 
 
-def headline_of(tree: HtmlElement, signals: PageSignals, trafilatura_title: str | None) -> HtmlElement | None:
-    declared = _jsonld_name(signals.article.get("headline")) or signals.meta.get("og:title") or ""
-    return find_headline(tree, [declared, trafilatura_title or ""])
+class Fallback:
+    """trafilatura's metadata (title, byline heuristics), computed only if a page needs it."""
+
+    def __init__(self, tree: HtmlElement, url: str):
+        self._tree, self._url, self._values = tree, url, None
+
+    def get(self, name: str) -> str | None:
+        if self._values is None:
+            # extract_metadata prunes the tree it reads: give it a copy
+            document = extract_metadata(deepcopy(self._tree), self._url, {"extensive_search": False})
+            self._values = {"title": document.title, "author": document.author}
+        return self._values.get(name)
 
 
-def read_metadata(tree: HtmlElement, signals: PageSignals, url: str, headline: HtmlElement | None, trafilatura_meta: dict) -> Metadata:
+def headline_of(tree: HtmlElement, signals: PageSignals) -> HtmlElement | None:
+    declared = [_jsonld_name(signals.article.get("headline")) or "", signals.meta.get("og:title") or ""]
+    return find_headline(tree, [*declared, " ".join(tree.xpath("//head/title//text()"))])
+
+
+def read_metadata(tree: HtmlElement, signals: PageSignals, url: str, headline: HtmlElement | None) -> Metadata:
     """Everything but the dates (dates.py) from the page's declarations and its printed headline."""
     meta, article = signals.meta, signals.article
     result = Metadata()
     prov = result.provenance
     names = site_names(signals, url)
+    fallback = Fallback(tree, url)
 
-    result.title, prov["title"] = _title(signals, tree, headline, names, trafilatura_meta.get("title"))
-    result.byline, prov["author"] = _byline(signals, names, trafilatura_meta.get("author"))
+    result.title, prov["title"] = _title(signals, tree, headline, names, fallback)
+    result.byline, prov["author"] = _byline(signals, names, fallback)
 
     result.site_name, prov["site_name"] = _first([
         ("meta:og:site_name", meta.get("og:site_name")),
