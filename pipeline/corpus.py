@@ -111,6 +111,13 @@ def _reject_unknown(names: Iterable[str], where: str) -> None:
 
 def _coerce(field: pa.Field, values: list | pa.ChunkedArray) -> pa.ChunkedArray | pa.Array:
     """Infer, then cast safely: pyarrow's direct conversion would truncate 12.5 to an int."""
+    if pa.types.is_map(field.type) and not isinstance(values, pa.ChunkedArray):
+        # Python dicts infer as structs, which do not cast to maps; maps cannot truncate, so build them directly.
+        values = [list(value.items()) if isinstance(value, Mapping) else value for value in values]
+        try:
+            return pa.array(values, type=field.type)
+        except _CONVERSION_ERRORS as exc:
+            raise CorpusError(f"column {field.name}: not a map of strings ({_first_line(exc)})") from None
     try:
         array = values if isinstance(values, pa.ChunkedArray) else pa.array(values)
         return array.cast(field.type)

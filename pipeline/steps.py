@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pipeline import corpus, layout
 from pipeline.crawl import run_crawl
-from pipeline.extract import extract_pages
+from pipeline.extract import decode_html, extract_pages
 from pipeline.rawpages import iter_pages
 from pipeline.sources import Source, get_source, resolve_path
 from pipeline.store import ObjectStore, StoreError, open_store
@@ -62,7 +62,7 @@ def extract_step(source: str, day: date, store_uri: str | None = None, sources_p
         except StoreError:
             raise StoreError(f"{store.url(layout.raw_warc_key(source, day))}: no raw pages for {source} {day}: run the crawl first") from None
         pages = [page for page in iter_pages(warc_path) if page.status == 200 and page.is_html]
-    records = extract_pages([(page.url, page.text) for page in pages])
+    records = extract_pages([(page.url, decode_html(page.body, page.content_type)) for page in pages], store=store)
     articles = []
     for page, record in zip(pages, records):
         if record is None:
