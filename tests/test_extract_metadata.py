@@ -152,6 +152,24 @@ def test_bylines_people_and_organisations(head, people, orgs, signal):
     assert record["provenance"]["author"] == signal
 
 
+@pytest.mark.parametrize(
+    ("head", "top", "people", "orgs", "signal"),
+    [
+        # the CMS declares the site as author; the page prints who wrote it
+        ('<meta property="og:site_name" content="Riverside Post">' + _jsonld_author('{"@type": "Organization", "name": "Riverside Post"}'),
+         '<span class="article-author">By Ines Marlow | April 12, 2023</span>', ["Ines Marlow"], [], "printed-byline"),
+        ("", '<div class="byline">Analysis von Tobias Renn und Ines Marlow, 12.04.2023</div>', ["Tobias Renn", "Ines Marlow"], [], "printed-byline"),
+        # only the site, declared and printed: kept as the organisation it is
+        ('<meta property="og:site_name" content="Riverside Post">' + _jsonld_author('{"@type": "Organization", "name": "Riverside Post"}'),
+         "", [], ["Riverside Post"], "jsonld:author"),
+    ],
+)
+def test_printed_byline_when_the_declared_one_is_missing_or_only_the_site(head, top, people, orgs, signal):
+    record = extract(page(head, top))
+    assert (record["authors"], record["author_orgs"]) == (people, orgs)
+    assert record["provenance"]["author"] == signal
+
+
 # ---- canonical URL, site name, language, section, tags --------------------------------------
 
 

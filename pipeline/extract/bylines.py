@@ -18,6 +18,7 @@ _PREFIX = re.compile(r"^(?:by|von|par|por|di|door|av|autor(?:in)?|author|text|wr
 # "Elena Muster (emu)": the desk's initials after a name
 _TRAILING_INITIALS = re.compile(r"\s*\([^)]{1,8}\)\s*$")
 _URL = re.compile(r"^(?:https?:)?//|^www\.", re.I)
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
 # Wire services and newsroom words: a byline containing one is an organisation.
 _ORGANISATION_WORDS = re.compile(
     r"\b(?:AP|AFP|APA|ANP|ANSA|dpa|epd|EFE|KNA|SDA|Keystone-SDA|PA|UPI|TASS|Reuters|Xinhua|Bloomberg"
@@ -37,6 +38,10 @@ class Byline:
 
     def __bool__(self) -> bool:
         return bool(self.people or self.organisations)
+
+    def only_names_the_site(self, site_names: list[str]) -> bool:
+        """The byline is the publisher itself: a CMS default, not who wrote the story."""
+        return not self.people and all(is_site(name, site_names) for name in self.organisations)
 
     @property
     def printed(self) -> str | None:
@@ -58,12 +63,16 @@ def split_names(text: str) -> list[str]:
     if _URL.search(text.strip()):
         return []
     names = [_clean_name(part) for part in _JOINERS.split(_PREFIX.sub("", text.strip()))]
-    return [name for name in names if name and len(name.split()) <= _MAX_NAME_WORDS]
+    return [name for name in names if name and len(name.split()) <= _MAX_NAME_WORDS and not _EMAIL.fullmatch(name)]
+
+
+def is_site(name: str, site_names: list[str]) -> bool:
+    key = _key(name)
+    return any(key and (key == site or key in site or site in key) for site in (_key(s) for s in site_names if s) if len(site) >= 3)
 
 
 def is_organisation(name: str, site_names: list[str]) -> bool:
-    key = _key(name)
-    if any(key and (key == site or key in site or site in key) for site in (_key(s) for s in site_names if s) if len(site) >= 3):
+    if is_site(name, site_names):
         return True
     if _ORGANISATION_WORDS.search(name) or _DOMAIN.search(name):
         return True
@@ -106,3 +115,49 @@ def byline_from_text(text: str | None, site_names: list[str]) -> Byline:
         if name not in target:
             target.append(name)
     return byline
+
+
+# Elements templates mark as the byline: rel/itemprop "author", classes or ids naming it.
+_BYLINE_ELEMENTS = (
+    "//body//*[@rel='author' or @itemprop='author' or re:test(concat(@class, ' ', @id), 'author|byline|verfasser|autor', 'i')]"
+    "[not(ancestor::header[not(ancestor::article)]) and not(ancestor::nav) and not(ancestor::footer) and not(ancestor::aside)]"
+)
+_REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
+_MAX_BYLINE_CHARS = 120
+# A printed byline often runs on into the date line: cut it there.
+_DATE_LINE = re.compile(
+    r"\d|\b(?:stand|updated|published|posted|veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado"
+    r"|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?|january|february|march|april|may|june|july|august"
+    r"|september|october|november|december|januar|februar|märz|juni|juli|oktober|dezember"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.I,
+)
+# "Kicker words von Jane Roe": the credit starts at the last "by"-word.
+_CREDIT_WORD = re.compile(r"^.*\b(?:by|von|par|por|av|door)\s+", re.I)
+
+
+def _looks_like_a_name(name: str) -> bool:
+    """Desk initials ("amw") and kicker words ("capital") are lower case; names are not."""
+    return any(ch.isupper() for ch in name) or not any(ch.isascii() and ch.isalpha() for ch in name)
+
+
+def printed_byline(tree, headline, site_names: list[str]) -> Byline:
+    """The byline as printed on the page: the first element marked as one, after the headline
+    when there is a headline (an author box further down describes, it does not credit)."""
+    candidates = tree.xpath(_BYLINE_ELEMENTS, namespaces=_REGEX_NS)
+    if headline is not None and candidates:
+        order = {element: index for index, element in enumerate(tree.iter())}
+        start = order.get(headline, 0)
+        candidates = sorted((e for e in candidates if order.get(e, -1) > start), key=order.get)
+    for element in candidates:
+        text = " ".join(element.text_content().split())
+        if not text or len(text) > _MAX_BYLINE_CHARS:
+            continue
+        if cut := _DATE_LINE.search(text):
+            text = text[: cut.start()]
+        text = _CREDIT_WORD.sub("", text)
+        byline = byline_from_text(text, site_names)
+        byline.people = [name for name in byline.people if _looks_like_a_name(name)]
+        if byline:
+            return byline
+    return Byline()

@@ -17,7 +17,7 @@ from lxml.html import HtmlElement
 from trafilatura.metadata import extract_metadata
 
 from pipeline.extract import language
-from pipeline.extract.bylines import Byline, byline_from_jsonld, byline_from_text
+from pipeline.extract.bylines import Byline, byline_from_jsonld, byline_from_text, printed_byline
 from pipeline.extract.signals import PageSignals
 from pipeline.extract.titles import clean_text, strip_site_affixes
 
@@ -119,7 +119,7 @@ def _title(signals: PageSignals, tree: HtmlElement, headline: HtmlElement | None
     return None, None
 
 
-def _byline(signals: PageSignals, names: list[str], fallback: Fallback) -> tuple[Byline, str | None]:
+def _declared_byline(signals: PageSignals, names: list[str]) -> tuple[Byline, str | None]:
     if author := signals.article.get("author"):
         if byline := byline_from_jsonld(author, names):
             return byline, "jsonld:author"
@@ -127,6 +127,20 @@ def _byline(signals: PageSignals, names: list[str], fallback: Fallback) -> tuple
         value = signals.meta.get(key)
         if value and not _URL.match(value) and (byline := byline_from_text(value, names)):
             return byline, f"meta:{key}"
+    return Byline(), None
+
+
+def _byline(tree: HtmlElement, headline: HtmlElement | None, signals: PageSignals, names: list[str], fallback: Fallback):
+    """Declared bylines first; but a declared byline that only names the site is a CMS default,
+    so a byline printed on the page with people in it wins over it."""
+    byline, signal = _declared_byline(signals, names)
+    if byline and not byline.only_names_the_site(names):
+        return byline, signal
+    printed = printed_byline(tree, headline, names)
+    if printed.people or (printed and not byline):
+        return printed, "printed-byline"
+    if byline:
+        return byline, signal
     if byline := byline_from_text(fallback.get("author"), names):
         return byline, "trafilatura"
     return Byline(), None
@@ -176,7 +190,7 @@ def read_metadata(tree: HtmlElement, signals: PageSignals, url: str, headline: H
     fallback = Fallback(tree, url)
 
     result.title, prov["title"] = _title(signals, tree, headline, names, fallback)
-    result.byline, prov["author"] = _byline(signals, names, fallback)
+    result.byline, prov["author"] = _byline(tree, headline, signals, names, fallback)
 
     result.site_name, prov["site_name"] = _first([
         ("meta:og:site_name", meta.get("og:site_name")),
