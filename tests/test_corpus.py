@@ -31,14 +31,25 @@ def article(number: int, **overrides) -> dict:
         "site_name": "Metro Wire Online",
         "title": f"Story number {number}",
         "author": "A. Reporter; B. Editor",
+        "authors": ["A. Reporter", "B. Editor"],
+        "author_orgs": [],
         "published_at": datetime(2024, 5, 25, 9, number % 60, tzinfo=timezone.utc),
+        "updated_at": None,
         "crawl_date": DAY,
         "fetched_at": datetime(2024, 5, 26, 3, 0, tzinfo=timezone.utc),
         "language": "en",
+        "section": "Politics",
+        "tags": ["budget", "transit"],
         "text": f"First paragraph of story {number}.\n\nSecond paragraph.",
+        "markdown": f"First paragraph of story {number}.\n\nSecond paragraph.",
         "word_count": 8,
         "attribution": None,
         "content_hash": f"{number:064x}",
+        "page_type": "article",
+        "is_paywalled": False,
+        "is_too_short": True,
+        # a map column reads back as (key, value) pairs
+        "provenance": [("title", "jsonld:headline"), ("published_at", "meta:article:published_time")],
     }
     record.update(overrides)
     return record
@@ -194,3 +205,12 @@ def _parquet(table: pa.Table) -> bytes:
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink)
     return sink.getvalue().to_pybytes()
+
+
+def test_provenance_dicts_from_the_extractor_become_maps(local_store_uri):
+    store = open_store(local_store_uri)
+    write_partition(store, KEY, [article(1, provenance={"title": "og:title", "author": "meta:author"})])
+    (row,) = read_partition(store, KEY).to_pylist()
+    assert dict(row["provenance"]) == {"title": "og:title", "author": "meta:author"}
+    with pytest.raises(CorpusError, match="column provenance: not a map of strings"):
+        write_partition(store, KEY, [article(1, provenance={"title": 3})])
