@@ -396,6 +396,8 @@ def test_scale_multiplies_generic_stories_only():
     one, two = expected_articles(scale=1), expected_articles(scale=2)
     assert len(two) - len(one) == sum(sum(counts) for counts in GENERIC_PER_DAY.values())
     assert [a.case for a in two if a.case] == [a.case for a in one if a.case]
+    large = expected_articles(scale=25)  # benchmark sizes: more stories than names or headlines
+    assert len({a.url for a in large}) == len(large) > 25 * len(one) // 2
 
 
 _RENDER_DIGEST = """

@@ -135,7 +135,7 @@ class _Builder:
         self.scale = scale
         self.writer = Writer("wirelake-newsweb")
         self.web = Web()
-        self._paths: set[tuple[str, str]] = set()
+        self._paths: set[str] = set()
         self._ids = {COURIER: 48210, METRO: 730400}
         self._keys = 0
         self._byline = 0
@@ -143,22 +143,17 @@ class _Builder:
 
     def _path(self, source: str, title: str, posted: datetime) -> str:
         slug = slugify(title)
-        for n in range(1, 100):
-            candidate = slug if n == 1 else f"{slug}-{n}"
-            if source == CAPITOL:
-                path = f"/{posted:%Y/%m/%d}/{candidate}.html"
-            elif source == HARBOR:
-                path = f"/article/{candidate}.html"
-            elif source == COURIER:
-                self._ids[COURIER] += 1
-                path = f"/news/{candidate}-{self._ids[COURIER]}"
-            else:
-                self._ids[METRO] += 1
-                path = f"/stories/{self._ids[METRO]}/{candidate}/"
-            if (source, path) not in self._paths:
-                self._paths.add((source, path))
-                return path
-        raise AssertionError(f"no free path for {title!r}")
+        if source in self._ids:  # numbered sites: the id alone makes the path unique
+            self._ids[source] += 1
+            number = self._ids[source]
+            return f"/news/{slug}-{number}" if source == COURIER else f"/stories/{number}/{slug}/"
+        pattern = f"/{posted:%Y/%m/%d}/{{}}.html" if source == CAPITOL else "/article/{}.html"
+        path, n = pattern.format(slug), 1
+        while path in self._paths:
+            n += 1
+            path = pattern.format(f"{slug}-{n}")
+        self._paths.add(path)
+        return path
 
     def _authors(self, source: str) -> tuple[str, ...]:
         pool = REPORTERS[source]

@@ -454,6 +454,9 @@ class Story:
 
 
 def _person(rng: random.Random, taken: set[str]) -> str:
+    """A name no earlier story used; at large scales (benchmarks) names start over."""
+    if len(taken) >= len(FIRST_NAMES) * len(LAST_NAMES) // 2:
+        taken.clear()
     while True:
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
         if name not in taken:

@@ -165,10 +165,9 @@ def run(port: int = DEFAULT_PORT, scale: int = 1) -> int:
             for source, url in web.base_urls.items():
                 print(f"{source:<16} {url}/  ({SITES[source].name})")
             print(f"Serving on port {web.port}; press Ctrl-C to stop.", flush=True)
-            try:
-                threading.Event().wait()
-            except KeyboardInterrupt:
-                print("Stopped.")
+            threading.Event().wait()
+    except KeyboardInterrupt:  # whenever it lands, even before the wait starts
+        print("Stopped.")
     except NewswebError as exc:
         print(f"wirelake newsweb: {exc}", file=sys.stderr)
         return 2
