@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import decode_html, extract_page, extract_pages
-from pipeline.extract.blocks import count_words
+from pipeline.corpus import to_table
+from pipeline.extract.blocks import HEADING, PARAGRAPH, Block, count_words
+from pipeline.extract.captions import drop_repeated_captions
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -91,7 +93,7 @@ def test_wire_dateline_prefix_is_removed_and_names_the_agency():
     assert record["published_at"] == datetime(2023, 3, 22, 4, 40, tzinfo=timezone.utc)
     assert record["authors"] == ["Noor Halvorsen"]
     assert record["author_orgs"] == ["Associated Press"]
-    assert record["author"] == "Noor Halvorsen; Associated Press"
+    assert record["author"] == "Noor Halvorsen"
     assert record["title"] == "Coastal towns count the cost of a record spring tide"
 
 
@@ -149,3 +151,22 @@ def test_extract_pages_keeps_order():
 )
 def test_decode_html(body, content_type, expected):
     assert decode_html(body, content_type) == expected
+
+
+def test_records_fit_the_corpus_schema(seed_record):
+    """Every key a record carries is a corpus column, and the values convert to its types."""
+    records = [seed_record, extract_page(page("wire_dateline.html"), "https://courier.example/nation/coastal-towns-tide")]
+    table = to_table(records)
+    assert table.num_rows == 2
+    row = table.to_pylist()[1]
+    assert row["authors"] == ["Noor Halvorsen"] and row["author_orgs"] == ["Associated Press"]
+    assert dict(row["provenance"])["published_at"] == "jsonld:datePublished"
+
+
+def test_a_subheading_quoting_its_section_is_not_taken_for_a_caption():
+    blocks = [
+        Block(HEADING, "‘The ferry is the island’s only road to the hospital’: residents"),
+        Block(PARAGRAPH, "Residents told the council that “the ferry is the island’s only road to the hospital” and asked for a night boat."),
+        Block(PARAGRAPH, "“The ferry is the island’s only road to the hospital,” said a nurse. – Photo by Ilse Brandvik"),
+    ]
+    assert drop_repeated_captions(blocks) == blocks[:2]

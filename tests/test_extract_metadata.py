@@ -148,7 +148,7 @@ def test_bylines_people_and_organisations(head, people, orgs, signal):
     record = extract(page(head))
     assert record["authors"] == people
     assert record["author_orgs"] == orgs
-    assert record["author"] == "; ".join(people + orgs)
+    assert record["author"] == ("; ".join(people) or None)
     assert record["provenance"]["author"] == signal
 
 
@@ -273,7 +273,7 @@ def test_too_short_is_flagged_not_dropped():
 @pytest.mark.parametrize(
     ("head", "page_type"),
     [
-        ('<script type="application/ld+json">{"@type": "LiveBlogPosting", "headline": "Ferry strike: live"}</script>', "liveblog"),
+        ('<script type="application/ld+json">{"@type": "LiveBlogPosting", "headline": "Ferry strike: live"}</script>', "live_blog"),
         ('<meta property="og:type" content="video.other">', "video"),
         ('<meta property="og:type" content="article">', "article"),
     ],

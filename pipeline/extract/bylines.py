@@ -44,9 +44,9 @@ class Byline:
         return not self.people and all(is_site(name, site_names) for name in self.organisations)
 
     @property
-    def printed(self) -> str | None:
-        names = self.people + self.organisations
-        return "; ".join(names) if names else None
+    def people_joined(self) -> str | None:
+        """The `author` column: the byline's people joined with '; '."""
+        return "; ".join(self.people) or None
 
 
 def _key(text: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extract.blocks import Block
+from pipeline.extract.blocks import PARAGRAPH, Block
 
 _QUOTE = re.compile(r"[“\"«„‘]([^”\"»“]{20,}?)[”\"»“’]")
 _MIN_QUOTE_WORDS = 5
@@ -43,12 +43,14 @@ def _is_echo(paragraph: str, quotes: list[str], other: str, other_normal: str) -
 
 
 def drop_repeated_captions(blocks: list[Block]) -> list[Block]:
-    """The body without blocks that echo a quote printed in full elsewhere in the story."""
+    """The body without paragraphs that echo a quote printed in full elsewhere in the story.
+
+    Only paragraphs: a subheading quoting the section below it is the story's structure."""
     texts = [block.text for block in blocks]
     normals = [_normal(text) for text in texts]
     kept = []
     for index, block in enumerate(blocks):
-        quotes = _quotes(block.text)
+        quotes = _quotes(block.text) if block.kind == PARAGRAPH else []
         if quotes and any(
             _is_echo(block.text, quotes, other, normals[other_index])
             for other_index, other in enumerate(texts)

@@ -123,7 +123,7 @@ def to_record(page: Page) -> dict | None:
         "canonical_url": meta.canonical_url,
         "site_name": meta.site_name,
         "title": meta.title,
-        "author": meta.byline.printed,
+        "author": meta.byline.people_joined,
         "authors": list(meta.byline.people),
         "author_orgs": list(meta.byline.organisations),
         "published_at": page.published.value if page.published else None,

@@ -17,7 +17,7 @@ from lxml.html import HtmlElement
 from pipeline.extract.blocks import Block, count_words
 from pipeline.extract.signals import LISTING_TYPES, PageSignals
 
-ARTICLE, LIVEBLOG, VIDEO, LISTING, ERROR, EMPTY = "article", "liveblog", "video", "listing", "error", "empty"
+ARTICLE, LIVEBLOG, VIDEO, LISTING, ERROR, EMPTY = "article", "live_blog", "video", "listing", "error", "empty"
 STORY_TYPES = (ARTICLE, LIVEBLOG, VIDEO)  # the page types that become records
 
 _ERROR_TITLE = re.compile(
