@@ -9,12 +9,12 @@ so what the server shows and what the tests expect cannot disagree.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
 from . import handwritten as hw
-from .prose import Writer
+from .prose import Facts, Writer
 from .sites import SITES
 
 UTC = timezone.utc
@@ -104,10 +104,10 @@ class Trouble:
     title: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Web:
-    articles: list[Article] = field(default_factory=list)
-    troubles: list[Trouble] = field(default_factory=list)
+    articles: tuple[Article, ...]
+    troubles: tuple[Trouble, ...]
 
     def on(self, source: str) -> list[Article]:
         """A site's articles, oldest first."""
@@ -134,7 +134,8 @@ class _Builder:
     def __init__(self, scale: int):
         self.scale = scale
         self.writer = Writer("wirelake-newsweb")
-        self.web = Web()
+        self.articles: list[Article] = []
+        self.troubles: list[Trouble] = []
         self._paths: set[str] = set()
         self._ids = {COURIER: 48210, METRO: 730400}
         self._keys = 0
@@ -163,8 +164,9 @@ class _Builder:
             return first, pool[(self._byline + 1) % len(pool)]
         return (first,)
 
-    def story(self, publisher_source: str | None, published: datetime, *, headline=None, paragraphs=None,
-              authors=None, section=None, publisher: str | None = None, facts=None) -> Story:
+    def story(self, publisher_source: str | None, published: datetime, *, headline: str | None = None,
+              paragraphs: tuple[str, ...] | list[str] = (), authors: tuple[str, ...] = (), section: str = "News",
+              publisher: str | None = None, facts: Facts | None = None) -> Story:
         """A new story; generated unless its text is given."""
         if headline is None:
             generated = self.writer.story(facts)
@@ -177,7 +179,7 @@ class _Builder:
             headline=headline,
             authors=authors or self._authors(publisher_source),
             paragraphs=tuple(paragraphs),
-            section=section or "News",
+            section=section,
             published_at=published,
         )
 
@@ -192,7 +194,7 @@ class _Builder:
         if source == COURIER:  # the portal prints only a day, never a time
             article = replace(article, published_at=at(posted.date(), 0), date_only=True)
         article = replace(article, **page)
-        self.web.articles.append(article)
+        self.articles.append(article)
         return article
 
     def reprint(self, source: str, original: Article | Story, posted: datetime, **page) -> Article:
@@ -214,7 +216,7 @@ class _Builder:
 
     def trouble(self, kind: str, posted: datetime, title: str, path: str | None = None) -> Trouble:
         trouble = Trouble(CAPITOL, kind, path or f"/{posted:%Y/%m/%d}/{slugify(title)}.html", posted, title)
-        self.web.troubles.append(trouble)
+        self.troubles.append(trouble)
         return trouble
 
     def fill(self) -> None:
@@ -226,13 +228,9 @@ class _Builder:
                     self.generic(source, at(day, minutes // 60, minutes % 60))
 
 
-def build_web(scale: int = 1) -> Web:
-    """The whole fixture web; deterministic for a given scale."""
-    return _build_web(scale)
-
-
 @lru_cache(maxsize=4)
-def _build_web(scale: int) -> Web:
+def build_web(scale: int = 1) -> Web:
+    """The whole fixture web; deterministic for a given scale (and cached: it is immutable)."""
     if scale < 1:
         raise ValueError(f"scale must be at least 1, got {scale}")
     b = _Builder(scale)
@@ -314,4 +312,4 @@ def _build_web(scale: int) -> Web:
     b.trouble("too_large", at(d[6], 11, 0), "Every public comment on the water plan")
 
     b.fill()
-    return b.web
+    return Web(tuple(b.articles), tuple(b.troubles))
