@@ -127,7 +127,7 @@ def cmd_demo(args) -> int:
     store = open_store(args.store)
     with newsweb.serve(args.port) as web, tempfile.TemporaryDirectory(prefix="wirelake-demo-") as tmp:
         sources_path = Path(tmp) / "sources.yaml"
-        sources_path.write_text(newsweb.sources_yaml_for_port(args.port))
+        sources_path.write_text(web.sources_yaml())
         print(f"news web: {', '.join(f'{name} {url}' for name, url in web.base_urls.items())}")
         plan = [(source, day) for source, days in newsweb.demo_plan().items() for day in days]
         reports = run_days(plan, args.store, str(sources_path))
@@ -140,8 +140,7 @@ def cmd_demo(args) -> int:
 def cmd_newsweb(args) -> int:
     from pipeline import newsweb
 
-    newsweb.run(args.port)
-    return 0
+    return newsweb.run(args.port)
 
 
 def cmd_query(args) -> int:
@@ -219,9 +218,10 @@ def _is_bug(exc: BaseException) -> bool:
     except ImportError:
         pass
     from pipeline.corpus import CorpusError
+    from pipeline.newsweb import NewswebError
     from pipeline.query import QueryError
 
-    expected += (CorpusError, QueryError)
+    expected += (CorpusError, NewswebError, QueryError)
     return not isinstance(exc, expected)
 
 

@@ -1,0 +1,134 @@
+"""The whole slice through the CLI: news web -> scrapy -> raw WARC -> extraction -> Parquet -> query.
+
+Every command runs as a real `wirelake` process, like an operator would run it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from pipeline import layout
+from pipeline.newsweb import demo_plan, expected_articles
+from pipeline.rawpages import iter_pages
+from pipeline.store import open_store
+
+WEEK_START, WEEK_END = date(2024, 5, 20), date(2024, 5, 21)
+
+
+def wirelake(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, env=env or os.environ.copy(), timeout=600
+    )
+
+
+def query(store_uri: str, sql: str) -> list[dict]:
+    result = wirelake("query", sql, "--store", store_uri, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def sources_file(newsweb, tmp_path_factory):
+    path = tmp_path_factory.mktemp("registry") / "sources.yaml"
+    path.write_text(newsweb.sources_yaml())
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def crawled(newsweb, sources_file, tmp_path_factory):
+    """Two days of the original publisher and the seed reprint's day of the syndicator, on a local store."""
+    store_uri = str(tmp_path_factory.mktemp("lake"))
+    first = wirelake("crawl", "capitol_ledger", "--date", str(WEEK_START), "--to", str(WEEK_END), "--store", store_uri, "--sources", sources_file)
+    courier = wirelake("crawl", "daily_courier", "--date", "2024-05-26", "--store", store_uri, "--sources", sources_file)
+    return store_uri, first, courier
+
+
+def test_crawl_reports_progress_and_summary(crawled):
+    _, first, courier = crawled
+    assert first.returncode == 0, first.stderr
+    assert "[1/2] capitol_ledger 2024-05-20:" in first.stdout and "[2/2] capitol_ledger 2024-05-21:" in first.stdout
+    assert "failed days" in first.stdout and "capitol_ledger  2" in first.stdout
+    assert courier.returncode == 0, courier.stderr
+
+
+def test_partitions_hold_exactly_the_expected_articles(crawled, newsweb):
+    store_uri, _, _ = crawled
+    store = open_store(store_uri)
+    expected = [a for a in expected_articles(newsweb.port) if a.source == "capitol_ledger" and WEEK_START <= a.crawl_date <= WEEK_END]
+    assert store.list("corpus/articles/") == sorted(
+        layout.corpus_partition_key("capitol_ledger", d) for d in (WEEK_START, WEEK_END)
+    ) + [layout.corpus_partition_key("daily_courier", date(2024, 5, 26))]
+    rows = query(store_uri, "select url, title, crawl_date, published_at, author from articles where source = 'capitol_ledger' order by url")
+    assert [(r["url"], str(r["crawl_date"])) for r in rows] == sorted((a.url, str(a.crawl_date)) for a in expected)
+    by_url = {a.url: a for a in expected}
+    for row in rows:
+        assert row["title"] == by_url[row["url"]].title
+        assert row["published_at"][:10] == by_url[row["url"]].published_at.date().isoformat()
+        assert row["author"] == by_url[row["url"]].author
+
+
+def test_raw_zone_keeps_every_response(crawled):
+    """Trouble pages, sitemaps and robots.txt are all in the WARC, so a later release can re-extract."""
+    store_uri, _, _ = crawled
+    store = open_store(store_uri)
+    local = store.root / layout.raw_warc_key("capitol_ledger", WEEK_START)
+    statuses = {(page.url.rsplit("/", 1)[-1], page.status) for page in iter_pages(local)}
+    assert ("robots.txt", 200) in statuses and ("news-sitemap.xml", 200) in statuses
+    stats = json.loads(store.get_bytes(layout.crawl_stats_key("capitol_ledger", WEEK_START)))
+    assert stats["finish_reason"] == "finished" and stats["articles"] >= 1
+
+
+def test_seed_like_reprint_is_clean_dated_and_attributed(crawled):
+    store_uri, _, _ = crawled
+    (row,) = query(store_uri, "select * from articles where source = 'daily_courier' and published_at < timestamp '2023-01-01'")
+    assert row["published_at"].startswith("2022-01-29")
+    assert row["attribution"] == "The Capitol Ledger"
+    text = row["text"]
+    for furniture in ("Sunday, May 26, 2024", "AD", "Home", "Courtesy", "Source:", "JANUARY 29, 2022"):
+        assert furniture not in text.split("\n\n")[0] and furniture not in text.splitlines()[-1], furniture
+    assert "Courtesy/Source" not in text and "Sunday, May 26, 2024" not in text
+    paragraphs = text.split("\n\n")
+    assert len(paragraphs) == len(set(paragraphs)), "a caption repeating a quote was kept"
+
+
+def test_rerun_replaces_partitions_exactly(crawled, sources_file):
+    store_uri, _, _ = crawled
+    store = open_store(store_uri)
+    before = query(store_uri, "select doc_id from articles order by doc_id")
+    keys_before = store.list("")
+    again = wirelake("crawl", "capitol_ledger", "--date", str(WEEK_START), "--store", store_uri, "--sources", sources_file)
+    assert again.returncode == 0, again.stderr
+    assert query(store_uri, "select doc_id from articles order by doc_id") == before
+    assert store.list("") == keys_before
+
+
+def test_unknown_source_and_unreachable_site_fail_with_one_line(tmp_path, sources_file):
+    unknown = wirelake("crawl", "nope", "--date", "2024-05-20", "--store", str(tmp_path), "--sources", sources_file)
+    assert unknown.returncode == 2 and unknown.stderr.startswith("wirelake: error:") and "no source named 'nope'" in unknown.stderr
+    dead = tmp_path / "dead.yaml"
+    dead.write_text(open(sources_file).read().replace("127.0.0.14:", "127.0.0.19:").replace("127.0.0.14]", "127.0.0.19]"))
+    failed = wirelake("crawl", "harbor_gazette", "--date", "2024-05-20", "--store", str(tmp_path / "lake"), "--sources", str(dead))
+    assert failed.returncode == 1
+    assert "harbor_gazette 2024-05-20: FAILED:" in failed.stdout and "Traceback" not in failed.stdout + failed.stderr
+    assert open_store(str(tmp_path / "lake")).list("corpus/") == []
+
+
+def test_demo_on_s3_then_query_lists_every_source(s3_store_uri):
+    """README's main job against an S3 API server over real HTTP (moto in server mode)."""
+    demo = wirelake("demo", "--store", s3_store_uri, "--port", "8766")
+    assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr
+    sources = set(demo_plan())
+    for source in sources:
+        assert source in demo.stdout.split("source ", 1)[1]
+    rows = query(s3_store_uri, "select source, count(*) as n from articles group by 1 order by 1")
+    assert {r["source"] for r in rows} == sources
+    expected = expected_articles(8766)
+    assert sum(r["n"] for r in rows) == len(expected)
+    table = wirelake("query", "select source, count(*) from articles group by 1", "--store", s3_store_uri)
+    assert table.returncode == 0 and all(s in table.stdout for s in sources)
