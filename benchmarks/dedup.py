@@ -180,7 +180,6 @@ def measure_day(store_path: str, history: int, size: int) -> dict:
     clusters = {row["doc_id"]: row["cluster_id"] for row in plan.members.select(["doc_id", "cluster_id"]).to_pylist()}
     found = sum(1 for doc, source in planted.items() if clusters.get(doc) == clusters.get(source, "-"))
     false_links = sum(1 for doc, other in negatives.items() if clusters.get(doc) == clusters.get(other, "-"))
-    linked = sum(1 for doc in ids if clusters[doc] != doc or any(c == clusters[doc] for d, c in clusters.items() if d != doc and d.startswith("h")))
     return {
         "history": history,
         "day": size,
@@ -190,7 +189,6 @@ def measure_day(store_path: str, history: int, size: int) -> dict:
         "recall": round(found / len(planted), 4),
         "hard_negatives_linked": false_links,
         "precision": round(found / max(found + false_links, 1), 4),
-        "linked_docs": linked,
         **{f"plan_{k}": v for k, v in plan.stats.items()},
     }
 

@@ -12,7 +12,6 @@ import itertools
 from collections import defaultdict
 from datetime import date, datetime, timezone
 
-import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
