@@ -57,10 +57,11 @@ def extract_pages(pages: Iterable[tuple[str, str]], store: ObjectStore | None = 
         if page is not None:
             by_site[site_of(page.url)].append(page)
     for site, site_pages in by_site.items():
-        template = load_template(store, site) if store is not None else SiteTemplate(site)
+        keep = store is not None and bool(site)  # file:// pages have no site to keep a template for
+        template = load_template(store, site) if keep else SiteTemplate(site)
         template.learn([page.blocks for page in site_pages if page.page_type in STORY_TYPES])
         for page in site_pages:
             page.blocks = template.strip(page.blocks)
-        if store is not None:
+        if keep:
             save_template(store, template)
     return [to_record(page) if page is not None else None for page in read]
