@@ -143,6 +143,12 @@ def cmd_newsweb(args) -> int:
     return newsweb.run(args.port)
 
 
+def cmd_extract(args) -> int:
+    from pipeline.extract import main_extract
+
+    return main_extract(args.paths, args.url)
+
+
 def cmd_query(args) -> int:
     from pipeline.query import run_query
 
@@ -193,6 +199,11 @@ def build_parser() -> argparse.ArgumentParser:
     web = sub.add_parser("newsweb", help="serve the offline news web until Ctrl-C")
     web.add_argument("--port", type=int, default=8765)
     web.set_defaults(func=cmd_newsweb)
+
+    extract = sub.add_parser("extract", help="extract articles from HTML or WARC files; one JSON record per article")
+    extract.add_argument("paths", nargs="+", metavar="FILE_OR_WARC")
+    extract.add_argument("--url", help="the URL an HTML file was served at (default: its file:// URI)")
+    extract.set_defaults(func=cmd_extract)
 
     query = sub.add_parser("query", help="run SQL (DuckDB) over the corpus: view `articles`")
     query.add_argument("sql")

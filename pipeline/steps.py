@@ -62,7 +62,7 @@ def extract_step(source: str, day: date, store_uri: str | None = None, sources_p
         except StoreError:
             raise StoreError(f"{store.url(layout.raw_warc_key(source, day))}: no raw pages for {source} {day}: run the crawl first") from None
         pages = [page for page in iter_pages(warc_path) if page.status == 200 and page.is_html]
-    records = extract_pages([(page.url, decode_html(page.body, page.content_type)) for page in pages], store=store)
+    records = extract_pages([(page.url, decode_html(page.body, page.headers.get("content-type"))) for page in pages], store=store)
     articles = []
     for page, record in zip(pages, records):
         if record is None:
