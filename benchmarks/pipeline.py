@@ -33,6 +33,8 @@ from pathlib import Path
 
 import trafilatura
 
+# The repository root goes first: run as a script, this file's own folder is on the path,
+# and this file's name would otherwise shadow the `pipeline` package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline import layout, newsweb  # noqa: E402
