@@ -35,9 +35,11 @@ def body_words(texts: pa.Array | pa.ChunkedArray) -> pa.ListArray:
     """Each body as its list of normalised words (lower case, letters only), nulls as empty."""
     texts = pc.fill_null(texts, "")
     texts = pc.replace_substring_regex(texts, _CREDIT_LINES, "")
-    texts = pc.replace_substring_regex(texts, _DATELINE, "")
+    texts = pc.replace_substring_regex(texts, _DATELINE, "")  # after: a byline may precede it
     texts = pc.replace_substring_regex(pc.utf8_lower(texts), _NOT_LETTERS, " ")
-    words = pc.utf8_split_whitespace(pc.utf8_trim_whitespace(texts))
+    # RE2's \s is ASCII whitespace, so every other character is gone by now and the
+    # faster ASCII split is exact.
+    words = pc.ascii_split_whitespace(pc.utf8_trim_whitespace(texts))
     return words.combine_chunks() if isinstance(words, pa.ChunkedArray) else words
 
 
