@@ -229,10 +229,11 @@ def _is_bug(exc: BaseException) -> bool:
     except ImportError:
         pass
     from pipeline.corpus import CorpusError
+    from pipeline.dedup import DedupError
     from pipeline.newsweb import NewswebError
     from pipeline.query import QueryError
 
-    expected += (CorpusError, NewswebError, QueryError)
+    expected += (CorpusError, DedupError, NewswebError, QueryError)
     return not isinstance(exc, expected)
 
 

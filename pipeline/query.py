@@ -27,6 +27,7 @@ import pyarrow.dataset as ds
 from tabulate import tabulate
 
 from pipeline.corpus import CorpusError, partition_values
+from pipeline.dedup import views as dedup_views
 from pipeline.layout import CORPUS_ARTICLES_PREFIX
 from pipeline.schema import ARTICLE_SCHEMA
 from pipeline.store import ObjectStore, StoreError, open_store
@@ -78,7 +79,7 @@ def articles_view(connection: duckdb.DuckDBPyConnection, store: ObjectStore) -> 
     connection.register("articles", corpus_dataset(store))
 
 
-VIEWS: tuple[ViewBuilder, ...] = (articles_view,)
+VIEWS: tuple[ViewBuilder, ...] = (articles_view, dedup_views.register)
 
 
 def connect(store: ObjectStore, views: Sequence[ViewBuilder] = VIEWS) -> duckdb.DuckDBPyConnection:

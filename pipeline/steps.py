@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from pipeline import corpus, layout
+from pipeline import corpus, dedup, layout
 from pipeline.crawl import run_crawl
 from pipeline.extract import decode_html, extract_pages
 from pipeline.rawpages import iter_pages
@@ -79,12 +79,19 @@ def extract_step(source: str, day: date, store_uri: str | None = None, sources_p
 
 
 def publish_step(source: str, day: date, store_uri: str | None = None, sources_path: str | None = None) -> dict:
-    """Staged articles -> the corpus partition, replacing any earlier version in one atomic write."""
+    """Staged articles -> deduplicated against all history -> the corpus partition.
+
+    Dedup and publish are one step because they are one commit: the dedup state's new
+    generation becomes current only after the partition is written (see pipeline.dedup),
+    so a crash in between leaves the previous generation in force and a re-run repairs it.
+    Commits must not run concurrently (Airflow's dedup pool has one slot).
+    """
     _src, store = _context(source, store_uri, sources_path)
     table = corpus.read_partition(store, layout.staged_articles_key(source, day))
     key = layout.corpus_partition_key(source, day)
-    corpus.write_partition(store, key, table)
-    return {"key": key, "uri": store.url(key), "rows": table.num_rows}
+    plan = dedup.dedup_partition(store, source, day, table)
+    dedup.commit(store, plan, lambda articles: corpus.write_partition(store, key, articles))
+    return {"key": key, "uri": store.url(key), "rows": plan.articles.num_rows, **{f"dedup_{k}": v for k, v in plan.stats.items()}}
 
 
 def validate_step(source: str, day: date, store_uri: str | None = None, sources_path: str | None = None) -> dict:
@@ -105,9 +112,21 @@ def validate_step(source: str, day: date, store_uri: str | None = None, sources_
         problems.append(f"{report['empty_text_share']:.0%} of articles have empty text (quality.max_empty_text_share={gates.max_empty_text_share})")
     if error_share > gates.max_error_share:
         problems.append(f"{error_share:.0%} of fetches failed (quality.max_error_share={gates.max_error_share})")
+    unclustered = _unclustered_articles(store, source, day)
+    if unclustered:
+        problems.append(f"{unclustered} articles have no dedup cluster (the dedup commit did not land: re-run publish)")
     if problems:
         raise QualityGateFailed(f"{src.name} {day}: " + "; ".join(problems))
     return report
+
+
+def _unclustered_articles(store: ObjectStore, source: str, day: date) -> int:
+    from pipeline.query import connect  # duckdb is only needed here
+
+    with connect(store) as con:
+        return con.execute(
+            "SELECT count(*) FROM articles WHERE source = ? AND crawl_date = ? AND cluster_id IS NULL", [source, day]
+        ).fetchone()[0]
 
 
 @dataclass

@@ -14,9 +14,13 @@ import pytest
 
 from pipeline.corpus import to_table, write_partition
 from pipeline.layout import corpus_partition_key
+from pipeline.dedup.views import DEDUP_COLUMNS
 from pipeline.query import TABLE_CELL_CHARS, VIEWS, QueryError, connect, run_query
 from pipeline.schema import ARTICLE_SCHEMA
 from pipeline.store import open_store
+
+# the corpus columns, then the dedup columns the views join on
+ARTICLE_COLUMNS = ARTICLE_SCHEMA.names + [name for name, _, _ in DEDUP_COLUMNS]
 
 DAY_1, DAY_2 = date(2024, 5, 25), date(2024, 5, 26)
 PARTITIONS = {("capitol_ledger", DAY_1): 3, ("capitol_ledger", DAY_2): 2, ("metro_wire", DAY_2): 1}
@@ -47,14 +51,14 @@ def corpus_uri(store_uri):
 def test_articles_view_has_each_article_column_once(corpus_uri):
     connection = connect(open_store(corpus_uri))
     described = connection.execute("describe articles").fetchall()
-    assert [row[0] for row in described] == ARTICLE_SCHEMA.names
+    assert [row[0] for row in described] == ARTICLE_COLUMNS
     assert dict((row[0], row[1]) for row in described)["published_at"] == "TIMESTAMP WITH TIME ZONE"
 
 
 def test_empty_store_gives_an_empty_articles_view(store_uri):
     connection = connect(open_store(store_uri))
     assert connection.execute("select count(*) from articles").fetchone() == (0,)
-    assert [row[0] for row in connection.execute("describe articles").fetchall()] == ARTICLE_SCHEMA.names
+    assert [row[0] for row in connection.execute("describe articles").fetchall()] == ARTICLE_COLUMNS
 
 
 def test_counts_per_source_in_every_format(corpus_uri):

@@ -92,8 +92,10 @@ def register(con: duckdb.DuckDBPyConnection, store: ObjectStore) -> None:
     con.execute(
         """
         CREATE OR REPLACE TEMP VIEW reprints AS
+        -- A reprint appears no earlier than the day it was listed (crawl_date): many
+        -- reprints print only the original's date, which would make the lag zero.
         SELECT r.*, o.source AS original_source, o.published_at AS original_published_at,
-               r.published_at - o.published_at AS reprint_lag
+               greatest(r.published_at, r.crawl_date::TIMESTAMPTZ, o.published_at) - o.published_at AS reprint_lag
         FROM articles r LEFT JOIN articles o ON o.doc_id = r.original_doc_id
         WHERE r.cluster_id IS NOT NULL AND NOT r.is_original
         """
