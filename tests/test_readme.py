@@ -27,3 +27,10 @@ def test_every_cli_command_is_documented():
     commands = parser._subparsers._group_actions[0].choices  # argparse keeps no public accessor
     for name in commands:
         assert f"`wirelake {name}" in README, name
+
+
+def test_dedup_columns_are_documented():
+    from pipeline.dedup.views import DEDUP_COLUMNS
+
+    for name, dtype, meaning in DEDUP_COLUMNS:
+        assert f"| `{name}` | {dtype} | {meaning} |" in README
