@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
 from pipeline.extract import extract_page
 
+PAGES = Path(__file__).parent / "pages"
 URL = "https://riverside.example/news/2023/04/12/ferry-timetable/"
 BODY = [
     "The ferry company published its summer timetable on Wednesday, adding two early crossings on weekdays and a late boat on Fridays.",
@@ -58,6 +60,48 @@ def extract(html: str, url: str = URL) -> dict:
     ],
 )
 def test_title_without_site_affixes(head, h1, title, signal):
+    record = extract(page(head, h1=h1) if h1 else page(head).replace("<h1>Ferry adds early crossings for summer</h1>", ""))
+    assert record["title"] == title
+    assert record["provenance"]["title"] == signal
+
+
+def _jsonld_headline(headline: str) -> str:
+    return f'<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "{headline}"}}</script>'
+
+
+def _og_title(title: str) -> str:
+    return f'<meta property="og:title" content="{title}">'
+
+
+SEO_HEADLINE = "Ferry operator to run extra early boats this summer"
+
+
+@pytest.mark.parametrize(
+    ("head", "h1", "title", "signal"),
+    [
+        # another signal shows the affix is one: the site's name spelled otherwise than in the host
+        (_og_title("Ferry adds early crossings | Rivérside Pöst"), "Ferry adds early crossings", "Ferry adds early crossings", "h1"),
+        # an affix longer than the headline is still one when it names the site (here the host's "riverside")
+        (_og_title("Ferry sails | The Independent Riverside Evening Chronicle")
+         + "<title>Ferry sails – The Independent Riverside Evening Chronicle</title>", "Ferry sails", "Ferry sails", "h1"),
+        # the printed headline and the social headline agree: the search headline gives way
+        (_jsonld_headline(SEO_HEADLINE) + _og_title("Ferry adds early crossings for summer"), "Ferry adds early crossings for summer",
+         "Ferry adds early crossings for summer", "meta:og:title"),
+        # agreeing with <title> alone is not enough to overrule a declared headline
+        (_jsonld_headline(SEO_HEADLINE) + "<title>Ferry adds early crossings for summer - Riverside</title>", "Ferry adds early crossings for summer",
+         SEO_HEADLINE, "jsonld:headline"),
+        # a section name in the <h1> does not become the headline, though a signal carries it as a prefix
+        (_jsonld_headline("Ferry adds early crossings for summer") + _og_title("Travel | Ferry adds early crossings for summer"), "Travel",
+         "Ferry adds early crossings for summer", "jsonld:headline"),
+        # a kicker's colon is not an affix separator: each signal's wording stands
+        (_jsonld_headline("Island transport: Ferry adds early crossings") + _og_title("Ferry adds early crossings"), "",
+         "Island transport: Ferry adds early crossings", "jsonld:headline"),
+        # a "site name" that repeats the headline names nothing, and cuts nothing from it
+        ('<meta name="application-name" content="Ferry adds early crossings - commuters pleased">'
+         + _og_title("Ferry adds early crossings - commuters pleased"), "", "Ferry adds early crossings - commuters pleased", "meta:og:title"),
+    ],
+)
+def test_title_chosen_by_agreement(head, h1, title, signal):
     record = extract(page(head, h1=h1) if h1 else page(head).replace("<h1>Ferry adds early crossings for summer</h1>", ""))
     assert record["title"] == title
     assert record["provenance"]["title"] == signal
@@ -168,6 +212,81 @@ def test_printed_byline_when_the_declared_one_is_missing_or_only_the_site(head, 
     record = extract(page(head, top))
     assert (record["authors"], record["author_orgs"]) == (people, orgs)
     assert record["provenance"]["author"] == signal
+
+
+@pytest.mark.parametrize(
+    ("head", "people", "orgs"),
+    [
+        # JSON-LD author lists nested in lists
+        (_jsonld_author('[{"@type": "Person", "name": "Ines Marlow"}, [{"@type": "Person", "name": "Harbour Desk"}]]'), ["Ines Marlow"], ["Harbour Desk"]),
+        # the site after a person in one string is the employer, not a co-author
+        ('<meta property="og:site_name" content="Riverside Post">' + _jsonld_author('[{"@type": "Person", "name": "Ines Marlow, Riverside Post"}]'),
+         ["Ines Marlow"], []),
+        ('<meta name="author" content="Ines Marlow/Tobias Renn">', ["Ines Marlow", "Tobias Renn"], []),
+        ('<meta name="author" content="Ines Marlow;Tobias Renn">', ["Ines Marlow", "Tobias Renn"], []),
+    ],
+)
+def test_declared_byline_strings(head, people, orgs):
+    record = extract(page(head))
+    assert (record["authors"], record["author_orgs"]) == (people, orgs)
+
+
+def test_a_cms_user_number_is_not_an_author():
+    record = extract(page('<meta name="author" content="105092">'))
+    assert (record["authors"], record["author_orgs"]) == ([], [])
+    assert "author" not in record["provenance"]
+
+
+TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dredging resumes</h3><h6>By Tobias Renn</h6></a></div>'
+
+
+@pytest.mark.parametrize(
+    ("top", "body", "people", "orgs"),
+    [
+        # picture and editing credits are not the story's byline; nor is a credit inside a figure
+        ('<span class="byline">Photo: Tobias Renn</span> <span class="author">By Ines Marlow</span>', BODY, ["Ines Marlow"], []),
+        ('<p class="byline">Editor: Tobias Renn</p><p class="author">Ines Marlow</p>', BODY, ["Ines Marlow"], []),
+        ('<figure><img src="/ferry.jpg" alt=""><figcaption class="author">Tobias Renn</figcaption></figure>'
+         '<span class="byline">By Ines Marlow</span>', BODY, ["Ines Marlow"], []),
+        # a link to the author's profile page
+        ('<p class="meta-info">von <a href="/autoren/ines-marlow">Ines Marlow</a></p>', BODY, ["Ines Marlow"], []),
+        # a credit line without markup, running on into the place and the date
+        ('<p class="small">By Ines Marlow in Riverside, 12 April 2023</p>', BODY, ["Ines Marlow"], []),
+        # an author label in a facts list
+        ('<ul class="facts"><li><strong>Date</strong> 12.04.2023</li><li><strong>Author</strong> Tobias Renn</li></ul>', BODY, ["Tobias Renn"], []),
+        # a sentence that starts with "von" is not a credit; a teaser's credit names another story's author
+        ('<p><strong>von Hamburg</strong> aus fahren zwei Boote mehr.</p>', BODY, [], []),
+        (TEASER, BODY, [], []),
+        # a bold name closing the story, or opening it after a short standfirst
+        ("", [*BODY, "<strong>Ines Marlow</strong>"], ["Ines Marlow"], []),
+        ("", ["<em>Two more boats on weekdays</em>", "<strong>Ines Marlow/Tobias Renn</strong>", *BODY], ["Ines Marlow", "Tobias Renn"], []),
+        # a bold subheading between paragraphs is not a byline
+        ("", [*BODY[:2], "<strong>Fares Unchanged</strong>", *BODY[2:]], [], []),
+        # buttons, section links and lower-case phrases in author boxes are not names
+        ('<div class="author-box"><button class="follow">Follow</button> <span class="author-name">Ines Marlow</span></div>', BODY, ["Ines Marlow"], []),
+        ('<div class="article-author"><a href="/category/travel/">Travel</a></div>', BODY, [], []),
+        ('<a class="author-topics" href="/account/topics/">Edit topics</a> <span class="author">Ines Marlow</span>', BODY, ["Ines Marlow"], []),
+        # one block per author; a particle inside a name is not a credit word
+        ('<div class="bylines"><div class="byline"><a href="mailto:ines@riverside.example">Ines Marlow</a></div>'
+         '<div class="byline">Tobias Renn</div></div>', BODY, ["Ines Marlow", "Tobias Renn"], []),
+        ('<span class="byline">By Ursula von der Brügge</span>', BODY, ["Ursula von der Brügge"], []),
+    ],
+)
+def test_printed_byline_rules(top, body, people, orgs):
+    record = extract(page(top=top, body=body))
+    assert (record["authors"], record["author_orgs"]) == (people, orgs)
+    assert record["provenance"].get("author") == ("printed-byline" if people or orgs else None)
+
+
+def test_small_site_page_credits_its_reporter_in_a_bold_paragraph():
+    """A small site's template: the site as declared author and as the byline link, a follow button,
+    a photo credit, and the reporter's name in bold below the standfirst; a site affix in
+    og:title, <title> and JSON-LD that is longer than the headline."""
+    html = (PAGES / "small_site_bold_byline.html").read_text()
+    record = extract(html, "https://lakeshore.example/news/lakeside-school-opens-again/")
+    assert (record["title"], record["provenance"]["title"]) == ("Lakeside school opens its doors again", "h1")
+    assert (record["authors"], record["author_orgs"]) == (["Tamsin Achterberg"], [])
+    assert record["provenance"]["author"] == "printed-byline"
 
 
 # ---- canonical URL, site name, language, section, tags --------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 ORGANISATION_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "NGO", "GovernmentOrganization", "EducationalOrganization"}
 
 # Joiners between names in one byline string, in the languages the corpus shows most.
-_JOINERS = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bog\b|\bet\b|\by\b|\be\b|\bi\b|\bva\b)\s+", re.I)
+_JOINERS = re.compile(r"\s*(?:[,&]|\band\b|\bund\b|\bog\b|\bet\b|\by\b|\be\b|\bi\b|\bva\b)\s+|\s*[;/]\s*", re.I)
 _PREFIX = re.compile(r"^(?:by|von|par|por|di|door|av|autor(?:in)?|author|text|written by|reporting by)[:\s]+", re.I)
 # "Elena Muster (emu)": the desk's initials after a name
 _TRAILING_INITIALS = re.compile(r"\s*\([^)]{1,8}\)\s*$")
@@ -63,7 +63,10 @@ def split_names(text: str) -> list[str]:
     if _URL.search(text.strip()):
         return []
     names = [_clean_name(part) for part in _JOINERS.split(_PREFIX.sub("", text.strip()))]
-    return [name for name in names if name and len(name.split()) <= _MAX_NAME_WORDS and not _EMAIL.fullmatch(name)]
+    return [
+        name for name in names
+        if any(ch.isalpha() for ch in name) and len(name.split()) <= _MAX_NAME_WORDS and not _EMAIL.fullmatch(name)
+    ]
 
 
 def is_site(name: str, site_names: list[str]) -> bool:
@@ -80,12 +83,19 @@ def is_organisation(name: str, site_names: list[str]) -> bool:
     return len(name.split()) == 1 and letters.isupper() and len(letters) <= 5  # "TPN", "SID": an agency's initials
 
 
-def _jsonld_entries(value) -> list[tuple[str, bool]]:
-    """(name, declared organisation) for each JSON-LD author entry."""
-    entries = []
-    for item in value if isinstance(value, list) else [value]:
+def _flat(value) -> list:
+    """JSON-LD author values nest lists in lists ([person, [person]]): one flat list."""
+    if not isinstance(value, list):
+        return [value]
+    return [item for inner in value for item in _flat(inner)]
+
+
+def _jsonld_strings(value) -> list[tuple[str, bool]]:
+    """(byline string, declared an organisation) for each JSON-LD author entry."""
+    strings = []
+    for item in _flat(value):
         if isinstance(item, str):
-            entries += [(name, False) for name in split_names(item)]
+            strings.append((item, False))
         elif isinstance(item, dict):
             types = item.get("@type", [])
             types = {types} if isinstance(types, str) else set(types)
@@ -94,70 +104,180 @@ def _jsonld_entries(value) -> list[tuple[str, bool]]:
                 given, family = item.get("givenName"), item.get("familyName")
                 name = " ".join(part for part in (given, family) if isinstance(part, str))
             if name and name.strip():
-                declared_org = bool(types & ORGANISATION_TYPES)
-                entries += [(part, declared_org) for part in split_names(name)]
-    return entries
+                strings.append((name, bool(types & ORGANISATION_TYPES)))
+    return strings
+
+
+def _add_string(byline: Byline, text: str, site_names: list[str], declared_org: bool = False) -> None:
+    """One byline string's names into `byline`.
+
+    The site's own name after people in the same string ("Jane Roe, Example Times") is their
+    employer, not a co-author; on its own, or as its own entry, the site is kept as an organisation.
+    """
+    names = split_names(text)
+    people = [name for name in names if not declared_org and not is_organisation(name, site_names)]
+    for name in names:
+        if name in people:
+            target = byline.people
+        elif people and is_site(name, site_names):
+            continue
+        else:
+            target = byline.organisations
+        if name not in target:
+            target.append(name)
 
 
 def byline_from_jsonld(value, site_names: list[str]) -> Byline:
     byline = Byline()
-    for name, declared_org in _jsonld_entries(value):
-        target = byline.organisations if declared_org or is_organisation(name, site_names) else byline.people
-        if name not in target:
-            target.append(name)
+    for text, declared_org in _jsonld_strings(value):
+        _add_string(byline, text, site_names, declared_org)
     return byline
 
 
 def byline_from_text(text: str | None, site_names: list[str]) -> Byline:
     byline = Byline()
-    for name in split_names(text or ""):
-        target = byline.organisations if is_organisation(name, site_names) else byline.people
-        if name not in target:
-            target.append(name)
+    _add_string(byline, text or "", site_names)
     return byline
 
 
-# Elements templates mark as the byline: rel/itemprop "author", classes or ids naming it.
-_BYLINE_ELEMENTS = (
-    "//body//*[@rel='author' or @itemprop='author' or re:test(concat(@class, ' ', @id), 'author|byline|verfasser|autor', 'i')]"
-    "[not(ancestor::header[not(ancestor::article)]) and not(ancestor::nav) and not(ancestor::footer) and not(ancestor::aside)]"
+# Parts of a page a byline never sits in: navigation, site header and footer, sidebars, figures
+# (a credit there is the photographer's) and buttons ("Follow the author").
+_OUTSIDE_CHROME = (
+    "[not(ancestor::header[not(ancestor::article)]) and not(ancestor::nav) and not(ancestor::footer) and not(ancestor::aside)"
+    " and not(ancestor-or-self::figure) and not(ancestor-or-self::figcaption) and not(ancestor-or-self::button)"
+    " and not(re:test(@class, 'btn|button|follow', 'i'))]"
 )
+# Elements templates mark as the byline: rel/itemprop "author", classes or ids naming it, and
+# links to an author's profile page (/author/jane-roe, /autoren/…, /journalists/…).
+_MARKED_BYLINES = (
+    "//body//*[@rel='author' or @itemprop='author' or re:test(concat(@class, ' ', @id), 'author|byline|verfasser|autor', 'i')"
+    " or self::a[re:test(@href, '/(?:authors?|autor(?:en|in|innen|es|i)?|auteurs?|autores?|journalist(?:s|en|er)?|reporters?)/[^/?#]', 'i')]]"
+    + _OUTSIDE_CHROME
+)
+# Credit lines without markup: text that starts with a credit word or an author label, not
+# inside a link (a teaser for another story credits that story).
+_CREDIT_START = r"^\s*(?:by|von|par|por|door|av|written by|reporting by|autor(?:in|en)?(?:/autor(?:in)?)?|authors?|auteurs?|autore|autora)(?:\s|:|$)"
+_CREDIT_LINES = f"//body//*[text()[re:test(., '{_CREDIT_START}', 'i')]][not(ancestor::a)]" + _OUTSIDE_CHROME
+_CREDIT_LABEL = re.compile(_CREDIT_START + r"\s*:?\s*$", re.I)
+# A story paragraph that is nothing but a bold name, first or last in the story: how many
+# smaller sites credit their reporters.
+_BOLD_PARAGRAPHS = "//body//p[count(*)=1][b or strong]" + _OUTSIDE_CHROME
+_RUNNING_TEXT_WORDS = 12  # a paragraph of running text holds a sentence; a standfirst line or a name is shorter
+# Credit lines for a picture, a source, an editor or a translator are not the story's byline.
+_OTHER_CREDIT = re.compile(
+    r"^\(?\s*(?:fotos?|photos?|bild(?:er)?|images?|pictures?|illustrations?|grafik|video|credits?|quelle|sources?|fuente|fonte"
+    r"|redaktion|editors?|edited by|editing by|bearbeitung|übersetzung|translation|translated by)\s*:",
+    re.I,
+)
+# Links to section, category and tag pages label the story, they do not credit it.
+_SECTION_LINK = re.compile(r"/(?:categor(?:y|ies)|tags?|topics?|sections?|rubrik|ressort|themen?)/", re.I)
+_BLOCKS = {"div", "p", "li", "ul", "ol", "dl", "dt", "dd", "address", "section", "h1", "h2", "h3", "h4", "h5", "h6", "br"}
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 _MAX_BYLINE_CHARS = 120
-# A printed byline often runs on into the date line: cut it there.
+# A printed byline often runs on into the date line or a place ("By Jane Roe in Paris"): cut it there.
 _DATE_LINE = re.compile(
-    r"\d|\b(?:stand|updated|published|posted|veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado"
+    r"(?<!\w)\d|(?<!\w)in\s|\b(?:stand|updated|published|posted|veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado"
     r"|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?|january|february|march|april|may|june|july|august"
     r"|september|october|november|december|januar|februar|märz|juni|juli|oktober|dezember"
     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
     re.I,
 )
-# "Kicker words von Jane Roe": the credit starts at the last "by"-word.
-_CREDIT_WORD = re.compile(r"^.*\b(?:by|von|par|por|av|door)\s+", re.I)
+# "Kicker words von Jane Roe": the credit starts after the first "by"-word or author label
+# (a later "von" belongs to a name: "By Ursula von der Leyen").
+_CREDIT_WORD = re.compile(r"^.*?\b(?:by|von|par|por|av|door|autor(?:in)?|author|auteur|autore|autora)\b[\s:;]*", re.I)
+# Lower-case words a name may contain: nobiliary and family particles, alone or joined ("al-Amin", "d'Arcy").
+_PARTICLES = {
+    "van", "von", "de", "der", "den", "del", "della", "da", "das", "dos", "do", "du", "di", "la", "le", "y", "bin", "al", "el", "ter", "ten", "zu", "af",
+}
+_JOINED_PARTICLE = re.compile(r"^(?:al|el|d|l)['’-]\w", re.I)
 
 
 def _looks_like_a_name(name: str) -> bool:
-    """Desk initials ("amw") and kicker words ("capital") are lower case; names are not."""
-    return any(ch.isupper() for ch in name) or not any(ch.isascii() and ch.isalpha() for ch in name)
+    """Every word capitalised but the particles: desk initials ("amw"), kicker words ("capital")
+    and phrases ("Themen bearbeiten") are not names. Scripts without case pass."""
+    if not any(ch.isalpha() and ch.lower() != ch.upper() for ch in name):
+        return True
+    words = [word for word in name.split() if word[0].isalpha()]
+    return any(word[0].isupper() for word in words) and all(
+        word[0].isupper() or word in _PARTICLES or _JOINED_PARTICLE.match(word) for word in words
+    )
+
+
+def _text(element) -> str:
+    """The element's text, leaving out buttons and links to section pages. Pieces are joined with
+    spaces (templates set "By", names and dates in adjacent elements), blocks with "; " (one block
+    per author is a common layout)."""
+    pieces = []
+
+    def walk(node):
+        if node.tag == "button" or (node.tag == "a" and _SECTION_LINK.search(node.get("href", ""))):
+            return
+        pieces.append(node.text or "")
+        for child in node:
+            if isinstance(child.tag, str):
+                block = child.tag in _BLOCKS
+                pieces.append("; " if block else "")
+                walk(child)
+                pieces.append("; " if block else "")
+            pieces.append(child.tail or "")
+
+    walk(element)
+    text = " ".join(" ".join(pieces).replace("\xa0", " ").split())
+    return re.sub(r"(?:\s*;\s*)+", "; ", text).strip("; ")
+
+
+def _credit_line(element):
+    """The element holding the whole credit, None for a sentence that merely starts with "by"/"von".
+
+    A credit line opens with a capital ("By", "Von:"); a label alone ("<b>Author</b> Jane Roe")
+    credits with its parent's text.
+    """
+    text = _text(element)
+    if not text[:1].isupper():
+        return None
+    return element.getparent() if _CREDIT_LABEL.match(text) and element.getparent() is not None else element
+
+
+def _is_story_edge(paragraph) -> bool:
+    """A bold-only paragraph with the story's running text on one side only (a short standfirst
+    may come before it)."""
+    bold = paragraph[0]
+    if _text(paragraph) != _text(bold) or not _text(bold):
+        return False
+    before = any(_is_running_text(p) for p in paragraph.itersiblings("p", preceding=True))
+    after = any(_is_running_text(p) for p in paragraph.itersiblings("p"))
+    return before != after
+
+
+def _is_running_text(paragraph) -> bool:
+    return len(_text(paragraph).split()) >= _RUNNING_TEXT_WORDS
+
+
+def _candidates(tree, headline) -> list:
+    """Marked bylines, credit lines and bold name paragraphs after the headline, in page order."""
+    found = tree.xpath(_MARKED_BYLINES, namespaces=_REGEX_NS)
+    found += [line for element in tree.xpath(_CREDIT_LINES, namespaces=_REGEX_NS) if (line := _credit_line(element)) is not None]
+    found += [p for p in tree.xpath(_BOLD_PARAGRAPHS, namespaces=_REGEX_NS) if _is_story_edge(p)]
+    order = {element: index for index, element in enumerate(tree.iter())}
+    start = order.get(headline, -1) if headline is not None else -1
+    return sorted({e for e in found if order.get(e, -1) > start}, key=order.get)
 
 
 def printed_byline(tree, headline, site_names: list[str]) -> Byline:
-    """The byline as printed on the page: the first element marked as one, after the headline
-    when there is a headline (an author box further down describes, it does not credit)."""
-    candidates = tree.xpath(_BYLINE_ELEMENTS, namespaces=_REGEX_NS)
-    if headline is not None and candidates:
-        order = {element: index for index, element in enumerate(tree.iter())}
-        start = order.get(headline, 0)
-        candidates = sorted((e for e in candidates if order.get(e, -1) > start), key=order.get)
-    for element in candidates:
-        text = " ".join(element.text_content().split())
-        if not text or len(text) > _MAX_BYLINE_CHARS:
+    """The byline as printed on the page: the first credit after the headline (when there is
+    a headline: an author box further down describes, it does not credit) that names people,
+    else the first naming organisations only."""
+    first_organisations = Byline()
+    for element in _candidates(tree, headline):
+        text = _text(element)
+        if not text or len(text) > _MAX_BYLINE_CHARS or _OTHER_CREDIT.match(text):
             continue
         if cut := _DATE_LINE.search(text):
             text = text[: cut.start()]
-        text = _CREDIT_WORD.sub("", text)
-        byline = byline_from_text(text, site_names)
+        byline = byline_from_text(_CREDIT_WORD.sub("", text), site_names)
         byline.people = [name for name in byline.people if _looks_like_a_name(name)]
-        if byline:
+        if byline.people:
             return byline
-    return Byline()
+        if byline and not first_organisations:
+            first_organisations = byline
+    return first_organisations

@@ -1,13 +1,14 @@
 """Title, bylines, site name, canonical URL, language, section and tags.
 
 Each value comes from the page's own declarations first (JSON-LD, Open Graph, <link>),
-then from the printed page and trafilatura's reading of it, and `provenance` records
-which signal gave it, so an analyst can see why a value is what it is. The orders were
-chosen by measurement (benchmarks/extraction.py).
+then from the printed page (trafilatura's reading only for a title nothing states), and
+`provenance` records which signal gave it, so an analyst can see why a value is what it is.
+The orders were chosen by measurement (benchmarks/extraction.py).
 """
 
 from __future__ import annotations
 
+import html
 import re
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from trafilatura.metadata import extract_metadata
 from pipeline.extract import language
 from pipeline.extract.bylines import Byline, byline_from_jsonld, byline_from_text, printed_byline
 from pipeline.extract.signals import PageSignals
-from pipeline.extract.titles import clean_text, strip_site_affixes
+from pipeline.extract.titles import choose_title, clean_text, strip_site_affixes
 
 _WORD = re.compile(r"\w+")
 _AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
@@ -42,6 +43,10 @@ class Metadata:
 
 def _words(text: str) -> set[str]:
     return set(_WORD.findall(text.lower()))
+
+
+def _words_key(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
 
 
 def _text(element: HtmlElement) -> str:
@@ -90,31 +95,42 @@ def _first(pairs: list[tuple[str, str | None]]) -> tuple[str | None, str | None]
 
 
 def site_names(signals: PageSignals, url: str) -> list[str]:
-    """Every way the page names its site: declared names and the host's labels."""
+    """Every way the page names its site: declared names and the host's labels.
+
+    A declared "site name" that repeats the story's headline (some templates fill
+    application-name with it) names nothing, and would make the headline its own affix.
+    """
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     labels = [label for label in host.split(".")[:-1] if len(label) > 2]
+    headlines = {_words_key(title) for title in (_jsonld_name(signals.article.get("headline")), signals.meta.get("og:title")) if title}
     declared = [
         signals.meta.get("og:site_name"), signals.meta.get("application-name"), signals.meta.get("twitter:site", "").lstrip("@"),
         _jsonld_name(signals.article.get("publisher")),
     ]
+    declared = [name for name in declared if name and _words_key(html.unescape(name)) not in headlines]
     return [name for name in [*declared, host, *labels] if name]
 
 
-def _title(signals: PageSignals, tree: HtmlElement, headline: HtmlElement | None, names: list[str], fallback: Fallback):
+def _trafilatura_title(tree: HtmlElement, url: str) -> str | None:
+    """trafilatura's title heuristics, for the rare page that states no title of its own."""
+    # extract_metadata prunes the tree it reads: give it a copy
+    return extract_metadata(deepcopy(tree), url, {"extensive_search": False}).title
+
+
+def _title(signals: PageSignals, tree: HtmlElement, headline: HtmlElement | None, names: list[str], url: str):
     article, meta = signals.article, signals.meta
     section = meta.get("article:section") or _jsonld_name(article.get("articleSection"))
     affixes = [*names, section or ""]
-    candidates = [
+    declared = [
         ("jsonld:headline", _jsonld_name(article.get("headline"))),
         ("meta:og:title", meta.get("og:title")),
         ("meta:twitter:title", meta.get("twitter:title")),
-        ("h1", _text(headline) if headline is not None else None),
-        ("html:title", " ".join(tree.xpath("//head/title//text()"))),
     ]
-    for signal, value in candidates:
-        if value and (title := strip_site_affixes(clean_text(value), affixes)):
-            return title, signal
-    if title := fallback.get("title"):
+    printed = _text(headline) if headline is not None else None
+    title, signal = choose_title(declared, printed, " ".join(tree.xpath("//head/title//text()")), affixes)
+    if title:
+        return title, signal
+    if title := _trafilatura_title(tree, url):
         return strip_site_affixes(clean_text(title), affixes), "trafilatura"
     return None, None
 
@@ -130,20 +146,20 @@ def _declared_byline(signals: PageSignals, names: list[str]) -> tuple[Byline, st
     return Byline(), None
 
 
-def _byline(tree: HtmlElement, headline: HtmlElement | None, signals: PageSignals, names: list[str], fallback: Fallback):
+def _byline(tree: HtmlElement, headline: HtmlElement | None, signals: PageSignals, names: list[str]):
     """Declared bylines first; but a declared byline that only names the site is a CMS default,
-    so a byline printed on the page with people in it wins over it."""
+    so a byline printed on the page with people in it wins over it.
+
+    trafilatura's byline heuristics are not asked: they also read author boxes below the story,
+    which describe rather than credit, and on the development corpus they added no right byline.
+    """
     byline, signal = _declared_byline(signals, names)
     if byline and not byline.only_names_the_site(names):
         return byline, signal
     printed = printed_byline(tree, headline, names)
     if printed.people or (printed and not byline):
         return printed, "printed-byline"
-    if byline:
-        return byline, signal
-    if byline := byline_from_text(fallback.get("author"), names):
-        return byline, "trafilatura"
-    return Byline(), None
+    return byline, signal
 
 
 def _keywords(signals: PageSignals) -> tuple[list[str], str | None]:
@@ -162,20 +178,6 @@ def _keywords(signals: PageSignals) -> tuple[list[str], str | None]:
     return [], None
 
 
-class Fallback:
-    """trafilatura's metadata (title, byline heuristics), computed only if a page needs it."""
-
-    def __init__(self, tree: HtmlElement, url: str):
-        self._tree, self._url, self._values = tree, url, None
-
-    def get(self, name: str) -> str | None:
-        if self._values is None:
-            # extract_metadata prunes the tree it reads: give it a copy
-            document = extract_metadata(deepcopy(self._tree), self._url, {"extensive_search": False})
-            self._values = {"title": document.title, "author": document.author}
-        return self._values.get(name)
-
-
 def headline_of(tree: HtmlElement, signals: PageSignals) -> HtmlElement | None:
     declared = [_jsonld_name(signals.article.get("headline")) or "", signals.meta.get("og:title") or ""]
     return find_headline(tree, [*declared, " ".join(tree.xpath("//head/title//text()"))])
@@ -187,10 +189,8 @@ def read_metadata(tree: HtmlElement, signals: PageSignals, url: str, headline: H
     result = Metadata()
     prov = result.provenance
     names = site_names(signals, url)
-    fallback = Fallback(tree, url)
-
-    result.title, prov["title"] = _title(signals, tree, headline, names, fallback)
-    result.byline, prov["author"] = _byline(tree, headline, signals, names, fallback)
+    result.title, prov["title"] = _title(signals, tree, headline, names, url)
+    result.byline, prov["author"] = _byline(tree, headline, signals, names)
 
     result.site_name, prov["site_name"] = _first([
         ("meta:og:site_name", meta.get("og:site_name")),

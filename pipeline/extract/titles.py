@@ -1,21 +1,35 @@
-"""Headlines without the site's name, section or date around them.
+"""The headline, chosen among the page's title signals by agreement, without the site's affixes.
 
-Publishers append or prepend their name to <title> and og:title ("… | Example Times",
-"EXAMPLE - …", "…：Example Digital"). A segment is only cut when it names the site
-(site name, publisher, host), the section, a date or a byline: headlines legitimately
-contain " - " and ":" too.
+A page states its headline up to five times: JSON-LD `headline`, og:title, twitter:title,
+the printed <h1> and <title>. Publishers append or prepend their name, section or a date to
+some of them ("… | Example Times", "EXAMPLE - …", "…：Example Digital"), and newsroom
+systems let editors word each one differently (a search headline, a social headline).
+
+1. A segment is cut when it names the site (site name, publisher, host), the section, a
+   date or a byline: headlines legitimately contain " - " and ":" too.
+2. Segments that one signal adds around another signal's whole text are this page's affix,
+   whatever they say (a section, the site's name spelled otherwise), when they are shorter
+   than that text or contain the site's name: that signal states the shorter headline. A
+   kicker's colon ("Kicker: headline") is not such a separator: whether the kicker belongs
+   to the headline is the publisher's choice, left as each signal has it.
+3. The printed <h1> wins when a declared title (JSON-LD, og, twitter) states it too: readers
+   see it, and the agreement shows it is the headline rather than a logo or a section name.
+   Otherwise the first signal in order of trust, in the wording of the first signal that
+   states it without affixes.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 
 # separators publishers put between headline and site name; CJK sites leave out the spaces
 _SEPARATOR = re.compile(r"\s+[|\-–—·•*»/:]\s+|\s*[|｜ㅣ：]\s*|\s+::\s+")
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door)\s+\S", re.I)
 _DATE_SEGMENT = re.compile(r"^[\d\s./-]{6,}$")
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060\ufeff]")
+PRINTED, PAGE_TITLE = "h1", "html:title"
 
 
 def _key(text: str) -> str:
@@ -59,3 +73,55 @@ def strip_site_affixes(title: str, names: list[str]) -> str:
     for index in range(start + 1, end):
         pieces += [separators[index - 1], parts[index]]
     return "".join(pieces).strip()
+
+
+def _cores(title: str, name_keys: list[str]) -> list[str]:
+    """Each text `title` holds between two separators (or its ends), longer than what it leaves
+    out unless what it leaves out names the site.
+
+    The length condition keeps a short section name or logo text from passing for the headline
+    that the real headline would be an affix of.
+    """
+    starts = [0] + [match.end() for match in _SEPARATOR.finditer(title)]
+    ends = [match.start() for match in _SEPARATOR.finditer(title)] + [len(title)]
+    cores = []
+    for start in starts:
+        for end in ends:
+            core = title[start:end].strip()
+            if end <= start or (start, end) == (0, len(title)):
+                continue
+            left_out = _key(title[:start] + title[end:])
+            if len(core) > len(title) - len(core) or any(len(name) >= 3 and name in left_out for name in name_keys):
+                cores.append(core)
+    return cores
+
+
+@dataclass
+class _Candidate:
+    signal: str
+    text: str
+    key: str
+    states: str  # the key of the headline this signal states, its affixes aside
+
+
+def choose_title(declared: list[tuple[str, str | None]], printed: str | None, page_title: str | None,
+                 names: list[str]) -> tuple[str | None, str | None]:
+    """(title, signal) from the declared (signal, text) pairs in order of trust, the printed <h1>
+    and the <title>; `names` are the site's names and section. See the module docstring."""
+    candidates = []
+    for signal, raw in [*declared, (PRINTED, printed), (PAGE_TITLE, page_title)]:
+        if raw and _key(text := strip_site_affixes(clean_text(raw), names)):
+            candidates.append(_Candidate(signal, text, _key(text), _key(text)))
+    if not candidates:
+        return None, None
+    keys, name_keys = {candidate.key for candidate in candidates}, _names_key(names)
+    for candidate in candidates:
+        if shorter := [_key(core) for core in _cores(candidate.text, name_keys) if _key(core) in keys]:
+            candidate.states = min(shorter, key=len)
+    chosen = candidates[0].states
+    declared_signals = {signal for signal, _ in declared}
+    headline = next((c for c in candidates if c.signal == PRINTED), None)
+    if headline and any(c.states == headline.states for c in candidates if c.signal in declared_signals):
+        chosen = headline.states
+    wording = next(c for c in candidates if c.key == chosen)
+    return wording.text, wording.signal
