@@ -19,7 +19,9 @@ from croniter import croniter
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 SOURCES_ENV = "WIRELAKE_SOURCES"
-REPO_SOURCES = Path(__file__).resolve().parent.parent / "sources.yaml"
+# The repository's sources.yaml, reached through a symlink inside the package so that a
+# non-editable install (a wheel, the Docker image) carries a copy of it too.
+REPO_SOURCES = Path(__file__).resolve().parent / "fixture_sources.yaml"
 DISCOVERY_METHODS = ("news_sitemaps", "sitemaps", "feeds", "archive")
 
 
@@ -93,9 +95,9 @@ class Source(_Strict):
         if "{date" not in template:
             raise ValueError("archive template needs a date placeholder such as {date:%Y/%m/%d}")
         try:
-            example = template.format(date=date(2024, 1, 31))
-        except (KeyError, IndexError, ValueError) as exc:
-            raise ValueError(f"bad archive template {template!r}: {exc}") from None
+            example = template.format(date=datetime(2024, 1, 31))
+        except Exception as exc:  # noqa: BLE001 - str.format can raise almost anything for a bad field
+            raise ValueError(f"bad archive template {template!r}: {type(exc).__name__}: {exc}") from None
         _check_url(example)
         return template
 
@@ -120,6 +122,8 @@ class Source(_Strict):
     def _discovery(self) -> "Source":
         if not any(getattr(self, m) for m in DISCOVERY_METHODS):
             raise ValueError(f"needs at least one discovery method among {', '.join(DISCOVERY_METHODS)}")
+        if self.archive and not self.article_pattern:
+            raise ValueError("field 'article_pattern': required with archive (it tells articles from other links)")
         for method in ("news_sitemaps", "sitemaps", "feeds"):
             for index, url in enumerate(getattr(self, method)):
                 self._check_host(f"{method}[{index}]", url)
@@ -144,6 +148,19 @@ class Source(_Strict):
         return self.archive.format(date=datetime(day.year, day.month, day.day))
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that rejects a key given twice: YAML's last-wins would hide a typo'd override."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
 def resolve_path(path: str | os.PathLike | None = None) -> Path:
     """--sources, then $WIRELAKE_SOURCES, then ./sources.yaml, then the repository's own."""
     if path:
@@ -165,9 +182,11 @@ def check_sources(path: str | os.PathLike | None = None) -> tuple[dict[str, Sour
     """Parse and validate the registry; return the valid sources and every problem found."""
     path = resolve_path(path)
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except FileNotFoundError:
         return {}, [f"{path}: file not found"]
+    except (OSError, UnicodeDecodeError) as exc:
+        return {}, [f"{path}: cannot read: {exc.strerror if isinstance(exc, OSError) else exc.reason}"]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""

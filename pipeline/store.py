@@ -88,7 +88,10 @@ class LocalStore(ObjectStore):
             raise
 
     def put_bytes(self, key: str, data: bytes) -> None:
-        self._write_atomically(key, lambda handle: handle.write(data))
+        try:
+            self._write_atomically(key, lambda handle: handle.write(data))
+        except OSError as exc:
+            raise StoreError(f"{self.url(key)}: cannot write: {exc.strerror or exc}") from None
 
     def put_file(self, key: str, path: str | os.PathLike) -> None:
         try:
@@ -240,7 +243,10 @@ def open_store(uri: str | None = None) -> ObjectStore:
             raise StoreError(f"{uri}: an S3 store needs a bucket, as in s3://bucket/prefix")
         return S3Store(parts.netloc, parts.path)
     if uri.startswith("file://"):
-        uri = urlsplit(uri).path
+        parts = urlsplit(uri)
+        if parts.netloc not in ("", "localhost"):
+            raise StoreError(f"{uri}: file:// URIs take an absolute path, as in file:///data/lake (or give a plain path)")
+        uri = parts.path
     elif "://" in uri:
         raise StoreError(f"{uri}: unsupported store (use a path, file://PATH or s3://BUCKET/PREFIX)")
     return LocalStore(uri)
