@@ -53,6 +53,8 @@ def test_valid_entry_with_defaults(tmp_path):
         ("feeds: [ftp://example.com/rss]", "field 'feeds[0]': not an http(s) URL"),
         ("feeds: [https://elsewhere.org/rss]", "field 'feeds[0]': host 'elsewhere.org' is not in domains"),
         ("archive: 'https://example.com/latest/'", "field 'archive': archive template needs a date placeholder"),
+        ("archive: 'https://example.com/{date.nope}/'", "field 'archive': bad archive template"),
+        ("archive: 'https://example.com/{date:%Y}/'", "field 'article_pattern': required with archive"),
     ],
 )
 def test_each_problem_names_source_and_field(tmp_path, entry, expected):
@@ -93,6 +95,21 @@ def test_unreadable_files(tmp_path):
     assert "line 3 not valid YAML" in check_sources(broken)[1][0]
     broken.write_text("- just a list\n")
     assert "expected a mapping with a 'sources:' list" in check_sources(broken)[1][0]
+
+
+def test_duplicate_keys_and_unreadable_content(tmp_path):
+    twice = write(tmp_path, """
+        sources:
+          - name: a
+            domains: [a.com]
+            feeds: [https://a.com/f]
+            feeds: [https://a.com/g]
+        """)
+    assert "line 6 not valid YAML: duplicate key 'feeds'" in check_sources(twice)[1][0]
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("sources: [{name: caf\xe9}]".encode("latin-1"))
+    assert check_sources(latin)[1][0].startswith(f"{latin}: cannot read:")
+    assert check_sources(tmp_path)[1][0].startswith(f"{tmp_path}: cannot read:")
 
 
 def test_unknown_source_name(tmp_path):
