@@ -38,10 +38,19 @@ def _run(step: Callable[[str, date], dict], source: str) -> dict:
 
 
 def crawl(source: str) -> dict:
-    """Scrapy crawl of the day's window in its own process; the stats go to XCom."""
+    """Scrapy crawl of the day's window in its own process. The stats go to XCom: as the
+    return value, or under the key "crawl_stats" when the crawl fails on them."""
+    from pipeline.crawl import CrawlFailed
     from pipeline.steps import crawl_step
 
-    return _run(crawl_step, source)
+    try:
+        return _run(crawl_step, source)
+    except CrawlFailed as failure:
+        if failure.stats is not None:
+            stats = failure.stats.to_dict()
+            log.error("crawl stats: %s", json.dumps(stats))
+            get_current_context()["ti"].xcom_push(key="crawl_stats", value=stats)
+        raise
 
 
 def extract(source: str) -> dict:

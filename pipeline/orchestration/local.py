@@ -1,0 +1,220 @@
+"""A local Airflow as a newcomer meets it: `airflow standalone` with this project's DAGs,
+the offline news web and a local store, all under one AIRFLOW_HOME.
+
+    python -m pipeline.orchestration.local [--home .airflow] [--store ./lake]
+
+scripts/smoke-airflow runs the same thing in a temporary home and checks it through
+the REST API.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from pipeline.orchestration.pools import pools_spec
+from pipeline.sources import load_sources
+
+REPO = Path(__file__).resolve().parents[2]
+DAGS_FOLDER = REPO / "dags"
+HEALTH_PATH = "/api/v2/monitor/health"
+T = TypeVar("T")
+
+
+class LocalAirflowError(Exception):
+    """The local Airflow did not come up; the message says which part and where its log is."""
+
+
+def poll(what: str, timeout: float, check: Callable[[], T | None]) -> T:
+    """Call check() until it returns something truthy, or LocalAirflowError after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.5)  # polling interval, not synchronisation
+    raise LocalAirflowError(f"{what}: not done within {timeout:.0f}s")
+
+
+@dataclass
+class LocalAirflow:
+    home: Path
+    api_url: str
+    env: dict[str, str]
+    log_path: Path
+    process: subprocess.Popen
+    _token: str | None = None
+
+    def admin_password(self) -> str:
+        """Standalone's simple auth manager generates the admin password into this file."""
+        return json.loads((self.home / "simple_auth_manager_passwords.json.generated").read_text())["admin"]
+
+    def token(self) -> str:
+        """A JWT for the REST API, from the simple auth manager's /auth/token."""
+        if self._token is None:
+            self._token = self._request("POST", "/auth/token", {"username": "admin", "password": self.admin_password()}, {})["access_token"]
+        return self._token
+
+    def call(self, method: str, path: str, body: dict | None = None) -> dict:
+        """One REST API call (path from /api/v2 on); LocalAirflowError names the call on an HTTP error."""
+        return self._request(method, path, body, {"Authorization": f"Bearer {self.token()}"})
+
+    def wait_for_dags(self, dag_ids: set[str], timeout: float = 120) -> None:
+        """Until the DAG processor has parsed our DAGs and the API lists them."""
+        listed = lambda: dag_ids <= {d["dag_id"] for d in self.call("GET", "/api/v2/dags?limit=100")["dags"]}  # noqa: E731
+        poll(f"DAGs {sorted(dag_ids)} listed by the REST API", timeout, listed)
+
+    def wait_for_runs(self, dag_id: str, run_type: str, count: int, timeout: float = 300) -> list[dict]:
+        """Until `count` runs of run_type ("manual", "backfill", ...) have all finished. Fails at once
+        when a task fails or waits for a retry, naming it, rather than sitting out the backoff."""
+
+        def finished() -> list[dict] | None:
+            path = f"/api/v2/dags/{dag_id}/dagRuns/~/taskInstances?state=failed&state=up_for_retry&state=upstream_failed"
+            troubled = self.call("GET", path)["task_instances"]
+            if troubled:
+                problems = "; ".join(f"{t['task_id']} of {t['dag_run_id']} is {t['state']}" for t in troubled)
+                raise LocalAirflowError(f"{dag_id}: {problems} (task logs under {self.home / 'logs'})")
+            runs = [r for r in self.call("GET", f"/api/v2/dags/{dag_id}/dagRuns?limit=100")["dag_runs"] if r["run_type"] == run_type]
+            return runs if len(runs) >= count and all(r["state"] in ("success", "failed") for r in runs) else None
+
+        return poll(f"{count} {run_type} run(s) of {dag_id}", timeout, finished)
+
+    def _request(self, method: str, path: str, body: dict | None, headers: dict[str, str]) -> dict:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.api_url + path, data, {"Content-Type": "application/json", **headers}, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as exc:
+            raise LocalAirflowError(f"{method} {path}: HTTP {exc.code}: {exc.read().decode(errors='replace')[:300]}") from None
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 right now, for the API server of a throwaway Airflow."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def airflow_env(home: Path, store_uri: str, sources_path: Path, api_port: int) -> dict[str, str]:
+    """The environment every Airflow process of the local setup shares."""
+    api_url = f"http://127.0.0.1:{api_port}"
+    env = {name: value for name, value in os.environ.items() if not name.startswith("AIRFLOW__")}
+    env.update(
+        AIRFLOW_HOME=str(home),
+        AIRFLOW__CORE__DAGS_FOLDER=str(DAGS_FOLDER),
+        AIRFLOW__CORE__LOAD_EXAMPLES="False",
+        AIRFLOW__API__PORT=str(api_port),
+        AIRFLOW__API__HOST="127.0.0.1",
+        AIRFLOW__API__BASE_URL=api_url,
+        AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"{api_url}/execution/",
+        # A laptop, not a cluster: a few task processes and one API worker.
+        AIRFLOW__CORE__PARALLELISM="4",
+        AIRFLOW__API__WORKERS="1",
+        # The offline news web only has news of May 2024, so runs are triggered or
+        # backfilled by hand; the scheduler creates no cron runs for "yesterday".
+        AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE="False",
+        WIRELAKE_SOURCES=str(sources_path),
+        WIRELAKE_STORE=store_uri,
+    )
+    return env
+
+
+def _airflow(env: dict[str, str], *args: str) -> None:
+    done = subprocess.run(["airflow", *args], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        last = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:] or ["no output"]
+        raise LocalAirflowError(f"airflow {' '.join(args)} failed: {last[0]}")
+
+
+def create_pools(env: dict[str, str], sources_path: Path) -> None:
+    """The crawl pools, one per source, from the same registry the DAGs are built from."""
+    pools_file = Path(env["AIRFLOW_HOME"]) / "pools.json"
+    pools_file.write_text(json.dumps(pools_spec(load_sources(sources_path)), indent=2))
+    _airflow(env, "pools", "import", str(pools_file))
+
+
+def _healthy(airflow: LocalAirflow) -> bool:
+    if airflow.process.poll() is not None:
+        raise LocalAirflowError(f"airflow standalone exited with code {airflow.process.returncode}; see {airflow.log_path}")
+    try:
+        with urllib.request.urlopen(airflow.api_url + HEALTH_PATH, timeout=5) as response:
+            return json.load(response).get("metadatabase", {}).get("status") == "healthy"
+    except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError):
+        return False
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Standalone shuts its components down on SIGINT; its process group goes if it hangs."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@contextmanager
+def running(home: Path, store_uri: str, sources_path: Path, api_port: int, timeout: float = 180) -> Iterator[LocalAirflow]:
+    """airflow standalone with our DAGs and pools, until the block ends. The caller serves
+    the news web that sources_path points at."""
+    home.mkdir(parents=True, exist_ok=True)
+    env = airflow_env(home, store_uri, sources_path, api_port)
+    _airflow(env, "db", "migrate")
+    create_pools(env, sources_path)
+    log_path = home / "standalone.log"
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(["airflow", "standalone"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        airflow = LocalAirflow(home, env["AIRFLOW__API__BASE_URL"], env, log_path, process)
+        poll(f"health of the API server at {airflow.api_url} (log: {log_path})", timeout, lambda: _healthy(airflow))
+        yield airflow
+    finally:
+        _stop(process)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from pipeline import newsweb
+    from pipeline.store import open_store
+
+    parser = argparse.ArgumentParser(prog="python -m pipeline.orchestration.local", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--home", type=Path, default=Path(".airflow"), help="AIRFLOW_HOME (default ./.airflow)")
+    parser.add_argument("--store", default="./lake", help="store for the corpus (default ./lake)")
+    parser.add_argument("--port", type=int, default=8765, help="news web port (default 8765)")
+    parser.add_argument("--api-port", type=int, default=8080, help="Airflow UI and API port (default 8080)")
+    args = parser.parse_args(argv)
+    home = args.home.resolve()
+    store = open_store(args.store)
+    sources_path = home / "sources.yaml"
+    home.mkdir(parents=True, exist_ok=True)
+    sources_path.write_text(newsweb.sources_yaml_for_port(args.port))
+    try:
+        with newsweb.serve(args.port), running(home, store.uri, sources_path, args.api_port) as airflow:
+            print(f"Airflow UI: {airflow.api_url} (user admin, password {airflow.admin_password()})")
+            print(f"DAGs: {', '.join(f'wirelake_{name}' for name in load_sources(sources_path))} (paused: switch one on, then trigger it)")
+            print(f"corpus: {store.uri}   logs: {airflow.log_path}   Ctrl-C stops everything")
+            airflow.process.wait()
+            return 1  # standalone ended by itself
+    except KeyboardInterrupt:
+        return 0
+    except LocalAirflowError as exc:
+        print(f"local airflow: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
