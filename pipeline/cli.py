@@ -28,7 +28,8 @@ def _day(text: str) -> date:
 def _days(first: date, last: date | None) -> list[date]:
     last = last or first
     if last < first:
-        raise SystemExit(f"wirelake: error: --to {last} is before --date {first}")
+        print(f"wirelake: error: --to {last} is before --date {first}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
@@ -79,16 +80,16 @@ def run_days(plan: list[tuple[str, date]], store_uri: str | None, sources_path: 
 
     reports = []
     for index, (source, day) in enumerate(plan, 1):
+        print(f"[{index}/{len(plan)}] {source} {day}: crawling…", flush=True)
         started = time.monotonic()
+        report = DayReport(source, day)
         try:
-            report = ingest_day(source, day, store_uri, sources_path)
+            ingest_day(source, day, store_uri, sources_path, report)
         except Exception as exc:  # noqa: BLE001 - one failed day must not stop the others; reported below
-            if _is_bug(exc):
-                raise
-            report = DayReport(source, day, failure=str(exc).splitlines()[0])
+            report.failure = _one_line(exc)
         elapsed = time.monotonic() - started
-        outcome = f"FAILED: {report.failure}" if report.failure else f"{report.pages_fetched} pages, {report.articles} articles, {report.errors} errors"
-        print(f"[{index}/{len(plan)}] {source} {day}: {outcome} ({elapsed:.1f}s)", flush=True)
+        done = f"{report.pages_fetched} pages, {report.articles} articles, {report.errors} errors"
+        print(f"[{index}/{len(plan)}] {source} {day}: " + (f"FAILED: {report.failure}" if report.failure else done) + f" ({elapsed:.1f}s)", flush=True)
         reports.append(report)
     return reports
 
@@ -169,21 +170,24 @@ def cmd_schema(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wirelake", description="News crawling and ingestion into a deduplicated Parquet corpus.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    # --debug also after the command; SUPPRESS keeps a subcommand from resetting the top-level value.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
     store_help = "object store: a path, file://PATH or s3://BUCKET/PREFIX (default $WIRELAKE_STORE or ./lake)"
     sources_help = "sources registry (default $WIRELAKE_SOURCES, ./sources.yaml, or the repository's)"
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    src = sub.add_parser("sources", help="check or list the sources registry")
+    src = sub.add_parser("sources", parents=[common], help="check or list the sources registry")
     src_sub = src.add_subparsers(dest="sources_command", required=True, metavar="ACTION")
-    validate = src_sub.add_parser("validate", help="check the registry; one line per problem, exit 2 if any")
+    validate = src_sub.add_parser("validate", parents=[common], help="check the registry; one line per problem, exit 2 if any")
     validate.add_argument("file", nargs="?", help="registry file to check")
     validate.add_argument("--sources", help=sources_help)
     validate.set_defaults(func=cmd_sources_validate)
-    listing = src_sub.add_parser("list", help="print the sources")
+    listing = src_sub.add_parser("list", parents=[common], help="print the sources")
     listing.add_argument("--sources", help=sources_help)
     listing.set_defaults(func=cmd_sources_list)
 
-    crawl = sub.add_parser("crawl", help="crawl and ingest one source over a day or a range of days")
+    crawl = sub.add_parser("crawl", parents=[common], help="crawl and ingest one source over a day or a range of days")
     crawl.add_argument("source")
     crawl.add_argument("--date", type=_day, required=True, help="first day (YYYY-MM-DD, UTC)")
     crawl.add_argument("--to", type=_day, help="last day, inclusive (default: --date)")
@@ -191,50 +195,49 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--sources", help=sources_help)
     crawl.set_defaults(func=cmd_crawl)
 
-    demo = sub.add_parser("demo", help="serve the offline news web and ingest every fixture source")
+    demo = sub.add_parser("demo", parents=[common], help="serve the offline news web and ingest every fixture source")
     demo.add_argument("--store", help=store_help)
     demo.add_argument("--port", type=int, default=8765, help="news web port (default 8765)")
     demo.set_defaults(func=cmd_demo)
 
-    web = sub.add_parser("newsweb", help="serve the offline news web until Ctrl-C")
+    web = sub.add_parser("newsweb", parents=[common], help="serve the offline news web until Ctrl-C")
     web.add_argument("--port", type=int, default=8765)
     web.set_defaults(func=cmd_newsweb)
 
-    extract = sub.add_parser("extract", help="extract articles from HTML or WARC files; one JSON record per article")
+    extract = sub.add_parser("extract", parents=[common], help="extract articles from HTML or WARC files; one JSON record per article")
     extract.add_argument("paths", nargs="+", metavar="FILE_OR_WARC")
     extract.add_argument("--url", help="the URL an HTML file was served at (default: its file:// URI)")
     extract.set_defaults(func=cmd_extract)
 
-    query = sub.add_parser("query", help="run SQL (DuckDB) over the corpus: view `articles`")
+    query = sub.add_parser("query", parents=[common], help="run SQL (DuckDB) over the corpus: view `articles`")
     query.add_argument("sql")
     query.add_argument("--store", help=store_help)
     query.add_argument("--format", choices=["table", "csv", "json"], default="table")
     query.set_defaults(func=cmd_query)
 
-    schema = sub.add_parser("schema", help="print the article columns as a Markdown table")
+    schema = sub.add_parser("schema", parents=[common], help="print the article columns as a Markdown table")
     schema.set_defaults(func=cmd_schema)
     return parser
 
 
 def _is_bug(exc: BaseException) -> bool:
     """Errors about input, environment or data are the user's to fix; anything else is ours."""
-    from pipeline.store import StoreError
-
-    expected: tuple[type[BaseException], ...] = (registry.SourcesError, StoreError, OSError)
-    try:
-        from pipeline.crawl import CrawlFailed
-        from pipeline.steps import QualityGateFailed
-
-        expected += (CrawlFailed, QualityGateFailed)
-    except ImportError:
-        pass
     from pipeline.corpus import CorpusError
+    from pipeline.crawl import CrawlFailed
     from pipeline.dedup import DedupError
     from pipeline.newsweb import NewswebError
     from pipeline.query import QueryError
+    from pipeline.steps import QualityGateFailed
+    from pipeline.store import StoreError
 
-    expected += (CorpusError, DedupError, NewswebError, QueryError)
+    expected = (registry.SourcesError, StoreError, OSError, CrawlFailed, QualityGateFailed, CorpusError, DedupError, NewswebError, QueryError)
     return not isinstance(exc, expected)
+
+
+def _one_line(exc: BaseException) -> str:
+    """The message for the user: the first line, marked as ours when it is a bug."""
+    first = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return f"internal error: {type(exc).__name__}: {first} (run with --debug for the traceback)" if _is_bug(exc) else first
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -247,11 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the one place that turns errors into a line for the user
         if args.debug:
             raise
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        if _is_bug(exc):
-            print(f"wirelake: internal error: {type(exc).__name__}: {first} (run with --debug for the traceback)", file=sys.stderr)
-            return EXIT_FAILURE
-        print(f"wirelake: error: {first}", file=sys.stderr)
+        message = _one_line(exc)
+        print(f"wirelake: {message}" if _is_bug(exc) else f"wirelake: error: {message}", file=sys.stderr)
         if isinstance(exc, registry.SourcesError):
             for more in exc.problems[1:]:
                 print(f"wirelake: error: {more}", file=sys.stderr)

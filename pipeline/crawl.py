@@ -147,13 +147,17 @@ def _crawl_environment(sources_path: Path) -> dict[str, str]:
     return {**os.environ, "SCRAPY_SETTINGS_MODULE": SETTINGS_MODULE, "WIRELAKE_SOURCES": str(sources_path), "PYTHONPATH": python_path}
 
 
-def _run_scrapy(command: list[str], env: dict[str, str], cwd: Path, label: str) -> tuple[int, str]:
-    """Run the crawl, forwarding its log to this module's logger; the return code and the
-    line that best explains a failure (the last error, else the last line)."""
+def _run_scrapy(command: list[str], env: dict[str, str], cwd: Path, label: str, log_path: Path) -> tuple[int, str]:
+    """Run the crawl, writing its log to log_path and forwarding it to this module's logger;
+    the return code and the line that best explains a failure (the last error, else the last line)."""
     last_line = last_error = ""
-    with subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace") as process:
+    with (
+        subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace") as process,
+        open(log_path, "w", encoding="utf-8") as log,
+    ):
         assert process.stdout is not None
         for line in process.stdout:
+            log.write(line)
             line = line.rstrip()
             logger.info("%s | %s", label, line)
             if not line.strip():
@@ -174,11 +178,15 @@ def run_crawl(
     stats_path: Path,
     sources_path: Path | None = None,
     spider: str = "source",
+    log_path: Path | None = None,
 ) -> CrawlStats:
-    """Crawl `source` over [start, end) into warc_path; the stats, or CrawlFailed."""
+    """Crawl `source` over [start, end) into warc_path; the stats, or CrawlFailed.
+
+    The child's whole log goes to log_path (default: crawl.log beside the stats file)."""
     label = f"{source.name} [{start}, {end})"
     warc_path, stats_path = Path(warc_path).resolve(), Path(stats_path).resolve()
-    for path in (warc_path, stats_path):
+    log_path = Path(log_path).resolve() if log_path else stats_path.with_name("crawl.log")
+    for path in (warc_path, stats_path, log_path):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.unlink(missing_ok=True)  # a stale file from an earlier run must not pass for this one
     command = [
@@ -187,7 +195,7 @@ def run_crawl(
         "-s", f"WIRELAKE_WARC_PATH={warc_path}", "-s", f"WIRELAKE_STATS_PATH={stats_path}",
     ]  # fmt: skip
     env = _crawl_environment(resolve_path(sources_path).resolve())
-    returncode, explanation = _run_scrapy(command, env, warc_path.parent, label)
+    returncode, explanation = _run_scrapy(command, env, warc_path.parent, label, log_path)
     if returncode != 0:
         raise CrawlFailed(f"crawl of {label} failed: scrapy exited with code {returncode}: {explanation}")
     try:

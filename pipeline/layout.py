@@ -18,6 +18,12 @@ def crawl_stats_key(source: str, day: date) -> str:
     return f"raw/source={source}/date={day.isoformat()}/crawl-stats.json"
 
 
+def crawl_log_key(source: str, day: date, failed: bool = False) -> str:
+    """The crawl's whole Scrapy log; a failed crawl's log is kept apart so it never sits
+    beside (and seems to describe) the raw pages of an earlier, successful crawl."""
+    return f"raw/source={source}/date={day.isoformat()}/{'failed-crawl' if failed else 'crawl'}.log"
+
+
 def staged_articles_key(source: str, day: date) -> str:
     """Extracted but not yet published articles: the hand-over between pipeline steps."""
     return f"staging/articles/source={source}/date={day.isoformat()}/articles.parquet"

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from pipeline import corpus, dedup, layout
-from pipeline.crawl import run_crawl
+from pipeline.crawl import CrawlFailed, run_crawl
 from pipeline.extract import decode_html, extract_pages
 from pipeline.rawpages import iter_pages
 from pipeline.sources import Source, get_source, resolve_path
@@ -34,16 +34,26 @@ def _context(source: str, store_uri: str | None, sources_path: str | None) -> tu
 def crawl_step(source: str, day: date, store_uri: str | None = None, sources_path: str | None = None) -> dict:
     """Crawl the window [day, day+1) in a subprocess and keep every response as raw WARC.
 
-    The WARC is stored before the stats, so stats in the store mean a complete raw
-    partition. A failed crawl raises CrawlFailed and leaves the previous raw partition alone.
+    The stats object marks a complete raw partition: it is removed first and written last,
+    so a crash in between never pairs new pages with old stats. A failed crawl raises
+    CrawlFailed, keeps its log as failed-crawl.log and leaves the previous raw partition alone.
     """
     src, store = _context(source, store_uri, sources_path)
     with tempfile.TemporaryDirectory(prefix="wirelake-crawl-") as tmp:
-        warc_path, stats_path = Path(tmp) / "pages.warc.gz", Path(tmp) / "stats.json"
-        stats = run_crawl(src, day, day + timedelta(days=1), warc_path, stats_path, sources_path=resolve_path(sources_path))
+        warc_path, stats_path, log_path = Path(tmp) / "pages.warc.gz", Path(tmp) / "stats.json", Path(tmp) / "crawl.log"
+        try:
+            stats = run_crawl(src, day, day + timedelta(days=1), warc_path, stats_path, resolve_path(sources_path), log_path=log_path)
+        except CrawlFailed as failure:
+            if not log_path.exists():
+                raise
+            store.put_file(layout.crawl_log_key(source, day, failed=True), log_path)
+            raise CrawlFailed(f"{failure} (log: {store.url(layout.crawl_log_key(source, day, failed=True))})", failure.stats) from None
+        store.delete(layout.crawl_stats_key(source, day))
         store.put_file(layout.raw_warc_key(source, day), warc_path)
+        store.put_file(layout.crawl_log_key(source, day), log_path)
     stats_dict = stats.to_dict()
     store.put_bytes(layout.crawl_stats_key(source, day), json.dumps(stats_dict, indent=2, default=str).encode())
+    store.delete(layout.crawl_log_key(source, day, failed=True))
     return stats_dict
 
 
@@ -57,10 +67,9 @@ def extract_step(source: str, day: date, store_uri: str | None = None, sources_p
     src, store = _context(source, store_uri, sources_path)
     with tempfile.TemporaryDirectory(prefix="wirelake-extract-") as tmp:
         warc_path = Path(tmp) / "pages.warc.gz"
-        try:
-            store.download(layout.raw_warc_key(source, day), warc_path)
-        except StoreError:
-            raise StoreError(f"{store.url(layout.raw_warc_key(source, day))}: no raw pages for {source} {day}: run the crawl first") from None
+        if not store.exists(layout.crawl_stats_key(source, day)):
+            raise StoreError(f"{store.url(layout.raw_warc_key(source, day))}: no complete raw partition for {source} {day}: run the crawl first")
+        store.download(layout.raw_warc_key(source, day), warc_path)
         pages = [page for page in iter_pages(warc_path) if page.status == 200 and page.is_html]
     records = extract_pages([(page.url, decode_html(page.body, page.headers.get("content-type"))) for page in pages], store=store)
     articles = []
@@ -101,8 +110,10 @@ def validate_step(source: str, day: date, store_uri: str | None = None, sources_
     stats = json.loads(store.get_bytes(layout.crawl_stats_key(source, day)))
     articles = table.num_rows
     empty = sum(1 for text in table.column("text").to_pylist() if not (text or "").strip())
-    fetched = max(int(stats.get("pages_fetched", 0)), 1)
-    error_share = int(stats.get("errors", 0)) / fetched
+    # Robots-forbidden and refused URLs were never fetched: they are policy, not fetch errors.
+    counts = stats.get("error_counts", {})
+    fetch_errors = int(stats.get("errors", 0)) - int(counts.get("robots_forbidden", 0)) - int(counts.get("refused_private_address", 0))
+    error_share = max(fetch_errors, 0) / max(int(stats.get("pages_fetched", 0)), 1)
     report = {"articles": articles, "empty_text_share": empty / articles if articles else 0.0, "error_share": error_share}
     gates = src.quality
     problems = []
@@ -131,6 +142,8 @@ def _unclustered_articles(store: ObjectStore, source: str, day: date) -> int:
 
 @dataclass
 class DayReport:
+    """What one day's ingest did, filled in step by step so a failed day still says how far it got."""
+
     source: str
     day: date
     pages_fetched: int = 0
@@ -138,15 +151,21 @@ class DayReport:
     errors: int = 0
     failure: str | None = None
 
-    def as_row(self) -> dict:
-        return asdict(self)
 
+def ingest_day(source: str, day: date, store_uri: str | None = None, sources_path: str | None = None, report: DayReport | None = None) -> DayReport:
+    """Every step for one partition, in order: what `wirelake crawl` runs per day.
 
-def ingest_day(source: str, day: date, store_uri: str | None = None, sources_path: str | None = None) -> DayReport:
-    """Every step for one partition, in order: what `wirelake crawl` runs per day."""
-    stats = crawl_step(source, day, store_uri, sources_path)
+    Exceptions propagate; `report` (when given) holds what the steps before the failure did.
+    """
+    report = report or DayReport(source, day)
+    try:
+        stats = crawl_step(source, day, store_uri, sources_path)
+    except CrawlFailed as failure:
+        if failure.stats is not None:
+            report.pages_fetched, report.errors = failure.stats.pages_fetched, failure.stats.errors
+        raise
+    report.pages_fetched, report.errors = int(stats["pages_fetched"]), int(stats["errors"])
     extract_step(source, day, store_uri, sources_path)
-    published = publish_step(source, day, store_uri, sources_path)
-    report = DayReport(source, day, pages_fetched=int(stats["pages_fetched"]), articles=published["rows"], errors=int(stats["errors"]))
+    report.articles = publish_step(source, day, store_uri, sources_path)["rows"]
     validate_step(source, day, store_uri, sources_path)
     return report

@@ -61,6 +61,8 @@ def s3_store_uri(s3_endpoint) -> str:
 
 @pytest.fixture
 def local_store_uri(tmp_path) -> str:
+    """An empty local store: the directory exists, like an S3 store's bucket does."""
+    (tmp_path / "lake").mkdir()
     return str(tmp_path / "lake")
 
 

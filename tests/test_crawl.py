@@ -57,20 +57,13 @@ class CourierCrawl:
 
 
 @pytest.fixture(scope="module")
-def registry(newsweb, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("registry") / "sources.yaml"
-    path.write_text(newsweb.sources_yaml())
-    return path
-
-
-@pytest.fixture(scope="module")
-def courier(newsweb, registry, tmp_path_factory) -> CourierCrawl:
+def courier(newsweb, newsweb_sources, tmp_path_factory) -> CourierCrawl:
     out = tmp_path_factory.mktemp("courier")
     elsewhere = tmp_path_factory.mktemp("elsewhere")
     before = len(newsweb.request_log)
     started = datetime.now(UTC)
     with contextlib.chdir(elsewhere):  # the runner must not depend on the working directory
-        stats = crawl_source("daily_courier", registry, out)
+        stats = crawl_source("daily_courier", newsweb_sources, out)
     return CourierCrawl(stats, out, newsweb.request_log[before:], started, datetime.now(UTC))
 
 
@@ -283,8 +276,8 @@ def test_port_nothing_listens_on_fails_the_crawl(tmp_path):
     )  # robots.txt and the feed, each after its retry
 
 
-def test_private_addresses_are_refused_unless_the_source_allows_them(newsweb, registry, tmp_path):
-    entries = yaml.safe_load(registry.read_text())["sources"]
+def test_private_addresses_are_refused_unless_the_source_allows_them(newsweb, newsweb_sources, tmp_path):
+    entries = yaml.safe_load(newsweb_sources.read_text())["sources"]
     [capitol] = [entry for entry in entries if entry["name"] == "capitol_ledger"]
     capitol["allow_private_addresses"] = False
     strict = write_registry(tmp_path / "sources.yaml", [capitol])
@@ -295,9 +288,9 @@ def test_private_addresses_are_refused_unless_the_source_allows_them(newsweb, re
     assert newsweb.request_log[before:] == []  # not even robots.txt
 
 
-def test_a_source_missing_from_the_registry_fails_with_scrapys_usage_error(registry, tmp_path):
+def test_a_source_missing_from_the_registry_fails_with_scrapys_usage_error(newsweb_sources, tmp_path):
     other = write_registry(tmp_path / "sources.yaml", [quick("other_site", domains=["127.0.0.1"], feeds=["http://127.0.0.1:9/feed.xml"])])
-    source = get_source("daily_courier", registry)
+    source = get_source("daily_courier", newsweb_sources)
     with pytest.raises(CrawlFailed) as failure:
         run_crawl(source, DAY, NEXT_DAY, tmp_path / "p.warc.gz", tmp_path / "s.json", sources_path=other)
     assert str(failure.value) == (

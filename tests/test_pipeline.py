@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -34,10 +35,8 @@ def query(store_uri: str, sql: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def sources_file(newsweb, tmp_path_factory):
-    path = tmp_path_factory.mktemp("registry") / "sources.yaml"
-    path.write_text(newsweb.sources_yaml())
-    return str(path)
+def sources_file(newsweb_sources):
+    return str(newsweb_sources)
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +81,7 @@ def test_raw_zone_keeps_every_response(crawled):
     assert ("robots.txt", 200) in statuses and ("news-sitemap.xml", 200) in statuses
     stats = json.loads(store.get_bytes(layout.crawl_stats_key("capitol_ledger", WEEK_START)))
     assert stats["finish_reason"] == "finished" and stats["articles"] >= 1
+    assert b"Spider closed (finished)" in store.get_bytes(layout.crawl_log_key("capitol_ledger", WEEK_START))
 
 
 def test_seed_like_reprint_is_clean_dated_and_attributed(crawled):
@@ -119,27 +119,30 @@ def test_unknown_source_and_unreachable_site_fail_with_one_line(tmp_path, source
     failed = wirelake("crawl", "harbor_gazette", "--date", "2024-05-20", "--store", str(tmp_path / "lake"), "--sources", str(dead))
     assert failed.returncode == 1
     assert "harbor_gazette 2024-05-20: FAILED:" in failed.stdout and "Traceback" not in failed.stdout + failed.stderr
-    assert open_store(str(tmp_path / "lake")).list("corpus/") == []
+    # Nothing is published; only the failed crawl's log is kept, and the message says where.
+    lake = open_store(str(tmp_path / "lake"))
+    assert lake.list("") == [layout.crawl_log_key("harbor_gazette", date(2024, 5, 20), failed=True)]
+    assert f"(log: {lake.url(lake.list('')[0])})" in failed.stdout
 
 
 def test_demo_on_s3_then_query_lists_every_source(s3_store_uri):
     """README's main job against an S3 API server over real HTTP (moto in server mode)."""
-    demo = wirelake("demo", "--store", s3_store_uri, "--port", "8766")
+    demo = wirelake("demo", "--store", s3_store_uri, "--port", "0")
     assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr
+    port = int(re.search(r"news web: capitol_ledger http://127\.0\.0\.11:(\d+)", demo.stdout).group(1))
     sources = set(demo_plan())
-    for source in sources:
-        assert source in demo.stdout.split("source ", 1)[1]
+    summary = demo.stdout.split("\nsource ", 1)[1]
+    assert all(f"\n{source} " in summary for source in sources) and "FAILED" not in demo.stdout
     rows = query(s3_store_uri, "select source, count(*) as n from articles group by 1 order by 1")
     assert {r["source"] for r in rows} == sources
-    expected = expected_articles(8766)
-    assert sum(r["n"] for r in rows) == len(expected)
+    assert sum(r["n"] for r in rows) == len(expected_articles(port))
     table = wirelake("query", "select source, count(*) from articles group by 1", "--store", s3_store_uri)
     assert table.returncode == 0 and all(s in table.stdout for s in sources)
     # Issue 4's bar: from a fresh store, the crawled web's clusters and originals are exactly the manifest's.
     rows = query(s3_store_uri, "select url, cluster_id, original_url, original_publisher from articles")
     by_url = {r["url"]: r for r in rows}
     got = {frozenset(u for u, r in by_url.items() if r["cluster_id"] == cid) for cid in {r["cluster_id"] for r in rows}}
-    want = expected_clusters(8766)
+    want = expected_clusters(port)
     assert got == {c.urls for c in want}
     for cluster in want:
         member = by_url[next(iter(cluster.urls))]

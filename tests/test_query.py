@@ -181,3 +181,8 @@ def test_json_and_csv_render_decimals_lists_and_empty_results(local_store_uri):
     assert json.loads(run_query(sql, local_store_uri, "json")) == [{"ratio": 1.5, "ids": [1, 2], "raw": "01"}]
     assert run_query(sql, local_store_uri, "csv") == 'ratio,ids,raw\n1.5,"[1, 2]",01\n'
     assert run_query("select * from articles", local_store_uri, "json") == "[]\n"
+
+
+def test_a_missing_local_store_is_an_error_not_an_empty_corpus(tmp_path):
+    with pytest.raises(QueryError, match=r"^file://.*/typo: no store there"):
+        run_query("select count(*) from articles", str(tmp_path / "typo"))

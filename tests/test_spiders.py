@@ -48,14 +48,7 @@ class Crawl:
 
 
 @pytest.fixture(scope="module")
-def sources_file(newsweb, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("registry") / "sources.yaml"
-    path.write_text(newsweb.sources_yaml())
-    return path
-
-
-@pytest.fixture(scope="module")
-def crawl(newsweb, sources_file, tmp_path_factory):
+def crawl(newsweb, newsweb_sources, tmp_path_factory):
     """Run `scrapy crawl SPIDER -a source=... -a start=... -a end=...`; a function, so
     each module fixture below runs its own crawl once."""
 
@@ -66,7 +59,7 @@ def crawl(newsweb, sources_file, tmp_path_factory):
             "crawl", spider, "-a", f"source={source}", "-a", f"start={start}", "-a", f"end={end}",
             "-O", str(out / "items.jsonl"),
             "-s", f"WIRELAKE_WARC_PATH={out / 'pages.warc.gz'}", "-s", f"WIRELAKE_STATS_PATH={out / 'stats.json'}",
-            sources=sources_file,
+            sources=newsweb_sources,
         )  # fmt: skip
         assert result.returncode == 0, result.stderr[-3000:]
         items = [json.loads(line) for line in (out / "items.jsonl").read_text().splitlines()]
@@ -99,16 +92,16 @@ def test_scrapy_list_names_one_spider_per_discovery_method_and_the_combined_one(
         (["-a", "start=2024-05-22"], "missing -a source=NAME"),
     ],
 )
-def test_bad_arguments_give_one_line_usage_error(sources_file, arguments, message):
-    result = scrapy("crawl", "source", *arguments, sources=sources_file)
+def test_bad_arguments_give_one_line_usage_error(newsweb_sources, arguments, message):
+    result = scrapy("crawl", "source", *arguments, sources=newsweb_sources)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     last = result.stderr.strip().splitlines()[-1]
     assert last.endswith(message) and ": error: " in last  # "scrapy: error: ..." (prog name varies)
 
 
-def test_a_method_the_source_does_not_configure_is_a_usage_error(sources_file):
-    result = scrapy("crawl", "feed", "-a", "source=metro_wire", "-a", "start=2024-05-22", sources=sources_file)
+def test_a_method_the_source_does_not_configure_is_a_usage_error(newsweb_sources):
+    result = scrapy("crawl", "feed", "-a", "source=metro_wire", "-a", "start=2024-05-22", sources=newsweb_sources)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1].endswith(
         ": error: source 'metro_wire' configures no feeds: use the 'source' spider or another method"
