@@ -34,3 +34,11 @@ def test_dedup_columns_are_documented():
 
     for name, dtype, meaning in DEDUP_COLUMNS:
         assert f"| `{name}` | {dtype} | {meaning} |" in README
+
+
+def test_athena_ddl_declares_every_column_but_the_partition_ones():
+    from pipeline.schema import COLUMNS
+
+    ddl = README[README.index("CREATE EXTERNAL TABLE articles (") : README.index("PARTITIONED BY")]
+    declared = re.findall(r"(\w+) (?:string|timestamp|date|int|boolean|array<\w+>|map<\w+,\w+>)", ddl)
+    assert declared == [name for name, _, _ in COLUMNS if name != "source"]
