@@ -15,9 +15,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import duckdb
@@ -151,7 +152,7 @@ def _as_csv(columns: list[str], rows: list[tuple]) -> str:
 
 def _as_json(columns: list[str], rows: list[tuple]) -> str:
     """One JSON array, one row object per line: valid JSON that line tools can still grep."""
-    objects = [json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=_json_value) for row in rows]
+    objects = [json.dumps({c: _finite(v) for c, v in zip(columns, row)}, ensure_ascii=False, default=_json_value) for row in rows]
     return "[\n" + ",\n".join(objects) + "\n]\n" if objects else "[]\n"
 
 
@@ -174,9 +175,28 @@ def _short(text: str) -> str:
 def _csv_cell(value: object) -> object:
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False, default=_json_value)
-    return "" if value is None else _text(value)
+    return "" if value is None else _json_value(value)
 
 
 def _json_value(value: object) -> object:
-    """JSON has no decimals, dates, UUIDs or bytes: numbers and strings instead."""
-    return float(value) if isinstance(value, Decimal) else _text(value)
+    """JSON has no decimals, dates, durations, UUIDs or bytes: numbers and strings instead."""
+    if isinstance(value, Decimal):
+        return float(value)
+    return _iso_duration(value) if isinstance(value, timedelta) else _text(value)
+
+
+def _finite(value: object) -> object:
+    """NaN and infinities are not JSON: null (json.dumps would write a bare NaN)."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def _iso_duration(value: timedelta) -> str:
+    """ISO 8601 duration (P847DT8H30M), what JSON consumers parse; negative with a leading '-'."""
+    seconds = abs(value.total_seconds())
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    clock = "".join(f"{n:g}{unit}" for n, unit in ((hours, "H"), (minutes, "M"), (secs, "S")) if n)
+    text = f"P{days:g}D" if days else "P"
+    text += f"T{clock}" if clock else ("" if days else "T0S")
+    return ("-" if value.total_seconds() < 0 else "") + text

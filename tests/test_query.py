@@ -186,3 +186,8 @@ def test_json_and_csv_render_decimals_lists_and_empty_results(local_store_uri):
 def test_a_missing_local_store_is_an_error_not_an_empty_corpus(tmp_path):
     with pytest.raises(QueryError, match=r"^file://.*/typo: no store there"):
         run_query("select count(*) from articles", str(tmp_path / "typo"))
+
+
+def test_json_has_no_nan_and_durations_are_iso_8601(local_store_uri):
+    sql = "select 'NaN'::double as ratio, interval 847 days + interval 8 hours + interval 30 minutes as lag, interval 0 seconds as zero"
+    assert json.loads(run_query(sql, local_store_uri, "json")) == [{"ratio": None, "lag": "P847DT8H30M", "zero": "PT0S"}]
