@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract import SiteTemplate, extract_pages, load_template, save_template
+from pipeline.extract.templates import SKETCH_SIZE, fingerprint
 from pipeline.extract.blocks import PARAGRAPH, Block
 from pipeline.layout import site_template_key
 from pipeline.store import StoreError, open_store
@@ -100,7 +101,7 @@ def test_template_kept_in_the_store_cleans_a_later_small_batch(store_uri):
     (record,) = extract_pages([page(6, story_paragraphs(6))], store=store)
     assert paragraphs_of(record) == story_paragraphs(6)
     template = load_template(store, "lantern.example")
-    assert template.stories == 5
+    assert template.story_count == 5
 
 
 def test_template_round_trips_through_json():
@@ -113,7 +114,7 @@ def test_template_round_trips_through_json():
 
 def test_unknown_site_has_an_empty_template(tmp_path):
     template = load_template(open_store(str(tmp_path)), "never-seen.example")
-    assert template.stories == 0 and template.boilerplate() == set()
+    assert template.story_count == 0 and template.boilerplate() == set()
 
 
 def test_a_corrupt_template_is_a_one_line_error_naming_the_object(tmp_path):
@@ -121,5 +122,102 @@ def test_a_corrupt_template_is_a_one_line_error_naming_the_object(tmp_path):
     store.put_bytes(site_template_key("lantern.example"), b"{not json")
     with pytest.raises(StoreError, match=r"templates/site=lantern\.example/template\.json: not a site template"):
         load_template(store, "lantern.example")
+    store.delete(site_template_key("lantern.example"))
     save_template(store, SiteTemplate("lantern.example"))
-    assert load_template(store, "lantern.example").stories == 0
+    assert load_template(store, "lantern.example").story_count == 0
+
+
+def test_re_extracting_a_partition_gives_identical_records(store_uri):
+    """Retries and backfills extract a partition again: what it taught the template must not count twice."""
+    store = open_store(store_uri)
+    for stories in (range(2), range(2, 7)):
+        partition = [page(n, story_paragraphs(n)) for n in stories]
+        first = extract_pages(partition, store=store)
+        assert extract_pages(partition, store=store) == first
+        assert extract_pages(partition, store=store) == first
+        assert all(set(story_paragraphs(n)) <= set(paragraphs_of(record)) for n, record in zip(stories, first))
+    assert load_template(store, "lantern.example").story_count == 7
+
+
+def test_a_story_listed_at_new_urls_on_three_days_is_not_boilerplate(store_uri):
+    """One story at a new URL each day (a re-listing) is one story, not three."""
+    store = open_store(store_uri)
+    for day in range(3):
+        url, html = page(0, story_paragraphs(0))
+        story = (f"{SITE}/day-{day}/story-0/", html)
+        records = extract_pages([story, page(day + 1, story_paragraphs(day + 1))], store=store)
+        assert set(story_paragraphs(0)) <= set(paragraphs_of(records[0]))
+    # the appeal was under four different stories by now: it is boilerplate, the story is not
+    assert paragraphs_of(records[0]) == story_paragraphs(0)
+
+
+def blocks_of(n: int, extra: tuple[str, ...] = ()) -> list[Block]:
+    return [Block(PARAGRAPH, text) for text in [*story_paragraphs(n), APPEAL, *extra]]
+
+
+def test_learning_is_idempotent_and_order_independent():
+    once, twice, reversed_order = SiteTemplate("lantern.example"), SiteTemplate("lantern.example"), SiteTemplate("lantern.example")
+    pages = [blocks_of(n) for n in range(5)]
+    once.learn(pages)
+    twice.learn(pages[:3])
+    twice.learn(pages)
+    for blocks in reversed(pages):
+        reversed_order.learn([blocks])
+    assert once == twice == reversed_order
+    assert once.story_count == 5
+
+
+def test_templates_saved_in_parallel_keep_both_halves(tmp_path):
+    """Two partitions of one site extracted at once: both load, both learn, both save."""
+    store = open_store(str(tmp_path))
+    first, second = load_template(store, "lantern.example"), load_template(store, "lantern.example")
+    first.learn([blocks_of(n) for n in range(2)])
+    second.learn([blocks_of(n) for n in range(2, 4)])
+    save_template(store, first)
+    save_template(store, second)
+    stored = load_template(store, "lantern.example")
+    assert stored.story_count == 4
+    both = SiteTemplate("lantern.example")
+    both.learn([blocks_of(n) for n in range(4)])
+    assert stored == both and len(stored.boilerplate()) == 1
+
+
+def test_a_page_of_nothing_but_boilerplate_keeps_its_blocks():
+    template = SiteTemplate("lantern.example")
+    template.learn([blocks_of(n, extra=(TIP_LINE,)) for n in range(4)])
+    furniture = [Block(PARAGRAPH, APPEAL), Block(PARAGRAPH, TIP_LINE)]
+    assert template.strip(furniture) == furniture
+    assert template.strip([*furniture, Block(PARAGRAPH, "Own line.")]) == [Block(PARAGRAPH, "Own line.")]
+
+
+def test_an_article_stripped_to_a_fragment_is_not_a_record():
+    """Judged after stripping by the rule any page is judged by: too few words for an article."""
+    stub = page(20, ["The harbour office is closed on Monday for the holiday."])
+    records = extract_pages([*(page(n, story_paragraphs(n)) for n in range(4)), stub])
+    assert records[4] is None
+    (alone,) = extract_pages([stub])
+    assert alone is not None  # alone, its appeal and tip line are not known to be boilerplate
+
+
+def test_a_large_site_keeps_a_bounded_template():
+    """Story sets are sketches: exact for a few hundred stories, estimated beyond, never unbounded."""
+    template = SiteTemplate("big.example")
+    template.learn([[Block(PARAGRAPH, f"Story number {word} of the big site's archive."), Block(PARAGRAPH, APPEAL),
+                     *([Block(PARAGRAPH, TIP_LINE)] if n % 20 == 0 else [])]
+                    for n, word in enumerate(chr(97 + i % 26) + chr(97 + i // 26 % 26) + chr(97 + i // 676) for i in range(3000))])
+    assert 0.85 * 3000 < template.story_count < 1.15 * 3000
+    assert all(len(ids) <= SKETCH_SIZE for ids in template.seen_under.values())
+    assert fingerprint(APPEAL) in template.boilerplate()  # in every story
+    assert fingerprint(TIP_LINE) not in template.boilerplate()  # in one story of twenty: under a tenth
+
+
+def test_a_template_of_the_old_counting_format_is_relearned(tmp_path):
+    store = open_store(str(tmp_path))
+    store.put_bytes(site_template_key("lantern.example"), b'{"format": 1, "site": "lantern.example", "stories": 9, "counts": {}}')
+    assert load_template(store, "lantern.example") == SiteTemplate("lantern.example")
+
+
+def test_numbers_are_ignored_in_short_lines_only():
+    assert fingerprint("Updated 3 hours ago") == fingerprint("updated  12 hours ago")
+    assert fingerprint("Staff will return with detailed contracts within 18 months, and construction could start.") != \
+        fingerprint("Staff will return with detailed contracts within 20 months, and construction could start.")

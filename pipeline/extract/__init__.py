@@ -49,7 +49,9 @@ def extract_pages(pages: Iterable[tuple[str, str]], store: ObjectStore | None = 
     """(url, html) pairs to records, in the same order.
 
     The batch's stories teach each site's template (with what `store` kept from earlier
-    batches), and every page of the site is then cleaned with it; the template is saved back.
+    batches), and every page of the site is then cleaned with it; the template is merged
+    back into the stored one. Learning is idempotent, so re-extracting a partition (a retry,
+    a backfill) gives the same records as the first time.
     """
     read = [read_page(html, url) for url, html in pages]
     by_site: dict[str, list[Page]] = defaultdict(list)

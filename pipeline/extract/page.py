@@ -109,12 +109,18 @@ def read_page(html: str, url: str) -> Page | None:
 
 
 def to_record(page: Page) -> dict | None:
-    """The article record (corpus columns the extractor owns), None for a non-article."""
+    """The article record (corpus columns the extractor owns), None for a non-article.
+
+    The page type was judged before the site's boilerplate was stripped; an article left
+    with fewer words than any article has is a fragment after all, judged by the same rule.
+    """
     if page.page_type not in pagetype.STORY_TYPES:
         return None
     meta = page.metadata
     text = render_text(page.blocks)
     words = count_words(text)
+    if page.page_type == pagetype.ARTICLE and words < pagetype.MIN_ARTICLE_WORDS:
+        return None
     provenance = dict(page.provenance)
     if page.paywalled[0]:
         provenance["is_paywalled"] = page.paywalled[1]

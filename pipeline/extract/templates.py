@@ -3,14 +3,21 @@
 trafilatura judges one page at a time, so a membership appeal, a "Read more" line or a
 standing disclaimer that sits inside the article body stays in the text. Across many
 pages of the same site such a block gives itself away: the same text under different
-stories. A SiteTemplate counts, for each block fingerprint, in how many different stories
-of the site it was seen; it is kept in the store per site, so a small partition benefits
-from what earlier crawls learned.
+stories. A SiteTemplate keeps, for each block fingerprint, the set of different stories
+of the site it was seen under; it is kept in the store per site, so a small partition
+benefits from what earlier crawls learned.
+
+Sets, not counters: learning a page twice (an Airflow retry, a backfill, a re-crawl, the
+same story listed again at a new URL) must change nothing, and two templates learned in
+parallel must merge by union. A story is known by its longest blocks, the story's own
+text, which a re-fetch, a new URL or an added update line all keep (a hash of the whole
+page would count each update as a new story and strip the story's paragraphs); a block
+counts under the longest *other* blocks of its page, so that a long disclaimer that is
+some short page's longest block still counts once per story it sits under.
 
 Never removed because it repeats across two articles only: a block is boilerplate when
 it was seen under at least MIN_STORIES different stories and in a fair share of all the
-site's stories. Pages of one story (updates, exact copies) count once, so a site that
-carries a story three times does not lose the story's paragraphs.
+site's stories.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pipeline import layout
@@ -26,81 +34,138 @@ from pipeline.store import ObjectStore, StoreError
 
 MIN_STORIES = 3
 MIN_SHARE = 0.1
-# Two pages sharing more than this share of their text (by length, so that a few short
-# template lines do not make two stories look alike) carry the same story.
-SAME_STORY_OVERLAP = 0.5
 # Fingerprints kept per site; the rarest go first, the recurring ones are what matters.
 MAX_FINGERPRINTS = 20_000
-FORMAT_VERSION = 1
+# Story sets keep only their SKETCH_SIZE smallest ids (a bottom-k sketch, written here: it is
+# a sort and a slice). Below that size a set is exact; above it its size is estimated from
+# the largest id kept. Union stays exact on what is kept, so merging is still idempotent,
+# and a site's template stays small however many stories it has published.
+SKETCH_SIZE = 256
+FORMAT_VERSION = 2
 
 _DIGITS = re.compile(r"\d+")
+_MAX_COUNTER_WORDS = 8
+_FINGERPRINT_HEX = 16
 
 
 def fingerprint(text: str) -> str:
-    """Case, spacing and numbers ignored: "Updated 3 hours ago" is one line however old."""
-    normal = _DIGITS.sub("0", " ".join(text.casefold().split()))
-    return hashlib.sha1(normal.encode()).hexdigest()[:16]
+    """Case and spacing ignored, and the numbers of a short line: "Updated 3 hours ago" is one
+    line however old. In a sentence the numbers are the news ("within 18 months", "closed at
+    4,512"): a market report's standing sentence with new figures is not boilerplate."""
+    words = text.casefold().split()
+    normal = " ".join(words)
+    if len(words) <= _MAX_COUNTER_WORDS:
+        normal = _DIGITS.sub("0", normal)
+    return _hash(normal)
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:_FINGERPRINT_HEX]
+
+
+def _bottom(ids: set[str] | list[str]) -> list[str]:
+    """The sketch of a set of story ids: its smallest ids (hex of equal length sorts as numbers)."""
+    return sorted(set(ids))[:SKETCH_SIZE]
+
+
+def _size(sketch: list[str]) -> float:
+    """How many different stories a sketch stands for: exact below SKETCH_SIZE, else the
+    k-minimum-values estimate (k - 1) / (largest kept id as a fraction of the id space)."""
+    if len(sketch) < SKETCH_SIZE:
+        return len(sketch)
+    return (SKETCH_SIZE - 1) / ((int(sketch[-1], 16) + 1) / 16**_FINGERPRINT_HEX)
+
+
+def _story_of(blocks: list[Block]) -> tuple[str, dict[str, str]]:
+    """(the page's story id, block fingerprint -> the story id it counts under).
+
+    A story is known by its two longest blocks (ties broken by fingerprint, so the choice is
+    stable), and a block counts under the two longest *other* blocks of its page. Two, not one:
+    on a brief shorter than the site's appeal box the appeal is the longest block, and the
+    story's own line must still tell the briefs apart.
+    """
+    by_length = [fp for fp, _ in sorted({fingerprint(b.text): len(b.text) for b in blocks}.items(), key=lambda fl: (-fl[1], fl[0]))]
+
+    def story(fps: list[str]) -> str:
+        return _hash(" ".join(sorted(fps[:2])))
+
+    return story(by_length), {fp: story([other for other in by_length[:3] if other != fp] or [fp]) for fp in by_length}
 
 
 @dataclass
 class SiteTemplate:
     site: str
-    stories: int = 0  # different stories learned from
-    counts: dict[str, int] = field(default_factory=dict)  # block fingerprint -> stories it appeared in
+    stories: list[str] = field(default_factory=list)  # sketch of the ids of the stories learned from
+    seen_under: dict[str, list[str]] = field(default_factory=dict)  # block fingerprint -> sketch of story ids
+    _boilerplate: set[str] | None = field(default=None, init=False, repr=False, compare=False)  # until the next union
+
+    @property
+    def story_count(self) -> float:
+        return _size(self.stories)
 
     def boilerplate(self) -> set[str]:
-        needed = max(MIN_STORIES, MIN_SHARE * self.stories)
-        return {fp for fp, count in self.counts.items() if count >= needed}
+        if self._boilerplate is None:
+            needed = max(MIN_STORIES, MIN_SHARE * self.story_count)
+            self._boilerplate = {fp for fp, ids in self.seen_under.items() if _size(ids) >= needed}
+        return self._boilerplate
 
     def learn(self, pages_blocks: list[list[Block]]) -> None:
-        """Count the blocks of a batch of the site's pages, each story once."""
-        pages = [{fingerprint(block.text): len(block.text) for block in blocks} for blocks in pages_blocks if blocks]
-        for story in _stories(pages):
-            self.stories += 1
-            for fp in story:
-                self.counts[fp] = self.counts.get(fp, 0) + 1
-        if len(self.counts) > MAX_FINGERPRINTS:
-            kept = sorted(self.counts.items(), key=lambda item: item[1], reverse=True)[:MAX_FINGERPRINTS]
-            self.counts = dict(kept)
+        """Add a batch of the site's story pages; a page already learned adds nothing."""
+        stories: set[str] = set()
+        seen_under: dict[str, set[str]] = {}
+        for blocks in pages_blocks:
+            if not blocks:
+                continue
+            story, counts_under = _story_of(blocks)
+            stories.add(story)
+            for fp, under in counts_under.items():
+                seen_under.setdefault(fp, set()).add(under)
+        self._union(stories, seen_under.items())
+
+    def merge(self, other: SiteTemplate) -> None:
+        """Union with a template learned elsewhere (another partition extracted in parallel)."""
+        self._union(set(other.stories), other.seen_under.items())
+
+    def _union(self, stories: set[str], seen_under: Iterable[tuple[str, Iterable[str]]]) -> None:
+        union = {fp: set(ids) for fp, ids in self.seen_under.items()}
+        for fp, ids in seen_under:
+            union.setdefault(fp, set()).update(ids)
+        sketches = {fp: _bottom(ids) for fp, ids in union.items()}
+        if len(sketches) > MAX_FINGERPRINTS:
+            sketches = dict(sorted(sketches.items(), key=lambda item: (-_size(item[1]), item[0]))[:MAX_FINGERPRINTS])
+        self.stories = _bottom({*self.stories, *stories})
+        self.seen_under = dict(sorted(sketches.items()))
+        self._boilerplate = None
 
     def strip(self, blocks: list[Block]) -> list[Block]:
+        """The blocks that are not boilerplate; all of them when every one is (a page that is
+        nothing but the site's furniture is judged as it is, not emptied)."""
         boilerplate = self.boilerplate()
-        return [block for block in blocks if fingerprint(block.text) not in boilerplate]
+        kept = [block for block in blocks if fingerprint(block.text) not in boilerplate]
+        return kept or blocks
 
     def to_json(self) -> bytes:
-        return json.dumps({"format": FORMAT_VERSION, "site": self.site, "stories": self.stories, "counts": self.counts},
-                          sort_keys=True).encode()
+        return json.dumps(
+            {"format": FORMAT_VERSION, "site": self.site, "stories": self.stories, "seen_under": self.seen_under}, sort_keys=True
+        ).encode()
 
     @classmethod
     def from_json(cls, data: bytes, origin: str) -> SiteTemplate:
+        """The stored template; an empty one for a template of format 1, whose counters were
+        inflated by re-runs (relearning from the next batches replaces them)."""
         try:
             raw = json.loads(data)
+            if raw.get("format") == 1:
+                return cls(site=str(raw["site"]))
             if raw.get("format") != FORMAT_VERSION:
                 raise ValueError(f"format {raw.get('format')!r}, expected {FORMAT_VERSION}")
-            return cls(site=str(raw["site"]), stories=int(raw["stories"]), counts={str(k): int(v) for k, v in raw["counts"].items()})
+            return cls(
+                site=str(raw["site"]),
+                stories=[str(story) for story in raw["stories"]],
+                seen_under={str(fp): [str(story) for story in ids] for fp, ids in raw["seen_under"].items()},
+            )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise StoreError(f"{origin}: not a site template ({exc})") from None
-
-
-def _overlap(a: dict[str, int], b: dict[str, int]) -> float:
-    """Length-weighted Jaccard similarity of two pages' blocks."""
-    shared = sum(length for fp, length in a.items() if fp in b)
-    union = sum(a.values()) + sum(length for fp, length in b.items() if fp not in a)
-    return shared / union if union else 1.0
-
-
-def _stories(pages: list[dict[str, int]]) -> list[set[str]]:
-    """Pages grouped by story (greedy: a page joins the first story whose first page it mostly
-    shares text with); each story's blocks are the union of its pages' blocks."""
-    stories: list[tuple[dict[str, int], set[str]]] = []  # (first page, union of fingerprints)
-    for page in pages:
-        for first, union in stories:
-            if _overlap(page, first) > SAME_STORY_OVERLAP:
-                union.update(page)
-                break
-        else:
-            stories.append((page, set(page)))
-    return [union for _, union in stories]
 
 
 def load_template(store: ObjectStore, site: str) -> SiteTemplate:
@@ -112,4 +177,13 @@ def load_template(store: ObjectStore, site: str) -> SiteTemplate:
 
 
 def save_template(store: ObjectStore, template: SiteTemplate) -> None:
-    store.put_bytes(layout.site_template_key(template.site), template.to_json())
+    """Merge `template` into the stored one and write the union back.
+
+    Two partitions of one site extracted at the same time each load, learn and save; reading
+    again just before writing keeps what the other one saved in the meantime. The store has
+    no compare-and-swap, so a save landing between this read and this write can still be
+    lost; it is relearned the next time its partition is extracted.
+    """
+    merged = load_template(store, template.site)
+    merged.merge(template)
+    store.put_bytes(layout.site_template_key(template.site), merged.to_json())
