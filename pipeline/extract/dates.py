@@ -5,25 +5,34 @@ htmldate alone is not enough: its heuristics read any element whose class mentio
 dates (JSON-LD, meta tags, <time datetime>) come first, then a date printed near the
 headline, then the URL. Only when all of these are silent does htmldate search the
 page, with the site's header, navigation, sidebars and footer cut away first.
+
+Every signal must state a full date (year, month and day) that is not in the future:
+parsers complete "14:54" or "Monday" from today and a lone year as 1 January, which
+would stamp a page with the day extraction ran, different on every re-run.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
-
 from copy import deepcopy
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 import htmldate
 from dateutil import parser as dateutil_parser
-from htmldate.extractors import COMPLETE_URL, try_date_expr
+from htmldate.extractors import COMPLETE_URL, regex_parse, try_date_expr
 from lxml.html import HtmlElement
 
 from pipeline.extract.signals import PageSignals
 
-# Dates outside this range are typos or placeholders, not publication dates.
+# Dates before this are typos or placeholders, not publication dates.
 EARLIEST = datetime(1995, 1, 1)
-LATEST = datetime(2100, 1, 1)
+# Nor can a page be published after it was fetched, and it was fetched before it is
+# extracted; the slack covers clocks and time zones, not typos ("2204") or placeholders.
+FUTURE_SLACK = timedelta(days=2)
+
+# dateutil fills what a text leaves out from a default date: parsed against two defaults
+# that differ in year, month and day, a text that names all three gives the same date twice.
+_DEFAULTS = (datetime(1, 1, 1), datetime(2, 2, 2))
 
 PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "datepublished", "article.published",
@@ -57,21 +66,36 @@ def to_utc(value: datetime) -> datetime:
     return value.astimezone(timezone.utc)
 
 
+def latest() -> datetime:
+    """The latest believable publication time, naive UTC (htmldate compares naive datetimes)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None) + FUTURE_SLACK
+
+
+def _parse_full_date(text: str) -> datetime | None:
+    """dateutil's reading of a text that names a year, a month and a day; None for "14:54",
+    "Monday", "May 26" or "2024", which it would complete from its default (today)."""
+    try:
+        first, second = (dateutil_parser.parse(text, default=default) for default in _DEFAULTS)
+    except (ValueError, OverflowError):
+        return None
+    return first if first.date() == second.date() else None
+
+
 def parse_datetime(text: str | None) -> datetime | None:
-    """An ISO-8601 or RFC-822 style timestamp as an aware UTC datetime, else None."""
+    """An ISO-8601 or RFC-822 style timestamp with a full date, as an aware UTC datetime, else None."""
     if not text or not isinstance(text, str):
         return None
     text = text.strip()
     try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))  # always has a full date
     except ValueError:
-        try:
-            value = dateutil_parser.parse(text)
-        except (ValueError, OverflowError):
-            return None
-    if not EARLIEST <= value.replace(tzinfo=None) < LATEST:
+        value = _parse_full_date(text)
+    if value is None:
         return None
-    return to_utc(value)
+    value = to_utc(value)
+    if not EARLIEST <= value.replace(tzinfo=None) <= latest():
+        return None
+    return value
 
 
 def parse_visible_date(text: str) -> datetime | None:
@@ -79,7 +103,7 @@ def parse_visible_date(text: str) -> datetime | None:
     if len(text) > _MAX_DATE_TEXT:
         return None
     # htmldate's parser matches month names in lower case only
-    found = try_date_expr(text.lower(), "%Y-%m-%d", True, EARLIEST, LATEST)
+    found = try_date_expr(text.lower(), "%Y-%m-%d", True, EARLIEST, latest())
     return datetime.fromisoformat(found).replace(tzinfo=timezone.utc) if found else None
 
 
@@ -134,10 +158,10 @@ def _near_headline(headline: HtmlElement | None) -> Dated | None:
 def _from_url(url: str) -> Dated | None:
     if match := COMPLETE_URL.search(url):
         try:
-            day = date(int(match[1]), int(match[2]), int(match[3]))
+            day = datetime(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
             return None
-        return Dated(datetime(day.year, day.month, day.day, tzinfo=timezone.utc), "url")
+        return Dated(day.replace(tzinfo=timezone.utc), "url") if EARLIEST <= day <= latest() else None
     return None
 
 
@@ -146,8 +170,26 @@ def _htmldate_without_furniture(tree: HtmlElement) -> Dated | None:
     for element in pruned.xpath(_FURNITURE, namespaces=_REGEX_NS):
         if element.getparent() is not None and element.tag != "body":
             element.getparent().remove(element)
-    found = htmldate.find_date(pruned, extensive_search=True, original_date=True, min_date=EARLIEST, max_date=LATEST)
-    return Dated(datetime.fromisoformat(found).replace(tzinfo=timezone.utc), "htmldate") if found else None
+    found = htmldate.find_date(pruned, extensive_search=True, original_date=True, min_date=EARLIEST, max_date=latest())
+    if not found:
+        return None
+    value = datetime.fromisoformat(found)
+    if value.day == 1 and not _stated_in_full(pruned, found):
+        return None
+    return Dated(value.replace(tzinfo=timezone.utc), "htmldate")
+
+
+def _stated_in_full(tree: HtmlElement, found: str) -> bool:
+    """Whether the page states a date htmldate returned as the 1st of a month in full.
+
+    htmldate's last resorts complete a lone year ("in 2019", "© 2019") as 1 January and a
+    month ("05/2019") as its 1st; a real 1st is in the page's markup (which htmldate reads
+    without its text search) or printed with its day.
+    """
+    if htmldate.find_date(tree, extensive_search=False, original_date=True, min_date=EARLIEST, max_date=latest()) == found:
+        return True
+    year = found[:4]
+    return any(year in text and (value := regex_parse(text)) and value.date().isoformat() == found for text in tree.itertext())
 
 
 def published_at(tree: HtmlElement, signals: PageSignals, headline: HtmlElement | None, url: str) -> Dated | None:

@@ -1,0 +1,106 @@
+"""Publication dates come from the page only: a text without a full date (a time, a weekday,
+a day without a year) or a date after the page could have been fetched is no date at all,
+so extraction never stamps a page with the day it happened to run."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from pipeline.extract import extract_page
+from pipeline.extract.dates import parse_datetime
+
+NO_DATE_URL = "https://tidewater.example/harbour/new-pontoon-for-the-rowing-club/"
+DATED_URL = "https://tidewater.example/2024/05/26/new-pontoon-for-the-rowing-club/"
+BODY = [
+    "The rowing club on the east quay will get a floating pontoon before the summer regatta, the harbour board decided.",
+    "Members have launched their boats from a slipway that floods at high tide, and the club asked for a pontoon in 2019.",
+    "The board will pay for the pontoon from its maintenance budget, and the club will paint and look after it every winter.",
+    "Work starts once the last fishing boats have moved to their summer moorings further up the river, the board said.",
+]
+
+
+def story(head: str = "", meta: str = "") -> str:
+    """A story page whose dates sit where each test puts them: in <head>, or under the headline."""
+    paragraphs = "".join(f"<p>{text}</p>" for text in BODY)
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>New pontoon for the rowing club</title>
+<meta property="og:type" content="article">{head}</head><body><article><h1>New pontoon for the rowing club</h1>
+<div class="byline">By Maren Oyelaran {meta}</div><div class="story">{paragraphs}</div></article></body></html>"""
+
+
+def published(html: str, url: str = NO_DATE_URL) -> tuple[datetime | None, str | None]:
+    record = extract_page(html, url)
+    assert record is not None
+    return record["published_at"], record["provenance"].get("published_at")
+
+
+@pytest.mark.parametrize(
+    ("head", "meta"),
+    [
+        ("", '<time datetime="14:54">14:54</time>'),
+        ("", '<time datetime="Monday">Monday</time>'),
+        ('<meta property="article:published_time" content="May 26">', ""),
+        ('<meta property="article:published_time" content="2024">', ""),
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "Monday 14:54"}</script>', ""),
+    ],
+)
+def test_a_text_without_a_full_date_is_no_date(head, meta):
+    assert published(story(head, meta)) == (None, None)
+
+
+def test_a_time_of_day_does_not_hide_the_printed_date_after_it():
+    html = story(meta='<time datetime="14:54">14:54</time> <span class="date">May 26, 2024</span>')
+    assert published(html) == (datetime(2024, 5, 26, tzinfo=timezone.utc), "visible-text")
+
+
+def test_a_date_after_the_fetch_is_a_typo_and_the_next_signal_speaks():
+    head = '<meta property="article:published_time" content="2204-05-26T09:30:00Z">'
+    assert published(story(head), DATED_URL) == (datetime(2024, 5, 26, tzinfo=timezone.utc), "url")
+    assert published(story(head)) == (None, None)
+    future_url = DATED_URL.replace("/2024/", f"/{datetime.now(timezone.utc).year + 1}/")
+    assert published(story(), future_url) == (None, None)
+
+
+def test_a_full_rfc_822_date_is_read():
+    head = '<meta property="article:published_time" content="Sun, 26 May 2024 14:54:00 GMT">'
+    assert published(story(head)) == (datetime(2024, 5, 26, 14, 54, tzinfo=timezone.utc), "meta:article:published_time")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2024-05-26T14:54:00+02:00", datetime(2024, 5, 26, 12, 54, tzinfo=timezone.utc)),
+        ("2024-05-26", datetime(2024, 5, 26, tzinfo=timezone.utc)),
+        ("Sunday, May 26 2024", datetime(2024, 5, 26, tzinfo=timezone.utc)),
+        ("26 May 2024 14:54", datetime(2024, 5, 26, 14, 54, tzinfo=timezone.utc)),
+        ("14:54", None),
+        ("Monday", None),
+        ("May 26", None),
+        ("May 2024", None),
+        ("2024", None),
+        ("1994-12-31", None),
+        ("yesterday", None),
+    ],
+)
+def test_parse_datetime_needs_year_month_and_day(text, value):
+    assert parse_datetime(text) == value
+
+
+def test_parse_datetime_allows_clock_slack_but_not_the_future():
+    soon = datetime.now(timezone.utc) + timedelta(hours=12)
+    assert parse_datetime(soon.isoformat()) == soon
+    assert parse_datetime((soon + timedelta(days=30)).isoformat()) is None
+
+
+def test_a_year_in_the_text_is_not_the_first_of_january():
+    """htmldate's last resort reads "in 2019" (BODY) or a copyright line as 1 January: not a date."""
+    html = story().replace("</article>", "</article><p class='small'>© 2019 Tidewater Press</p>")
+    assert published(html) == (None, None)
+
+
+def test_a_first_of_the_month_printed_in_full_is_kept():
+    """Printed at the foot of the story, beyond the headline's reach: htmldate finds it."""
+    long_paragraph = " ".join(BODY)
+    html = story().replace("</div></article>", f"<p>{long_paragraph}</p><p>Filed on 1 March 2023 by the harbour desk.</p></div></article>")
+    assert published(html) == (datetime(2023, 3, 1, tzinfo=timezone.utc), "htmldate")
