@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.extract import extract_page
 from pipeline.extract.attribution import split_attribution
 from pipeline.extract.blocks import PARAGRAPH, Block
 
@@ -70,3 +71,91 @@ def test_closing_line_wins_over_dateline():
     )
     assert attribution.publisher == "Capitol Daily"
     assert kept[0].text == "The Senate voted."
+
+
+def paragraphs(*texts: str) -> list[Block]:
+    return [Block(PARAGRAPH, text) for text in texts]
+
+
+STORY = [
+    "The county will open two cooling centres this summer, the health board said on Thursday.",
+    "The centres will stay open until ten in the evening on days when the forecast passes thirty degrees.",
+    "Volunteers from the rowing club and the library will staff the centre on the quay at weekends.",
+    "The board said it would review the hours in September once it has counted the visits.",
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "publisher"),
+    [
+        ("Courtesy/Source: U.S. News & World Report", "U.S. News & World Report"),
+        ("This article originally appeared on U.S. News & World Report.", "U.S. News & World Report"),
+        ("Source: Acme Media Inc.", "Acme Media Inc."),
+        ("Source: harbourwire.com", "harbourwire.com"),
+        ("Courtesy: The Meridian Ledger, a partner site", "The Meridian Ledger"),
+    ],
+)
+def test_names_keep_their_inner_dots(line, publisher):
+    kept, attribution = split_attribution(paragraphs(*STORY, line))
+    assert attribution.publisher == publisher
+    assert kept == paragraphs(*STORY)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Source: U.S. Census Bureau, 2020 estimates.",
+        "Source: Bureau of Labor Statistics",
+        "Source: Reuters/Ipsos poll of 1,004 adults",
+        "Source: county health board data",
+        "Source: U",
+        "Courtesy: A.",
+    ],
+)
+def test_data_sources_and_initials_are_not_credits(line):
+    """A label line that says what was taken (figures, a year, a survey) cites data, not the story's publisher."""
+    kept, attribution = split_attribution(paragraphs(*STORY, line))
+    assert attribution is None
+    assert kept == paragraphs(*STORY, line)
+
+
+def test_a_credit_looking_line_mid_story_stays_in_the_text():
+    """Only the story's last blocks close it; mid-story, "Source:" labels a chart or a quote."""
+    blocks = paragraphs(STORY[0], "Source: Harbour Wire", *STORY[1:], "Source: U.S. Census Bureau, 2020 estimates.")
+    kept, attribution = split_attribution(blocks)
+    assert attribution is None and kept == blocks
+
+
+def test_a_republication_note_may_open_the_story_but_a_label_may_not():
+    kept, attribution = split_attribution(paragraphs("This story was originally published by Kestrel News.", *STORY))
+    assert attribution.publisher == "Kestrel News" and kept == paragraphs(*STORY)
+    kept, attribution = split_attribution(paragraphs("Source: Harbour Wire", *STORY))
+    assert attribution is None and len(kept) == 5
+
+
+def test_a_dateline_counts_only_in_the_first_block():
+    blocks = paragraphs(STORY[0], "WASHINGTON (AP) — The Senate voted on Tuesday.", *STORY[1:])
+    kept, attribution = split_attribution(blocks)
+    assert attribution is None and kept == blocks
+
+
+def story_page(body: str) -> str:
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Cooling centres open for the summer</title>
+<meta property="og:type" content="article"></head><body><article><h1>Cooling centres open for the summer</h1>
+<div class="story">{body}</div></article></body></html>"""
+
+
+def test_census_figures_mid_story_are_text_and_the_closing_credit_is_the_attribution():
+    body = (f"<p>{STORY[0]}</p><p>{STORY[1]}</p><p>Source: U.S. Census Bureau, 2020 estimates.</p>"
+            f"<p>{STORY[2]}</p><p>{STORY[3]}</p><p>Courtesy/Source: The Meridian Ledger</p>")
+    record = extract_page(story_page(body), "https://tidewater.example/health/cooling-centres/")
+    assert record["attribution"] == "The Meridian Ledger"
+    assert "Source: U.S. Census Bureau, 2020 estimates." in record["text"]
+    assert "Meridian" not in record["text"]
+
+
+def test_a_photo_credit_in_a_figure_is_not_the_attribution():
+    body = ("<figure><img src='/img/quay.jpg' alt=''><figcaption>Source: Harbour Wire</figcaption></figure>"
+            + "".join(f"<p>{text}</p>" for text in STORY))
+    record = extract_page(story_page(body), "https://tidewater.example/health/cooling-centres/")
+    assert record["attribution"] is None

@@ -4,6 +4,8 @@ Syndicating sites name the original publisher in a closing line ("Courtesy/Sourc
 "This article originally appeared on X", "Reprinted with permission from X") and wire
 copy opens with a dateline ("CITY (AP) —"). No library recognises these, so the
 patterns live here. The line is removed from the text; a dateline only loses its prefix.
+A "Source:" line that cites figures ("Source: U.S. Census Bureau, 2020 estimates") is
+not a credit: it stays in the text and names no publisher.
 """
 
 from __future__ import annotations
@@ -13,13 +15,18 @@ from dataclasses import dataclass, replace
 
 from pipeline.extract.blocks import Block
 
-# The publisher name ends at sentence punctuation or at the clause that usually follows it
-# ("... on X and is republished here with permission", "... in X, a partner site").
-_NAME = r"(?P<name>[^.,;:()\[\]|]+?)"
-_NAME_END = r"(?=\s*(?:$|[.,;:()\[\]|]|\s(?:and|under|with|on\s+(?:\w+\s+)?\d)\b))"
+# A publisher's name ends at sentence punctuation or at the clause that usually follows it
+# ("... on X and is republished here with permission", "... in X, a partner site"). A dot
+# after a single letter or a company abbreviation, or inside a domain, is part of the name
+# ("U.S. News", "Acme Inc.", "harbourwire.com").
+_INNER_DOT = r"(?:(?:(?<=\b\w)|(?<=\bInc)|(?<=\bCo)|(?<=\bCorp)|(?<=\bLtd)|(?<=\bSt)|(?<=\bJr))\.|\.(?=\w))"
+_NAME = rf"(?P<name>(?:[^.,;:()\[\]|]|{_INNER_DOT})+?)"
+_NAME_END = rf"(?:(?=\s*(?:$|[,;:()\[\]|]|\s(?:and|under|with|on\s+(?:\w+\s+)?\d)\b))|(?!{_INNER_DOT})(?=\s*\.))"
 
-_CLOSING_LINES = [
-    re.compile(rf"^\(?\s*(?:courtesy\s*/\s*source|courtesy|source)\s*[:\-–—]\s*{_NAME}{_NAME_END}", re.I),
+# "Source: X" and "Courtesy: X": a bare label, used for text and for figures alike.
+_LABEL_LINE = re.compile(rf"^\(?\s*(?:courtesy\s*/\s*source|courtesy|source)\s*[:\-–—]\s*{_NAME}{_NAME_END}", re.I)
+# Lines that say in words that the story itself was published elsewhere first.
+_REPUBLICATION_NOTES = [
     re.compile(
         rf"^\(?\s*(?:this|the)\s+(?:article|story|post|piece|report|column|essay|interview|version)\b[^.]{{0,40}}?"
         rf"\b(?:originally|first)\s+(?:appeared|(?:was\s+)?(?:published|posted|ran))\s+(?:on|in|at|by)\s+(?:the\s+website\s+of\s+)?{_NAME}{_NAME_END}",
@@ -28,9 +35,20 @@ _CLOSING_LINES = [
     re.compile(rf"^\(?\s*(?:originally\s+)?(?:published|appeared)\s+(?:originally\s+)?(?:on|in|by)\s+{_NAME}{_NAME_END}", re.I),
     re.compile(rf"^\(?\s*(?:reprinted|republished|reproduced)\s+(?:here\s+)?with\s+(?:the\s+)?(?:kind\s+)?permission\s+(?:from|of)\s+{_NAME}{_NAME_END}", re.I),
 ]
+# A label line credits a publisher when it names one and at most says what it is ("Source:
+# Harbour Wire", "Courtesy: X, a partner site"); it cites data when it also says what was
+# taken: figures, a year, a survey ("Source: U.S. Census Bureau, 2020 estimates").
+_DATA_CITATION = re.compile(
+    r"\b(?:\d[\d,.%]*|data(?:sets?|base)?|figures|statistic(?:s|al)|estimates?|surveys?|census|polls?|polling|analysis"
+    r"|calculations?|projections?|records|stud(?:y|ies))\b",
+    re.I,
+)
 
 # Closing lines are short; a long paragraph that merely mentions a source is body text.
 _MAX_LINE_WORDS = 40
+# Credit lines close the story: only its last few blocks are looked at. A republication
+# note may also open it, as an editor's note above the first paragraph.
+_CLOSING_BLOCKS = 3
 
 # Wire agencies print an abbreviation in the dateline; the attribution names the agency.
 WIRE_AGENCIES = {
@@ -56,27 +74,46 @@ class Attribution:
     signal: str  # "closing-line" or "dateline": how it was found, for provenance
 
 
-def _closing_line_publisher(line: str) -> str | None:
+def _publisher(match: re.Match | None) -> str | None:
+    """The name a pattern matched, when it looks like one (two letters at least)."""
+    if match is None:
+        return None
+    name = match.group("name").strip(" \"'“”‘’*_")
+    return name if sum(char.isalpha() for char in name) >= 2 else None
+
+
+def _republication_publisher(line: str) -> str | None:
     if len(line.split()) > _MAX_LINE_WORDS:
         return None
-    for pattern in _CLOSING_LINES:
-        if match := pattern.search(line):
-            name = match.group("name").strip(" \"'“”‘’*_")
-            if name:
-                return name
-    return None
+    return next((name for pattern in _REPUBLICATION_NOTES if (name := _publisher(pattern.search(line)))), None)
+
+
+def _credit_publisher(line: str) -> str | None:
+    """The publisher a closing line credits: a republication note, or a label line that cites no data."""
+    if len(line.split()) > _MAX_LINE_WORDS:
+        return None
+    if match := _LABEL_LINE.search(line):
+        return None if _DATA_CITATION.search(line) else _publisher(match)
+    return _republication_publisher(line)
 
 
 def split_attribution(blocks: list[Block]) -> tuple[list[Block], Attribution | None]:
     """Remove attribution lines from the body; return what is left and the publisher.
 
-    A closing line wins over a dateline when both are present: a reprint of wire copy
+    Credit lines are looked for among the last few blocks (and a republication note in the
+    first): a "Source:" line in the middle of a story credits a chart or a quote, not the
+    story. A closing line wins over a dateline when both are present: a reprint of wire copy
     names the site it took the story from, which is the nearer origin.
     """
     found: Attribution | None = None
     kept: list[Block] = []
-    for block in blocks:
-        if publisher := _closing_line_publisher(block.text):
+    closing = len(blocks) - _CLOSING_BLOCKS
+    for index, block in enumerate(blocks):
+        if index >= closing:
+            publisher = _credit_publisher(block.text)
+        else:
+            publisher = _republication_publisher(block.text) if index == 0 else None
+        if publisher:
             found = found or Attribution(publisher, "closing-line")
             continue
         kept.append(block)
@@ -102,6 +139,6 @@ def _dateline_agency(paragraph: str) -> tuple[str, int] | None:
 def find_attribution_line(lines: list[str]) -> Attribution | None:
     """The first attribution line among page text that extraction did not keep."""
     for line in lines:
-        if publisher := _closing_line_publisher(" ".join(line.split())):
+        if publisher := _credit_publisher(" ".join(line.split())):
             return Attribution(publisher, "closing-line")
     return None

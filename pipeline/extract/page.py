@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import trafilatura
+from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from pipeline.extract import dates, language, pagetype, quality
@@ -31,10 +32,12 @@ TRAFILATURA_OPTIONS = dict(with_metadata=False, include_comments=False, include_
 # A cheap test on the raw HTML first: most pages carry no such line at all.
 _ATTRIBUTION_HINT = re.compile(r"ourtesy|riginally|eprinted|epublished|Source:|first appeared")
 # Lines that trafilatura did not keep (a link-dense credit line, a footer box) can still
-# name the original publisher; the element's whole text includes a linked name.
+# name the original publisher; the element's whole text includes a linked name. Figures
+# and tables credit a photo or a chart, not the story.
 _ATTRIBUTION_ELEMENTS = (
     "//body//*[text()[contains(., 'ourtesy') or contains(., 'riginally') or contains(., 'eprinted')"
     " or contains(., 'epublished') or contains(., 'Source:') or contains(., 'first appeared')]]"
+    "[not(ancestor-or-self::figure or ancestor-or-self::figcaption or ancestor-or-self::table)]"
 )
 
 
@@ -69,6 +72,14 @@ def _without_headline(blocks: list[Block], title: str | None) -> list[Block]:
     return blocks
 
 
+def _lines_not_kept(tree: HtmlElement, blocks: list[Block]) -> list[str]:
+    """Candidate credit lines outside the extracted body: one inside it was already judged
+    where it stands (a "Source:" line mid-story is not a credit)."""
+    kept = {block.text for block in blocks}
+    lines = (" ".join(element.text_content().split()) for element in tree.xpath(_ATTRIBUTION_ELEMENTS))
+    return [line for line in lines if line not in kept]
+
+
 def read_page(html: str, url: str) -> Page | None:
     """Parse and extract one page; None when there is no HTML at all."""
     tree = load_html(html) if html and html.strip() else None
@@ -82,7 +93,7 @@ def read_page(html: str, url: str) -> Page | None:
     blocks = _without_headline(body_blocks(document.body if document is not None else None), metadata.title)
     blocks, attribution = split_attribution(blocks)
     if attribution is None and _ATTRIBUTION_HINT.search(html):
-        attribution = find_attribution_line([element.text_content() for element in tree.xpath(_ATTRIBUTION_ELEMENTS)])
+        attribution = find_attribution_line(_lines_not_kept(tree, blocks))
     blocks = drop_repeated_captions(blocks)
 
     provenance = dict(metadata.provenance)
