@@ -11,9 +11,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cached_property
 
-from w3lib.encoding import html_to_unicode
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
@@ -27,7 +25,8 @@ class RawPagesError(Exception):
 
 @dataclass(frozen=True)
 class RawPage:
-    """One recorded HTTP response, its body already freed of Content-Encoding."""
+    """One recorded HTTP response, its body already freed of Content-Encoding. The body stays
+    bytes: extraction decodes it (pipeline.extract.decode_html), the one decoder for all callers."""
 
     url: str
     status: int
@@ -42,12 +41,6 @@ class RawPage:
     @property
     def is_html(self) -> bool:
         return self.content_type in HTML_TYPES
-
-    @cached_property
-    def text(self) -> str:
-        """The body as text: HTTP charset, then BOM and <meta charset>, then a guess (w3lib,
-        the decoder Scrapy uses)."""
-        return html_to_unicode(self.headers.get("content-type"), self.body)[1]
 
 
 def media_type(content_type: str) -> str:

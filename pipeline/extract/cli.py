@@ -1,7 +1,7 @@
 """`wirelake extract FILE_OR_WARC... [--url URL]`: records as JSON lines, for looking at one page.
 
-HTML files are read as pages (at --url, else at their file:// URI); WARC files give every
-HTML page they recorded with status 200. All pages form one batch, so several pages of a
+HTML files are read as pages (one file at --url, else each at its file:// URI); WARC files
+give every HTML page they recorded with status 200, decoded as the pipeline decodes them. All pages form one batch, so several pages of a
 site learn its template together, as in a crawl.
 """
 
@@ -32,8 +32,19 @@ def _is_warc(path: Path) -> bool:
     return path.name.lower().endswith(_WARC_SUFFIXES)
 
 
+def _check_url_option(paths: list[str], url: str | None) -> None:
+    """--url names where one HTML file was served; a WARC records its own URLs."""
+    if url is None:
+        return
+    if warcs := [name for name in paths if _is_warc(Path(name))]:
+        raise InputError(f"--url is for an HTML file; {warcs[0]} is a WARC, which records each page's URL")
+    if len(paths) != 1:
+        raise InputError(f"--url needs exactly one HTML file, got {len(paths)}")
+
+
 def read_inputs(paths: list[str], url: str | None) -> list[tuple[str, str]]:
     """(url, html) for every page in the given HTML and WARC files, in order."""
+    _check_url_option(paths, url)
     pages = []
     for name in paths:
         path = Path(name)
@@ -41,7 +52,11 @@ def read_inputs(paths: list[str], url: str | None) -> list[tuple[str, str]]:
             raise InputError(f"{name}: no such file")
         if _is_warc(path):
             try:
-                pages += [(page.url, page.text) for page in iter_pages(path) if page.status == 200 and page.is_html]
+                pages += [
+                    (page.url, decode_html(page.body, page.headers.get("content-type")))  # as the pipeline decodes them
+                    for page in iter_pages(path)
+                    if page.status == 200 and page.is_html
+                ]
             except RawPagesError as exc:
                 raise InputError(str(exc)) from None
         else:
@@ -54,13 +69,14 @@ def read_inputs(paths: list[str], url: str | None) -> list[tuple[str, str]]:
 
 
 def main_extract(paths: list[str], url: str | None = None) -> int:
-    """Print one JSON record per article found; 0 on success, 2 when an input cannot be read."""
+    """Print one JSON record per article found; 0 on success, 2 when an input cannot be read
+    or --url does not fit the inputs."""
     from pipeline.extract import extract_pages  # the package imports this module
 
     try:
         pages = read_inputs(paths, url)
     except InputError as exc:
-        print(f"wirelake extract: {exc}", file=sys.stderr)
+        print(f"wirelake: error: {exc}", file=sys.stderr)
         return 2
     records = extract_pages(pages)
     for record in records:
