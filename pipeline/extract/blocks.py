@@ -24,7 +24,8 @@ PARAGRAPH, HEADING, ITEM, QUOTE, ROW = "paragraph", "heading", "item", "quote", 
 class Block:
     kind: str
     text: str
-    level: int = 0  # heading level (1-6); 1 for an ordered list item
+    level: int = 0  # heading level (1-6); 1 for an ordered list item; 1 for a table's first row
+    cells: tuple[str, ...] = ()  # a table row's cells; `text` joins them with " | "
 
 
 def count_words(text: str) -> int:
@@ -54,10 +55,12 @@ def _blocks_of(element: etree._Element, kind: str | None = None):
         for child in element:
             yield from _blocks_of(child, QUOTE)
     elif tag == "table":
+        first = 1
         for row in element.iter("row"):
-            cells = [_flat_text(cell) for cell in row.iterchildren("cell")]
+            cells = tuple(_flat_text(cell) for cell in row.iterchildren("cell"))
             if any(cells):
-                yield Block(ROW, " | ".join(cells))
+                yield Block(ROW, " | ".join(cells), first, cells)
+                first = 0
     elif text := _flat_text(element):
         if tag == "head":
             yield Block(HEADING, text, _heading_level(element))
@@ -93,17 +96,39 @@ def _markdown_line(block: Block) -> str:
         return f"{'1.' if block.level else '-'} {block.text}"
     if block.kind == QUOTE:
         return f"> {block.text}"
-    if block.kind == ROW:
-        return f"| {block.text} |"
     return block.text
 
 
-def render_markdown(blocks: list[Block]) -> str:
-    """Markdown: headings, lists, quotes and table rows kept; consecutive items of one kind stay together."""
-    parts: list[str] = []
-    previous: Block | None = None
+def _markdown_row(cells: tuple[str, ...], width: int) -> str:
+    padded = [cell.replace("|", "\\|") for cell in cells] + [""] * (width - len(cells))
+    return f"| {' | '.join(padded)} |"
+
+
+def _markdown_table(rows: list[Block]) -> str:
+    """A GFM table: the first row is the header, as wide as the widest row (GFM drops the cells
+    of a row beyond the header's width)."""
+    width = max(len(row.cells) for row in rows)
+    separator = f"|{' --- |' * width}"
+    return "\n".join([_markdown_row(rows[0].cells, width), separator, *(_markdown_row(row.cells, width) for row in rows[1:])])
+
+
+def _runs(blocks: list[Block]) -> list[list[Block]]:
+    """Consecutive list items together, the rows of one table together, every other block alone."""
+    runs: list[list[Block]] = []
     for block in blocks:
-        joined = previous is not None and previous.kind == block.kind and block.kind in (ITEM, ROW)
-        parts.append(("\n" if joined else "\n\n") + _markdown_line(block) if parts else _markdown_line(block))
-        previous = block
-    return "".join(parts)
+        previous = runs[-1][-1] if runs else None
+        continues = previous is not None and previous.kind == block.kind and (
+            block.kind == ITEM or (block.kind == ROW and not block.level)
+        )
+        if continues:
+            runs[-1].append(block)
+        else:
+            runs.append([block])
+    return runs
+
+
+def render_markdown(blocks: list[Block]) -> str:
+    """Markdown: headings, lists, quotes and tables kept; a blank line between paragraphs."""
+    return "\n\n".join(
+        _markdown_table(run) if run[0].kind == ROW else "\n".join(_markdown_line(block) for block in run) for run in _runs(blocks)
+    )

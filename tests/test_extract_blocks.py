@@ -1,0 +1,44 @@
+"""The markdown column: what trafilatura keeps of a story's structure, as valid CommonMark/GFM
+(checked by rendering it with markdown-it-py, a real Markdown parser)."""
+
+from __future__ import annotations
+
+from lxml import html as lxml_html
+from markdown_it import MarkdownIt
+
+from pipeline.extract import extract_page
+
+URL = "https://tidewater.example/politics/ward-results/"
+LEAD = "The council published the ward results of the harbour vote on Tuesday evening after a long count in the hall."
+CLOSE = "Turnout was higher than at the last election, officials said, and the count finished well before midnight."
+
+
+def story(tables: str) -> str:
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Harbour vote: the ward results</title>
+<meta property="og:type" content="article"></head><body><article><h1>Harbour vote: the ward results</h1>
+<p>{LEAD}</p>{tables}<p>{CLOSE}</p></article></body></html>"""
+
+
+RESULTS = """<table><thead><tr><th>Ward</th><th>Yes</th><th>No</th></tr></thead><tbody>
+<tr><td>North | East</td><td>120</td><td>80</td></tr><tr><td>South</td><td>95</td></tr></tbody></table>"""
+TURNOUT = """<table><tr><th>Year</th><th>Turnout</th></tr><tr><td>2019</td><td>41%</td></tr></table>"""
+
+
+def rendered_tables(markdown: str) -> list[list[list[str]]]:
+    """Each table Markdown renders, as rows of cell texts (header row first)."""
+    document = lxml_html.fromstring(f"<div>{MarkdownIt('commonmark').enable('table').render(markdown)}</div>")
+    return [[[cell.text_content() for cell in row.xpath("th|td")] for row in table.iter("tr")] for table in document.iter("table")]
+
+
+def test_a_table_is_a_markdown_table_with_a_header_row():
+    record = extract_page(story(RESULTS), URL)
+    assert rendered_tables(record["markdown"]) == [[["Ward", "Yes", "No"], ["North | East", "120", "80"], ["South", "95", ""]]]
+    assert record["markdown"].startswith(f"{LEAD}\n\n| Ward | Yes | No |\n| --- | --- | --- |\n")
+    assert record["markdown"].endswith(f"|\n\n{CLOSE}")
+
+
+def test_adjacent_tables_stay_two_tables():
+    record = extract_page(story(RESULTS + TURNOUT), URL)
+    tables = rendered_tables(record["markdown"])
+    assert [table[0] for table in tables] == [["Ward", "Yes", "No"], ["Year", "Turnout"]]
+    assert tables[1][1] == ["2019", "41%"]
