@@ -299,6 +299,8 @@ def test_small_site_page_credits_its_reporter_in_a_bold_paragraph():
          "https://riverside.example/ferry/", "link:canonical"),
         ('<meta property="og:url" content="/og/ferry/">', "https://riverside.example/og/ferry/", "meta:og:url"),
         ('<link rel="canonical" href="javascript:void(0)">', URL, "url"),
+        ('<link rel="canonical" href="http://[::1"><meta property="og:url" content="/og/ferry/">',
+         "https://riverside.example/og/ferry/", "meta:og:url"),
     ],
 )
 def test_canonical_url(head, canonical, signal):

@@ -83,8 +83,11 @@ def _jsonld_name(value) -> str | None:
 def _absolute_http(candidate: str | None, base: str) -> str | None:
     if not candidate:
         return None
-    absolute = urljoin(base, candidate.strip())
-    return absolute if urlsplit(absolute).scheme in ("http", "https") else None
+    try:
+        absolute = urljoin(base, candidate.strip())
+        return absolute if urlsplit(absolute).scheme in ("http", "https") else None
+    except ValueError:  # e.g. "http://[::1": a broken declared URL is no URL, not a failed page
+        return None
 
 
 def _first(pairs: list[tuple[str, str | None]]) -> tuple[str | None, str | None]:
