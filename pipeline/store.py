@@ -35,6 +35,11 @@ class ObjectStore(ABC):
     def put_bytes(self, key: str, data: bytes) -> None: ...
 
     @abstractmethod
+    def put_bytes_if_absent(self, key: str, data: bytes) -> bool:
+        """Create key only if no object has it (atomically, whole or not at all); False when
+        one already does. Lets concurrent writers race for a key with exactly one winner."""
+
+    @abstractmethod
     def put_file(self, key: str, path: str | os.PathLike) -> None: ...
 
     @abstractmethod
@@ -73,16 +78,29 @@ class LocalStore(ObjectStore):
             raise StoreError(f"{self.uri}: key {key!r} escapes the store")
         return path
 
-    def _write_atomically(self, key: str, write: Callable[[BinaryIO], object]) -> None:
+    def _write_atomically(self, key: str, write: Callable[[BinaryIO], object], create_only: bool = False) -> bool:
         """Write to a hidden temporary file beside the target, then rename it into place;
-        on failure remove the temporary file, so neither half objects nor leftovers appear."""
+        on failure remove the temporary file, so neither half objects nor leftovers appear.
+
+        create_only links the file into place instead: link(2), unlike rename(2), fails when
+        the target exists, so the object is whole when it appears and an existing one is
+        never replaced. Returns False when the target existed."""
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
                 write(handle)
-            os.replace(tmp, path)
+            if not create_only:
+                os.replace(tmp, path)
+                return True
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                return False
+            finally:
+                Path(tmp).unlink(missing_ok=True)
+            return True
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -90,6 +108,12 @@ class LocalStore(ObjectStore):
     def put_bytes(self, key: str, data: bytes) -> None:
         try:
             self._write_atomically(key, lambda handle: handle.write(data))
+        except OSError as exc:
+            raise StoreError(f"{self.url(key)}: cannot write: {exc.strerror or exc}") from None
+
+    def put_bytes_if_absent(self, key: str, data: bytes) -> bool:
+        try:
+            return self._write_atomically(key, lambda handle: handle.write(data), create_only=True)
         except OSError as exc:
             raise StoreError(f"{self.url(key)}: cannot write: {exc.strerror or exc}") from None
 
@@ -163,6 +187,19 @@ class S3Store(ObjectStore):
         try:
             self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
         except Exception as exc:  # botocore raises many unrelated types; all mean "not stored"
+            raise self._fail(key, exc) from None
+
+    def put_bytes_if_absent(self, key: str, data: bytes) -> bool:
+        try:
+            # S3's conditional write: 412 when the key exists, 409 when a concurrent
+            # conditional write to it is in flight; either way another writer has it.
+            self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data, IfNoneMatch="*")
+            return True
+        except self.client.exceptions.ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("PreconditionFailed", "ConditionalRequestConflict"):
+                return False
+            raise self._fail(key, exc) from None
+        except Exception as exc:
             raise self._fail(key, exc) from None
 
     def put_file(self, key: str, path: str | os.PathLike) -> None:
