@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
+import threading
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import corpus, layout, query
-from pipeline.dedup import DedupConflict, DedupError, commit, dedup_partition, state, views
+from pipeline.dedup import DedupConflict, DedupError, commit, dedup_partition, state, unassigned, views
 from pipeline.newsweb import expected_articles, expected_clusters
-from pipeline.store import LocalStore, ObjectStore
+from pipeline.store import LocalStore, ObjectStore, open_store
 
 Partition = tuple[str, date]
 
@@ -152,6 +154,10 @@ def test_older_original_arriving_later_repoints_without_rewriting_articles(store
     assert {key: store.get_bytes(key) for key in published} == published
 
 
+def dedup_objects(store: ObjectStore) -> set[str]:
+    return {key for key in store.list("dedup/") if not key.startswith(state.MANIFESTS)}
+
+
 def test_rerunning_partitions_is_idempotent(store):
     ingest_all(store, list(PARTITIONS))
     first = assignments(store)
@@ -163,11 +169,10 @@ def test_rerunning_partitions_is_idempotent(store):
     manifest = state.load(store)
     assert sum(segment.rows for segment in manifest.segments.values()) == len(first)
     assert set(manifest.partitions) == {f"{s}/{d.isoformat()}" for s, d in PARTITIONS}
-    # Objects no longer referenced are gone one generation later; nothing else piles up.
-    referenced = manifest.referenced()
-    previous = state.Manifest.from_json(store.get_bytes(state.manifest_key(generation + 4)), "previous")
-    leftovers = {k for k in store.list("dedup/") if k.endswith((".parquet", ".bin"))} - referenced - previous.referenced()
-    assert leftovers == set()
+    # Nothing piles up unaccounted for: every object is in use or retired (awaiting deletion).
+    retired = {entry.key for entry in manifest.retired}
+    assert manifest.referenced().isdisjoint(retired)
+    assert set(store.list("dedup/")) == manifest.referenced() | retired | {state.manifest_key(manifest.generation)}
 
 
 def test_rerun_with_changed_text_regroups_the_partition(store):
@@ -184,14 +189,89 @@ def test_rerun_with_changed_text_regroups_the_partition(store):
     assert len(found) == sum(map(len, PARTITIONS.values()))
 
 
-def test_same_page_on_two_days_is_stored_once(store):
+def articles_view(store: ObjectStore, sql: str) -> list[tuple]:
+    return query.connect(store, views=(query.articles_view, views.register)).execute(sql).fetchall()
+
+
+def seed_row(day: date) -> dict:
     seed = next(a for a in expected_articles() if a.case == "seed original")
-    row = PARTITIONS[(seed.source, seed.crawl_date)][0]
-    ingest(store, seed.source, seed.crawl_date, [row])
-    stats = ingest(store, seed.source, date(2022, 1, 30), [dict(row, crawl_date=date(2022, 1, 30))])
-    assert stats["already_stored"] == 1
-    con = query.connect(store, views=(query.articles_view, views.register))
-    assert con.execute("SELECT count(*), min(crawl_date) FROM articles").fetchone() == (1, date(2022, 1, 29))
+    return record(seed, crawl_date=day, fetched_at=datetime.combine(day, datetime.min.time(), timezone.utc))
+
+
+def test_same_page_on_two_days_shows_once_from_its_earliest_listing(store):
+    ingest(store, "capitol_ledger", date(2022, 1, 30), [seed_row(date(2022, 1, 30))])
+    stats = ingest(store, "capitol_ledger", date(2022, 1, 29), [seed_row(date(2022, 1, 29))])
+    assert stats["listed_elsewhere"] == 1
+    # Both partitions keep the page; the view shows it once, from the earlier day.
+    for day in (date(2022, 1, 29), date(2022, 1, 30)):
+        assert corpus.read_partition(store, layout.corpus_partition_key("capitol_ledger", day)).num_rows == 1
+    assert articles_view(store, "SELECT count(*), min(crawl_date), bool_and(is_original) FROM articles") == [(1, date(2022, 1, 29), True)]
+
+
+def test_page_stays_when_another_partition_listing_it_drops_it(store):
+    """B lists X, then A (earlier) lists X, then B is re-run without X: X stays, shown from A."""
+    ingest(store, "capitol_ledger", date(2022, 1, 30), [seed_row(date(2022, 1, 30))])
+    ingest(store, "capitol_ledger", date(2022, 1, 29), [seed_row(date(2022, 1, 29))])
+    ingest(store, "capitol_ledger", date(2022, 1, 30), [])
+    assert articles_view(store, "SELECT count(*), min(crawl_date), bool_and(is_original) FROM articles") == [(1, date(2022, 1, 29), True)]
+    ingest(store, "capitol_ledger", date(2022, 1, 29), [])
+    assert articles_view(store, "SELECT count(*) FROM articles") == [(0,)]
+
+
+# A small world with every relation the layers know: an original with a reprint years
+# later, an exact reprint on two templates, a truncated reprint, a canonical link, and a
+# corrected version of a page at the same URL. Each source's partitions list subsets of
+# its pages on any of three days, so pages repeat across days and partitions shrink.
+_STORIES = {a.story for a in expected_articles() if a.case in (
+    "seed reprint, years apart", "exact reprint", "truncated tail", "different date format, canonical to original")}
+_SEED = next(a for a in expected_articles() if a.case == "seed original")
+POOL = [(a, {}) for a in expected_articles() if a.story in _STORIES] + [
+    (_SEED, {"text": _SEED.text + "\n\nCorrection: an earlier version misstated the date of the council vote.", "content_hash": "v2"})
+]
+POOL_SOURCES = sorted({a.source for a, _ in POOL})
+DAYS = [date(2024, 6, 1), date(2024, 6, 2), date(2024, 6, 3)]
+
+
+def listing(page: int, day: date) -> dict:
+    article, changes = POOL[page]
+    return record(article, crawl_date=day, fetched_at=datetime.combine(day, datetime.min.time(), timezone.utc), **changes)
+
+
+def contents(source: str, day: date, pages: frozenset[int]) -> list[dict]:
+    return [listing(page, day) for page in sorted(pages) if POOL[page][0].source == source]
+
+
+def snapshot(store: ObjectStore) -> list[tuple]:
+    return articles_view(store, "SELECT doc_id, source, crawl_date, cluster_id, is_original, original_doc_id, "
+                                "original_url, original_publisher, dup_kind FROM articles ORDER BY doc_id")
+
+
+runs = st.lists(
+    st.tuples(st.sampled_from(POOL_SOURCES), st.sampled_from(DAYS), st.frozensets(st.integers(0, len(POOL) - 1))),
+    min_size=1, max_size=7,
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(history=runs, data=st.data())
+def test_corpus_is_what_a_fresh_ingest_of_the_final_partitions_gives(tmp_path_factory, history, data):
+    """Ingests and re-ingests with changed contents, in any order, leave the corpus a fresh
+    ingest of each partition's last contents (in any order) gives."""
+    store = LocalStore(tmp_path_factory.mktemp("lake"))
+    final: dict[Partition, list[dict]] = {}
+    for source, day, pages in history:
+        final[(source, day)] = contents(source, day, pages)
+        ingest(store, source, day, final[(source, day)])
+    fresh = LocalStore(tmp_path_factory.mktemp("lake"))
+    for partition in data.draw(st.permutations(list(final)), label="fresh order"):
+        ingest(fresh, *partition, final[partition])
+    found = snapshot(store)
+    assert found == snapshot(fresh)
+    # Each page once, from its earliest listing.
+    earliest = {}
+    for (source, day), rows in sorted(final.items(), key=lambda item: (item[0][1], item[0][0]), reverse=True):
+        earliest.update({row["doc_id"]: (source, day) for row in rows})
+    assert {doc_id: (source, day) for doc_id, source, day, *_ in found} == earliest
 
 
 def test_changed_article_at_the_same_url_is_a_linked_version(store):
@@ -214,7 +294,7 @@ def _rows(store):
     return [dict(zip(names, values)) for values in cursor.fetchall()]
 
 
-def test_crash_before_the_manifest_leaves_the_previous_generation(store):
+def test_crash_while_publishing_is_repaired_by_the_rerun(store):
     (source, day), rows = next(iter(PARTITIONS.items()))
     plan = dedup_partition(store, source, day, corpus.to_table(rows))
 
@@ -223,19 +303,105 @@ def test_crash_before_the_manifest_leaves_the_previous_generation(store):
 
     with pytest.raises(RuntimeError):
         commit(store, plan, crash)
-    assert state.current_generation(store) == 0
-    assert state.load(store).segments == {}
-    ingest(store, source, day, rows)  # the retry succeeds from the same state
+    # The claim landed before the publish: dedup state is ahead of the (absent) partition.
     assert state.current_generation(store) == 1
+    assert store.list(layout.CORPUS_ARTICLES_PREFIX) == []
+    ingest(store, source, day, rows)  # the retry succeeds from that state
+    assert state.current_generation(store) == 2
+    found = assignments(store)
+    assert set(found) == {row["url"] for row in rows} and all(columns["cluster_id"] for columns in found.values())
+    assert unassigned(store, source, day, [row["doc_id"] for row in rows]) == 0
 
 
-def test_concurrent_commits_are_refused(store):
+def test_unassigned_counts_rows_the_partitions_commit_does_not_hold(store):
+    (source, day), rows = next(iter(PARTITIONS.items()))
+    doc_ids = [row["doc_id"] for row in rows]
+    assert unassigned(store, source, day, doc_ids) == len(doc_ids)
+    ingest(store, source, day, rows)
+    assert unassigned(store, source, day, doc_ids) == 0
+    assert unassigned(store, source, day, doc_ids + ["not-committed-1", "not-committed-2"]) == 2
+    other_source, other_day = list(PARTITIONS)[1]
+    assert unassigned(store, other_source, other_day, doc_ids) == len(doc_ids)
+
+
+def test_racing_commits_land_exactly_one_and_the_losers_change_nothing(store):
+    partitions = list(PARTITIONS)[:4]
+    plans = [dedup_partition(store, *partition, corpus.to_table(PARTITIONS[partition])) for partition in partitions]
+    start = threading.Barrier(len(plans))
+    published, outcomes = [], {}
+
+    def run(plan):
+        start.wait()
+        try:
+            commit(store, plan, lambda articles: published.append((plan.source, plan.day)))
+            outcomes[(plan.source, plan.day)] = "landed"
+        except DedupConflict as conflict:
+            outcomes[(plan.source, plan.day)] = str(conflict)
+
+    threads = [threading.Thread(target=run, args=(plan,)) for plan in plans]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    winners = [partition for partition, outcome in outcomes.items() if outcome == "landed"]
+    assert len(outcomes) == len(plans) and len(winners) == 1 and published == winners
+    assert all("one at a time" in outcome and "re-run" in outcome for outcome in outcomes.values() if outcome != "landed")
+    manifest = state.load(store)
+    assert manifest.generation == 1 and list(manifest.partitions) == [f"{winners[0][0]}/{winners[0][1].isoformat()}"]
+    assert dedup_objects(store) == manifest.referenced()  # the losers removed what they wrote
+    for partition in partitions:  # re-run, the losers land
+        if partition not in winners:
+            ingest(store, *partition, PARTITIONS[partition])
+    assert state.load(store).generation == len(partitions)
+
+
+def test_commit_planned_on_an_old_generation_is_refused(store_uri):
+    store = open_store(store_uri)
     (first, first_rows), (second, second_rows) = itertools.islice(PARTITIONS.items(), 2)
     plan_a = dedup_partition(store, *first, corpus.to_table(first_rows))
     plan_b = dedup_partition(store, *second, corpus.to_table(second_rows))
     commit(store, plan_a, lambda articles: None)
+    published = []
     with pytest.raises(DedupConflict, match="one at a time"):
-        commit(store, plan_b, lambda articles: None)
+        commit(store, plan_b, published.append)
+    assert published == []
+    assert dedup_objects(store) == state.load(store).referenced()
+
+
+def test_create_only_writes_keep_the_first_object(store_uri):
+    store = open_store(store_uri)
+    assert store.put_bytes_if_absent("locks/1", b"first") is True
+    assert store.put_bytes_if_absent("locks/1", b"second") is False
+    assert store.get_bytes("locks/1") == b"first"
+    assert store.list("locks/") == ["locks/1"]
+
+
+def age_retired(store: ObjectStore, by: timedelta) -> None:
+    """Make the current generation's retired objects look retired `by` earlier."""
+    key = state.manifest_key(state.current_generation(store))
+    data = json.loads(store.get_bytes(key))
+    for entry in data["retired"]:
+        entry["since"] = (datetime.fromisoformat(entry["since"]) - by).isoformat()
+    store.put_bytes(key, json.dumps(data).encode())
+
+
+def test_a_long_query_outlives_commits_and_old_objects_go_after_the_grace_period(store):
+    order = list(PARTITIONS)
+    ingest_all(store, order[:6])
+    held = query.connect(store, views=(query.articles_view, views.register))  # an analyst's session
+    expected = held.execute("SELECT count(*), count(cluster_id) FROM articles").fetchone()
+    old = state.load(store)
+    ingest_all(store, order[6:10])
+    retired = {entry.key for entry in state.load(store).retired}
+    assert old.referenced() & retired, "the commits replaced objects the held session reads"
+    assert held.execute("SELECT count(*), count(cluster_id) FROM articles").fetchone() == expected
+
+    age_retired(store, state.RETAIN)
+    ingest_all(store, order[10:11])
+    remaining = set(store.list("dedup/"))
+    assert not retired & remaining
+    manifest = state.load(store)
+    assert remaining == manifest.referenced() | {entry.key for entry in manifest.retired} | {state.manifest_key(manifest.generation)}
 
 
 def test_missing_column_is_a_one_line_error(store):

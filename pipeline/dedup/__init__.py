@@ -7,6 +7,6 @@ older original arriving later re-points its cluster without rewriting article fi
 """
 
 from pipeline.dedup.partition import DedupPlan, commit, dedup_partition
-from pipeline.dedup.state import DedupConflict, DedupError
+from pipeline.dedup.state import DedupConflict, DedupError, unassigned
 
-__all__ = ["DedupConflict", "DedupError", "DedupPlan", "commit", "dedup_partition"]
+__all__ = ["DedupConflict", "DedupError", "DedupPlan", "commit", "dedup_partition", "unassigned"]

@@ -1,26 +1,32 @@
 """Dedup one (source, day) partition against all history: plan, then commit with publish.
 
-`dedup_partition` reads the committed state and computes everything (nothing visible
-changes); `commit` writes the new objects, lets the caller publish the article partition,
-then makes the new dedup generation current. Work per partition: fingerprints of its own
-documents, one pass over the compact key index, and ranged reads of the signatures and
-facts of its candidates and of the clusters they belong to.
+`dedup_partition` reads the current state and computes everything (nothing visible
+changes); `commit` writes the new objects, claims the next generation, then publishes
+the article partition. Work per partition: fingerprints of its own documents, one pass
+over the key index and one over the assignment ids (state.py says what those cost), and
+ranged reads of the signatures and facts of its candidates and of their clusters.
+
+A page listed by several partitions (the same URL and text on several days) stays in
+each of them: re-running or emptying one partition never takes a page out of another,
+so the corpus is a function of the partitions' current contents alone. Dedup clusters
+the listings as one document with the facts of its earliest listing (crawl_date, then
+source), and the articles view shows the page from that partition only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.dedup import state
-from pipeline.dedup.clusters import Doc, assign, near
+from pipeline.dedup.clusters import Assignment, Doc, assign, near
 from pipeline.dedup.fingerprints import BANDS, Fingerprints, band_keys, fingerprint_texts, hash64
-from pipeline.dedup.state import DOC_SCHEMA, MEMBER_SCHEMA, DedupError, Manifest, Run, Segment
+from pipeline.dedup.state import DOC_SCHEMA, MEMBER_SCHEMA, DedupConflict, DedupError, Manifest, Run, Segment
 from pipeline.dedup.text import url_key
 from pipeline.store import ObjectStore
 
@@ -36,22 +42,18 @@ def _key(kind: str, value: str) -> np.uint64:
 
 @dataclass
 class DedupPlan:
-    """Everything a commit writes, computed from generation `base_generation`."""
+    """Everything a commit writes, computed from the state `base`."""
 
     source: str
     day: date
-    base_generation: int
+    base: Manifest
     segment: int
-    articles: pa.Table  # what to publish: the input minus pages already stored in another partition
+    articles: pa.Table  # what to publish: the input with each page once
     docs: pa.Table
     signatures: bytes
     index: pa.Table
     members: pa.Table
     stats: dict = field(default_factory=dict)
-
-
-def _partition_name(source: str, day: date) -> str:
-    return f"{source}/{day.isoformat()}"
 
 
 def _check_columns(articles: pa.Table, source: str, day: date) -> None:
@@ -106,9 +108,9 @@ _SAME_DOC, _RELATED, _BAND = 0, 1, 2
 
 
 def _queries(docs: list[Doc], fingerprints: Fingerprints) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(keys, querying document, what a hit means) for every history document related to
-    docs: the same id (already stored), a URL or canonical pointing either way or the same
-    body (related), a shared band (a candidate to verify)."""
+    """(keys, querying document, what a hit means) for every history occurrence related to
+    docs: the same page listed elsewhere, a URL or canonical pointing either way, the same
+    body (all related), a shared band (a candidate to verify)."""
     keys, owners, meanings = [], [], []
     for i, doc in enumerate(docs):
         pairs = [(_DOC, doc.doc_id), (_URL, doc.url_key), (_URL, doc.canonical_key), (_CANON, doc.url_key), (_EXACT, doc.exact)]
@@ -139,8 +141,7 @@ def _first_occurrences(articles: pa.Table) -> pa.Table:
 def dedup_partition(store: ObjectStore, source: str, day: date, articles: pa.Table) -> DedupPlan:
     """Plan the dedup of one partition's staged articles against everything committed.
 
-    Returns the plan `commit` writes; `plan.articles` is what to publish (pages already
-    stored under another partition, same URL and same text, are left out: stored once).
+    Returns the plan `commit` writes; `plan.articles` is what to publish.
     """
     _check_columns(articles, source, day)
     return plan_partition(store, source, day, _first_occurrences(articles), None)
@@ -148,67 +149,59 @@ def dedup_partition(store: ObjectStore, source: str, day: date, articles: pa.Tab
 
 def plan_partition(store: ObjectStore, source: str, day: date, articles: pa.Table, fingerprints: Fingerprints | None) -> DedupPlan:
     """dedup_partition with fingerprints given (the benchmark makes history without text)."""
-    manifest = state.load(store)
-    previous = manifest.partitions.get(_partition_name(source, day))
+    base = state.load(store)
+    previous = base.partitions.get(state.partition_name(source, day))
     if fingerprints is None:
         fingerprints = fingerprint_texts(articles.column("text"))
     docs = _docs(articles, fingerprints)
 
     keys, owners, meanings = _queries(docs, fingerprints)
-    positions, ptrs = state.lookup(store, manifest, keys, skip_segment=previous)
+    positions, ptrs = state.lookup(store, base, keys, skip_segment=previous)
     owners, meanings = owners[positions], meanings[positions]
-
-    stored = np.zeros(len(docs), bool)
-    stored[owners[meanings == _SAME_DOC]] = True
-    kept = np.flatnonzero(~stored)
-    related = ~stored[owners] & (meanings != _SAME_DOC)
-    owners, meanings, ptrs = owners[related], meanings[related], ptrs[related]
 
     # Band hits are candidates: keep those whose signatures verify against the new document.
     is_band = meanings == _BAND
     pairs = np.unique(np.stack([owners[is_band], ptrs[is_band].astype(np.int64)]), axis=1) if is_band.any() else np.zeros((2, 0), np.int64)
     candidates = pairs[1].astype(np.uint64)
-    sizes, signatures = state.read_signatures(store, manifest, candidates)
+    sizes, signatures = state.read_signatures(store, base, candidates)
     verified = near(fingerprints.signatures[pairs[0]], fingerprints.sizes[pairs[0]], signatures, sizes)
     seeds = np.unique(np.concatenate([ptrs[~is_band], candidates[verified]]))
 
-    # Whole clusters go back into the computation: those of related documents and, on a
-    # re-run, those of the documents this partition had before.
-    before = state.current_members(store, manifest, skip_segment=None)
+    # Whole clusters go back into the computation: those of related occurrences and, on a
+    # re-run, those of the occurrences this partition had before.
+    before = state.current_members(store, base)
     mine_before = np.zeros(len(before["ptr"]), bool) if previous is None else (before["ptr"] >> np.uint64(32)) == np.uint64(previous)
     touched = np.isin(before["ptr"], seeds) | mine_before
     affected = np.isin(before["cluster_key"], before["cluster_key"][touched]) & ~mine_before
     history_ptrs = np.sort(before["ptr"][affected])
 
-    history_docs = _docs_from_table(state.read_docs(store, manifest, history_ptrs))
-    history_sizes, history_signatures = state.read_signatures(store, manifest, history_ptrs)
-    new_docs = [docs[i] for i in kept]
-    segment = manifest.next_segment
-    new_ptrs = (np.uint64(segment) << np.uint64(32)) | np.arange(len(kept), dtype=np.uint64)
-    universe = history_docs + new_docs
-    assignments = assign(
-        universe,
-        np.concatenate([history_signatures, fingerprints.signatures[kept]]),
-        np.concatenate([history_sizes, fingerprints.sizes[kept]]),
+    history_docs = _docs_from_table(state.read_docs(store, base, history_ptrs))
+    history_sizes, history_signatures = state.read_signatures(store, base, history_ptrs)
+    history_listings = [state.listing(base.segments[int(ptr >> np.uint64(32))].partition) for ptr in history_ptrs]
+    segment = base.next_segment
+    new_ptrs = (np.uint64(segment) << np.uint64(32)) | np.arange(len(docs), dtype=np.uint64)
+    occurrences = history_docs + docs
+    assignments, firsts = _assign_documents(
+        occurrences,
+        history_listings + [(day, source)] * len(docs),
+        np.concatenate([history_signatures, fingerprints.signatures]),
+        np.concatenate([history_sizes, fingerprints.sizes]),
     )
-    new_fingerprints = Fingerprints(
-        exact=[fingerprints.exact[i] for i in kept], signatures=fingerprints.signatures[kept], sizes=fingerprints.sizes[kept]
-    )
-    index_keys, index_ptrs = index_entries(new_docs, new_fingerprints, new_ptrs)
-    members = _members_table(universe, np.concatenate([history_ptrs, new_ptrs]), assignments, manifest.generation + 1)
+    index_keys, index_ptrs = index_entries(docs, fingerprints, new_ptrs)
+    members = _members_table(occurrences, np.concatenate([history_ptrs, new_ptrs]), assignments, firsts, base.generation + 1)
     return DedupPlan(
         source=source,
         day=day,
-        base_generation=manifest.generation,
+        base=base,
         segment=segment,
-        articles=articles.take(pa.array(kept)),
-        docs=_docs_table(new_docs),
-        signatures=np.concatenate([new_fingerprints.sizes[:, None].astype(np.uint32), new_fingerprints.signatures], axis=1).tobytes(),
+        articles=articles,
+        docs=_docs_table(docs),
+        signatures=np.concatenate([fingerprints.sizes[:, None].astype(np.uint32), fingerprints.signatures], axis=1).tobytes(),
         index=state.sort_index(index_keys, index_ptrs),
         members=members,
         stats={
             "articles": len(docs),
-            "already_stored": int(stored.sum()),
+            "listed_elsewhere": len(np.unique(owners[meanings == _SAME_DOC])),
             "candidates": int(pairs.shape[1]),
             "verified": int(verified.sum()),
             "history_in_clusters": len(history_docs),
@@ -217,11 +210,33 @@ def plan_partition(store: ObjectStore, source: str, day: date, articles: pa.Tabl
     )
 
 
-def _members_table(docs: list[Doc], ptrs: np.ndarray, assignments, generation: int) -> pa.Table:
+def _assign_documents(
+    occurrences: list[Doc], listings: list[tuple[date, str]], signatures: np.ndarray, sizes: np.ndarray
+) -> tuple[list[Assignment], list[tuple[date, str]]]:
+    """Cluster the documents the occurrences are listings of; give every occurrence its
+    document's assignment and earliest listing (crawl_date, source).
+
+    A document takes the facts of its earliest listing and documents reach `assign` in
+    doc_id order, so the result depends on which listings exist, never on the order in
+    which they arrived.
+    """
+    first: dict[str, int] = {}
+    for i, doc in enumerate(occurrences):
+        j = first.get(doc.doc_id)
+        if j is None or listings[i] < listings[j]:
+            first[doc.doc_id] = i
+    doc_ids = sorted(first)
+    chosen = [first[doc_id] for doc_id in doc_ids]
+    by_id = dict(zip(doc_ids, assign([occurrences[i] for i in chosen], signatures[chosen], sizes[chosen])))
+    return [by_id[doc.doc_id] for doc in occurrences], [listings[first[doc.doc_id]] for doc in occurrences]
+
+
+def _members_table(
+    docs: list[Doc], ptrs: np.ndarray, assignments: list[Assignment], firsts: list[tuple[date, str]], generation: int
+) -> pa.Table:
     rows = [
         {
             "doc_id": doc.doc_id,
-            "doc_key": hash64(doc.doc_id),
             "ptr": int(ptr),
             "generation": generation,
             "cluster_key": hash64(a.cluster_id),
@@ -231,28 +246,29 @@ def _members_table(docs: list[Doc], ptrs: np.ndarray, assignments, generation: i
             "original_url": a.original_url,
             "original_publisher": a.original_publisher,
             "dup_kind": a.dup_kind,
+            "first_source": first_source,
+            "first_crawl_date": first_day,
         }
-        for doc, ptr, a in zip(docs, ptrs, assignments)
+        for doc, ptr, a, (first_day, first_source) in zip(docs, ptrs, assignments, firsts)
     ]
     return pa.Table.from_pylist(rows, schema=MEMBER_SCHEMA)
 
 
 def commit(store: ObjectStore, plan: DedupPlan, publish_partition: Callable[[pa.Table], None]) -> Manifest:
-    """Write the plan's objects, publish the article partition, then switch generations.
+    """Write the plan's objects, claim the next generation, then publish the article partition.
 
-    Order matters for what readers and a crashed writer leave: new immutable objects
-    first (invisible), then `publish_partition(plan.articles)` (the corpus's own atomic
-    put), then the manifest and CURRENT. A crash before CURRENT leaves the previous
-    generation in force, so the new articles read with null cluster columns until the
-    partition is re-run, which is idempotent.
+    Order matters for what a losing or crashed writer leaves:
+    1. new immutable objects, which no manifest names yet;
+    2. the claim (state.claim): the next generation's manifest, created only if absent.
+       When a commit planned on the same generation claimed it first, this one deletes
+       its objects and raises DedupConflict: nothing visible changed;
+    3. `publish_partition(plan.articles)`, the corpus's own atomic put.
+    A crash between 2 and 3 leaves the dedup state ahead of the corpus for this partition
+    until it is re-run (the failed publish is what the orchestrator retries). Objects
+    retired more than RETAIN ago are deleted before the claim, so no crash leaks them.
     """
-    manifest = state.load(store)
-    if manifest.generation != plan.base_generation:
-        raise state.DedupConflict(
-            f"{store.url(state.CURRENT_KEY)}: generation {manifest.generation} is current but the plan for "
-            f"{plan.source} {plan.day} was made on {plan.base_generation}; dedup commits must run one at a time: re-run it"
-        )
-    name = _partition_name(plan.source, plan.day)
+    base = plan.base
+    name = state.partition_name(plan.source, plan.day)
     prefix = f"{plan.segment:08d}-"
     docs_key = state.new_object_key("docs", prefix)
     sigs_key = state.new_object_key("sigs", prefix, ".bin")
@@ -263,27 +279,27 @@ def commit(store: ObjectStore, plan: DedupPlan, publish_partition: Callable[[pa.
     members_key = state.new_object_key("members")
     store.put_bytes(members_key, state.parquet_bytes(plan.members, 1 << 18))
 
-    retired = []
-    previous = manifest.partitions.get(name)
-    segments = {seg: value for seg, value in manifest.segments.items() if seg != previous}
-    if previous is not None:
-        retired += [manifest.segments[previous].docs, manifest.segments[previous].sigs]
+    previous = base.partitions.get(name)
+    segments = {seg: value for seg, value in base.segments.items() if seg != previous}
     segments[plan.segment] = Segment(partition=name, docs=docs_key, sigs=sigs_key, rows=plan.docs.num_rows)
     live = np.array(sorted(segments), dtype=np.uint64)
-    index_runs, dropped = state.compact(store, manifest.index_runs + [Run(index_key, plan.index.num_rows)], live, state.merge_index, {index_key})
-    retired += dropped
-    member_runs, dropped = state.compact(store, manifest.member_runs + [Run(members_key, plan.members.num_rows)], live, state.merge_members, {members_key})
-    retired += dropped
-
-    publish_partition(plan.articles)
     new = Manifest(
-        generation=plan.base_generation + 1,
+        generation=base.generation + 1,
         next_segment=plan.segment + 1,
-        partitions={**manifest.partitions, name: plan.segment},
+        partitions={**base.partitions, name: plan.segment},
         segments=segments,
-        index_runs=index_runs,
-        member_runs=member_runs,
-        retired=retired,
+        index_runs=state.compact(store, base.index_runs + [Run(index_key, plan.index.num_rows)], live, state.merge_index, {index_key}),
+        member_runs=state.compact(store, base.member_runs + [Run(members_key, plan.members.num_rows)], live, state.merge_members, {members_key}),
     )
-    state.publish(store, new, plan.base_generation)
+    new.retired, expired = state.retirements(base, new, datetime.now(timezone.utc))
+    for key in expired:
+        store.delete(key)
+    if not state.claim(store, new):
+        for key in new.referenced() - base.referenced():
+            store.delete(key)
+        raise DedupConflict(
+            f"{store.url(state.manifest_key(new.generation))}: another dedup commit made generation {new.generation} first "
+            f"(dedup commits must run one at a time); nothing of {plan.source} {plan.day} was published: re-run it"
+        )
+    publish_partition(plan.articles)
     return new

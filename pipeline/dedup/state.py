@@ -1,25 +1,36 @@
-"""Dedup state in the object store: immutable objects plus a manifest written last.
+"""Dedup state in the object store: immutable objects plus one manifest per generation.
 
 Layout (all under dedup/):
-  CURRENT                          {"generation": g}: the commit point, written last
-  manifests/<g>.json               which objects make up generation g
+  manifests/<g>.json               which objects make up generation g; the newest is current
   docs/<seg>-<token>.parquet       facts of one published partition (one segment)
   sigs/<seg>-<token>.bin           its MinHash signatures, fixed-width, for range reads
   index/<token>.parquet            LSH/exact/URL keys -> document pointers, sorted by key
-  members/<token>.parquet          cluster assignments; the newest generation per document wins
+  members/<token>.parquet          cluster assignments; the newest generation per pointer wins
 
 S3 cannot write several objects atomically, so every object is new and immutable and a
-generation becomes visible only when CURRENT names its manifest. A crashed writer leaves
-unreferenced objects behind and nothing else; objects a commit stops referencing are
-deleted one generation later, so a reader holding the previous manifest can finish.
+generation exists once its manifest does. A commit creates manifests/<g+1>.json
+create-only (put_bytes_if_absent): the generation number is the lock, so of two commits
+planned on the same generation exactly one lands and the other changes nothing. A
+crashed writer leaves unreferenced objects behind and nothing else. Objects a generation
+stops referencing, superseded manifests included, are listed in its `retired` with the
+time and deleted by the first commit more than RETAIN later, so a reader that loaded an
+older manifest (a long analyst query during a backfill) can still read its objects.
 
-A document is addressed by a pointer `segment << 32 | row`; a segment is live while the
-manifest maps its partition to it, so replacing a partition retires its documents from
-the index and the assignments without rewriting either (compaction drops them later).
+A document occurrence (one page in one partition) is addressed by a pointer
+`segment << 32 | row`; a segment is live while the manifest maps its partition to it, so
+replacing a partition retires its occurrences from the index and the assignments without
+rewriting either (compaction drops them later).
 
 Index and assignment runs are log-structured: each commit adds one small run and merges
 runs of similar size (size-tiered, FANOUT), so a commit writes in proportion to its own
-documents (amortised log(history)) and a lookup reads O(log history) objects.
+documents (amortised log(history)) and a lookup reads O(log history) objects. What a
+day still pays in proportion to history: `lookup` reads the index row groups whose key
+ranges hold its keys, and a day's ~36 keys per document are spread uniformly, so a day
+of thousands of documents reads the whole key index (16 bytes per entry, ~36 entries per
+history document: ~0.6 GB per million), one 16 MB row group at a time; and
+`current_members` reads three 8-byte columns of every assignment row (~24 MB per
+million, held in memory). Both are sequential reads, cheaper than the ~one request per
+key a point-lookup layout would cost on S3 at these ratios.
 """
 
 from __future__ import annotations
@@ -28,6 +39,7 @@ import json
 import secrets
 import tempfile
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -38,9 +50,13 @@ from pipeline.dedup.fingerprints import NUM_PERM, PARAMS
 from pipeline.store import ObjectStore, StoreError
 
 ROOT = "dedup"
-CURRENT_KEY = f"{ROOT}/CURRENT"
-FORMAT = 1
+MANIFESTS = f"{ROOT}/manifests/"
+FORMAT = 2
 FANOUT = 4
+# How long objects a generation stopped using stay readable: the longest query over an
+# older generation that is sure to finish. Retired objects hold storage that long, so the
+# state can take its live size plus what an hour of commits (merges included) wrote.
+RETAIN = timedelta(hours=1)
 # Index row groups of 1M entries (16 MB) bound the memory of a lookup or merge step.
 INDEX_GROUP_ROWS = 1 << 20
 # Small row groups in docs files: a lookup reads only the groups holding its candidates.
@@ -65,7 +81,6 @@ INDEX_SCHEMA = pa.schema([("key", pa.uint64()), ("ptr", pa.uint64())])
 MEMBER_SCHEMA = pa.schema(
     [
         ("doc_id", pa.string()),
-        ("doc_key", pa.uint64()),
         ("ptr", pa.uint64()),
         ("generation", pa.int64()),
         ("cluster_key", pa.uint64()),
@@ -75,6 +90,10 @@ MEMBER_SCHEMA = pa.schema(
         ("original_url", pa.string()),
         ("original_publisher", pa.string()),
         ("dup_kind", pa.string()),
+        # The page's earliest listing (crawl_date, then source) among live partitions: the
+        # articles view shows the page from that partition only.
+        ("first_source", pa.string()),
+        ("first_crawl_date", pa.date32()),
     ]
 )
 
@@ -84,7 +103,7 @@ class DedupError(Exception):
 
 
 class DedupConflict(DedupError):
-    """Another commit landed between planning and committing: re-run the partition."""
+    """Another commit claimed the next generation first: re-run the partition."""
 
 
 @dataclass
@@ -102,6 +121,12 @@ class Segment:
 
 
 @dataclass
+class Retired:
+    key: str
+    since: str  # ISO 8601 UTC: when the first generation without the object was made
+
+
+@dataclass
 class Manifest:
     generation: int = 0
     params: dict = field(default_factory=lambda: dict(PARAMS))
@@ -110,7 +135,7 @@ class Manifest:
     segments: dict[int, Segment] = field(default_factory=dict)
     index_runs: list[Run] = field(default_factory=list)
     member_runs: list[Run] = field(default_factory=list)
-    retired: list[str] = field(default_factory=list)  # objects this generation stopped using
+    retired: list[Retired] = field(default_factory=list)  # objects not deleted yet that no newer generation uses
 
     def live_segments(self) -> np.ndarray:
         return np.array(sorted(self.segments), dtype=np.uint64)
@@ -130,9 +155,12 @@ class Manifest:
             data["segments"] = {int(seg): Segment(**value) for seg, value in data["segments"].items()}
             data["index_runs"] = [Run(**run) for run in data["index_runs"]]
             data["member_runs"] = [Run(**run) for run in data["member_runs"]]
+            data["retired"] = [Retired(**entry) for entry in data["retired"]]
             return cls(**data)
         except (ValueError, KeyError, TypeError) as exc:
-            raise DedupError(f"{where}: not a dedup manifest this release can read ({exc})") from None
+            raise DedupError(
+                f"{where}: not a dedup manifest this release can read ({exc}); delete the dedup/ folder and re-ingest to rebuild it"
+            ) from None
 
     def referenced(self) -> set[str]:
         keys = {run.key for run in self.index_runs + self.member_runs}
@@ -141,21 +169,33 @@ class Manifest:
         return keys
 
 
+def partition_name(source: str, day: date) -> str:
+    return f"{source}/{day.isoformat()}"
+
+
+def listing(partition: str) -> tuple[date, str]:
+    """(crawl_date, source) of a partition name: the order in which a page's listings rank."""
+    source, _, day = partition.rpartition("/")
+    return date.fromisoformat(day), source
+
+
 def manifest_key(generation: int) -> str:
-    return f"{ROOT}/manifests/{generation:012d}.json"
+    return f"{MANIFESTS}{generation:012d}.json"  # zero-padded: listing order is generation order
 
 
 def current_generation(store: ObjectStore) -> int:
-    if not store.exists(CURRENT_KEY):
+    """The newest generation whose manifest exists; 0 for a store that never ran dedup."""
+    keys = store.list(MANIFESTS)
+    if not keys:
         return 0
-    try:
-        return int(json.loads(store.get_bytes(CURRENT_KEY))["generation"])
-    except (ValueError, KeyError, TypeError):
-        raise DedupError(f"{store.url(CURRENT_KEY)}: not a dedup pointer ({{\"generation\": N}} expected)") from None
+    name = keys[-1].removeprefix(MANIFESTS).removesuffix(".json")
+    if not name.isdigit():
+        raise DedupError(f"{store.url(keys[-1])}: not a dedup manifest name (manifests/<generation>.json expected)")
+    return int(name)
 
 
 def load(store: ObjectStore) -> Manifest:
-    """The committed state; an empty one for a store that never ran dedup."""
+    """The current state; an empty one for a store that never ran dedup."""
     generation = current_generation(store)
     if generation == 0:
         return Manifest()
@@ -169,22 +209,24 @@ def load(store: ObjectStore) -> Manifest:
     return manifest
 
 
-def publish(store: ObjectStore, manifest: Manifest, base_generation: int) -> None:
-    """Make manifest the current generation, then delete what the previous one retired."""
-    if current_generation(store) != base_generation:
-        raise DedupConflict(
-            f"{store.url(CURRENT_KEY)}: another dedup commit landed (generation {current_generation(store)}, "
-            f"planned on {base_generation}); dedup commits must run one at a time: re-run this partition"
-        )
-    store.put_bytes(manifest_key(manifest.generation), manifest.to_json())
-    store.put_bytes(CURRENT_KEY, json.dumps({"generation": manifest.generation}).encode())
-    if base_generation:
-        previous_key = manifest_key(base_generation)
-        previous = Manifest.from_json(store.get_bytes(previous_key), store.url(previous_key))
-        for key in previous.retired:
-            store.delete(key)
-        if base_generation > 1:
-            store.delete(manifest_key(base_generation - 1))
+def retirements(base: Manifest, new: Manifest, now: datetime) -> tuple[list[Retired], list[str]]:
+    """(new's `retired`, keys to delete now). Retired stays what base retired less than
+    RETAIN ago plus what base used and new does not (base's manifest included); what was
+    retired longer ago no generation since has used, so any commit may delete it."""
+
+    def expired(entry: Retired) -> bool:
+        return datetime.fromisoformat(entry.since) <= now - RETAIN
+
+    dropped = sorted(base.referenced() - new.referenced())
+    if base.generation:
+        dropped.append(manifest_key(base.generation))
+    kept = [entry for entry in base.retired if not expired(entry)] + [Retired(key, now.isoformat()) for key in dropped]
+    return kept, [entry.key for entry in base.retired if expired(entry)]
+
+
+def claim(store: ObjectStore, manifest: Manifest) -> bool:
+    """Make manifest's generation current unless another commit already made it: the commit point."""
+    return store.put_bytes_if_absent(manifest_key(manifest.generation), manifest.to_json())
 
 
 def new_object_key(kind: str, prefix: str = "", suffix: str = ".parquet") -> str:
@@ -310,25 +352,37 @@ def read_docs(store: ObjectStore, manifest: Manifest, ptrs: np.ndarray) -> pa.Ta
     return combined.take(pa.array(np.argsort(np.concatenate(positions), kind="stable")))
 
 
-def current_members(store: ObjectStore, manifest: Manifest, skip_segment: int | None) -> dict[str, np.ndarray]:
-    """The newest assignment of every live document: doc_key, ptr, cluster_key arrays."""
-    live = manifest.live_segments()
-    if skip_segment is not None:
-        live = live[live != skip_segment]
-    columns = ["doc_key", "ptr", "generation", "cluster_key"]
+def unassigned(store: ObjectStore, source: str, day: date, doc_ids: list[str]) -> int:
+    """How many of these doc_ids (a published corpus partition's) the partition's current
+    dedup state does not hold: rows whose dedup commit did not land. Reads the manifest
+    and the doc_id column of the partition's own docs object, whatever the history size."""
+    manifest = load(store)
+    segment = manifest.partitions.get(partition_name(source, day))
+    held = set() if segment is None else set(parquet(store, manifest.segments[segment].docs).read(columns=["doc_id"]).column(0).to_pylist())
+    return sum(1 for doc_id in doc_ids if doc_id not in held)
+
+
+def newest_per_pointer(ptrs: np.ndarray, generations: np.ndarray) -> np.ndarray:
+    """Row positions of each pointer's newest assignment (highest generation)."""
+    order = np.lexsort((generations, ptrs))
+    ordered = ptrs[order]
+    last = np.ones(len(order), bool)
+    last[:-1] = ordered[1:] != ordered[:-1]
+    return order[last]
+
+
+def current_members(store: ObjectStore, manifest: Manifest) -> dict[str, np.ndarray]:
+    """The newest assignment of every live occurrence: ptr and cluster_key arrays."""
+    columns = ["ptr", "generation", "cluster_key"]
     tables = [parquet(store, run.key).read(columns=columns) for run in manifest.member_runs]
     if not tables:
-        return {name: np.zeros(0, np.uint64) for name in ("doc_key", "ptr", "cluster_key")}
+        return {name: np.zeros(0, np.uint64) for name in ("ptr", "cluster_key")}
     table = pa.concat_tables(tables)
     arrays = {name: table.column(name).to_numpy() for name in columns}
-    keep = _live(arrays["ptr"], live)
+    keep = _live(arrays["ptr"], manifest.live_segments())
     arrays = {name: values[keep] for name, values in arrays.items()}
-    order = np.lexsort((arrays["generation"], arrays["doc_key"]))
-    doc_keys = arrays["doc_key"][order]
-    last = np.ones(len(order), bool)
-    last[:-1] = doc_keys[1:] != doc_keys[:-1]
-    chosen = order[last]
-    return {name: arrays[name][chosen] for name in ("doc_key", "ptr", "cluster_key")}
+    chosen = newest_per_pointer(arrays["ptr"], arrays["generation"])
+    return {name: arrays[name][chosen] for name in ("ptr", "cluster_key")}
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -378,36 +432,28 @@ def merge_index(store: ObjectStore, runs: list[Run], live: np.ndarray) -> Run:
 
 
 def merge_members(store: ObjectStore, runs: list[Run], live: np.ndarray) -> Run:
-    """Keep the newest live assignment per document."""
+    """Keep the newest live assignment per occurrence."""
     table = pa.concat_tables([parquet(store, run.key).read() for run in runs])
     table = table.filter(pa.array(_live(table.column("ptr").to_numpy(), live)))
-    order = np.lexsort((table.column("generation").to_numpy(), table.column("doc_key").to_numpy()))
-    doc_keys = table.column("doc_key").to_numpy()[order]
-    last = np.ones(len(order), bool)
-    last[:-1] = doc_keys[1:] != doc_keys[:-1]
-    table = table.take(pa.array(order[last]))
+    table = table.take(pa.array(newest_per_pointer(table.column("ptr").to_numpy(), table.column("generation").to_numpy())))
     key = new_object_key("members")
     store.put_bytes(key, parquet_bytes(table, 1 << 18))
     return Run(key, table.num_rows)
 
 
-def compact(store: ObjectStore, runs: list[Run], live: np.ndarray, merge, fresh: set[str]) -> tuple[list[Run], list[str]]:
+def compact(store: ObjectStore, runs: list[Run], live: np.ndarray, merge, fresh: set[str]) -> list[Run]:
     """Size-tiered: while the newest run is within FANOUT of the one before, merge them.
 
-    Returns the new run list and the keys of replaced runs some manifest referenced
-    (retired, deleted a generation later). Replaced runs in `fresh` were written by this
-    commit and never referenced, so they are deleted at once.
+    Replaced runs in `fresh` were written by this commit and never referenced, so they are
+    deleted at once; the others are retired by the commit (see `retire`).
     """
     runs = list(runs)
     fresh = set(fresh)
-    retired: list[str] = []
     while len(runs) >= 2 and runs[-2].rows <= FANOUT * max(runs[-1].rows, 1):
         merged = merge(store, runs[-2:], live)
         for run in runs[-2:]:
             if run.key in fresh:
                 store.delete(run.key)
-            else:
-                retired.append(run.key)
         fresh.add(merged.key)
         runs = runs[:-2] + [merged]
-    return runs, retired
+    return runs

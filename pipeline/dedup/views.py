@@ -10,7 +10,13 @@ published partition is rewritten. `register` turns the corpus relation `articles
   originals  one row per cluster: the original's article columns (null when the original
              was never crawled), original_publisher, reprint_count, reprint_sources
   reprints   every article that is not its cluster's original, with the original's url,
-             publisher, source and published_at, and reprint_lag = published_at - original's
+             publisher, source and published_at, and reprint_lag: from the original's
+             published_at to the latest of the reprint's published_at, its crawl_date
+             and the original's published_at (never negative)
+
+A page listed by several partitions (the same URL and text on several days) is in each
+of those corpus partitions; `articles` shows it once, from its earliest listing
+(first_crawl_date, first_source in the dedup state).
 """
 
 from __future__ import annotations
@@ -56,20 +62,24 @@ def register(con: duckdb.DuckDBPyConnection, store: ObjectStore) -> None:
     runs, live = _assignments(store)
     con.register("dedup_member_runs", runs)
     con.register("dedup_live_segments", live)
+    # Every live listing of a document carries the same newest assignment (a commit
+    # reassigns all listings of the documents it touches), so any newest row will do.
     con.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW dedup_assignments AS
-        SELECT doc_id, {_ASSIGNMENT_COLUMNS}
+        SELECT doc_id, {_ASSIGNMENT_COLUMNS}, first_source, first_crawl_date
         FROM dedup_member_runs
         WHERE (ptr >> 32) IN (SELECT segment FROM dedup_live_segments)
         QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY generation DESC) = 1
         """
     )
+    # Rows of partitions not deduplicated yet have no assignment and show as they are.
     con.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW articles AS
         SELECT a.*, {", ".join(f"d.{name}" for name, _, _ in DEDUP_COLUMNS)}
         FROM corpus_articles a LEFT JOIN dedup_assignments d ON d.doc_id = a.doc_id
+        WHERE d.doc_id IS NULL OR (a.crawl_date = d.first_crawl_date AND a.source = d.first_source)
         """
     )
     con.execute(
