@@ -123,21 +123,12 @@ def validate_step(source: str, day: date, store_uri: str | None = None, sources_
         problems.append(f"{report['empty_text_share']:.0%} of articles have empty text (quality.max_empty_text_share={gates.max_empty_text_share})")
     if error_share > gates.max_error_share:
         problems.append(f"{error_share:.0%} of fetches failed (quality.max_error_share={gates.max_error_share})")
-    unclustered = _unclustered_articles(store, source, day)
+    unclustered = dedup.unassigned(store, source, day, table.column("doc_id").to_pylist())
     if unclustered:
         problems.append(f"{unclustered} articles have no dedup cluster (the dedup commit did not land: re-run publish)")
     if problems:
         raise QualityGateFailed(f"{src.name} {day}: " + "; ".join(problems))
     return report
-
-
-def _unclustered_articles(store: ObjectStore, source: str, day: date) -> int:
-    from pipeline.query import connect  # duckdb is only needed here
-
-    with connect(store) as con:
-        return con.execute(
-            "SELECT count(*) FROM articles WHERE source = ? AND crawl_date = ? AND cluster_id IS NULL", [source, day]
-        ).fetchone()[0]
 
 
 @dataclass
