@@ -81,15 +81,8 @@ class Fingerprints:
     signatures: np.ndarray  # (n, NUM_PERM) uint32
     sizes: np.ndarray  # (n,) int32: shingles in the body (positions; news bodies rarely repeat a 5-word run)
 
-    def __len__(self) -> int:
-        return len(self.sizes)
-
-    def band_keys(self) -> np.ndarray:
-        """(n, BANDS) uint64; a row of zeros-only meaning 'no keys' is never produced, but
-        documents below MIN_SHINGLES must not be indexed (see `indexable`)."""
-        return band_keys(self.signatures)
-
     def indexable(self) -> np.ndarray:
+        """Documents long enough for the content layers (see MIN_SHINGLES)."""
         return self.sizes >= MIN_SHINGLES
 
 
