@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import threading
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -60,7 +61,23 @@ def partition(store_uri: str, source: str, day: date):
     return corpus.read_partition(open_store(store_uri), layout.corpus_partition_key(source, day))
 
 
-def test_two_dates_publish_their_partitions_with_the_store_from_an_airflow_connection(airflow_home, newsweb, s3_store_uri):
+def test_pools_file_imports_with_the_airflow_cli(airflow_home, tmp_path):
+    home, sources = airflow_home
+    env = airflow_env(home, sources, "unused")
+    pools_file = tmp_path / "pools.json"
+    subprocess.run([sys.executable, "-m", "pipeline.orchestration.pools", str(pools_file)], env=env, check=True, timeout=60)
+    airflow(env, "pools", "import", str(pools_file))
+    listed = json.loads(airflow(env, "pools", "list", "--output", "json").stdout)
+    slots = {pool["pool"]: int(pool["slots"]) for pool in listed}
+    assert {name: slots.get(name) for name in json.loads(pools_file.read_text())} == {
+        f"wirelake_{name}": 1 for name in ("capitol_ledger", "daily_courier", "metro_wire", "harbor_gazette", "dedup")
+    }
+
+
+def test_consecutive_dates_then_a_rerun_publish_each_partition_once(airflow_home, newsweb, s3_store_uri):
+    """Three days through the store of an Airflow `aws` connection (no AWS variables in
+    the task's environment), then the middle day again: every partition holds exactly
+    its articles, each once. (The week's backfill uses the plain AWS variables.)"""
     home, sources = airflow_home
     connection = {
         "conn_type": "aws",
@@ -70,32 +87,18 @@ def test_two_dates_publish_their_partitions_with_the_store_from_an_airflow_conne
     }
     env = airflow_env(home, sources, s3_store_uri, AIRFLOW_CONN_WIRELAKE_S3=json.dumps(connection))
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL"):
-        env.pop(name)  # the connection is the only way to the store
-    days = [date(2024, 5, 21), date(2024, 5, 23)]
-    for day in days:
-        airflow(env, "dags", "test", "wirelake_capitol_ledger", day.isoformat())
-
-    keys = open_store(s3_store_uri).list(layout.CORPUS_ARTICLES_PREFIX)
-    assert keys == [layout.corpus_partition_key("capitol_ledger", day) for day in days]
-    for day in days:
-        table = partition(s3_store_uri, "capitol_ledger", day)
-        assert sorted(table.column("url").to_pylist()) == expected_urls(newsweb, "capitol_ledger", day)
-        assert set(table.column("crawl_date").to_pylist()) == {day}
-        assert open_store(s3_store_uri).exists(layout.raw_warc_key("capitol_ledger", day))
-
-
-def test_three_consecutive_dates_then_a_rerun_leave_no_duplicates(airflow_home, newsweb, s3_store_uri):
-    home, sources = airflow_home
-    env = airflow_env(home, sources, s3_store_uri)  # the plain AWS variables of the test server
+        env.pop(name)
     days = [date(2024, 5, 20), date(2024, 5, 21), date(2024, 5, 22)]
     for day in [*days, days[1]]:
         airflow(env, "dags", "test", "wirelake_harbor_gazette", day.isoformat())
 
+    store = open_store(s3_store_uri)
+    assert store.list(layout.CORPUS_ARTICLES_PREFIX) == [layout.corpus_partition_key("harbor_gazette", day) for day in days]
     for day in days:
-        urls = partition(s3_store_uri, "harbor_gazette", day).column("url").to_pylist()
-        assert sorted(urls) == expected_urls(newsweb, "harbor_gazette", day)  # every article once
-    keys = open_store(s3_store_uri).list(layout.CORPUS_ARTICLES_PREFIX)
-    assert keys == [layout.corpus_partition_key("harbor_gazette", day) for day in days]
+        table = partition(s3_store_uri, "harbor_gazette", day)
+        assert sorted(table.column("url").to_pylist()) == expected_urls(newsweb, "harbor_gazette", day)
+        assert set(table.column("crawl_date").to_pylist()) == {day}
+        assert store.exists(layout.raw_warc_key("harbor_gazette", day))
 
 
 @pytest.fixture

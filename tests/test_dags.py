@@ -98,13 +98,14 @@ def test_tasks_chain_crawl_extract_publish_validate(repo_dags):
         assert tasks["publish"]["outlets"] == ["wirelake_corpus"]
 
 
-def test_crawls_take_the_source_pool_and_retry_with_backoff(repo_dags):
+def test_crawls_take_the_source_pool_publishes_the_dedup_pool_and_retry_with_backoff(repo_dags):
     spec = pools.pools_spec(load_sources(REPO / "sources.yaml"))
     for dag_id, dag in repo_dags["dags"].items():
         tasks = dag["tasks"]
         assert tasks["crawl"]["pool"] == dag_id  # pool wirelake_<name>, same name as the DAG
-        assert tasks["crawl"]["pool"] in spec
-        assert {tasks[t]["pool"] for t in ("extract", "publish", "validate")} == {"default_pool"}
+        assert tasks["publish"]["pool"] == "wirelake_dedup"  # one dedup commit at a time
+        assert {tasks["crawl"]["pool"], tasks["publish"]["pool"]} <= set(spec)
+        assert {tasks[t]["pool"] for t in ("extract", "validate")} == {"default_pool"}
         assert [(tasks[t]["retries"], tasks[t]["backoff"]) for t in ("crawl", "extract", "publish")] == [(3, 2.0)] * 3
         assert tasks["validate"]["retries"] == 0
 
@@ -124,11 +125,11 @@ def test_broken_registry_is_an_import_error_naming_source_and_field(tmp_path):
     assert f"{broken}: source 'harbor_gazette': field 'archve': unknown key" in message
 
 
-def test_pools_file_lists_one_pool_per_source(tmp_path, monkeypatch):
+def test_pools_file_lists_one_pool_per_source_and_the_dedup_pool(tmp_path, monkeypatch):
     monkeypatch.setenv("WIRELAKE_SOURCES", str(REPO / "sources.yaml"))
     assert pools.main([str(tmp_path / "pools.json")]) == 0
     written = json.loads((tmp_path / "pools.json").read_text())
-    assert set(written) == {f"wirelake_{name}" for name in load_sources(REPO / "sources.yaml")}
+    assert set(written) == {f"wirelake_{name}" for name in load_sources(REPO / "sources.yaml")} | {"wirelake_dedup"}
     assert all(pool["slots"] == 1 and pool["include_deferred"] is False for pool in written.values())
 
 

@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from pipeline.orchestration.pools import pools_spec
+from pipeline import newsweb
 from pipeline.sources import load_sources
+from pipeline.store import StoreError, open_store
 
 REPO = Path(__file__).resolve().parents[2]
 DAGS_FOLDER = REPO / "dags"
@@ -92,6 +94,15 @@ class LocalAirflow:
 
         return poll(f"{count} {run_type} run(s) of {dag_id}", timeout, finished)
 
+    def create_pools(self, sources_path: Path) -> None:
+        """The crawl pools, one per source, from the registry the DAGs are built from: the REST
+        twin of `airflow pools import` (pools.py writes its file), overwriting earlier ones."""
+        pools = [{"name": name, **pool} for name, pool in pools_spec(load_sources(sources_path)).items()]
+        action = {"action": "create", "entities": pools, "action_on_existence": "overwrite"}
+        outcome = self.call("PATCH", "/api/v2/pools", {"actions": [action]})["create"]
+        if outcome["errors"]:
+            raise LocalAirflowError(f"creating pools failed: {outcome['errors']}")
+
     def _request(self, method: str, path: str, body: dict | None, headers: dict[str, str]) -> dict:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.api_url + path, data, {"Content-Type": "application/json", **headers}, method=method)
@@ -133,20 +144,6 @@ def airflow_env(home: Path, store_uri: str, sources_path: Path, api_port: int) -
     return env
 
 
-def _airflow(env: dict[str, str], *args: str) -> None:
-    done = subprocess.run(["airflow", *args], env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        last = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:] or ["no output"]
-        raise LocalAirflowError(f"airflow {' '.join(args)} failed: {last[0]}")
-
-
-def create_pools(env: dict[str, str], sources_path: Path) -> None:
-    """The crawl pools, one per source, from the same registry the DAGs are built from."""
-    pools_file = Path(env["AIRFLOW_HOME"]) / "pools.json"
-    pools_file.write_text(json.dumps(pools_spec(load_sources(sources_path)), indent=2))
-    _airflow(env, "pools", "import", str(pools_file))
-
-
 def _healthy(airflow: LocalAirflow) -> bool:
     if airflow.process.poll() is not None:
         raise LocalAirflowError(f"airflow standalone exited with code {airflow.process.returncode}; see {airflow.log_path}")
@@ -174,44 +171,49 @@ def running(home: Path, store_uri: str, sources_path: Path, api_port: int, timeo
     the news web that sources_path points at."""
     home.mkdir(parents=True, exist_ok=True)
     env = airflow_env(home, store_uri, sources_path, api_port)
-    _airflow(env, "db", "migrate")
-    create_pools(env, sources_path)
     log_path = home / "standalone.log"
     with open(log_path, "ab") as log:
         process = subprocess.Popen(["airflow", "standalone"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         airflow = LocalAirflow(home, env["AIRFLOW__API__BASE_URL"], env, log_path, process)
         poll(f"health of the API server at {airflow.api_url} (log: {log_path})", timeout, lambda: _healthy(airflow))
+        airflow.create_pools(sources_path)
         yield airflow
     finally:
         _stop(process)
 
 
 def main(argv: list[str] | None = None) -> int:
-    from pipeline import newsweb
-    from pipeline.store import open_store
-
     parser = argparse.ArgumentParser(prog="python -m pipeline.orchestration.local", description=__doc__.split("\n\n")[0])
     parser.add_argument("--home", type=Path, default=Path(".airflow"), help="AIRFLOW_HOME (default ./.airflow)")
     parser.add_argument("--store", default="./lake", help="store for the corpus (default ./lake)")
-    parser.add_argument("--port", type=int, default=8765, help="news web port (default 8765)")
-    parser.add_argument("--api-port", type=int, default=8080, help="Airflow UI and API port (default 8080)")
+    parser.add_argument("--port", type=int, default=newsweb.DEFAULT_PORT, help="news web port (default 8765, 0 for any free one)")
+    parser.add_argument("--api-port", type=int, default=8080, help="Airflow UI and API port (default 8080, 0 for any free one)")
     args = parser.parse_args(argv)
+    # Ctrl-C and a plain `kill` both end in the clean shutdown below. Installing a handler
+    # also undoes an inherited "ignore SIGINT" (a background job), which standalone would
+    # otherwise inherit and then never stop on SIGINT.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     home = args.home.resolve()
-    store = open_store(args.store)
-    sources_path = home / "sources.yaml"
     home.mkdir(parents=True, exist_ok=True)
-    sources_path.write_text(newsweb.sources_yaml_for_port(args.port))
+    sources_path = home / "sources.yaml"
     try:
-        with newsweb.serve(args.port), running(home, store.uri, sources_path, args.api_port) as airflow:
-            print(f"Airflow UI: {airflow.api_url} (user admin, password {airflow.admin_password()})")
-            print(f"DAGs: {', '.join(f'wirelake_{name}' for name in load_sources(sources_path))} (paused: switch one on, then trigger it)")
-            print(f"corpus: {store.uri}   logs: {airflow.log_path}   Ctrl-C stops everything")
-            airflow.process.wait()
-            return 1  # standalone ended by itself
+        store = open_store(args.store)
+        with newsweb.serve(args.port) as web:
+            sources_path.write_text(web.sources_yaml())
+            with running(home, store.uri, sources_path, args.api_port or free_port()) as airflow:
+                days = newsweb.demo_plan()["capitol_ledger"]
+                print(f"Airflow UI  {airflow.api_url}  (user admin, password {airflow.admin_password()})")
+                print(f"DAGs        {', '.join(f'wirelake_{name}' for name in load_sources(sources_path))}: switch one on, then")
+                print(f"            trigger it with a logical date the news web has news for ({days[1]} to {days[-1]})")
+                print(f"corpus      {store.uri}  (wirelake query \"select source, crawl_date, count(*) from articles group by all\" --store {args.store})")
+                print(f"logs        {airflow.log_path}; Ctrl-C stops everything", flush=True)
+                airflow.process.wait()
+                raise LocalAirflowError(f"airflow standalone exited with code {airflow.process.returncode}; see {airflow.log_path}")
     except KeyboardInterrupt:
         return 0
-    except LocalAirflowError as exc:
+    except (LocalAirflowError, newsweb.NewswebError, StoreError) as exc:
         print(f"local airflow: error: {exc}", file=sys.stderr)
         return 1
 

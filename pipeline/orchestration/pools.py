@@ -1,7 +1,10 @@
-"""Airflow pools: the politeness budget of each source across DAG runs.
+"""Airflow pools: the politeness budget of each source across DAG runs, and the dedup lock.
 
 Every crawl task of a source takes one slot of the source's pool, so a backfill of
 hundreds of days crawls the site one day at a time however many runs are active.
+Every publish task, of any source, takes the one slot of the dedup pool: a publish
+commits a new generation of the shared dedup state, and two commits planned on the
+same generation cannot both land (pipeline/dedup/state.py).
 Ops create the pools from the registry with:
 
     python -m pipeline.orchestration.pools pools.json && airflow pools import pools.json
@@ -19,6 +22,7 @@ from pipeline.sources import Source, SourcesError, load_sources
 
 CRAWL_SLOTS = 1
 """Crawls of one source at a time; each crawl already runs politeness.concurrency requests in parallel."""
+DEDUP_POOL = "wirelake_dedup"
 
 
 def pool_name(source: str) -> str:
@@ -27,7 +31,7 @@ def pool_name(source: str) -> str:
 
 def pools_spec(sources: dict[str, Source]) -> dict[str, dict]:
     """The pools in the format of `airflow pools import`."""
-    return {
+    pools = {
         pool_name(name): {
             "slots": CRAWL_SLOTS,
             "description": f"crawls of {name} ({', '.join(source.domains)}) running at once",
@@ -35,6 +39,8 @@ def pools_spec(sources: dict[str, Source]) -> dict[str, dict]:
         }
         for name, source in sources.items()
     }
+    pools[DEDUP_POOL] = {"slots": 1, "description": "publish tasks (dedup commits) of all sources: one at a time", "include_deferred": False}
+    return pools
 
 
 def main(argv: list[str]) -> int:

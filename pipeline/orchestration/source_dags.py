@@ -1,9 +1,12 @@
 """The DAG of one source and its tasks, with the scheduling knobs in one place.
 
-Politeness across runs comes from three knobs: the crawl task's pool (one crawl of a
-source at a time, see pools.py), MAX_ACTIVE_RUNS (how many days of one source are in
-flight, e.g. during a backfill), and retries with exponential backoff (a site that is
-down is retried after 5, 10, 20 minutes, not hammered).
+Politeness across runs comes from three knobs:
+- the crawl task's pool (pools.py): one crawl of a source at a time, whatever the
+  number of active runs; the pool is what holds back a backfill of hundreds of days;
+- MAX_ACTIVE_RUNS: days of one source in flight for scheduled runs (a backfill has its
+  own, `--max-active-runs`, default 10, and still queues on the pool);
+- retries with exponential backoff: a site that is down is tried again after 5, 10 and
+  20 minutes, not hammered.
 """
 
 from __future__ import annotations
@@ -13,12 +16,12 @@ from datetime import datetime, timedelta, timezone
 from airflow.sdk import DAG, CronDataIntervalTimetable, task
 
 from pipeline.orchestration import tasks
-from pipeline.orchestration.pools import pool_name
+from pipeline.orchestration.pools import DEDUP_POOL, pool_name
 from pipeline.sources import Source
 
 OWNER = "wirelake"
 START_DATE = datetime(2020, 1, 1, tzinfo=timezone.utc)
-"""Earliest day a backfill may ask for; scheduling itself starts now (no catchup)."""
+"""Airflow wants one; with catchup off, scheduling starts at the latest interval anyway."""
 MAX_ACTIVE_RUNS = 2
 """Days of one source in flight: the next day's crawl overlaps this day's extraction."""
 RETRY_ARGS = {
@@ -54,7 +57,8 @@ def _doc_md(source: Source) -> str:
             f"| domains | {', '.join(source.domains)} |",
             f"| discovery | {_discovery(source)} |",
             f"| schedule | `{source.schedule}` (UTC) |",
-            f"| politeness | delay {politeness.delay} s, {politeness.concurrency} requests per domain; crawls take pool `{pool_name(source.name)}` |",
+            f"| politeness | delay {politeness.delay} s, {politeness.concurrency} requests per domain |",
+            f"| pools | crawl: `{pool_name(source.name)}` (one crawl of this source at a time); publish: `{DEDUP_POOL}` (one dedup commit at a time) |",
             f"| quality gates | min_articles {gates.min_articles}, max_empty_text_share {gates.max_empty_text_share}, max_error_share {gates.max_error_share} |",
             "",
             "Each run processes one day, its partition: the UTC date of the run's logical date. A scheduled run"
@@ -88,7 +92,7 @@ def extract_task(source: Source):
 
 
 def publish_task(source: Source):
-    return task(tasks.publish, task_id="publish", outlets=[tasks.CORPUS_ASSET])(source.name)
+    return task(tasks.publish, task_id="publish", pool=DEDUP_POOL, outlets=[tasks.CORPUS_ASSET])(source.name)
 
 
 def validate_task(source: Source):
