@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from pipeline.orchestration.pools import pools_spec
 from pipeline import newsweb
+from pipeline.orchestration.pools import pools_spec
 from pipeline.sources import load_sources
 from pipeline.store import StoreError, open_store
 
@@ -37,7 +37,7 @@ T = TypeVar("T")
 
 
 class LocalAirflowError(Exception):
-    """The local Airflow did not come up; the message says which part and where its log is."""
+    """The local Airflow failed to start, to answer or to finish a run; the message says what and where to look."""
 
 
 def poll(what: str, timeout: float, check: Callable[[], T | None]) -> T:
@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
                 days = newsweb.demo_plan()["capitol_ledger"]
                 print(f"Airflow UI  {airflow.api_url}  (user admin, password {airflow.admin_password()})")
                 print(f"DAGs        {', '.join(f'wirelake_{name}' for name in load_sources(sources_path))}: switch one on, then")
-                print(f"            trigger it with a logical date the news web has news for ({days[1]} to {days[-1]})")
+                print(f"            trigger it with a logical date the news web has news for, e.g. {days[-1]} (capitol_ledger: {', '.join(map(str, days))})")
                 print(f"corpus      {store.uri}  (wirelake query \"select source, crawl_date, count(*) from articles group by all\" --store {args.store})")
                 print(f"logs        {airflow.log_path}; Ctrl-C stops everything", flush=True)
                 airflow.process.wait()
