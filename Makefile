@@ -26,8 +26,9 @@ install-test: $(VENV)/.installed-test
 demo: install
 	$(BIN)/wirelake demo
 
+# .venv/bin first on PATH: tests run the installed console scripts (airflow, wirelake) as users do.
 test: install-test
-	$(BIN)/python -m pytest
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest
 
 clean:
 	rm -rf $(VENV) lake
