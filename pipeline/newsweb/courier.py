@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from . import feeds
 from .model import COURIER, Article, Web
-from .render import Response, esc, first_quote, long_date, page, paragraphs_html, rfc822, text
+from .render import Response, document, esc, first_quote, long_date, page, paragraphs_html, rfc822, text
 from .sites import SITES
 
 NAME = SITES[COURIER].name
@@ -23,15 +23,7 @@ def _crumb(title: str, limit: int = 60) -> str:
 
 
 def _shell(title: str, posted_day: str, head: str, main: str) -> str:
-    return f"""<!DOCTYPE html>
-<html lang="en-US">
-<head>
-<meta charset="UTF-8">
-<title>{esc(title)}</title>
-{head}
-</head>
-<body class="single-post">
-<div class="top-bar"><span class="current-date">{posted_day}</span>
+    return document(title, head, f"""<div class="top-bar"><span class="current-date">{posted_day}</span>
 <ul class="top-links"><li><a href="/advertise/">Advertise</a></li><li><a href="/contact/">Contact</a></li></ul></div>
 <header class="site-header">
 <div class="site-branding"><a href="/">{NAME}</a></div>
@@ -39,11 +31,8 @@ def _shell(title: str, posted_day: str, head: str, main: str) -> str:
 </header>
 <nav class="main-menu"><a href="/">Home</a> <a href="/category/business/">Business</a> <a href="/category/politics/">Politics</a> <a href="/category/local/">Local</a> <a href="/category/sports/">Sports</a></nav>
 {main}
-<footer class="site-footer"><p>{NAME} &middot; Your neighborhood news portal</p><p>&copy; 2024 {NAME}</p></footer>
-</body>
-</html>
-"""
-
+<footer class="site-footer"><p>{NAME} &middot; Your neighborhood news portal</p><p>&copy; 2024 {NAME}</p></footer>""",
+        lang="en-US", charset="UTF-8", body_class="single-post")
 
 def _weekday_date(article: Article) -> str:
     return f"{article.posted_at:%A}, {long_date(article.posted_at)}"

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from itertools import groupby
 
 from .model import HARBOR, Article, Web
-from .render import Response, clock, esc, iso, long_date, page, paragraphs_html, text
+from .render import Response, clock, document, esc, iso, long_date, page, paragraphs_html, text
 from .sites import SITES
 
 NAME = SITES[HARBOR].name
@@ -25,24 +25,12 @@ def archive_path(day: date, page_number: int = 1) -> str:
 
 
 def _shell(title: str, head: str, main: str) -> str:
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{esc(title)}</title>
-{head}
-</head>
-<body>
-<header class="gazette-head"><a class="nameplate" href="/">{NAME}</a><p class="motto">Port Callan&rsquo;s newspaper since 1911</p>
+    return document(title, head, f"""<header class="gazette-head"><a class="nameplate" href="/">{NAME}</a><p class="motto">Port Callan&rsquo;s newspaper since 1911</p>
 <nav><a href="/">Home</a> <a href="/archive/">Archive</a> <a href="/obituaries/">Obituaries</a> <a href="/sports/">Sports</a></nav></header>
 <main>
 {main}
 </main>
-<footer class="gazette-foot"><p>{NAME}, 12 Wharf Street, Port Callan</p><p>Subscribe for home delivery: call the circulation desk.</p></footer>
-</body>
-</html>
-"""
-
+<footer class="gazette-foot"><p>{NAME}, 12 Wharf Street, Port Callan</p><p>Subscribe for home delivery: call the circulation desk.</p></footer>""")
 
 def article_page(article: Article, url: str) -> str:
     body = article.printed_paragraphs

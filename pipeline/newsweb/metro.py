@@ -9,30 +9,18 @@ from __future__ import annotations
 
 from . import feeds
 from .model import METRO, Article, Web
-from .render import Response, esc, iso, json_ld, long_date, page, paragraphs_html, text
+from .render import Response, document, esc, iso, json_ld, long_date, page, paragraphs_html, text
 from .sites import SITES
 
 NAME = SITES[METRO].name
 
 
 def _shell(title: str, head: str, main: str) -> str:
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{esc(title)}</title>
-{head}
-</head>
-<body>
-<div id="cookie-notice" class="cookie-banner"><p>We use cookies to improve your experience and to show you relevant advertising. By continuing to browse you agree to our cookie policy.</p><button type="button">Accept</button></div>
+    return document(title, head, f"""<div id="cookie-notice" class="cookie-banner"><p>We use cookies to improve your experience and to show you relevant advertising. By continuing to browse you agree to our cookie policy.</p><button type="button">Accept</button></div>
 <header class="mw-header"><a class="mw-logo" href="/">{NAME}</a>
 <nav><a href="/">Top stories</a> <a href="/topics/region/">Region</a> <a href="/topics/business/">Business</a> <a href="/topics/opinion/">Opinion</a></nav></header>
 {main}
-<footer class="mw-footer"><p>{NAME} &middot; Regional news, every hour</p><p><a href="/privacy/">Privacy</a> &middot; <a href="/terms/">Terms</a></p></footer>
-</body>
-</html>
-"""
-
+<footer class="mw-footer"><p>{NAME} &middot; Regional news, every hour</p><p><a href="/privacy/">Privacy</a> &middot; <a href="/terms/">Terms</a></p></footer>""")
 
 def _posted(article: Article) -> str:
     moment = article.posted_at

@@ -36,6 +36,23 @@ def redirect(status: int, location: str) -> Response:
     return Response(status, b"", HTML, (("Location", location),))
 
 
+def document(title: str, head: str, body: str, *, lang: str = "en", charset: str = "utf-8", body_class: str = "") -> str:
+    """The HTML page around a site template's own header, content and footer."""
+    body_tag = f'<body class="{body_class}">' if body_class else "<body>"
+    return f"""<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="{charset}">
+<title>{esc(title)}</title>
+{head}
+</head>
+{body_tag}
+{body}
+</body>
+</html>
+"""
+
+
 def esc(value: str) -> str:
     return html.escape(value, quote=True)
 
