@@ -17,12 +17,13 @@ import pyarrow as pa
 
 from pipeline import corpus, layout
 from pipeline.orchestration import local
+from pipeline.schema import COLUMNS
 from pipeline.store import open_store
 
 DAG_ID = "wirelake_capitol_ledger"
 WEEK = [date(2024, 5, 20) + timedelta(days=n) for n in range(7)]
 # Every column but fetched_at, which records when a page was downloaded.
-COMPARED = ["doc_id", "url", "canonical_url", "source", "site_name", "title", "author", "published_at", "crawl_date", "language", "text", "word_count", "attribution", "content_hash"]
+COMPARED = [name for name, _type, _meaning in COLUMNS if name != "fetched_at"]
 
 
 def backfill(airflow: local.LocalAirflow, from_date: str, to_date: str, reprocess: str = "none") -> None:
