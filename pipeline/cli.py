@@ -150,6 +150,12 @@ def cmd_extract(args) -> int:
     return main_extract(args.paths, args.url)
 
 
+def cmd_airflow(args) -> int:
+    from pipeline.orchestration.local import main as local_airflow
+
+    return local_airflow(args.options)
+
+
 def cmd_query(args) -> int:
     from pipeline.query import run_query
 
@@ -209,6 +215,12 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--url", help="the URL an HTML file was served at (default: its file:// URI)")
     extract.set_defaults(func=cmd_extract)
 
+    airflow = sub.add_parser(
+        "airflow", parents=[common], help="run a local Airflow (standalone) with the DAGs, the news web and ./lake until Ctrl-C",
+        description="Options after the command: --home DIR (default ./.airflow), --store URI, --port N (news web), --api-port N (UI, default 8080).",
+    )
+    airflow.set_defaults(func=cmd_airflow, passes_options_on=True)
+
     query = sub.add_parser("query", parents=[common], help="run SQL (DuckDB) over the corpus: view `articles`")
     query.add_argument("sql")
     query.add_argument("--store", help=store_help)
@@ -241,7 +253,12 @@ def _one_line(exc: BaseException) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    # `wirelake airflow` hands its options to the local-Airflow launcher, which parses them itself.
+    args, others = parser.parse_known_args(argv)
+    if others and not getattr(args, "passes_options_on", False):
+        parser.error(f"unrecognized arguments: {' '.join(others)}")
+    args.options = others
     try:
         return args.func(args)
     except KeyboardInterrupt:

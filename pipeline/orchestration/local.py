@@ -184,7 +184,7 @@ def running(home: Path, store_uri: str, sources_path: Path, api_port: int, timeo
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.orchestration.local", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="wirelake airflow", description=__doc__.split("\n\n")[0])
     parser.add_argument("--home", type=Path, default=Path(".airflow"), help="AIRFLOW_HOME (default ./.airflow)")
     parser.add_argument("--store", default="./lake", help="store for the corpus (default ./lake)")
     parser.add_argument("--port", type=int, default=newsweb.DEFAULT_PORT, help="news web port (default 8765, 0 for any free one)")
