@@ -270,7 +270,7 @@ def main() -> None:
         "params": PARAMS, "thresholds": {"jaccard": NEAR_JACCARD, "containment": NEAR_CONTAINMENT},
         "signatures": signature_rate(args.day), "days": [],
     }
-    cache = RESULTS / "dedup-cache" / f"bands{BANDS}-perm{NUM_PERM}"
+    cache = RESULTS / "dedup-cache" / f"state{state.FORMAT}-bands{BANDS}-perm{NUM_PERM}"  # a new state format starts over
     for size in sorted(args.sizes):
         build = time.perf_counter()
         build_history(LocalStore(cache), size)
