@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -90,10 +90,11 @@ def extract_step(source: str, day: date, store_uri: str | None = None, sources_p
 def publish_step(source: str, day: date, store_uri: str | None = None, sources_path: str | None = None) -> dict:
     """Staged articles -> deduplicated against all history -> the corpus partition.
 
-    Dedup and publish are one step because they are one commit: the dedup state's new
-    generation becomes current only after the partition is written (see pipeline.dedup),
-    so a crash in between leaves the previous generation in force and a re-run repairs it.
-    Commits must not run concurrently (Airflow's dedup pool has one slot).
+    Dedup and publish are one step because they are one commit: the next dedup generation
+    is claimed create-only before the partition is written (see pipeline.dedup.commit), so
+    a publish that loses a race changes nothing, and a crash in between leaves dedup ahead
+    of this partition until the step is re-run, which repairs it. Commits should not run
+    concurrently (Airflow's dedup pool has one slot).
     """
     _src, store = _context(source, store_uri, sources_path)
     table = corpus.read_partition(store, layout.staged_articles_key(source, day))
