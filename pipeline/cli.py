@@ -74,7 +74,7 @@ def cmd_sources_list(args) -> int:
     return 0
 
 
-def run_days(plan: list[tuple[str, date]], store_uri: str | None, sources_path: str | None) -> list:
+def run_days(plan: list[tuple[str, date]], store_uri: str | None, sources_path: str | None, debug: bool = False) -> list:
     """Ingest each (source, day), printing progress; a failed day is reported, the rest still run."""
     from pipeline.steps import DayReport, ingest_day
 
@@ -86,6 +86,8 @@ def run_days(plan: list[tuple[str, date]], store_uri: str | None, sources_path: 
         try:
             ingest_day(source, day, store_uri, sources_path, report)
         except Exception as exc:  # noqa: BLE001 - one failed day must not stop the others; reported below
+            if debug:
+                raise
             report.failure = _one_line(exc)
         elapsed = time.monotonic() - started
         done = f"{report.pages_fetched} pages, {report.articles} articles, {report.errors} errors"
@@ -111,7 +113,7 @@ def cmd_crawl(args) -> int:
     from pipeline.store import open_store
 
     store = open_store(args.store)
-    reports = run_days([(args.source, d) for d in _days(args.date, args.to)], args.store, args.sources)
+    reports = run_days([(args.source, d) for d in _days(args.date, args.to)], args.store, args.sources, args.debug)
     print()
     print(format_table(_summary(reports)))
     print(f"store: {store.uri}")
@@ -131,7 +133,7 @@ def cmd_demo(args) -> int:
         sources_path.write_text(web.sources_yaml())
         print(f"news web: {', '.join(f'{name} {url}' for name, url in web.base_urls.items())}")
         plan = [(source, day) for source, days in newsweb.demo_plan().items() for day in days]
-        reports = run_days(plan, args.store, str(sources_path))
+        reports = run_days(plan, args.store, str(sources_path), args.debug)
     print()
     print(format_table(_summary(reports)))
     print(f"\ncorpus: {store.uri}\ntry:   wirelake query \"select source, count(*) as articles from articles group by 1 order by 1\"" + (f" --store {args.store}" if args.store else ""))

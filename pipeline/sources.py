@@ -117,6 +117,11 @@ class Source(_Strict):
     def _cron(cls, schedule: str) -> str:
         if not croniter.is_valid(schedule):
             raise ValueError(f"invalid cron expression {schedule!r}")
+        # Each run ingests one day: a cron firing twice a day re-crawls it, a weekly one skips six.
+        fires = croniter(schedule, datetime(2024, 1, 1)).all_next(datetime)
+        days = [next(fires).date() for _ in range(14)]
+        if len(set(days)) != len(days) or (days[-1] - days[0]).days != len(days) - 1:
+            raise ValueError(f"cron {schedule!r} must fire exactly once per UTC day (each run ingests one day)")
         return schedule
 
     @model_validator(mode="after")

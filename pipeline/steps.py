@@ -34,27 +34,49 @@ def _context(source: str, store_uri: str | None, sources_path: str | None) -> tu
 def crawl_step(source: str, day: date, store_uri: str | None = None, sources_path: str | None = None) -> dict:
     """Crawl the window [day, day+1) in a subprocess and keep every response as raw WARC.
 
-    The stats object marks a complete raw partition: it is removed first and written last,
-    so a crash in between never pairs new pages with old stats. A failed crawl raises
-    CrawlFailed, keeps its log as failed-crawl.log and leaves the previous raw partition alone.
+    A crawl that fails, or that breaks the source's crawl gates (too many fetch errors,
+    too few article pages), raises CrawlFailed before anything is replaced: a bad night
+    never overwrites a good partition, and the task's retries get a chance. Its log is
+    kept as failed-crawl.log. The stats object marks a complete raw partition: it is
+    removed first and written last, so a crash in between never pairs new pages with old stats.
     """
     src, store = _context(source, store_uri, sources_path)
+    failed_log = layout.crawl_log_key(source, day, failed=True)
     with tempfile.TemporaryDirectory(prefix="wirelake-crawl-") as tmp:
         warc_path, stats_path, log_path = Path(tmp) / "pages.warc.gz", Path(tmp) / "stats.json", Path(tmp) / "crawl.log"
         try:
             stats = run_crawl(src, day, day + timedelta(days=1), warc_path, stats_path, resolve_path(sources_path), log_path=log_path)
+            problems = _crawl_gate_problems(src, stats.to_dict())
+            if problems:
+                raise CrawlFailed(f"crawl of {source} {day} breaks its quality gates, previous partition kept: {'; '.join(problems)}", stats)
         except CrawlFailed as failure:
             if not log_path.exists():
                 raise
-            store.put_file(layout.crawl_log_key(source, day, failed=True), log_path)
-            raise CrawlFailed(f"{failure} (log: {store.url(layout.crawl_log_key(source, day, failed=True))})", failure.stats) from None
+            store.put_file(failed_log, log_path)
+            raise CrawlFailed(f"{failure} (log: {store.url(failed_log)})", failure.stats) from None
         store.delete(layout.crawl_stats_key(source, day))
         store.put_file(layout.raw_warc_key(source, day), warc_path)
         store.put_file(layout.crawl_log_key(source, day), log_path)
     stats_dict = stats.to_dict()
     store.put_bytes(layout.crawl_stats_key(source, day), json.dumps(stats_dict, indent=2, default=str).encode())
-    store.delete(layout.crawl_log_key(source, day, failed=True))
+    store.delete(failed_log)
     return stats_dict
+
+
+def _fetch_error_share(stats: dict) -> float:
+    """Failed fetches over fetches; robots-forbidden and refused URLs were never fetched (policy, not errors)."""
+    counts = stats.get("error_counts", {})
+    fetch_errors = int(stats.get("errors", 0)) - int(counts.get("robots_forbidden", 0)) - int(counts.get("refused_private_address", 0))
+    return max(fetch_errors, 0) / max(int(stats.get("pages_fetched", 0)), 1)
+
+
+def _crawl_gate_problems(src: Source, stats: dict) -> list[str]:
+    gates, problems = src.quality, []
+    if int(stats.get("articles", 0)) < gates.min_articles:
+        problems.append(f"{stats.get('articles', 0)} article pages fetched, fewer than quality.min_articles={gates.min_articles}")
+    if (share := _fetch_error_share(stats)) > gates.max_error_share:
+        problems.append(f"{share:.0%} of fetches failed (quality.max_error_share={gates.max_error_share})")
+    return problems
 
 
 def _doc_id(url: str, content_hash: str) -> str:
@@ -111,10 +133,7 @@ def validate_step(source: str, day: date, store_uri: str | None = None, sources_
     stats = json.loads(store.get_bytes(layout.crawl_stats_key(source, day)))
     articles = table.num_rows
     empty = sum(1 for text in table.column("text").to_pylist() if not (text or "").strip())
-    # Robots-forbidden and refused URLs were never fetched: they are policy, not fetch errors.
-    counts = stats.get("error_counts", {})
-    fetch_errors = int(stats.get("errors", 0)) - int(counts.get("robots_forbidden", 0)) - int(counts.get("refused_private_address", 0))
-    error_share = max(fetch_errors, 0) / max(int(stats.get("pages_fetched", 0)), 1)
+    error_share = _fetch_error_share(stats)
     report = {"articles": articles, "empty_text_share": empty / articles if articles else 0.0, "error_share": error_share}
     gates = src.quality
     problems = []

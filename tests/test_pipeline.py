@@ -111,6 +111,21 @@ def test_rerun_replaces_partitions_exactly(crawled, sources_file):
     assert [k for k in store.list("") if not k.startswith("dedup/")] == keys_before
 
 
+def test_a_crawl_breaking_its_gates_keeps_the_previous_partition(crawled, sources_file, tmp_path):
+    """A bad night (here: a gate no crawl can meet) fails before anything is replaced."""
+    store_uri, _, _ = crawled
+    store = open_store(store_uri)
+    key = layout.corpus_partition_key("capitol_ledger", WEEK_START)
+    before = (store.get_bytes(key), store.get_bytes(layout.raw_warc_key("capitol_ledger", WEEK_START)))
+    strict = tmp_path / "strict.yaml"
+    strict.write_text(open(sources_file).read().replace("  - name: capitol_ledger\n", "  - name: capitol_ledger\n    quality: {min_articles: 100}\n"))
+    result = wirelake("crawl", "capitol_ledger", "--date", str(WEEK_START), "--store", store_uri, "--sources", str(strict))
+    assert result.returncode == 1
+    assert "breaks its quality gates, previous partition kept" in result.stdout and "quality.min_articles=100" in result.stdout
+    assert (store.get_bytes(key), store.get_bytes(layout.raw_warc_key("capitol_ledger", WEEK_START))) == before
+    store.delete(layout.crawl_log_key("capitol_ledger", WEEK_START, failed=True))  # the module's other tests compare keys
+
+
 def test_unknown_source_and_unreachable_site_fail_with_one_line(tmp_path, sources_file):
     unknown = wirelake("crawl", "nope", "--date", "2024-05-20", "--store", str(tmp_path), "--sources", sources_file)
     assert unknown.returncode == 2 and unknown.stderr.startswith("wirelake: error:") and "no source named 'nope'" in unknown.stderr

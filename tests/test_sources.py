@@ -16,7 +16,7 @@ sources:
     news_sitemaps: [https://www.example.com/news.xml]
     archive: "https://example.com/{date:%Y/%m/%d}/"
     article_pattern: '/\\d{4}/'
-    schedule: "15 */6 * * *"
+    schedule: "15 6 * * *"
     politeness: {delay: 2.5, concurrency: 1}
 """
 
@@ -50,6 +50,8 @@ def test_valid_entry_with_defaults(tmp_path):
         ("politeness: {speed: 3}", "field 'politeness.speed': unknown key"),
         ("article_pattern: '(open'", "field 'article_pattern': invalid regex"),
         ("schedule: '61 * * * *'", "field 'schedule': invalid cron"),
+        ("schedule: '0 */6 * * *'", "field 'schedule': cron '0 */6 * * *' must fire exactly once per UTC day"),
+        ("schedule: '0 2 * * 1'", "field 'schedule': cron '0 2 * * 1' must fire exactly once per UTC day"),
         ("feeds: [ftp://example.com/rss]", "field 'feeds[0]': not an http(s) URL"),
         ("feeds: [https://elsewhere.org/rss]", "field 'feeds[0]': host 'elsewhere.org' is not in domains"),
         ("archive: 'https://example.com/latest/'", "field 'archive': archive template needs a date placeholder"),
@@ -130,7 +132,7 @@ def test_cli_validate_and_list(tmp_path):
     assert "example_news" in listing.stdout and "news_sitemaps,archive" in listing.stdout
 
     bad = tmp_path / "bad.yaml"
-    bad.write_text(VALID.replace("schedule: \"15 */6 * * *\"", "schedule: nightly\n    color: blue"))
+    bad.write_text(VALID.replace("schedule: \"15 6 * * *\"", "schedule: nightly\n    color: blue"))
     result = run_cli("sources", "validate", str(bad))
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
