@@ -14,6 +14,8 @@ from contextlib import contextmanager
 
 STORE_CONN_ID = "wirelake_s3"
 """An `aws` connection; set it with AIRFLOW_CONN_WIRELAKE_S3 or in the UI."""
+OVERRIDDEN = ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL_S3")
+"""Worker variables that boto3 would otherwise mix into (or prefer over) the connection's."""
 
 
 def aws_variables(login: str | None, password: str | None, extra: dict) -> dict[str, str]:
@@ -27,9 +29,10 @@ def aws_variables(login: str | None, password: str | None, extra: dict) -> dict[
     return {name: str(value) for name, value in values.items() if value}
 
 
-def connection_variables(conn_id: str = STORE_CONN_ID) -> dict[str, str]:
-    """The connection's AWS variables, or none when it is not defined (the plain
-    AWS variables of the worker then apply). Only callable inside a running task."""
+def connection_variables(conn_id: str = STORE_CONN_ID) -> dict[str, str | None]:
+    """The connection's AWS variables, None for those to unset so that the connection
+    wins over the worker's; nothing when it is not defined (the plain AWS variables of
+    the worker then apply). Needs a task, or the connection in AIRFLOW_CONN_*."""
     from airflow.sdk import Connection
     from airflow.sdk.exceptions import AirflowNotFoundException
 
@@ -37,15 +40,20 @@ def connection_variables(conn_id: str = STORE_CONN_ID) -> dict[str, str]:
         conn = Connection.get(conn_id)
     except AirflowNotFoundException:
         return {}
-    return aws_variables(conn.login, conn.password, conn.extra_dejson)
+    return {**dict.fromkeys(OVERRIDDEN), **aws_variables(conn.login, conn.password, conn.extra_dejson)}
 
 
 @contextmanager
-def exported(variables: dict[str, str]) -> Iterator[None]:
-    """Set environment variables for the duration of a step and restore them after,
-    so tasks that share a process (dag.test) do not leak credentials to each other."""
+def exported(variables: dict[str, str | None]) -> Iterator[None]:
+    """Set (or, for None, unset) environment variables for the duration of a step and
+    restore them after, so tasks that share a process (dag.test) do not leak
+    credentials to each other."""
     saved = {name: os.environ.get(name) for name in variables}
-    os.environ.update(variables)
+    for name, value in variables.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
     try:
         yield
     finally:

@@ -5,8 +5,11 @@ Politeness across runs comes from three knobs:
   number of active runs; the pool is what holds back a backfill of hundreds of days;
 - MAX_ACTIVE_RUNS: days of one source in flight for scheduled runs (a backfill has its
   own, `--max-active-runs`, default 10, and still queues on the pool);
-- retries with exponential backoff: a site that is down is tried again after 5, 10 and
-  20 minutes, not hammered.
+- retries with exponential backoff: a site that is down is tried again after 5-10,
+  10-20 and 20-40 minutes (Airflow doubles the delay and spreads each wait over
+  [delay, 2 x delay) by a hash of the task instance), not hammered;
+- the crawl task's execution_timeout: a hung crawl frees its pool slot (and fails)
+  CRAWL_TIMEOUT_MARGIN after the crawl should have closed itself.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ START_DATE = datetime(2020, 1, 1, tzinfo=timezone.utc)
 """Airflow wants one; with catchup off, scheduling starts at the latest interval anyway."""
 MAX_ACTIVE_RUNS = 2
 """Days of one source in flight: the next day's crawl overlaps this day's extraction."""
+CRAWL_TIMEOUT_MARGIN = timedelta(minutes=10)
+"""Beyond politeness.max_crawl_minutes: Scrapy's start-up, its own close, the WARC upload."""
 RETRY_ARGS = {
     "retries": 3,
     "retry_delay": timedelta(minutes=5),
@@ -57,13 +62,15 @@ def _doc_md(source: Source) -> str:
             f"| domains | {', '.join(source.domains)} |",
             f"| discovery | {_discovery(source)} |",
             f"| schedule | `{source.schedule}` (UTC) |",
-            f"| politeness | delay {politeness.delay} s, {politeness.concurrency} requests per domain |",
+            f"| politeness | delay {politeness.delay} s, {politeness.concurrency} requests per domain,"
+            f" crawl task times out after {crawl_timeout(source)} |",
             f"| pools | crawl: `{pool_name(source.name)}` (one crawl of this source at a time); publish: `{DEDUP_POOL}` (one dedup commit at a time) |",
             f"| quality gates | min_articles {gates.min_articles}, max_empty_text_share {gates.max_empty_text_share}, max_error_share {gates.max_error_share} |",
             "",
-            "Each run processes one day, its partition: the UTC date of the run's logical date. A scheduled run"
-            " for the interval [D, D+1) at the cron time processes day D; a manual run without a logical date"
-            " processes yesterday (UTC). Re-running a day replaces its partition.",
+            "Each run processes one UTC day, its partition. A scheduled or backfill run for the interval"
+            " [D, D+1) at the cron time processes day D. A manual run processes its logical date's day; without"
+            " a logical date, or with one on the day it is triggered (the trigger form's default \"now\"), it"
+            " processes yesterday, the last finished day. Re-running a day replaces its partition.",
         ]
     )
 
@@ -83,8 +90,12 @@ def source_dag(source: Source) -> DAG:
     )
 
 
+def crawl_timeout(source: Source) -> timedelta:
+    return timedelta(minutes=source.politeness.max_crawl_minutes) + CRAWL_TIMEOUT_MARGIN
+
+
 def crawl_task(source: Source):
-    return task(tasks.crawl, task_id="crawl", pool=pool_name(source.name))(source.name)
+    return task(tasks.crawl, task_id="crawl", pool=pool_name(source.name), execution_timeout=crawl_timeout(source))(source.name)
 
 
 def extract_task(source: Source):

@@ -25,12 +25,14 @@ names the partition (source, day, key, uri, rows)."""
 
 def _day() -> date:
     context = get_current_context()
-    return partition_day(context.get("logical_date"), context["dag_run"].run_after)
+    run = context["dag_run"]
+    return partition_day(run.run_type, context.get("logical_date"), context.get("data_interval_start"), run.run_after)
 
 
 def _run(step: Callable[[str, date], dict], source: str) -> dict:
     day = _day()
-    log.info("%s for source %s, day %s", step.__name__, source, day)
+    context = get_current_context()
+    log.info("%s for source %s, day %s (%s run, logical date %s)", step.__name__, source, day, context["dag_run"].run_type, context.get("logical_date"))
     with exported(connection_variables()):
         result = step(source, day)
     log.info("%s result: %s", step.__name__, json.dumps(result, default=str))

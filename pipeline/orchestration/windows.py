@@ -1,18 +1,32 @@
 """Which day a DAG run processes.
 
-A run's partition day is its logical date in UTC. Scheduled and backfill runs use
-CronDataIntervalTimetable, whose logical date is the start of the data interval
-[D at the cron time, D+1 at the cron time), so they process day D. A manual run
-triggered without a logical date processes the day before it was triggered (UTC):
-run_after, not the clock, so a retry the next morning still processes the same day.
+- Scheduled and backfill runs process the UTC day their data interval starts on. The
+  timetable (CronDataIntervalTimetable) made that interval, [D at the cron time, D+1 at
+  the cron time), so they process exactly day D.
+- Manual runs process the UTC day of their logical date. Their data interval is only
+  Airflow's guess (the last whole cron interval *before* the logical date, a day early),
+  so it is ignored. A manual run without a logical date, or with one on the day it was
+  triggered (the UI fills in "now"), processes the day before it was triggered: today
+  is not over yet, and a partial day would look like a finished partition.
+  "Triggered" is run_after, not the clock, so a retry the next morning keeps the day.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+INTERVAL_RUN_TYPES = ("scheduled", "backfill")
+"""Compared with ==, so Airflow's DagRunType (a str enum) matches too."""
 
-def partition_day(logical_date: datetime | None, run_after: datetime) -> date:
-    if logical_date is not None:
-        return logical_date.astimezone(timezone.utc).date()
-    return (run_after.astimezone(timezone.utc) - timedelta(days=1)).date()
+
+def _utc_day(moment: datetime) -> date:
+    return moment.astimezone(timezone.utc).date()
+
+
+def partition_day(run_type: str, logical_date: datetime | None, data_interval_start: datetime | None, run_after: datetime) -> date:
+    if run_type in INTERVAL_RUN_TYPES and data_interval_start is not None:
+        return _utc_day(data_interval_start)
+    triggered = _utc_day(run_after)
+    if logical_date is None or _utc_day(logical_date) == triggered:
+        return triggered - timedelta(days=1)
+    return _utc_day(logical_date)
