@@ -1,7 +1,9 @@
 """Real Airflow runs of the generated DAGs against the offline news web and moto's S3
 server: `airflow dags test` (which is dag.test()) per date, `airflow tasks test` for a
 failing crawl. Airflow runs in subprocesses with a temporary AIRFLOW_HOME, migrated
-once for the module, so nothing here touches ~/airflow or the test process's config."""
+once for the module, so nothing here touches ~/airflow or the test process's config.
+What the runs left in Airflow's database (XCom, asset events, pools) is read back by a
+subprocess with the same home (RECORDS)."""
 
 from __future__ import annotations
 
@@ -35,6 +37,29 @@ def airflow_env(home: Path, sources: Path, store_uri: str, **extra: str) -> dict
     return env
 
 
+# Runs in a subprocess with the test's AIRFLOW_HOME: a DAG's XComs and asset events, as JSON.
+RECORDS = """
+import json, sys
+from sqlalchemy import select
+from airflow.models.asset import AssetEvent
+from airflow.models.xcom import XComModel
+from airflow.utils.session import create_session
+with create_session() as session:
+    xcoms = session.execute(select(XComModel.run_id, XComModel.task_id, XComModel.key, XComModel.value).where(XComModel.dag_id == sys.argv[1])).all()
+    events = session.scalars(select(AssetEvent).where(AssetEvent.source_dag_id == sys.argv[1])).all()
+    print(json.dumps({
+        "xcoms": [{"run_id": r, "task_id": t, "key": k, "value": XComModel.deserialize_value(type("R", (), {"value": v})())} for r, t, k, v in xcoms],
+        "events": [{"run_id": e.source_run_id, "task_id": e.source_task_id, "extra": e.extra} for e in events],
+    }, default=str))
+"""
+
+
+def records(env: dict[str, str], dag_id: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", RECORDS, dag_id], env=env, cwd=env["AIRFLOW_HOME"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def airflow(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess:
     done = subprocess.run(["airflow", *args], env=env, cwd=env["AIRFLOW_HOME"], capture_output=True, text=True, timeout=300)
     if check:
@@ -61,17 +86,27 @@ def partition(store_uri: str, source: str, day: date):
     return corpus.read_partition(open_store(store_uri), layout.corpus_partition_key(source, day))
 
 
-def test_pools_file_imports_with_the_airflow_cli(airflow_home, tmp_path):
+def test_pools_command_creates_missing_pools_and_keeps_widened_ones(airflow_home, tmp_path):
+    """Run once, widen a pool, add a source, run again: only the new source's pool is created."""
     home, sources = airflow_home
     env = airflow_env(home, sources, "unused")
-    pools_file = tmp_path / "pools.json"
-    subprocess.run([sys.executable, "-m", "pipeline.orchestration.pools", str(pools_file)], env=env, check=True, timeout=60)
-    airflow(env, "pools", "import", str(pools_file))
-    listed = json.loads(airflow(env, "pools", "list", "--output", "json").stdout)
-    slots = {pool["pool"]: int(pool["slots"]) for pool in listed}
-    assert {name: slots.get(name) for name in json.loads(pools_file.read_text())} == {
-        f"wirelake_{name}": 1 for name in ("capitol_ledger", "daily_courier", "metro_wire", "harbor_gazette", "dedup")
-    }
+    create = [sys.executable, "-m", "pipeline.orchestration.pools"]
+
+    def slots() -> dict[str, int]:
+        return {pool["pool"]: int(pool["slots"]) for pool in json.loads(airflow(env, "pools", "list", "--output", "json").stdout)}
+
+    first = subprocess.run(create, env=env, capture_output=True, text=True, check=True, timeout=120).stdout
+    fixture_pools = {f"wirelake_{name}" for name in ("capitol_ledger", "daily_courier", "metro_wire", "harbor_gazette", "dedup")}
+    assert {name: slots().get(name) for name in fixture_pools} == dict.fromkeys(fixture_pools, 1)
+    assert first.startswith("pools created: ") and all(name in first.split(";")[0] for name in fixture_pools)
+
+    airflow(env, "pools", "set", "wirelake_capitol_ledger", "3", "widened by ops")
+    grown = tmp_path / "sources.yaml"
+    grown.write_text(sources.read_text() + "  - name: late_addition\n    domains: [late.example]\n    feeds: [http://late.example/feed.xml]\n")
+    again = subprocess.run(create, env={**env, "WIRELAKE_SOURCES": str(grown)}, capture_output=True, text=True, check=True, timeout=120).stdout
+    assert again.split(";")[0] == "pools created: wirelake_late_addition"
+    after = slots()
+    assert (after["wirelake_capitol_ledger"], after["wirelake_late_addition"]) == (3, 1)
 
 
 def test_consecutive_dates_then_a_rerun_publish_each_partition_once(airflow_home, newsweb, s3_store_uri):
@@ -79,18 +114,19 @@ def test_consecutive_dates_then_a_rerun_publish_each_partition_once(airflow_home
     the task's environment), then the middle day again: every partition holds exactly
     its articles, each once. (The week's backfill uses the plain AWS variables.)"""
     home, sources = airflow_home
+    secret = "conn-secret-4c1e9a7f"  # moto accepts any secret; this one must never show up
     connection = {
         "conn_type": "aws",
         "login": os.environ["AWS_ACCESS_KEY_ID"],
-        "password": os.environ["AWS_SECRET_ACCESS_KEY"],
+        "password": secret,
         "extra": {"endpoint_url": os.environ["AWS_ENDPOINT_URL"], "region_name": "us-east-1"},
     }
     env = airflow_env(home, sources, s3_store_uri, AIRFLOW_CONN_WIRELAKE_S3=json.dumps(connection))
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL"):
         env.pop(name)
     days = [date(2024, 5, 20), date(2024, 5, 21), date(2024, 5, 22)]
-    for day in [*days, days[1]]:
-        airflow(env, "dags", "test", "wirelake_harbor_gazette", day.isoformat())
+    outputs = [airflow(env, "dags", "test", "wirelake_harbor_gazette", day.isoformat()) for day in [*days, days[1]]]
+    assert not [done.args for done in outputs if secret in done.stdout + done.stderr]  # the task logs
 
     store = open_store(s3_store_uri)
     assert store.list(layout.CORPUS_ARTICLES_PREFIX) == [layout.corpus_partition_key("harbor_gazette", day) for day in days]
@@ -99,6 +135,20 @@ def test_consecutive_dates_then_a_rerun_publish_each_partition_once(airflow_home
         assert sorted(table.column("url").to_pylist()) == expected_urls(newsweb, "harbor_gazette", day)
         assert set(table.column("crawl_date").to_pylist()) == {day}
         assert store.exists(layout.raw_warc_key("harbor_gazette", day))
+
+    # XCom: each crawl's stats; the asset events: one per publish, naming its partition.
+    recorded = records(env, "wirelake_harbor_gazette")
+    assert secret not in json.dumps(recorded)
+    crawls = [x["value"] for x in recorded["xcoms"] if (x["task_id"], x["key"]) == ("crawl", "return_value")]
+    assert len(crawls) == len(days)  # the re-run replaced its day's XCom
+    assert sorted(str(stats["start"]) for stats in crawls) == [d.isoformat() for d in days]
+    assert all(stats["source"] == "harbor_gazette" and stats["articles"] >= 1 for stats in crawls)
+    extras = sorted((e["extra"] for e in recorded["events"]), key=lambda extra: extra["day"])
+    assert [extra["day"] for extra in extras] == [d.isoformat() for d in sorted([*days, days[1]])]
+    for extra in extras:
+        day = date.fromisoformat(extra["day"])
+        assert extra["source"] == "harbor_gazette" and extra["key"] == layout.corpus_partition_key("harbor_gazette", day)
+        assert extra["rows"] == len(expected_urls(newsweb, "harbor_gazette", day))
 
 
 @pytest.fixture
@@ -136,10 +186,16 @@ def test_crawl_task_fails_with_a_clear_message_when_the_site_returns_only_errors
         "    allow_private_addresses: true\n"
     )
     store = tmp_path / "lake"
-    done = airflow(airflow_env(home, sources, str(store)), "tasks", "test", "wirelake_unavailable", "crawl", "2024-05-20", check=False)
+    env = airflow_env(home, sources, str(store))
+    # A run of our own: `tasks test` deletes a run it had to create, and that run's XComs with it.
+    airflow(env, "dags", "reserialize")
+    airflow(env, "dags", "trigger", "wirelake_unavailable", "--run-id", "crawl-fails", "--logical-date", "2024-05-20T00:00:00+00:00")
+    done = airflow(env, "tasks", "test", "wirelake_unavailable", "crawl", "crawl-fails", check=False)
     output = done.stdout + done.stderr  # `tasks test` exits 0 even when the task fails: read its log
     assert "Task failed with exception" in output
     assert "CrawlFailed: crawl of unavailable [2024-05-20, 2024-05-21) failed: nothing was fetched successfully (" in output
     assert "503" in output.split("nothing was fetched successfully", 1)[1].splitlines()[0]
     assert 'crawl stats: {"source": "unavailable"' in output  # the stats are in the task log
     assert not store.exists() or not list(store.rglob("*.warc.gz"))  # a failed crawl stores nothing
+    [stats] = [x["value"] for x in records(env, "wirelake_unavailable")["xcoms"] if x["key"] == "crawl_stats"]
+    assert stats["source"] == "unavailable" and stats["pages_ok"] == 0 and stats["errors"] >= 1

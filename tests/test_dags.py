@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.orchestration import pools
-from pipeline.orchestration.credentials import aws_variables, exported
+from pipeline.orchestration.credentials import OVERRIDDEN, aws_variables, exported
 from pipeline.orchestration.windows import partition_day
 from pipeline.sources import load_sources
 
@@ -43,6 +43,7 @@ print(json.dumps({
                     "pool": t.pool,
                     "retries": t.retries,
                     "backoff": t.retry_exponential_backoff,
+                    "timeout": t.execution_timeout.total_seconds() if t.execution_timeout else None,
                     "downstream": sorted(t.downstream_task_ids),
                     "outlets": [a.name for a in t.outlets],
                 }
@@ -110,6 +111,13 @@ def test_crawls_take_the_source_pool_publishes_the_dedup_pool_and_retry_with_bac
         assert tasks["validate"]["retries"] == 0
 
 
+def test_a_hung_crawl_times_out_after_the_source_crawl_limit_plus_a_margin(repo_dags):
+    for name, source in load_sources(REPO / "sources.yaml").items():
+        tasks = repo_dags["dags"][f"wirelake_{name}"]["tasks"]
+        assert tasks["crawl"]["timeout"] == source.politeness.max_crawl_minutes * 60 + 600
+        assert {tasks[t]["timeout"] for t in ("extract", "publish", "validate")} == {None}
+
+
 def test_broken_registry_is_an_import_error_naming_source_and_field(tmp_path):
     broken = tmp_path / "sources.yaml"
     broken.write_text(
@@ -125,38 +133,58 @@ def test_broken_registry_is_an_import_error_naming_source_and_field(tmp_path):
     assert f"{broken}: source 'harbor_gazette': field 'archve': unknown key" in message
 
 
-def test_pools_file_lists_one_pool_per_source_and_the_dedup_pool(tmp_path, monkeypatch):
-    monkeypatch.setenv("WIRELAKE_SOURCES", str(REPO / "sources.yaml"))
-    assert pools.main([str(tmp_path / "pools.json")]) == 0
-    written = json.loads((tmp_path / "pools.json").read_text())
-    assert set(written) == {f"wirelake_{name}" for name in load_sources(REPO / "sources.yaml")} | {"wirelake_dedup"}
-    assert all(pool["slots"] == 1 and pool["include_deferred"] is False for pool in written.values())
+def test_pools_spec_lists_one_pool_per_source_and_the_dedup_pool():
+    spec = pools.pools_spec(load_sources(REPO / "sources.yaml"))
+    assert set(spec) == {f"wirelake_{name}" for name in load_sources(REPO / "sources.yaml")} | {"wirelake_dedup"}
+    assert all(pool["slots"] == 1 and pool["include_deferred"] is False for pool in spec.values())
 
 
-def test_pools_file_refuses_a_broken_registry_in_one_line_per_problem(tmp_path, monkeypatch, capsys):
+def test_pools_command_refuses_a_broken_registry_in_one_line_per_problem(tmp_path, monkeypatch, capsys):
     broken = tmp_path / "sources.yaml"
     broken.write_text("sources:\n  - name: Bad Name\n    domains: [example.org]\n    feeds: [http://example.org/feed]\n")
     monkeypatch.setenv("WIRELAKE_SOURCES", str(broken))
-    assert pools.main([str(tmp_path / "pools.json")]) == 2
+    assert pools.main([]) == 2
     assert capsys.readouterr().err.strip().splitlines() == [
         f"{broken}: source 'Bad Name': field 'name': String should match pattern '^[a-z0-9_-]+$'"
     ]
-    assert not (tmp_path / "pools.json").exists()
+
+
+UTC = timezone.utc
 
 
 @pytest.mark.parametrize(
-    ("logical_date", "run_after", "day"),
+    ("run_type", "logical_date", "interval_start", "run_after", "day"),
     [
         # scheduled run of a "0 2 * * *" source: interval [May 20 02:00, May 21 02:00)
-        (datetime(2024, 5, 20, 2, tzinfo=timezone.utc), datetime(2024, 5, 21, 2, tzinfo=timezone.utc), date(2024, 5, 20)),
-        # a logical date given in another zone counts in UTC
-        (datetime(2024, 5, 20, 22, tzinfo=timezone(timedelta(hours=-5))), datetime(2024, 5, 22, tzinfo=timezone.utc), date(2024, 5, 21)),
+        ("scheduled", datetime(2024, 5, 20, 2, tzinfo=UTC), datetime(2024, 5, 20, 2, tzinfo=UTC), datetime(2024, 5, 21, 2, tzinfo=UTC), date(2024, 5, 20)),
+        # backfill runs too follow their timetable interval, however late they run
+        ("backfill", datetime(2024, 5, 20, 2, tzinfo=UTC), datetime(2024, 5, 20, 2, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC), date(2024, 5, 20)),
+        # an interval start given in another zone counts in UTC
+        ("scheduled", datetime(2024, 5, 21, 3, tzinfo=UTC), datetime(2024, 5, 20, 22, tzinfo=timezone(timedelta(hours=-5))), datetime(2024, 5, 22, tzinfo=UTC), date(2024, 5, 21)),
+        # manual run with a past logical date: that date's day, not Airflow's inferred
+        # interval (the last whole cron interval before it: May 19 02:00 - May 20 02:00)
+        ("manual", datetime(2024, 5, 21, tzinfo=UTC), datetime(2024, 5, 19, 2, tzinfo=UTC), datetime(2026, 1, 1, 9, tzinfo=UTC), date(2024, 5, 21)),
+        # a logical date counts in UTC for manual runs as well
+        ("manual", datetime(2024, 5, 20, 22, tzinfo=timezone(timedelta(hours=-5))), None, datetime(2026, 1, 1, tzinfo=UTC), date(2024, 5, 21)),
         # manual run without a logical date: the day before it was triggered
-        (None, datetime(2024, 5, 27, 0, 30, tzinfo=timezone.utc), date(2024, 5, 26)),
+        ("manual", None, None, datetime(2024, 5, 27, 0, 30, tzinfo=UTC), date(2024, 5, 26)),
+        # the UI's default logical date "now" (a few minutes before the trigger): today
+        # has not ended, so yesterday; a retry the next morning keeps that day
+        ("manual", datetime(2024, 5, 27, 9, 58, tzinfo=UTC), datetime(2024, 5, 26, 2, tzinfo=UTC), datetime(2024, 5, 27, 10, tzinfo=UTC), date(2024, 5, 26)),
+        # `airflow tasks test` sets run_after to the end of the inferred interval, before the logical date
+        ("manual", datetime(2024, 5, 20, tzinfo=UTC), datetime(2024, 5, 18, 2, tzinfo=UTC), datetime(2024, 5, 19, 2, tzinfo=UTC), date(2024, 5, 20)),
     ],
 )
-def test_partition_day(logical_date, run_after, day):
-    assert partition_day(logical_date, run_after) == day
+def test_partition_day(run_type, logical_date, interval_start, run_after, day):
+    assert partition_day(run_type, logical_date, interval_start, run_after) == day
+
+
+def test_partition_day_accepts_airflow_run_types():
+    from airflow.utils.types import DagRunType
+
+    interval_start = datetime(2024, 5, 20, 2, tzinfo=UTC)
+    assert partition_day(DagRunType.SCHEDULED, interval_start, interval_start, datetime(2024, 5, 21, 2, tzinfo=UTC)) == date(2024, 5, 20)
+    assert partition_day(DagRunType.BACKFILL_JOB, None, interval_start, datetime(2024, 5, 27, tzinfo=UTC)) == date(2024, 5, 20)
 
 
 def test_aws_connection_fields_become_the_standard_variables():
@@ -170,10 +198,27 @@ def test_aws_connection_fields_become_the_standard_variables():
     assert aws_variables(None, None, {}) == {}
 
 
-def test_exported_variables_are_restored(monkeypatch):
+def test_exported_variables_are_set_or_unset_and_restored(monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "worker-key")
+    monkeypatch.setenv("AWS_PROFILE", "worker-profile")
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with exported({"AWS_ACCESS_KEY_ID": "conn-key", "AWS_ENDPOINT_URL": "http://s3:8333"}):
+    with exported({"AWS_ACCESS_KEY_ID": "conn-key", "AWS_ENDPOINT_URL": "http://s3:8333", "AWS_PROFILE": None}):
         assert (os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_ENDPOINT_URL"]) == ("conn-key", "http://s3:8333")
-    assert os.environ["AWS_ACCESS_KEY_ID"] == "worker-key"
+        assert "AWS_PROFILE" not in os.environ
+    assert (os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_PROFILE"]) == ("worker-key", "worker-profile")
     assert "AWS_ENDPOINT_URL" not in os.environ
+
+
+def test_a_defined_connection_wins_over_the_worker_aws_settings(monkeypatch):
+    """connection_variables() read from AIRFLOW_CONN_*, as a task does; the worker's session
+    token, profile and S3 endpoint would otherwise override or mix with the connection."""
+    from pipeline.orchestration.credentials import connection_variables
+
+    conn = {"conn_type": "aws", "login": "conn-key", "password": "conn-secret", "extra": {"endpoint_url": "http://s3:8333"}}
+    monkeypatch.setenv("AIRFLOW_CONN_WIRELAKE_S3", json.dumps(conn))
+    for name, value in [("AWS_SESSION_TOKEN", "worker-token"), ("AWS_PROFILE", "worker"), ("AWS_ENDPOINT_URL_S3", "http://elsewhere:9000")]:
+        monkeypatch.setenv(name, value)
+    with exported(connection_variables()):
+        assert [name for name in OVERRIDDEN if name in os.environ] == []
+        assert (os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_ENDPOINT_URL"]) == ("conn-key", "http://s3:8333")
+    assert os.environ["AWS_SESSION_TOKEN"] == "worker-token"

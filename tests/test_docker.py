@@ -1,6 +1,7 @@
 """Static checks of docker/ (no Docker engine runs here): the compose file's images are
 pinned, every service, volume and variable it refers to exists, and the Dockerfile
-builds on the Airflow version the project pins, from files that exist."""
+builds on the Airflow version the project pins, from files that exist, without moving
+the image's own packages."""
 
 from __future__ import annotations
 
@@ -72,6 +73,29 @@ def test_every_image_is_pinned(name):
     assert "@" not in image or re.search(r"@sha256:[0-9a-f]{64}$", image)
 
 
+def test_s3_server_honours_conditional_writes_and_init_probes_it():
+    """SeaweedFS before 4.18 ignored If-None-Match: * (or raced on it), which dedup commits rely on."""
+    repository, _, tag = SERVICES["s3"]["image"].rpartition(":")
+    assert repository == "chrislusf/seaweedfs"
+    assert tuple(int(part) for part in tag.split(".")) >= (4, 18)
+    init = " ".join(SERVICES["airflow-init"]["command"])
+    assert init.index("python -m pipeline.orchestration.store_probe") < init.index("airflow db migrate")
+
+
+def test_every_healthy_condition_targets_a_service_with_a_healthcheck():
+    for name, service in SERVICES.items():
+        depends = service.get("depends_on") or {}
+        for target, how in (depends.items() if isinstance(depends, dict) else []):
+            if how.get("condition") == "service_healthy":
+                assert "healthcheck" in SERVICES[target], f"service {name} waits for {target} to be healthy, which has no healthcheck"
+
+
+def test_worker_replicas_name_their_celery_nodes_uniquely():
+    """Replicas share the news web's network namespace and so its hostname: -H needs a per-container part."""
+    command = " ".join(SERVICES["airflow-worker"]["command"])
+    assert re.search(r'airflow celery worker .*-H "worker-\$\$\(cat /proc/sys/kernel/random/uuid\)@%h"', command)
+
+
 def test_services_referenced_exist():
     for name, service in SERVICES.items():
         referenced = set(service.get("depends_on") or [])
@@ -119,10 +143,34 @@ def test_dockerfile_extends_the_pinned_airflow_with_the_package_and_constraints(
     [airflow_pin] = [d for d in pyproject["project"]["optional-dependencies"]["airflow"] if d.startswith("apache-airflow==")]
     version = airflow_pin.removeprefix("apache-airflow==")
     assert re.search(rf"^FROM apache/airflow:{re.escape(version)}-python3\.11$", dockerfile, re.M)
-    assert "--constraint /opt/wirelake/constraints.txt" in dockerfile
+    assert "image_constraints.py /opt/wirelake/constraints.txt > /tmp/constraints.txt" in dockerfile
+    assert "--constraint /tmp/constraints.txt" in dockerfile
+    assert "&& pip check" in dockerfile
     for line in re.findall(r"^COPY (.+)$", dockerfile, re.M):
         *sources, _target = [part for part in line.split() if not part.startswith("--")]
         for source in sources:
             assert (REPO / source).exists(), f"Dockerfile copies {source}, which is not in the repository"
     constraints = (REPO / "constraints.txt").read_text().splitlines()
     assert f"apache-airflow=={version}" in constraints
+
+
+def test_image_constraints_keep_the_image_versions_and_pin_the_rest_from_the_project():
+    spec = importlib.util.spec_from_file_location("image_constraints", DOCKER / "image_constraints.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    project = ["# pinned by the project", "requests==2.99.0", "Scrapy==2.19.0  # crawl", "typing_extensions==4.0.0", ""]
+    installed = {"requests": "2.32.3", "typing-extensions": "4.12.2", "apache-airflow": "3.3.2"}
+    assert module.merged(project, installed) == [
+        "apache-airflow==3.3.2",
+        "requests==2.32.3",
+        "typing-extensions==4.12.2",
+        "Scrapy==2.19.0",
+    ]
+
+
+def test_dockerignore_keeps_local_state_out_of_the_build_context_but_not_what_is_copied():
+    ignored = {line.strip() for line in (REPO / ".dockerignore").read_text().splitlines() if line.strip() and not line.startswith("#")}
+    assert {".git", ".venv", "lake", ".airflow", "benchmarks/results"} <= ignored
+    for line in re.findall(r"^COPY (.+)$", (DOCKER / "Dockerfile").read_text(), re.M):
+        *sources, _target = [part for part in line.split() if not part.startswith("--")]
+        assert not set(sources) & ignored

@@ -1,7 +1,8 @@
 """A local Airflow as a newcomer meets it: `airflow standalone` with this project's DAGs,
 the offline news web and a local store, all under one AIRFLOW_HOME.
 
-    python -m pipeline.orchestration.local [--home .airflow] [--store ./lake]
+    wirelake airflow [--home .airflow] [--store ./lake]
+    (or python -m pipeline.orchestration.local with the same options)
 
 scripts/smoke-airflow runs the same thing in a temporary home and checks it through
 the REST API.
@@ -25,14 +26,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+import psutil
+
 from pipeline import newsweb
 from pipeline.orchestration.pools import pools_spec
-from pipeline.sources import load_sources
+from pipeline.sources import SourcesError, load_sources
 from pipeline.store import StoreError, open_store
 
 REPO = Path(__file__).resolve().parents[2]
 DAGS_FOLDER = REPO / "dags"
 HEALTH_PATH = "/api/v2/monitor/health"
+VENV_BIN = Path(sys.executable).parent
+"""Where `airflow` is installed beside this interpreter; not resolved, so a venv's symlinked python counts."""
 T = TypeVar("T")
 
 
@@ -40,15 +45,24 @@ class LocalAirflowError(Exception):
     """The local Airflow failed to start, to answer or to finish a run; the message says what and where to look."""
 
 
+class Unreachable(LocalAirflowError):
+    """The API server did not answer at all (refused, reset, timed out): while polling, "not yet"."""
+
+
 def poll(what: str, timeout: float, check: Callable[[], T | None]) -> T:
-    """Call check() until it returns something truthy, or LocalAirflowError after timeout seconds."""
+    """Call check() until it returns something truthy, or LocalAirflowError after timeout
+    seconds. An Unreachable server counts as not done yet; the last one is in the error."""
     deadline = time.monotonic() + timeout
+    last = ""
     while time.monotonic() < deadline:
-        result = check()
+        try:
+            result = check()
+        except Unreachable as exc:
+            result, last = None, f" (last: {exc})"
         if result:
             return result
         time.sleep(0.5)  # polling interval, not synchronisation
-    raise LocalAirflowError(f"{what}: not done within {timeout:.0f}s")
+    raise LocalAirflowError(f"{what}: not done within {timeout:.0f}s{last}")
 
 
 @dataclass
@@ -95,10 +109,10 @@ class LocalAirflow:
         return poll(f"{count} {run_type} run(s) of {dag_id}", timeout, finished)
 
     def create_pools(self, sources_path: Path) -> None:
-        """The crawl pools, one per source, from the registry the DAGs are built from: the REST
-        twin of `airflow pools import` (pools.py writes its file), overwriting earlier ones."""
+        """The pools of the registry the DAGs are built from, over REST: the twin of
+        `python -m pipeline.orchestration.pools`, so existing pools (maybe widened) are kept."""
         pools = [{"name": name, **pool} for name, pool in pools_spec(load_sources(sources_path)).items()]
-        action = {"action": "create", "entities": pools, "action_on_existence": "overwrite"}
+        action = {"action": "create", "entities": pools, "action_on_existence": "skip"}
         outcome = self.call("PATCH", "/api/v2/pools", {"actions": [action]})["create"]
         if outcome["errors"]:
             raise LocalAirflowError(f"creating pools failed: {outcome['errors']}")
@@ -111,6 +125,9 @@ class LocalAirflow:
                 return json.load(response)
         except urllib.error.HTTPError as exc:
             raise LocalAirflowError(f"{method} {path}: HTTP {exc.code}: {exc.read().decode(errors='replace')[:300]}") from None
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
+            reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+            raise Unreachable(f"{method} {self.api_url}{path}: no answer: {reason}") from None
 
 
 def free_port() -> int:
@@ -121,10 +138,13 @@ def free_port() -> int:
 
 
 def airflow_env(home: Path, store_uri: str, sources_path: Path, api_port: int) -> dict[str, str]:
-    """The environment every Airflow process of the local setup shares."""
+    """The environment every Airflow process of the local setup shares. This interpreter's
+    bin directory goes first on PATH: standalone starts its parts, and tasks `scrapy`,
+    from PATH, and the venv need not be activated."""
     api_url = f"http://127.0.0.1:{api_port}"
     env = {name: value for name, value in os.environ.items() if not name.startswith("AIRFLOW__")}
     env.update(
+        PATH=os.pathsep.join([str(VENV_BIN), env.get("PATH", os.defpath)]),
         AIRFLOW_HOME=str(home),
         AIRFLOW__CORE__DAGS_FOLDER=str(DAGS_FOLDER),
         AIRFLOW__CORE__LOAD_EXAMPLES="False",
@@ -132,6 +152,9 @@ def airflow_env(home: Path, store_uri: str, sources_path: Path, api_port: int) -
         AIRFLOW__API__HOST="127.0.0.1",
         AIRFLOW__API__BASE_URL=api_url,
         AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"{api_url}/execution/",
+        # The scheduler's and triggerer's log servers would take fixed 8793 and 8794.
+        AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT=str(free_port()),
+        AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT=str(free_port()),
         # A laptop, not a cluster: a few task processes and one API worker.
         AIRFLOW__CORE__PARALLELISM="4",
         AIRFLOW__API__WORKERS="1",
@@ -155,7 +178,13 @@ def _healthy(airflow: LocalAirflow) -> bool:
 
 
 def _stop(process: subprocess.Popen) -> None:
-    """Standalone shuts its components down on SIGINT; its process group goes if it hangs."""
+    """Standalone shuts its components down on SIGINT; its process group goes if it hangs.
+    Task processes run in process groups of their own, so whatever of standalone's
+    descendants outlives that is killed too."""
+    try:
+        descendants = psutil.Process(process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        descendants = []
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGINT)
         try:
@@ -163,6 +192,12 @@ def _stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+    for child in descendants:
+        try:
+            child.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(descendants, timeout=10)
 
 
 @contextmanager
@@ -172,8 +207,12 @@ def running(home: Path, store_uri: str, sources_path: Path, api_port: int, timeo
     home.mkdir(parents=True, exist_ok=True)
     env = airflow_env(home, store_uri, sources_path, api_port)
     log_path = home / "standalone.log"
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(["airflow", "standalone"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        with open(log_path, "ab") as log:
+            # Popen looks `airflow` up on env's PATH, which starts with VENV_BIN.
+            process = subprocess.Popen(["airflow", "standalone"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    except FileNotFoundError:
+        raise LocalAirflowError(f"no `airflow` in {VENV_BIN} or on PATH: install the project with its airflow extra (pip install -e '.[airflow]')") from None
     try:
         airflow = LocalAirflow(home, env["AIRFLOW__API__BASE_URL"], env, log_path, process)
         poll(f"health of the API server at {airflow.api_url} (log: {log_path})", timeout, lambda: _healthy(airflow))
@@ -196,9 +235,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     home = args.home.resolve()
-    home.mkdir(parents=True, exist_ok=True)
     sources_path = home / "sources.yaml"
     try:
+        home.mkdir(parents=True, exist_ok=True)
         store = open_store(args.store)
         with newsweb.serve(args.port) as web:
             sources_path.write_text(web.sources_yaml())
@@ -213,6 +252,12 @@ def main(argv: list[str] | None = None) -> int:
                 raise LocalAirflowError(f"airflow standalone exited with code {airflow.process.returncode}; see {airflow.log_path}")
     except KeyboardInterrupt:
         return 0
+    except SourcesError as exc:
+        print("\n".join(f"local airflow: error: {problem}" for problem in exc.problems), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"local airflow: error: {exc}", file=sys.stderr)
+        return 1
     except (LocalAirflowError, newsweb.NewswebError, StoreError) as exc:
         print(f"local airflow: error: {exc}", file=sys.stderr)
         return 1

@@ -5,18 +5,20 @@ hundreds of days crawls the site one day at a time however many runs are active.
 Every publish task, of any source, takes the one slot of the dedup pool: a publish
 commits a new generation of the shared dedup state, and two commits planned on the
 same generation cannot both land (pipeline/dedup/state.py).
-Ops create the pools from the registry with:
 
-    python -m pipeline.orchestration.pools pools.json && airflow pools import pools.json
+A task whose pool does not exist never starts, so every source needs its pool before
+its first run. Ops create the missing ones, after adding a source too, with
 
-and widen one later with `airflow pools set wirelake_<name> SLOTS "description"`.
+    python -m pipeline.orchestration.pools
+
+which is idempotent and additive: it never touches an existing pool, so a pool widened
+with `airflow pools set wirelake_<name> SLOTS "description"` stays widened. (Creating
+pools while Airflow parses the DAG files would be a database write on every parse.)
 """
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 
 from pipeline.sources import Source, SourcesError, load_sources
 
@@ -30,7 +32,7 @@ def pool_name(source: str) -> str:
 
 
 def pools_spec(sources: dict[str, Source]) -> dict[str, dict]:
-    """The pools in the format of `airflow pools import`."""
+    """Every pool the DAGs of these sources use, in the format of `airflow pools import`."""
     pools = {
         pool_name(name): {
             "slots": CRAWL_SLOTS,
@@ -43,16 +45,29 @@ def pools_spec(sources: dict[str, Source]) -> dict[str, dict]:
     return pools
 
 
+def create_missing_pools(spec: dict[str, dict]) -> list[str]:
+    """Create the pools of spec that Airflow's database lacks; the names created.
+    Run by one operator or init job at a time: a pool created between the lookup
+    and the creation would be overwritten with the default slots."""
+    from airflow.models.pool import Pool
+
+    missing = [name for name in spec if Pool.get_pool(name) is None]
+    for name in missing:
+        Pool.create_or_update_pool(name, spec[name]["slots"], spec[name]["description"], spec[name]["include_deferred"])
+    return missing
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print("usage: python -m pipeline.orchestration.pools POOLS.json  (sources from $WIRELAKE_SOURCES or ./sources.yaml)", file=sys.stderr)
+    if argv:
+        print("usage: python -m pipeline.orchestration.pools  (sources from $WIRELAKE_SOURCES or ./sources.yaml)", file=sys.stderr)
         return 2
     try:
-        sources = load_sources()
+        spec = pools_spec(load_sources())
     except SourcesError as exc:
         print("\n".join(exc.problems), file=sys.stderr)
         return 2
-    Path(argv[0]).write_text(json.dumps(pools_spec(sources), indent=2) + "\n")
+    created = create_missing_pools(spec)
+    print(f"pools created: {', '.join(created) or 'none'}; already there: {', '.join(sorted(set(spec) - set(created))) or 'none'}")
     return 0
 
 

@@ -1,0 +1,65 @@
+"""The local Airflow as a newcomer meets it: scripts/smoke-airflow run as a subprocess with
+a PATH that lacks the virtualenv (as `.venv/bin/wirelake airflow` is run without
+activating it), plus the helpers of pipeline.orchestration.local it relies on."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.orchestration import local
+
+REPO = Path(__file__).resolve().parent.parent
+SMOKE = REPO / "scripts" / "smoke-airflow"
+
+
+def path_without_venv() -> str:
+    venv_bin = str(Path(sys.executable).parent)
+    return os.pathsep.join(d for d in os.environ.get("PATH", os.defpath).split(os.pathsep) if d and d != venv_bin)
+
+
+def test_airflow_env_puts_this_interpreter_first_on_path_and_moves_the_log_servers(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", path_without_venv())
+    env = local.airflow_env(tmp_path, str(tmp_path / "lake"), tmp_path / "sources.yaml", 8080)
+    assert env["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
+    assert (Path(env["PATH"].split(os.pathsep)[0]) / "airflow").exists()
+    ports = {int(env["AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT"]), int(env["AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT"])}
+    assert len(ports) == 2 and not ports & {8793, 8794, 8080}
+
+
+def test_an_api_server_that_does_not_answer_is_not_yet_while_polling_then_one_clear_error(tmp_path):
+    port = local.free_port()  # nothing listens there
+    airflow = local.LocalAirflow(tmp_path, f"http://127.0.0.1:{port}", {}, tmp_path / "log", process=None, _token="unused")
+    with pytest.raises(local.Unreachable, match=rf"GET http://127.0.0.1:{port}/api/v2/dags: no answer: .*refused"):
+        airflow.call("GET", "/api/v2/dags")
+    with pytest.raises(local.LocalAirflowError, match=r"DAGs \['wirelake_x'\] listed by the REST API: not done within 1s \(last: GET .*no answer"):
+        airflow.wait_for_dags({"wirelake_x"}, timeout=1)
+
+
+def test_local_airflow_command_reports_bad_input_in_one_line(tmp_path):
+    """Run as a module, as `wirelake airflow` runs it: no traceback for a home it cannot
+    create (OSError) or a store it cannot open."""
+    (tmp_path / "file").write_text("")
+    for args, error in [
+        (["--home", str(tmp_path / "file" / "home")], f"local airflow: error: [Errno 20] Not a directory: '{tmp_path / 'file' / 'home'}'"),
+        (["--home", str(tmp_path / "home"), "--store", "s3://"], "local airflow: error: s3://: an S3 store needs a bucket, as in s3://bucket/prefix"),
+    ]:
+        done = subprocess.run([sys.executable, "-m", "pipeline.orchestration.local", *args], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        assert (done.returncode, done.stderr.strip().splitlines()) == (1, [error])
+
+
+@pytest.mark.timeout(600)
+def test_smoke_script_succeeds_without_the_virtualenv_on_path(tmp_path):
+    env = {name: value for name, value in os.environ.items() if not name.startswith("AIRFLOW")}
+    env.update(PATH=path_without_venv(), TMPDIR=str(tmp_path))
+    done = subprocess.run([sys.executable, str(SMOKE)], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=540)
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    lines = done.stdout.splitlines()
+    assert lines[-1] == "smoke-airflow: OK"
+    assert any(line.startswith("DAGs listed by the REST API: ") and "wirelake_capitol_ledger" in line for line in lines)
+    assert any(line.startswith("wirelake query: [{") and "'crawl_date': '2024-05-21'" in line for line in lines)
+    assert list(tmp_path.glob("wirelake-smoke-*")) == []  # its temporary home is gone
