@@ -6,12 +6,19 @@ local `airflow standalone` (pipeline.orchestration.local, the same one the READM
 scripts/smoke-airflow start), bounded by the test: the backfill goes in through the
 REST API (see backfill()), the test polls the API until the runs finish, then stops
 standalone. The partitions must hold what a plain `wirelake crawl` of the week holds.
+Which runs a backfill made, or declined to make and why, Airflow records only in its
+database (backfill_dag_run), which the test reads from standalone's SQLite file.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import sqlite3
 import subprocess
-from datetime import date, timedelta
+import sys
+from contextlib import closing
+from datetime import date, datetime, timedelta
 
 import pyarrow as pa
 
@@ -26,23 +33,40 @@ WEEK = [date(2024, 5, 20) + timedelta(days=n) for n in range(7)]
 COMPARED = [name for name, _type, _meaning in COLUMNS if name != "fetched_at"]
 
 
-def backfill(airflow: local.LocalAirflow, from_date: str, to_date: str, reprocess: str = "none") -> None:
+def backfill(airflow: local.LocalAirflow, from_date: str, to_date: str, reprocess: str = "none") -> int:
     """What `airflow backfill create --dag-id D --from-date A --to-date B [--reprocess-behavior R]`
     does, through the REST API. On SQLite the scheduler often holds the write lock, which
     makes the CLI fail and the API answer 503 "Database is locked", so the request is
     repeated until it gets through (Postgres deployments just run the CLI)."""
     body = {"dag_id": DAG_ID, "from_date": from_date, "to_date": to_date, "reprocess_behavior": reprocess}
 
-    def created() -> bool:
+    def created() -> dict | None:
         try:
-            airflow.call("POST", "/api/v2/backfills", body)
+            return airflow.call("POST", "/api/v2/backfills", body)
         except local.LocalAirflowError as exc:
             if "HTTP 503" in str(exc) and "locked" in str(exc):
-                return False
+                return None
             raise
-        return True
 
-    local.poll(f"backfill of {DAG_ID} {from_date}..{to_date} created", 60, created)
+    return local.poll(f"backfill of {DAG_ID} {from_date}..{to_date} created", 60, created)["id"]
+
+
+def backfill_runs(airflow: local.LocalAirflow, backfill_id: int) -> list[tuple[str, str | None, str | None]]:
+    """(logical date, run id, exception reason) of each day the backfill covered."""
+    with closing(sqlite3.connect(f"file:{airflow.home / 'airflow.db'}?mode=ro", uri=True, timeout=30)) as db:
+        rows = db.execute(
+            "select b.logical_date, r.run_id, b.exception_reason from backfill_dag_run b"
+            " left join dag_run r on r.id = b.dag_run_id where b.backfill_id = ? order by b.logical_date",
+            (backfill_id,),
+        ).fetchall()
+    return [(str(logical_date)[:10], run_id, reason) for logical_date, run_id, reason in rows]
+
+
+def finished_after(airflow: local.LocalAirflow, run_id: str, moment: str) -> bool:
+    run = airflow.call("GET", f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}")
+    if run["state"] == "failed":
+        raise local.LocalAirflowError(f"re-run {run_id} failed (task logs under {airflow.home / 'logs'})")
+    return run["state"] == "success" and bool(run["end_date"]) and datetime.fromisoformat(run["end_date"]) > datetime.fromisoformat(moment)
 
 
 def wait_until_backfills_complete(airflow: local.LocalAirflow) -> None:
@@ -60,8 +84,13 @@ def rows_by_day(store_uri: str) -> dict[date, list[dict]]:
     return days
 
 
+def fetched_at(store_uri: str, day: date) -> list[datetime]:
+    return corpus.read_partition(open_store(store_uri), layout.corpus_partition_key("capitol_ledger", day)).column("fetched_at").to_pylist()
+
+
 def test_backfill_of_a_week_gives_seven_partitions_equal_to_a_plain_crawl(newsweb, s3_store_uri, tmp_path):
     """On moto's S3 server through the plain AWS variables, which standalone inherits."""
+    secret = os.environ["AWS_SECRET_ACCESS_KEY"]
     sources = tmp_path / "sources.yaml"
     sources.write_text(newsweb.sources_yaml())
     backfilled, plain = s3_store_uri, str(tmp_path / "plain-lake")
@@ -70,18 +99,35 @@ def test_backfill_of_a_week_gives_seven_partitions_equal_to_a_plain_crawl(newswe
         airflow.wait_for_dags({DAG_ID})
         airflow.call("PATCH", f"/api/v2/dags/{DAG_ID}", {"is_paused": False})
         # Runs' logical dates carry the cron time (02:00): end the range at the last day's end.
-        backfill(airflow, "2024-05-20T00:00:00Z", "2024-05-26T23:59:59Z")
+        first = backfill(airflow, "2024-05-20T00:00:00Z", "2024-05-26T23:59:59Z")
         runs = airflow.wait_for_runs(DAG_ID, "backfill", len(WEEK), timeout=420)
         assert sorted(run["logical_date"][:10] for run in runs) == [day.isoformat() for day in WEEK]
         assert {run["state"] for run in runs} == {"success"}
-        first_pass = rows_by_day(backfilled)
+        assert [(day, reason) for day, _run, reason in backfill_runs(airflow, first)] == [(day.isoformat(), None) for day in WEEK]
+        first_pass, last_day_fetched = rows_by_day(backfilled), fetched_at(backfilled, WEEK[-1])
+
+        # What the runs told Airflow: each crawl's stats in XCom, one corpus asset event
+        # per publish; the store's secret in neither, nor in any task log.
+        for run in runs:
+            xcom = airflow.call("GET", f"/api/v2/dags/{DAG_ID}/dagRuns/{run['dag_run_id']}/taskInstances/crawl/xcomEntries/return_value")
+            assert '"capitol_ledger"' in json.dumps(xcom["value"]) and run["logical_date"][:10] in json.dumps(xcom["value"])
+            assert secret not in json.dumps(xcom)
+        events = airflow.call("GET", f"/api/v2/assets/events?source_dag_id={DAG_ID}&limit=100")["asset_events"]
+        assert sorted(event["extra"]["day"] for event in events) == [day.isoformat() for day in WEEK]
+        task_logs = [path for path in (airflow.home / "logs").rglob("*") if path.is_file() and f"dag_id={DAG_ID}" in str(path)]
+        assert len(task_logs) >= 4 * len(WEEK) and not [path for path in task_logs if secret in path.read_text(errors="replace")]
         wait_until_backfills_complete(airflow)
 
-        # Re-running completed days replaces their partitions (checked below: no duplicates).
-        backfill(airflow, "2024-05-26T00:00:00Z", "2024-05-26T23:59:59Z", reprocess="completed")
-        airflow.wait_for_runs(DAG_ID, "backfill", len(WEEK), timeout=240)
+        # Re-running a completed day: the new backfill takes that day's run again (no
+        # reason recorded for skipping it), which crawls afresh and replaces the partition.
+        again = backfill(airflow, "2024-05-26T00:00:00Z", "2024-05-26T23:59:59Z", reprocess="completed")
+        created_at = airflow.call("GET", f"/api/v2/backfills/{again}")["created_at"]
+        [(day, run_id, reason)] = backfill_runs(airflow, again)
+        assert (day, reason) == (WEEK[-1].isoformat(), None) and run_id
+        local.poll(f"re-run {run_id} finished", 240, lambda: finished_after(airflow, run_id, created_at))
+        assert min(fetched_at(backfilled, WEEK[-1])) > max(last_day_fetched)  # crawled again, not kept
 
-    subprocess.run(["wirelake", "crawl", "capitol_ledger", "--date", "2024-05-20", "--to", "2024-05-26", "--store", plain, "--sources", str(sources)], check=True, capture_output=True, timeout=300)
+    subprocess.run([sys.executable, "-m", "pipeline.cli", "crawl", "capitol_ledger", "--date", "2024-05-20", "--to", "2024-05-26", "--store", plain, "--sources", str(sources)], check=True, capture_output=True, timeout=300)
 
     keys = open_store(backfilled).list(layout.CORPUS_ARTICLES_PREFIX)
     assert keys == sorted(layout.corpus_partition_key("capitol_ledger", day) for day in WEEK)
