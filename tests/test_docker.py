@@ -1,7 +1,7 @@
 """Static checks of docker/ (no Docker engine runs here): the compose file's images are
 pinned, every service, volume and variable it refers to exists, and the Dockerfile
 builds on the Airflow version the project pins, from files that exist, without moving
-the image's own packages."""
+the image's own packages. The store probe that compose's init runs is run for real."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+
+from pipeline.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent
 DOCKER = REPO / "docker"
@@ -174,3 +176,28 @@ def test_dockerignore_keeps_local_state_out_of_the_build_context_but_not_what_is
     for line in re.findall(r"^COPY (.+)$", (DOCKER / "Dockerfile").read_text(), re.M):
         *sources, _target = [part for part in line.split() if not part.startswith("--")]
         assert not set(sources) & ignored
+
+
+def test_store_probe_passes_on_stores_that_honour_create_only_writes(store_uri, monkeypatch, capsys):
+    """Run as compose's init runs it: the store from WIRELAKE_STORE (moto's S3 server or a directory)."""
+    from pipeline.orchestration import store_probe
+
+    monkeypatch.setenv("WIRELAKE_STORE", store_uri)
+    monkeypatch.delenv("AIRFLOW_CONN_WIRELAKE_S3", raising=False)
+    assert store_probe.main() == 0
+    assert capsys.readouterr().out.strip().endswith("refuses a second create-only write of a key: OK")
+    assert open_store(store_uri).list(store_probe.PROBE_PREFIX) == []  # it cleans up after itself
+
+
+def test_store_probe_fails_loudly_on_a_server_that_ignores_if_none_match(tmp_path):
+    """What SeaweedFS before 3.97 did: every conditional PUT succeeds and overwrites."""
+    from pipeline.orchestration.store_probe import ProbeFailed, probe_create_only
+    from pipeline.store import LocalStore
+
+    class IgnoresConditions(LocalStore):
+        def put_bytes_if_absent(self, key: str, data: bytes) -> bool:
+            self.put_bytes(key, data)
+            return True
+
+    with pytest.raises(ProbeFailed, match=r"a second create-only write \(If-None-Match: \*\) succeeded"):
+        probe_create_only(IgnoresConditions(tmp_path))
