@@ -156,17 +156,21 @@ def _run_scrapy(command: list[str], env: dict[str, str], cwd: Path, label: str, 
         open(log_path, "w", encoding="utf-8") as log,
     ):
         assert process.stdout is not None
-        for line in process.stdout:
-            log.write(line)
-            line = line.rstrip()
-            logger.info("%s | %s", label, line)
-            if not line.strip():
-                continue
-            last_line = line.strip()
-            if ": error: " in line:  # a usage error, e.g. a bad -a value: keep just the message
-                last_error = line.split(": error: ", 1)[1]
-            elif " ERROR: " in line or " CRITICAL: " in line:
-                last_error = last_line
+        try:
+            for line in process.stdout:
+                log.write(line)
+                line = line.rstrip()
+                logger.info("%s | %s", label, line)
+                if not line.strip():
+                    continue
+                last_line = line.strip()
+                if ": error: " in line:  # a usage error, e.g. a bad -a value: keep just the message
+                    last_error = line.split(": error: ", 1)[1]
+                elif " ERROR: " in line or " CRITICAL: " in line:
+                    last_error = last_line
+        except BaseException:  # an Airflow task timeout or Ctrl-C must not leave the crawl running
+            process.kill()
+            raise
     return process.returncode, last_error or last_line
 
 
