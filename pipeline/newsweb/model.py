@@ -261,7 +261,7 @@ def build_web(scale: int = 1) -> Web:
     c8 = b.story(CAPITOL, at(d[3], 10, 35))
     old_path = f"/{d[3]:%Y/%m/%d}/{slugify('draft ' + c8.headline)}.html"
     b.publish(CAPITOL, c8, listed_path=old_path, case="redirect chain 301 302")
-    c9 = b.generic(CAPITOL, at(d[3], 23, 59, 59), case="window boundary 23:59:59Z")
+    b.generic(CAPITOL, at(d[3], 23, 59, 59), case="window boundary 23:59:59Z")
     c10 = b.generic(CAPITOL, at(d[3], 13, 15))
     b.reprint(METRO, c10, at(d[4], 12, 0), case="different date format, canonical to original",
               numeric_date=True, canonical=(c10.source, c10.path))
