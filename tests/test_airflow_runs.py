@@ -11,15 +11,15 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from pipeline import corpus, layout
 from pipeline.store import open_store
+from tests.loopback import loopback_site
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -165,13 +165,8 @@ def failing_site():
         def log_message(self, format, *args):  # noqa: A002 - keep the test output quiet
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), AlwaysUnavailable)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    thread.join()
-    server.server_close()
+    with loopback_site(AlwaysUnavailable) as url:
+        yield url
 
 
 def test_crawl_task_fails_with_a_clear_message_when_the_site_returns_only_errors(airflow_home, failing_site, tmp_path):

@@ -11,11 +11,10 @@ import gzip
 import json
 import logging
 import socket
-import threading
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,6 +26,7 @@ from pipeline.crawl import CrawlFailed, CrawlStats, run_crawl
 from pipeline.extract import decode_html
 from pipeline.rawpages import RawPagesError, iter_pages
 from pipeline.sources import get_source
+from tests.loopback import loopback_site
 
 DAY, NEXT_DAY = date(2024, 5, 26), date(2024, 5, 27)
 
@@ -179,13 +179,8 @@ class _GzipSite(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def gzip_site():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _GzipSite)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    thread.join()
-    server.server_close()
+    with loopback_site(_GzipSite) as url:
+        yield url
 
 
 class _Lines(logging.Handler):
