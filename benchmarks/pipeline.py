@@ -9,7 +9,7 @@ publish_step (staged -> Parquet corpus partition), each timed. Then it reads the
 back from the stored WARCs and times extraction alone on them, best of `--repeat` alternating
 runs: ours (extract_pages, batched per partition as extract_step batches) and plain trafilatura,
 both `extract()` with its defaults and `bare_extraction(with_metadata=True)`, which yields the
-metadata ours also yields. Dedup is not part of these steps and not measured here.
+metadata ours also yields. The publish step includes dedup against the history ingested so far.
 
 Prints a table and writes JSON (default benchmarks/results/pipeline.json): pages/s and articles/s
 end to end and per stage, extraction-only pages/s, the ratios between them, peak RSS, the machine.
@@ -37,11 +37,11 @@ import trafilatura
 # and this file's name would otherwise shadow the `pipeline` package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline import layout, newsweb  # noqa: E402
+from pipeline import newsweb  # noqa: E402
 from pipeline.crawl import CrawlFailed  # noqa: E402
-from pipeline.extract import decode_html, extract_pages  # noqa: E402
-from pipeline.rawpages import RawPagesError, iter_pages  # noqa: E402
-from pipeline.steps import crawl_step, extract_step, publish_step  # noqa: E402
+from pipeline.extract import extract_pages  # noqa: E402
+from pipeline.rawpages import RawPagesError  # noqa: E402
+from pipeline.steps import crawl_step, extract_step, html_of, publish_step, stored_html_pages as partition_pages  # noqa: E402
 from pipeline.store import ObjectStore, StoreError, open_store  # noqa: E402
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "pipeline.json"
@@ -128,14 +128,10 @@ def run_end_to_end(plan: list[tuple[str, date]], store_uri: str, sources_path: s
     return runs
 
 
-def stored_html_pages(store: ObjectStore, source: str, day: date, tmp: Path) -> Batch:
-    """The partition's pages as extract_step selects them (status 200, HTML), read back from
+def stored_html_pages(store: ObjectStore, source: str, day: date) -> Batch:
+    """The partition's pages exactly as extract_step selects and decodes them, read back from
     the stored WARC; run() checks that the counts agree with what extract_step reported."""
-    warc_path = tmp / f"{source}-{day}.warc.gz"
-    store.download(layout.raw_warc_key(source, day), warc_path)
-    pages = [(page.url, decode_html(page.body, page.content_type)) for page in iter_pages(warc_path) if page.status == 200 and page.is_html]
-    warc_path.unlink()
-    return pages
+    return [(page.url, html_of(page)) for page in partition_pages(store, source, day)]
 
 
 EXTRACTORS: dict[str, Callable[[Batch], list]] = {
@@ -297,7 +293,7 @@ def run(args: argparse.Namespace, tmp: Path) -> dict:
         runs = run_end_to_end(plan, store_uri, str(sources_path))
         in_plan = set(plan)
         expected = sum((a.source, a.crawl_date) in in_plan for a in web.expected_articles())
-    batches = [stored_html_pages(store, source, day, tmp) for source, day in plan]
+    batches = [stored_html_pages(store, source, day) for source, day in plan]
     for (source, day), batch, partition in zip(plan, batches, runs):
         if len(batch) != partition.html_pages:
             raise RuntimeError(f"{source} {day}: {len(batch)} HTML pages read back, extract_step read {partition.html_pages}")

@@ -18,7 +18,7 @@ from pathlib import Path
 from pipeline import corpus, dedup, layout
 from pipeline.crawl import CrawlFailed, run_crawl
 from pipeline.extract import decode_html, extract_pages
-from pipeline.rawpages import iter_pages
+from pipeline.rawpages import RawPage, iter_pages
 from pipeline.sources import Source, get_source, resolve_path
 from pipeline.store import ObjectStore, StoreError, open_store
 
@@ -84,16 +84,25 @@ def _doc_id(url: str, content_hash: str) -> str:
     return hashlib.sha256(f"{url}\n{content_hash}".encode()).hexdigest()[:24]
 
 
+def stored_html_pages(store: ObjectStore, source: str, day: date) -> list[RawPage]:
+    """The raw partition's pages that extraction reads: every HTML response with status 200."""
+    if not store.exists(layout.crawl_stats_key(source, day)):
+        raise StoreError(f"{store.url(layout.raw_warc_key(source, day))}: no complete raw partition for {source} {day}: run the crawl first")
+    with tempfile.TemporaryDirectory(prefix="wirelake-extract-") as tmp:
+        warc_path = Path(tmp) / "pages.warc.gz"
+        store.download(layout.raw_warc_key(source, day), warc_path)
+        return [page for page in iter_pages(warc_path) if page.status == 200 and page.is_html]
+
+
+def html_of(page: RawPage) -> str:
+    return decode_html(page.body, page.headers.get("content-type"))
+
+
 def extract_step(source: str, day: date, store_uri: str | None = None, sources_path: str | None = None) -> dict:
     """Raw WARC of the partition -> staged article records (non-articles dropped)."""
     src, store = _context(source, store_uri, sources_path)
-    with tempfile.TemporaryDirectory(prefix="wirelake-extract-") as tmp:
-        warc_path = Path(tmp) / "pages.warc.gz"
-        if not store.exists(layout.crawl_stats_key(source, day)):
-            raise StoreError(f"{store.url(layout.raw_warc_key(source, day))}: no complete raw partition for {source} {day}: run the crawl first")
-        store.download(layout.raw_warc_key(source, day), warc_path)
-        pages = [page for page in iter_pages(warc_path) if page.status == 200 and page.is_html]
-    records = extract_pages([(page.url, decode_html(page.body, page.headers.get("content-type"))) for page in pages], store=store)
+    pages = stored_html_pages(store, source, day)
+    records = extract_pages([(page.url, html_of(page)) for page in pages], store=store)
     articles = []
     for page, record in zip(pages, records):
         if record is None:
