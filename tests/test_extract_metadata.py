@@ -270,6 +270,9 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
         ('<div class="bylines"><div class="byline"><a href="mailto:ines@riverside.example">Ines Marlow</a></div>'
          '<div class="byline">Tobias Renn</div></div>', BODY, ["Ines Marlow", "Tobias Renn"], []),
         ('<span class="byline">By Ursula von der Brügge</span>', BODY, ["Ursula von der Brügge"], []),
+        # a job title printed under the name is a role, not a second author
+        ('<div class="bylines"><div class="byline">Ines Marlow</div><div class="role">Senior Correspondent</div>'
+         '<div class="byline">Tobias Renn</div><div class="role">Wirtschaftsredakteur</div></div>', BODY, ["Ines Marlow", "Tobias Renn"], []),
     ],
 )
 def test_printed_byline_rules(top, body, people, orgs):

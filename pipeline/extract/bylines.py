@@ -190,14 +190,19 @@ _PARTICLES = {
     "van", "von", "de", "der", "den", "del", "della", "da", "das", "dos", "do", "du", "di", "la", "le", "y", "bin", "al", "el", "ter", "ten", "zu", "af",
 }
 _JOINED_PARTICLE = re.compile(r"^(?:al|el|d|l)['’-]\w", re.I)
+# Job titles printed under a name ("Senior Correspondent", "Wirtschaftsredakteurin"): a role, not a
+# person; German compounds end in the role word.
+_ROLE_WORD = re.compile(r"(?:journalist|reporter|redakteur|korrespondent|correspondent|columnist|kolumnist|volontär)(?:in|innen|s)?$", re.I)
 
 
 def _looks_like_a_name(name: str) -> bool:
-    """Every word capitalised but the particles: desk initials ("amw"), kicker words ("capital")
-    and phrases ("Themen bearbeiten") are not names. Scripts without case pass."""
+    """Every word capitalised but the particles: desk initials ("amw"), kicker words ("capital"),
+    phrases ("Themen bearbeiten") and job titles are not names. Scripts without case pass."""
     if not any(ch.isalpha() and ch.lower() != ch.upper() for ch in name):
         return True
     words = [word for word in name.split() if word[0].isalpha()]
+    if any(_ROLE_WORD.search(word) for word in words):
+        return False
     return any(word[0].isupper() for word in words) and all(
         word[0].isupper() or word in _PARTICLES or _JOINED_PARTICLE.match(word) for word in words
     )
