@@ -6,8 +6,9 @@ The folder holds real publisher pages with what Fundus's hand-written parsers ex
 (see its README). Scores: body precision/recall/F1 on word 4-gram shingles and on the
 bag of words, title exact match, publication date to the day, author set (people and
 organisations together, as the ground truth lists both), pages/s (best of --repeat runs).
-Prints a table (overall, per page type, and publishers where we lose on body F1)
-and writes the same numbers as JSON.
+Prints a table (overall, per page type, title accuracy apart for pages that word their
+headline differently per signal, and publishers where we lose on body F1) and writes the
+same numbers as JSON.
 """
 
 from __future__ import annotations
@@ -26,10 +27,13 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import trafilatura
+from trafilatura.utils import load_html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.extract import decode_html, extract_pages  # noqa: E402
+from pipeline.extract.metadata import stated_headlines  # noqa: E402
+from pipeline.extract.signals import read_signals  # noqa: E402
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "extraction.json"
 _TOKEN = re.compile(r"\w+")
@@ -213,6 +217,15 @@ def score(case: Case, prediction: Prediction) -> dict:
 METRICS = ["shingle_p", "shingle_r", "shingle_f1", "bag_p", "bag_r", "bag_f1", "title", "date", "authors"]
 
 
+def headline_wordings(case: Case) -> str:
+    """"one" when the page states one headline everywhere (site affixes aside), "several" when
+    its JSON-LD, og:title, twitter:title and <h1> word it differently: then the ground truth's
+    title follows whichever signal its publisher's parser was written to read."""
+    tree = load_html(case.html)
+    stated = stated_headlines(tree, read_signals(tree), case.url) if tree is not None else set()
+    return "several" if len({_normal(text) for text in stated}) > 1 else "one"
+
+
 def mean_scores(rows: list[dict]) -> dict:
     result = {}
     for metric in METRICS:
@@ -271,6 +284,12 @@ def main(argv: list[str] | None = None) -> int:
         index = [i for i, case in enumerate(cases) if case.page_type == page_type]
         by_type[page_type] = {name: mean_scores([rows[i] for i in index]) for name, rows in scored.items()}
 
+    wordings = [headline_wordings(case) for case in cases]
+    by_wordings = {
+        group: {name: mean_scores([rows[i] for i, g in enumerate(wordings) if g == group]) for name, rows in scored.items()}
+        for group in ("one", "several")
+    }
+
     by_publisher: dict[str, dict] = defaultdict(dict)
     for publisher in sorted({case.publisher for case in cases}):
         index = [i for i, case in enumerate(cases) if case.publisher == publisher]
@@ -285,15 +304,19 @@ def main(argv: list[str] | None = None) -> int:
     print(table("Body F1 (shingles / bag of words) by declared page type", ["page type", "pages", "trafilatura", "ours", "traf bag", "ours bag"],
                 [[t, s["ours"]["pages"], s["trafilatura"]["shingle_f1"], s["ours"]["shingle_f1"], s["trafilatura"]["bag_f1"], s["ours"]["bag_f1"]] for t, s in by_type.items()]))
     print()
+    print(table("Title exact match by the headlines a page states (JSON-LD, og, twitter, <h1>; site affixes aside)",
+                ["headlines", "pages", "trafilatura", "ours"],
+                [[g, s["ours"]["pages"], s["trafilatura"]["title"], s["ours"]["title"]] for g, s in by_wordings.items()]))
+    print()
     print(table(f"Publishers where we lose on body F1 ({len(losing)} of {len(by_publisher)})", ["publisher", "pages", "trafilatura", "ours", "traf title", "ours title"],
                 [[p, s["ours"]["pages"], s["trafilatura"]["shingle_f1"], s["ours"]["shingle_f1"], s["trafilatura"]["title"], s["ours"]["title"]]
                  for p, s in sorted(losing.items(), key=lambda item: item[1]["ours"]["shingle_f1"] - item[1]["trafilatura"]["shingle_f1"])]))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({
-        "corpus": str(args.corpus), "pages": len(cases), "overall": overall, "by_page_type": by_type,
+        "corpus": str(args.corpus), "pages": len(cases), "overall": overall, "by_page_type": by_type, "title_by_stated_headlines": by_wordings,
         "by_publisher": by_publisher, "losing_publishers": sorted(losing),
-        "pages_detail": [{"publisher": c.publisher, "file": c.file, "page_type": c.page_type,
-                          "trafilatura": t, "ours": o} for c, t, o in zip(cases, scored["trafilatura"], scored["ours"])],
+        "pages_detail": [{"publisher": c.publisher, "file": c.file, "page_type": c.page_type, "headlines": w,
+                          "trafilatura": t, "ours": o} for c, w, t, o in zip(cases, wordings, scored["trafilatura"], scored["ours"])],
     }, indent=1, default=str))
     print(f"\nwrote {args.out}")
     return 0

@@ -57,3 +57,6 @@ def test_scores_a_small_corpus_in_the_fundus_layout(benchmark, tmp_path, capsys)
     assert plain["date"] == 0.0  # plain trafilatura takes the header's "today"
     assert 0 < ours["shingle_p"] < 1 and ours["shingle_r"] == 1.0
     assert ours["pages_per_s"] > 0 and set(result["by_page_type"]) == {"article"}
+    # the seed page words its headline one way in every signal
+    assert result["title_by_stated_headlines"]["one"]["ours"]["pages"] == 1
+    assert result["title_by_stated_headlines"]["several"]["ours"]["pages"] == 0

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from trafilatura.utils import load_html
+
 from pipeline.extract import extract_page
+from pipeline.extract.metadata import stated_headlines
+from pipeline.extract.signals import read_signals
 
 PAGES = Path(__file__).parent / "pages"
 URL = "https://riverside.example/news/2023/04/12/ferry-timetable/"
@@ -105,6 +109,21 @@ def test_title_chosen_by_agreement(head, h1, title, signal):
     record = extract(page(head, h1=h1) if h1 else page(head).replace("<h1>Ferry adds early crossings for summer</h1>", ""))
     assert record["title"] == title
     assert record["provenance"]["title"] == signal
+
+
+@pytest.mark.parametrize(
+    ("head", "h1", "stated"),
+    [
+        # one headline, affixed differently per signal
+        ('<meta property="og:site_name" content="Riverside Chronicle">' + _og_title("Ferry sails | Riverside Chronicle")
+         + _jsonld_headline("Ferry sails"), "Ferry sails", {"Ferry sails"}),
+        # the search headline worded apart from the printed one
+        (_jsonld_headline(SEO_HEADLINE) + _og_title("Ferry sails"), "Ferry sails", {SEO_HEADLINE, "Ferry sails"}),
+    ],
+)
+def test_stated_headlines_are_the_page_s_wordings_without_affixes(head, h1, stated):
+    tree = load_html(page(head, h1=h1))
+    assert stated_headlines(tree, read_signals(tree), URL) == stated
 
 
 # ---- dates -------------------------------------------------------------------------------

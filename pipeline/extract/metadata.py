@@ -120,17 +120,36 @@ def _trafilatura_title(tree: HtmlElement, url: str) -> str | None:
     return extract_metadata(deepcopy(tree), url, {"extensive_search": False}).title
 
 
-def _title(signals: PageSignals, tree: HtmlElement, headline: HtmlElement | None, names: list[str], url: str):
-    article, meta = signals.article, signals.meta
-    section = meta.get("article:section") or _jsonld_name(article.get("articleSection"))
-    affixes = [*names, section or ""]
-    declared = [
-        ("jsonld:headline", _jsonld_name(article.get("headline"))),
-        ("meta:og:title", meta.get("og:title")),
-        ("meta:twitter:title", meta.get("twitter:title")),
+def _title_affixes(signals: PageSignals, names: list[str]) -> list[str]:
+    """What a title signal may carry around the headline: the site's names and the section."""
+    section = signals.meta.get("article:section") or _jsonld_name(signals.article.get("articleSection"))
+    return [*names, section or ""]
+
+
+def _declared_titles(signals: PageSignals) -> list[tuple[str, str | None]]:
+    """(signal, text) for each title the page declares, in order of trust."""
+    return [
+        ("jsonld:headline", _jsonld_name(signals.article.get("headline"))),
+        ("meta:og:title", signals.meta.get("og:title")),
+        ("meta:twitter:title", signals.meta.get("twitter:title")),
     ]
+
+
+def stated_headlines(tree: HtmlElement, signals: PageSignals, url: str) -> set[str]:
+    """The different headlines a page states (JSON-LD, og, twitter and its printed <h1>), site
+    affixes removed. More than one means the newsroom worded the headline per channel; which of
+    them is "the" title is then the publisher's choice. The extraction benchmark reports title
+    accuracy apart for such pages."""
+    affixes = _title_affixes(signals, site_names(signals, url))
+    headline = headline_of(tree, signals)
+    texts = [text for _, text in _declared_titles(signals)] + [_text(headline) if headline is not None else None]
+    return {stated for text in texts if text and (stated := strip_site_affixes(clean_text(text), affixes))}
+
+
+def _title(signals: PageSignals, tree: HtmlElement, headline: HtmlElement | None, names: list[str], url: str):
+    affixes = _title_affixes(signals, names)
     printed = _text(headline) if headline is not None else None
-    title, signal = choose_title(declared, printed, " ".join(tree.xpath("//head/title//text()")), affixes)
+    title, signal = choose_title(_declared_titles(signals), printed, " ".join(tree.xpath("//head/title//text()")), affixes)
     if title:
         return title, signal
     if title := _trafilatura_title(tree, url):
