@@ -36,6 +36,27 @@ def corpus_partition_key(source: str, day: date) -> str:
 CORPUS_ARTICLES_PREFIX = "corpus/articles/"
 
 
-def site_template_key(site: str) -> str:
+def site_template_prefix(site: str) -> str:
     """Boilerplate learned from a site's pages (pipeline/extract/templates.py), kept across crawls."""
-    return f"templates/site={site}/template.json"
+    return f"templates/site={site}/"
+
+
+def site_template_bases(site: str) -> str:
+    return f"{site_template_prefix(site)}bases/"
+
+
+def site_template_base_key(site: str, generation: int) -> str:
+    return f"{site_template_bases(site)}{generation:012d}.json"  # zero-padded: listing order is generation order
+
+
+def site_template_deltas(site: str) -> str:
+    return f"{site_template_prefix(site)}deltas/"
+
+
+def site_template_delta_key(site: str, digest: str) -> str:
+    return f"{site_template_deltas(site)}{digest}.json"
+
+
+def legacy_site_template_key(site: str) -> str:
+    """The single object earlier releases rewrote on every save; read as the first base."""
+    return f"{site_template_prefix(site)}template.json"

@@ -3,12 +3,19 @@ text never is, and what a batch learns is kept in the store for the next one."""
 
 from __future__ import annotations
 
+import itertools
+import json
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from pipeline.extract import SiteTemplate, extract_pages, load_template, save_template
-from pipeline.extract.templates import SKETCH_SIZE, fingerprint
+from pipeline.extract import templates
+from pipeline.extract.templates import COMPACT_AFTER, SKETCH_SIZE, fingerprint
 from pipeline.extract.blocks import PARAGRAPH, Block
-from pipeline.layout import site_template_key
+from pipeline.layout import legacy_site_template_key, site_template_base_key, site_template_delta_key, site_template_prefix
 from pipeline.store import StoreError, open_store
 
 SITE = "https://lantern.example"
@@ -96,7 +103,7 @@ def test_templates_are_learned_per_site():
 def test_template_kept_in_the_store_cleans_a_later_small_batch(store_uri):
     store = open_store(store_uri)
     extract_pages([page(n, story_paragraphs(n)) for n in range(4)], store=store)
-    assert store.exists(site_template_key("lantern.example"))
+    assert store.list(site_template_prefix("lantern.example"))
 
     (record,) = extract_pages([page(6, story_paragraphs(6))], store=store)
     assert paragraphs_of(record) == story_paragraphs(6)
@@ -115,16 +122,6 @@ def test_template_round_trips_through_json():
 def test_unknown_site_has_an_empty_template(tmp_path):
     template = load_template(open_store(str(tmp_path)), "never-seen.example")
     assert template.story_count == 0 and template.boilerplate() == set()
-
-
-def test_a_corrupt_template_is_a_one_line_error_naming_the_object(tmp_path):
-    store = open_store(str(tmp_path))
-    store.put_bytes(site_template_key("lantern.example"), b"{not json")
-    with pytest.raises(StoreError, match=r"templates/site=lantern\.example/template\.json: not a site template"):
-        load_template(store, "lantern.example")
-    store.delete(site_template_key("lantern.example"))
-    save_template(store, SiteTemplate("lantern.example"))
-    assert load_template(store, "lantern.example").story_count == 0
 
 
 def test_re_extracting_a_partition_gives_identical_records(store_uri):
@@ -167,21 +164,6 @@ def test_learning_is_idempotent_and_order_independent():
     assert once.story_count == 5
 
 
-def test_templates_saved_in_parallel_keep_both_halves(tmp_path):
-    """Two partitions of one site extracted at once: both load, both learn, both save."""
-    store = open_store(str(tmp_path))
-    first, second = load_template(store, "lantern.example"), load_template(store, "lantern.example")
-    first.learn([blocks_of(n) for n in range(2)])
-    second.learn([blocks_of(n) for n in range(2, 4)])
-    save_template(store, first)
-    save_template(store, second)
-    stored = load_template(store, "lantern.example")
-    assert stored.story_count == 4
-    both = SiteTemplate("lantern.example")
-    both.learn([blocks_of(n) for n in range(4)])
-    assert stored == both and len(stored.boilerplate()) == 1
-
-
 def test_a_page_of_nothing_but_boilerplate_keeps_its_blocks():
     template = SiteTemplate("lantern.example")
     template.learn([blocks_of(n, extra=(TIP_LINE,)) for n in range(4)])
@@ -213,7 +195,8 @@ def test_a_large_site_keeps_a_bounded_template():
 
 def test_a_template_of_the_old_counting_format_is_relearned(tmp_path):
     store = open_store(str(tmp_path))
-    store.put_bytes(site_template_key("lantern.example"), b'{"format": 1, "site": "lantern.example", "stories": 9, "counts": {}}')
+    old = b'{"format": 1, "site": "lantern.example", "stories": 9, "counts": {}}'
+    store.put_bytes(legacy_site_template_key("lantern.example"), old)
     assert load_template(store, "lantern.example") == SiteTemplate("lantern.example")
 
 
@@ -221,3 +204,224 @@ def test_numbers_are_ignored_in_short_lines_only():
     assert fingerprint("Updated 3 hours ago") == fingerprint("updated  12 hours ago")
     assert fingerprint("Staff will return with detailed contracts within 18 months, and construction could start.") != \
         fingerprint("Staff will return with detailed contracts within 20 months, and construction could start.")
+
+
+# --- saving: append-only deltas, compaction, concurrency -------------------------------------
+
+HOST = "lantern.example"
+
+
+def story_blocks(n: int) -> list[Block]:
+    """Story n's page: its own numbered paragraphs (every n a different story) and the site's appeal."""
+    return [*(Block(PARAGRAPH, f"Report {n}. {text}") for text in story_paragraphs(n)), Block(PARAGRAPH, APPEAL)]
+
+
+def learned(stories) -> SiteTemplate:
+    template = SiteTemplate(HOST)
+    template.learn([story_blocks(n) for n in stories])
+    return template
+
+
+def load_learn(store, stories) -> SiteTemplate:
+    """What extract_pages does for one site before saving: the stored template plus the batch."""
+    template = load_template(store, HOST)
+    template.learn([story_blocks(n) for n in stories])
+    return template
+
+
+def extract_and_save(store, stories) -> None:
+    save_template(store, load_learn(store, stories))
+
+
+def stored_objects(store) -> dict[str, bytes]:
+    return {key: store.get_bytes(key) for key in store.list(site_template_prefix(HOST))}
+
+
+def run_together(*calls) -> None:
+    """Each call in its own thread; their errors are raised here."""
+    with ThreadPoolExecutor(len(calls)) as pool:
+        for future in [pool.submit(call) for call in calls]:
+            future.result()
+
+
+class WritersMeet:
+    """A real store on which each thread's first write waits until every one of `writers` threads
+    reaches its own: all racing saves have read the stored template before any of them writes.
+    That is the interleaving in which rewriting one object keeps only the last writer's batch."""
+
+    def __init__(self, store, writers: int):
+        self.store = store
+        self.barrier = threading.Barrier(writers, timeout=60)
+        self.waited = threading.local()
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+    def _meet(self) -> None:
+        if not getattr(self.waited, "done", False):
+            self.waited.done = True
+            self.barrier.wait()
+
+    def put_bytes(self, key, data):
+        self._meet()
+        return self.store.put_bytes(key, data)
+
+    def put_bytes_if_absent(self, key, data):
+        self._meet()
+        return self.store.put_bytes_if_absent(key, data)
+
+
+class SavedBeforeReads:
+    """A real store on which another extraction of the site saves a new batch just before each of
+    the next `times` object reads: a load sees objects vanish between listing and reading them."""
+
+    def __init__(self, store, times: int):
+        self.store = store
+        self.times = times
+        self.batches = itertools.count(1000)
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+    def get_bytes(self, key):
+        if self.times:
+            self.times -= 1
+            extract_and_save(self.store, [next(self.batches)])
+        return self.store.get_bytes(key)
+
+
+def test_two_saves_computed_from_one_loaded_state_both_survive(store_uri):
+    store = open_store(store_uri)
+    extract_and_save(store, range(2))
+    first, second = load_learn(store, range(2, 4)), load_learn(store, range(4, 6))
+    racing = WritersMeet(store, writers=2)
+    run_together(lambda: save_template(racing, first), lambda: save_template(racing, second))
+    assert load_template(store, HOST) == learned(range(6))
+
+
+def test_threads_racing_saves_end_with_every_batch(store_uri, monkeypatch):
+    """Small COMPACT_AFTER: compactions race the other threads' loads and saves too."""
+    monkeypatch.setattr(templates, "COMPACT_AFTER", 3)
+    store = open_store(store_uri)
+    batches = [range(3 * k, 3 * k + 3) for k in range(12)]
+    start = threading.Barrier(len(batches), timeout=60)
+
+    def extract(stories):
+        start.wait()
+        extract_and_save(store, stories)
+
+    run_together(*(lambda stories=stories: extract(stories) for stories in batches))
+    assert load_template(store, HOST) == learned(range(36))
+
+
+def test_compaction_keeps_everything_and_removes_the_deltas_it_includes(store_uri):
+    store = open_store(store_uri)
+    for n in range(COMPACT_AFTER - 1):
+        extract_and_save(store, [n])
+    keys = store.list(site_template_prefix(HOST))
+    assert len(keys) == COMPACT_AFTER - 1 and all(key.startswith(f"{site_template_prefix(HOST)}deltas/") for key in keys)
+
+    extract_and_save(store, [COMPACT_AFTER - 1])
+    (base,) = store.list(site_template_prefix(HOST))
+    assert base == site_template_base_key(HOST, 1)
+    includes = json.loads(store.get_bytes(base))["includes"]
+    assert set(keys) < set(includes) and len(includes) == COMPACT_AFTER  # the listed deltas and the compacting save's own
+    assert load_template(store, HOST) == learned(range(COMPACT_AFTER))
+
+    extract_and_save(store, [COMPACT_AFTER])
+    assert len(store.list(site_template_prefix(HOST))) == 2
+    assert load_template(store, HOST) == learned(range(COMPACT_AFTER + 1))
+
+
+def test_a_compaction_that_loses_the_race_changes_nothing(store_uri):
+    """Two saves compact the same listed state into generation 1: one lands, the other's own delta stays."""
+    store = open_store(store_uri)
+    for n in range(COMPACT_AFTER - 1):
+        extract_and_save(store, [n])
+    first, second = load_learn(store, [100]), load_learn(store, [101])
+    racing = WritersMeet(store, writers=2)
+    run_together(lambda: save_template(racing, first), lambda: save_template(racing, second))
+    base, delta = store.list(site_template_prefix(HOST))
+    assert base == site_template_base_key(HOST, 1)
+    assert delta.startswith(f"{site_template_prefix(HOST)}deltas/") and delta not in json.loads(store.get_bytes(base))["includes"]
+    assert load_template(store, HOST) == learned([*range(COMPACT_AFTER - 1), 100, 101])
+
+
+def test_a_retried_save_is_a_no_op_even_racing_its_first_attempt(store_uri):
+    store = open_store(store_uri)
+    extract_and_save(store, range(2))
+    attempt = load_learn(store, range(2, 4))
+    racing = WritersMeet(store, writers=2)
+    run_together(lambda: save_template(racing, attempt), lambda: save_template(racing, attempt))
+    saved = stored_objects(store)
+    assert len(saved) == 2  # the first batch's delta and one for the twin attempts
+
+    save_template(store, attempt)
+    extract_and_save(store, range(2, 4))  # the partition extracted again
+    assert stored_objects(store) == saved
+    assert load_template(store, HOST) == learned(range(4))
+
+
+def test_an_old_single_object_template_is_read_and_kept_through_compaction(store_uri):
+    store = open_store(store_uri)
+    old = learned(range(3))
+    legacy = {"format": 2, "site": HOST, "stories": old.stories, "seen_under": old.seen_under}
+    store.put_bytes(legacy_site_template_key(HOST), json.dumps(legacy).encode())
+    assert load_template(store, HOST) == old
+
+    for n in range(3, 3 + COMPACT_AFTER):
+        extract_and_save(store, [n])
+    assert store.list(site_template_prefix(HOST)) == [site_template_base_key(HOST, 1)]
+    assert load_template(store, HOST) == learned(range(3 + COMPACT_AFTER))
+
+
+def test_a_load_racing_a_compaction_reads_again_and_misses_nothing(store_uri):
+    store = open_store(store_uri)
+    for n in range(COMPACT_AFTER - 1):
+        extract_and_save(store, [n])
+    racing = SavedBeforeReads(store, times=1)  # its save is the COMPACT_AFTER-th delta: it compacts
+    assert load_template(racing, HOST) == learned([*range(COMPACT_AFTER - 1), 1000])
+    assert store.list(site_template_prefix(HOST)) == [site_template_base_key(HOST, 1)]
+
+
+def test_a_load_that_compactions_keep_interrupting_gives_up_in_one_line(store_uri, monkeypatch):
+    monkeypatch.setattr(templates, "COMPACT_AFTER", 1)  # every save compacts: every listed base vanishes
+    store = open_store(store_uri)
+    extract_and_save(store, [0])
+    racing = SavedBeforeReads(store, times=templates.READ_ATTEMPTS)
+    with pytest.raises(StoreError) as error:
+        load_template(racing, HOST)
+    assert str(error.value).startswith(f"{store.url(site_template_prefix(HOST))}: compacted while being read")
+    assert "\n" not in str(error.value)
+
+
+def test_unknown_objects_beside_the_template_are_left_alone(tmp_path):
+    store = open_store(str(tmp_path))
+    store.put_bytes(f"{site_template_prefix(HOST)}notes.txt", b"written by hand")
+    for n in range(COMPACT_AFTER):
+        extract_and_save(store, [n])
+    assert store.list(site_template_prefix(HOST)) == [site_template_base_key(HOST, 1), f"{site_template_prefix(HOST)}notes.txt"]
+
+
+CORRUPT = {  # kind: (key, its bytes), a word of the reason
+    "old single object": (lambda: (legacy_site_template_key(HOST), b"{not json"), "Expecting property name"),
+    "delta": (lambda: (site_template_delta_key(HOST, "0" * 32), b"[1, 2]"), "object has no attribute"),
+    "base": (lambda: (site_template_base_key(HOST, 1), b'{"format": 2}'), "'site'"),
+    "base under another generation's name": (
+        lambda: (site_template_base_key(HOST, 3), learned(range(2)).to_json(generation=2, includes=[])),
+        "generation 2 under another name",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", CORRUPT)
+def test_a_corrupt_object_is_a_one_line_error_naming_it(store_uri, kind):
+    written, reason = CORRUPT[kind]
+    key, data = written()
+    store = open_store(store_uri)
+    store.put_bytes(key, data)
+    with pytest.raises(StoreError) as error:
+        load_template(store, HOST)
+    assert re.fullmatch(rf"{re.escape(store.url(key))}: not a site template \(.*{re.escape(reason)}.*\)", str(error.value))
+    with pytest.raises(StoreError, match=re.escape(store.url(key))):
+        extract_and_save(store, [0])  # a save never writes over what it cannot read

@@ -18,6 +18,20 @@ some short page's longest block still counts once per story it sits under.
 Never removed because it repeats across two articles only: a block is boilerplate when
 it was seen under at least MIN_STORIES different stories and in a fair share of all the
 site's stories.
+
+Saved append-only, because the store has no compare-and-swap and two extractions of one
+site may save at once: rewriting one object lets the last writer drop the other's
+learning. A save writes only what the stored template lacks, as an immutable delta named
+by its content (a retried save finds nothing new, or the same name: a no-op); a load
+unions the newest base with the deltas that base does not include. Once COMPACT_AFTER
+deltas are stored, a save folds them into base generation g+1, created create-only: of
+two compactions of generation g one lands and the other changes nothing. The base names
+the deltas it includes; only once it exists are they and the older bases deleted. So the
+newest base holds whatever was deleted: each compaction builds on the newest base, and one
+that recreates a generation number already superseded deletes only deltas that the
+superseding base's writer had listed. A load that finds a listed object gone, or a newer
+base once it has read, raced a compaction and reads again (READ_ATTEMPTS times at most).
+The single template.json of earlier releases reads as generation 0.
 """
 
 from __future__ import annotations
@@ -42,6 +56,10 @@ MAX_FINGERPRINTS = 20_000
 # and a site's template stays small however many stories it has published.
 SKETCH_SIZE = 256
 FORMAT_VERSION = 2
+# Deltas a load reads at most before a save compacts them: few reads, rare rewrites.
+COMPACT_AFTER = 8
+# Reads interrupted by a compaction before a load gives up; each retry sees the new base.
+READ_ATTEMPTS = 5
 
 _DIGITS = re.compile(r"\d+")
 _MAX_COUNTER_WORDS = 8
@@ -126,6 +144,19 @@ class SiteTemplate:
         """Union with a template learned elsewhere (another partition extracted in parallel)."""
         self._union(set(other.stories), other.seen_under.items())
 
+    def minus(self, other: SiteTemplate) -> SiteTemplate:
+        """What this template knows and `other` does not: merged into `other`, it gives the same
+        union as this whole template (a sketch of a union is the sketch of its parts' union)."""
+        seen_under = {fp: sorted(set(ids) - set(other.seen_under.get(fp, ()))) for fp, ids in self.seen_under.items()}
+        return SiteTemplate(
+            self.site,
+            stories=sorted(set(self.stories) - set(other.stories)),
+            seen_under={fp: ids for fp, ids in seen_under.items() if ids},
+        )
+
+    def is_empty(self) -> bool:
+        return not self.stories and not self.seen_under
+
     def _union(self, stories: set[str], seen_under: Iterable[tuple[str, Iterable[str]]]) -> None:
         union = {fp: set(ids) for fp, ids in self.seen_under.items()}
         for fp, ids in seen_under:
@@ -144,46 +175,135 @@ class SiteTemplate:
         kept = [block for block in blocks if fingerprint(block.text) not in boilerplate]
         return kept or blocks
 
-    def to_json(self) -> bytes:
+    def to_json(self, **base) -> bytes:
+        """The stored form; a base adds its `generation` and the delta keys it `includes`."""
         return json.dumps(
-            {"format": FORMAT_VERSION, "site": self.site, "stories": self.stories, "seen_under": self.seen_under}, sort_keys=True
+            {"format": FORMAT_VERSION, "site": self.site, "stories": self.stories, "seen_under": self.seen_under, **base},
+            sort_keys=True,
         ).encode()
 
     @classmethod
     def from_json(cls, data: bytes, origin: str) -> SiteTemplate:
-        """The stored template; an empty one for a template of format 1, whose counters were
-        inflated by re-runs (relearning from the next batches replaces them)."""
+        return _Base.from_json(data, origin).template
+
+
+@dataclass
+class _Base:
+    """A stored base: the template, its generation and the delta keys it includes. The
+    single object of earlier releases reads as generation 0, including nothing."""
+
+    template: SiteTemplate
+    generation: int = 0
+    includes: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_json(cls, data: bytes, origin: str) -> _Base:
+        """An empty template for format 1, whose counters were inflated by re-runs (relearning
+        from the next batches replaces them)."""
         try:
             raw = json.loads(data)
             if raw.get("format") == 1:
-                return cls(site=str(raw["site"]))
+                return cls(SiteTemplate(site=str(raw["site"])))
             if raw.get("format") != FORMAT_VERSION:
                 raise ValueError(f"format {raw.get('format')!r}, expected {FORMAT_VERSION}")
-            return cls(
+            template = SiteTemplate(
                 site=str(raw["site"]),
                 stories=[str(story) for story in raw["stories"]],
                 seen_under={str(fp): [str(story) for story in ids] for fp, ids in raw["seen_under"].items()},
             )
+            return cls(template, int(raw.get("generation", 0)), frozenset(str(key) for key in raw.get("includes", [])))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise StoreError(f"{origin}: not a site template ({exc})") from None
 
 
+@dataclass
+class _Stored:
+    """What one load read: the union, the base generation it built on, and every object it
+    listed (what a compaction on top of it replaces)."""
+
+    template: SiteTemplate
+    generation: int
+    deltas: list[str]
+    objects: list[str]
+
+
+class _Compacted(Exception):
+    """An object listed a moment ago is gone: a compaction folded it into a newer base."""
+
+
+def _newest_base(site: str, keys: list[str]) -> str | None:
+    bases = [key for key in keys if key.startswith(layout.site_template_bases(site))]
+    legacy = layout.legacy_site_template_key(site)
+    return bases[-1] if bases else legacy if legacy in keys else None
+
+
+def _get(store: ObjectStore, key: str) -> bytes:
+    try:
+        return store.get_bytes(key)
+    except StoreError:
+        if store.exists(key):
+            raise
+        raise _Compacted from None
+
+
+def _read_once(store: ObjectStore, site: str) -> _Stored:
+    prefix = layout.site_template_prefix(site)
+    keys = store.list(prefix)
+    base_key = _newest_base(site, keys)
+    base = _Base(SiteTemplate(site))
+    if base_key is not None:
+        base = _Base.from_json(_get(store, base_key), store.url(base_key))
+        if base_key != layout.legacy_site_template_key(site) and base_key != layout.site_template_base_key(site, base.generation):
+            raise StoreError(f"{store.url(base_key)}: not a site template (generation {base.generation} under another name)")
+    deltas = [key for key in keys if key.startswith(layout.site_template_deltas(site))]
+    for key in deltas:
+        if key not in base.includes:
+            base.template.merge(SiteTemplate.from_json(_get(store, key), store.url(key)))
+    # A listing is not one instant on every store (a local directory walk is not): a
+    # compaction finishing meanwhile may have removed deltas this one never saw.
+    if _newest_base(site, store.list(prefix)) != base_key:
+        raise _Compacted
+    legacy = layout.legacy_site_template_key(site)
+    objects = [key for key in keys if key in deltas or key == legacy or key.startswith(layout.site_template_bases(site))]
+    return _Stored(base.template, base.generation, deltas, objects)
+
+
+def _read(store: ObjectStore, site: str) -> _Stored:
+    for _ in range(READ_ATTEMPTS):
+        try:
+            return _read_once(store, site)
+        except _Compacted:
+            continue
+    raise StoreError(
+        f"{store.url(layout.site_template_prefix(site))}: compacted while being read, {READ_ATTEMPTS} times in a row; try again"
+    )
+
+
 def load_template(store: ObjectStore, site: str) -> SiteTemplate:
     """The site's template from the store, or an empty one for a site not seen before."""
-    key = layout.site_template_key(site)
-    if not store.exists(key):
-        return SiteTemplate(site)
-    return SiteTemplate.from_json(store.get_bytes(key), store.url(key))
+    return _read(store, site).template
 
 
 def save_template(store: ObjectStore, template: SiteTemplate) -> None:
-    """Merge `template` into the stored one and write the union back.
+    """Add what `template` learned to the stored one, losing nothing to a concurrent save."""
+    stored = _read(store, template.site)
+    delta = template.minus(stored.template)
+    if delta.is_empty():
+        return
+    data = delta.to_json()
+    key = layout.site_template_delta_key(template.site, hashlib.sha256(data).hexdigest()[:32])
+    store.put_bytes_if_absent(key, data)  # False: the same learning was saved already (a retry, a twin)
+    deltas = sorted({*stored.deltas, key})
+    if len(deltas) >= COMPACT_AFTER:
+        stored.template.merge(template)
+        _compact(store, stored, deltas)
 
-    Two partitions of one site extracted at the same time each load, learn and save; reading
-    again just before writing keeps what the other one saved in the meantime. The store has
-    no compare-and-swap, so a save landing between this read and this write can still be
-    lost; it is relearned the next time its partition is extracted.
-    """
-    merged = load_template(store, template.site)
-    merged.merge(template)
-    store.put_bytes(layout.site_template_key(template.site), merged.to_json())
+
+def _compact(store: ObjectStore, stored: _Stored, deltas: list[str]) -> None:
+    """Write base generation g+1 holding `stored` and `deltas`; when it lands, delete what it replaces."""
+    site = stored.template.site
+    generation = stored.generation + 1
+    base = stored.template.to_json(generation=generation, includes=deltas)
+    if store.put_bytes_if_absent(layout.site_template_base_key(site, generation), base):
+        for key in sorted({*stored.objects, *deltas}):
+            store.delete(key)
