@@ -290,6 +290,27 @@ class SavedBeforeReads:
         return self.store.get_bytes(key)
 
 
+class SupersededBeforeWriting:
+    """A real store on which, before this save's first write, other extractions of the site save
+    until two compactions have passed over the generation it read (the first one's base already
+    deleted by the second): a save stalled that long."""
+
+    def __init__(self, store):
+        self.store = store
+        self.stalled = True
+        self.batches = itertools.count(200)
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+    def put_bytes_if_absent(self, key, data):
+        if self.stalled:
+            self.stalled = False
+            while site_template_base_key(HOST, 2) not in self.store.list(site_template_prefix(HOST)):
+                extract_and_save(self.store, [next(self.batches)])
+        return self.store.put_bytes_if_absent(key, data)
+
+
 def test_two_saves_computed_from_one_loaded_state_both_survive(store_uri):
     store = open_store(store_uri)
     extract_and_save(store, range(2))
@@ -345,6 +366,20 @@ def test_a_compaction_that_loses_the_race_changes_nothing(store_uri):
     assert base == site_template_base_key(HOST, 1)
     assert delta.startswith(f"{site_template_prefix(HOST)}deltas/") and delta not in json.loads(store.get_bytes(base))["includes"]
     assert load_template(store, HOST) == learned([*range(COMPACT_AFTER - 1), 100, 101])
+
+
+def test_a_compaction_of_a_generation_superseded_meanwhile_changes_nothing(store_uri):
+    """The stalled save's compaction can recreate generation 1 (deleted by generation 2's writer):
+    it must not then delete its own delta, which generation 2 does not include."""
+    store = open_store(store_uri)
+    for n in range(COMPACT_AFTER - 1):
+        extract_and_save(store, [n])
+    stalled = SupersededBeforeWriting(store)
+    save_template(stalled, load_learn(store, [100]))
+    others = range(200, next(stalled.batches))
+    assert len(others) > COMPACT_AFTER
+    assert load_template(store, HOST) == learned([*range(COMPACT_AFTER - 1), 100, *others])
+    assert site_template_base_key(HOST, 1) not in store.list(site_template_prefix(HOST))
 
 
 def test_a_retried_save_is_a_no_op_even_racing_its_first_attempt(store_uri):

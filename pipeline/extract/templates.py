@@ -26,10 +26,10 @@ by its content (a retried save finds nothing new, or the same name: a no-op); a 
 unions the newest base with the deltas that base does not include. Once COMPACT_AFTER
 deltas are stored, a save folds them into base generation g+1, created create-only: of
 two compactions of generation g one lands and the other changes nothing. The base names
-the deltas it includes; only once it exists are they and the older bases deleted. So the
-newest base holds whatever was deleted: each compaction builds on the newest base, and one
-that recreates a generation number already superseded deletes only deltas that the
-superseding base's writer had listed. A load that finds a listed object gone, or a newer
+the deltas it includes; only once it exists, and is the newest, are they and the older
+bases deleted. So the newest base holds whatever was deleted: each compaction builds on the
+newest base it read, and a stalled one that recreates a generation number already
+superseded removes its own base again and deletes nothing. A load that finds a listed object gone, or a newer
 base once it has read, raced a compaction and reads again (READ_ATTEMPTS times at most).
 The single template.json of earlier releases reads as generation 0.
 """
@@ -304,6 +304,13 @@ def _compact(store: ObjectStore, stored: _Stored, deltas: list[str]) -> None:
     site = stored.template.site
     generation = stored.generation + 1
     base = stored.template.to_json(generation=generation, includes=deltas)
-    if store.put_bytes_if_absent(layout.site_template_base_key(site, generation), base):
-        for key in sorted({*stored.objects, *deltas}):
-            store.delete(key)
+    key = layout.site_template_base_key(site, generation)
+    if not store.put_bytes_if_absent(key, base):
+        return
+    if _newest_base(site, store.list(layout.site_template_prefix(site))) != key:
+        # A save stalled across two compactions recreated a generation they already replaced:
+        # the newer base may lack this save's own delta, so the stale base goes and the delta stays.
+        store.delete(key)
+        return
+    for stale in sorted({*stored.objects, *deltas}):
+        store.delete(stale)
