@@ -25,6 +25,16 @@ BODY = Block(PARAGRAPH, "The council voted on Friday to extend the ferry contrac
         ("Originally published on Northwind Review on May 3, 2024.", "Northwind Review"),
         ("Reprinted with permission from The Civic Quarterly, a nonprofit newsroom.", "The Civic Quarterly"),
         ("Republished with permission of Ridge Line Media.", "Ridge Line Media"),
+        ("First published in The Lantern.", "The Lantern"),
+        # the same in the languages the corpus shows most
+        ("(Quelle: Harbour Wire)", "Harbour Wire"),
+        ("Dieser Artikel ist zuerst bei „Kestrel Kapital“ erschienen.", "Kestrel Kapital"),
+        ("Der Beitrag wurde ursprünglich im Nordwind-Magazin veröffentlicht.", "Nordwind-Magazin"),
+        ("Zuerst erschienen auf Feldnotizen.de", "Feldnotizen.de"),
+        ("Cet article a été initialement publié dans La Gazette du Port.", "La Gazette du Port"),
+        ("Article publié initialement sur Le Phare.", "Le Phare"),
+        ("Fuente: Diario del Puerto", "Diario del Puerto"),
+        ("Este artículo fue publicado originalmente en Crónica del Valle.", "Crónica del Valle"),
     ],
 )
 def test_closing_line_names_publisher_and_is_removed(line, publisher):
@@ -38,6 +48,10 @@ def test_closing_line_names_publisher_and_is_removed(line, publisher):
     [
         "The source said the talks had failed.",
         "Sources: none of the three agencies would comment.",
+        "First published on 3 May 2024, updated on 5 May.",
+        "Originally published on May 3, 2024.",
+        "Publié par Jeanne Morel le 3 mai.",  # a byline, not a republication
+        "Der Artikel ist zuerst am Montag erschienen.",
         "The report originally appeared to show a drop in crime, but a later count corrected it, officials said on Monday "
         "after a long meeting with the mayor and the police chief about how the figures were gathered in the first place.",
     ],
@@ -108,6 +122,8 @@ def test_names_keep_their_inner_dots(line, publisher):
         "Source: Bureau of Labor Statistics",
         "Source: Reuters/Ipsos poll of 1,004 adults",
         "Source: county health board data",
+        "Quelle: Statistisches Landesamt, Daten für 2023",
+        "Fuente: encuesta del ayuntamiento",
         "Source: U",
         "Courtesy: A.",
     ],
@@ -159,3 +175,20 @@ def test_a_photo_credit_in_a_figure_is_not_the_attribution():
             + "".join(f"<p>{text}</p>" for text in STORY))
     record = extract_page(story_page(body), "https://tidewater.example/health/cooling-centres/")
     assert record["attribution"] is None
+
+
+@pytest.mark.parametrize(
+    ("closing", "attribution"),
+    [
+        # the site crediting its own newsroom, by host or by name, case and punctuation aside
+        ("<p>Quelle: tidewater.example</p>", None),
+        ("<p>Source: TIDE-WATER</p>", None),
+        # a publisher whose name merely contains the site's is another publisher
+        ("<p>Source: The Tidewater Quarterly</p>", "The Tidewater Quarterly"),
+    ],
+)
+def test_a_credit_to_the_site_itself_is_no_attribution(closing, attribution):
+    body = "".join(f"<p>{text}</p>" for text in STORY) + closing
+    record = extract_page(story_page(body), "https://tidewater.example/health/cooling-centres/")
+    assert record["attribution"] == attribution
+    assert "Source:" not in record["text"] and "Quelle:" not in record["text"]

@@ -1,7 +1,8 @@
 """Who the story comes from, read off the lines reprints and wire copy carry.
 
 Syndicating sites name the original publisher in a closing line ("Courtesy/Source: X",
-"This article originally appeared on X", "Reprinted with permission from X") and wire
+"This article originally appeared on X", "Reprinted with permission from X", and the same
+in German, French and Spanish: "Quelle: X", "zuerst bei X erschienen", "publié dans X") and wire
 copy opens with a dateline ("CITY (AP) —"). No library recognises these, so the
 patterns live here. The line is removed from the text; a dateline only loses its prefix.
 A "Source:" line that cites figures ("Source: U.S. Census Bureau, 2020 estimates") is
@@ -23,26 +24,51 @@ _INNER_DOT = r"(?:(?:(?<=\b\w)|(?<=\bInc)|(?<=\bCo)|(?<=\bCorp)|(?<=\bLtd)|(?<=\
 _NAME = rf"(?P<name>(?:[^.,;:()\[\]|]|{_INNER_DOT})+?)"
 _NAME_END = rf"(?:(?=\s*(?:$|[,;:()\[\]|]|\s(?:and|under|with|on\s+(?:\w+\s+)?\d)\b))|(?!{_INNER_DOT})(?=\s*\.))"
 
-# "Source: X" and "Courtesy: X": a bare label, used for text and for figures alike.
-_LABEL_LINE = re.compile(rf"^\(?\s*(?:courtesy\s*/\s*source|courtesy|source)\s*[:\-–—]\s*{_NAME}{_NAME_END}", re.I)
-# Lines that say in words that the story itself was published elsewhere first.
+# "Source: X" and "Courtesy: X": a bare label, used for text and for figures alike; "Source"
+# in the languages the corpus shows most.
+_LABEL_LINE = re.compile(
+    rf"^\(?\s*(?:courtesy\s*/\s*source|courtesy|source|quelle|fuente|fonte|bron)\s*[:\-–—]\s*{_NAME}{_NAME_END}", re.I
+)
+# Lines that say in words that the story itself was published elsewhere first. German puts
+# the verb after the name ("Dieser Artikel ist zuerst bei X erschienen").
 _REPUBLICATION_NOTES = [
     re.compile(
         rf"^\(?\s*(?:this|the)\s+(?:article|story|post|piece|report|column|essay|interview|version)\b[^.]{{0,40}}?"
         rf"\b(?:originally|first)\s+(?:appeared|(?:was\s+)?(?:published|posted|ran))\s+(?:on|in|at|by)\s+(?:the\s+website\s+of\s+)?{_NAME}{_NAME_END}",
         re.I,
     ),
-    re.compile(rf"^\(?\s*(?:originally\s+)?(?:published|appeared)\s+(?:originally\s+)?(?:on|in|by)\s+{_NAME}{_NAME_END}", re.I),
+    re.compile(rf"^\(?\s*(?:originally\s+|first\s+)?(?:published|appeared)\s+(?:originally\s+)?(?:on|in|by)\s+{_NAME}{_NAME_END}", re.I),
     re.compile(rf"^\(?\s*(?:reprinted|republished|reproduced)\s+(?:here\s+)?with\s+(?:the\s+)?(?:kind\s+)?permission\s+(?:from|of)\s+{_NAME}{_NAME_END}", re.I),
+    re.compile(
+        rf"^\(?\s*(?:(?:dieser|der)\s+(?:artikel|beitrag|text|bericht|kommentar|gastbeitrag)\s+(?:ist|wurde)\s+)?(?:zuerst|ursprünglich|erstmals)"
+        rf"\s+(?:bei|in|im|auf)\s+{_NAME}\s+(?:erschienen|veröffentlicht)\b",
+        re.I,
+    ),
+    re.compile(rf"^\(?\s*(?:zuerst|ursprünglich|erstmals)\s+(?:erschienen|veröffentlicht)\s+(?:bei|in|im|auf)\s+{_NAME}{_NAME_END}", re.I),
+    re.compile(
+        rf"^\(?\s*(?:(?:cet|cette)\s+(?:article|tribune|chronique|enquête)\s+a\s+été\s+|article\s+)?"
+        rf"(?:(?:initialement|originellement|d['’]abord)\s+(?:publiée?|paru)|(?:publiée?|paru)\s+(?:initialement|originellement|d['’]abord))"
+        rf"\s+(?:dans|sur|par)\s+{_NAME}{_NAME_END}",
+        re.I,
+    ),
+    re.compile(
+        rf"^\(?\s*(?:(?:este|esta)\s+(?:artículo|nota|columna|texto)\s+(?:fue\s+)?)?(?:publicad[oa]|aparecid[oa])\s+(?:originalmente|inicialmente|primero)"
+        rf"\s+(?:en|por)\s+{_NAME}{_NAME_END}",
+        re.I,
+    ),
 ]
 # A label line credits a publisher when it names one and at most says what it is ("Source:
 # Harbour Wire", "Courtesy: X, a partner site"); it cites data when it also says what was
 # taken: figures, a year, a survey ("Source: U.S. Census Bureau, 2020 estimates").
 _DATA_CITATION = re.compile(
     r"\b(?:\d[\d,.%]*|data(?:sets?|base)?|figures|statistic(?:s|al)|estimates?|surveys?|census|polls?|polling|analysis"
-    r"|calculations?|projections?|records|stud(?:y|ies))\b",
+    r"|calculations?|projections?|records|stud(?:y|ies)"
+    r"|daten|statistik(?:en)?|umfragen?|erhebung|studie|datos|estadísticas?|encuesta|estudio|données|statistiques?|sondage|enquête|étude"
+    r"|dati|statistiche|sondaggio|studio|gegevens|onderzoek)\b",
     re.I,
 )
+
+_DATE = re.compile(r"^(?:\d{1,4}[./-]\d{1,2}|\d{1,2}\.?\s+\w+\.?\s+\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d)", re.I)
 
 # Closing lines are short; a long paragraph that merely mentions a source is body text.
 _MAX_LINE_WORDS = 40
@@ -75,11 +101,12 @@ class Attribution:
 
 
 def _publisher(match: re.Match | None) -> str | None:
-    """The name a pattern matched, when it looks like one (two letters at least)."""
+    """The name a pattern matched, when it looks like one: two letters at least, and not a
+    date ("First published on 3 May 2024" names when, not where)."""
     if match is None:
         return None
-    name = match.group("name").strip(" \"'“”‘’*_")
-    return name if sum(char.isalpha() for char in name) >= 2 else None
+    name = match.group("name").strip(" \"'“”„‘’‚«»‹›*_")
+    return name if sum(char.isalpha() for char in name) >= 2 and not _DATE.match(name) else None
 
 
 def _republication_publisher(line: str) -> str | None:

@@ -70,8 +70,15 @@ def split_names(text: str) -> list[str]:
 
 
 def is_site(name: str, site_names: list[str]) -> bool:
+    """The name is, holds or is held in one of the site's names (bylines say "Example Staff")."""
     key = _key(name)
     return any(key and (key == site or key in site or site in key) for site in (_key(s) for s in site_names if s) if len(site) >= 3)
+
+
+def is_exactly_site(name: str, site_names: list[str]) -> bool:
+    """The name is one of the site's names, punctuation and case aside ("F.A.Z." on faz.net):
+    a credit to "The Example Quarterly" on example.com names another publisher."""
+    return _key(name) in {_key(site) for site in site_names}
 
 
 def is_organisation(name: str, site_names: list[str]) -> bool:

@@ -21,7 +21,8 @@ from pipeline.extract import dates, language, pagetype, quality
 from pipeline.extract.attribution import Attribution, find_attribution_line, split_attribution
 from pipeline.extract.blocks import HEADING, Block, body_blocks, count_words, render_markdown, render_text
 from pipeline.extract.captions import drop_repeated_captions
-from pipeline.extract.metadata import Metadata, headline_of, read_metadata
+from pipeline.extract.bylines import is_exactly_site
+from pipeline.extract.metadata import Metadata, headline_of, read_metadata, site_names
 from pipeline.extract.signals import read_signals
 
 # trafilatura settings: comments are not the story; tables are (results, figures);
@@ -29,14 +30,18 @@ from pipeline.extract.signals import read_signals
 # we read the page's declarations ourselves, so it only runs for pages that declare little.
 TRAFILATURA_OPTIONS = dict(with_metadata=False, include_comments=False, include_tables=True, include_images=False)
 
-# A cheap test on the raw HTML first: most pages carry no such line at all.
-_ATTRIBUTION_HINT = re.compile(r"ourtesy|riginally|eprinted|epublished|Source:|first appeared")
+# Words every credit line that attribution.py reads contains (case aside where the stem
+# is cut): a cheap test on the raw HTML first, as most pages carry no such line at all.
+_ATTRIBUTION_WORDS = (
+    "ourtesy", "riginally", "eprinted", "epublished", "Source:", "first appeared", "irst published",
+    "Quelle:", "erschienen", "veröffentlicht", "publié", "ublicado", "Fuente:",
+)
+_ATTRIBUTION_HINT = re.compile("|".join(map(re.escape, _ATTRIBUTION_WORDS)))
 # Lines that trafilatura did not keep (a link-dense credit line, a footer box) can still
 # name the original publisher; the element's whole text includes a linked name. Figures
 # and tables credit a photo or a chart, not the story.
 _ATTRIBUTION_ELEMENTS = (
-    "//body//*[text()[contains(., 'ourtesy') or contains(., 'riginally') or contains(., 'eprinted')"
-    " or contains(., 'epublished') or contains(., 'Source:') or contains(., 'first appeared')]]"
+    "//body//*[text()[" + " or ".join(f"contains(., '{word}')" for word in _ATTRIBUTION_WORDS) + "]]"
     "[not(ancestor-or-self::figure or ancestor-or-self::figcaption or ancestor-or-self::table)]"
 )
 
@@ -94,6 +99,8 @@ def read_page(html: str, url: str) -> Page | None:
     blocks, attribution = split_attribution(blocks)
     if attribution is None and _ATTRIBUTION_HINT.search(html):
         attribution = find_attribution_line(_lines_not_kept(tree, blocks))
+    if attribution and is_exactly_site(attribution.publisher, site_names(signals, url)):
+        attribution = None  # "Quelle: example.de" on example.de credits the site's own newsroom: no reprint
     blocks = drop_repeated_captions(blocks)
 
     provenance = dict(metadata.provenance)
