@@ -67,6 +67,19 @@ class ObjectStore(ABC):
         return f"{self.uri.rstrip('/')}/{key}"
 
 
+def _umask() -> int:
+    """The process umask. Reading it means setting it (Python has no getter), so it is read
+    once, at import, before any thread writes files."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# Objects get the mode open() would give them: mkstemp makes its files 0600, which would
+# hide a lake from the other tools and users it is meant for.
+_OBJECT_MODE = 0o666 & ~_umask()
+
+
 class LocalStore(ObjectStore):
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root).resolve()
@@ -89,6 +102,7 @@ class LocalStore(ObjectStore):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
+            os.fchmod(fd, _OBJECT_MODE)
             with os.fdopen(fd, "wb") as handle:
                 write(handle)
             if not create_only:
