@@ -8,9 +8,10 @@ crawl, bad SQL) ends as one line on stderr and a non-zero exit code, never a tra
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from pipeline import sources as registry
 
@@ -19,10 +20,16 @@ EXIT_USAGE = 2
 
 
 def _day(text: str) -> date:
+    """A UTC day up to today: a later one has no news yet, and would only fail its crawl."""
     try:
-        return date.fromisoformat(text)
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+    if day > (today := datetime.now(timezone.utc).date()):
+        raise argparse.ArgumentTypeError(f"{text} is in the future (today is {today}, UTC)")
+    return day
 
 
 def _days(first: date, last: date | None) -> list[date]:
@@ -75,7 +82,7 @@ def cmd_sources_list(args) -> int:
 
 
 def run_days(plan: list[tuple[str, date]], store_uri: str | None, sources_path: str | None, debug: bool = False) -> list:
-    """Ingest each (source, day), printing progress; a failed day is reported, the rest still run."""
+    """Ingest each (source, day), printing progress; a failed day is reported on stderr, the rest still run."""
     from pipeline.steps import DayReport, ingest_day
 
     reports = []
@@ -90,10 +97,17 @@ def run_days(plan: list[tuple[str, date]], store_uri: str | None, sources_path: 
                 raise
             report.failure = _one_line(exc)
         elapsed = time.monotonic() - started
-        done = f"{report.pages_fetched} pages, {report.articles} articles, {report.errors} errors"
-        print(f"[{index}/{len(plan)}] {source} {day}: " + (f"FAILED: {report.failure}" if report.failure else done) + f" ({elapsed:.1f}s)", flush=True)
+        if report.failure:
+            print(f"wirelake: error: [{index}/{len(plan)}] {source} {day}: FAILED: {report.failure} ({elapsed:.1f}s)", file=sys.stderr, flush=True)
+        else:
+            done = ", ".join(_count(n, noun) for n, noun in ((report.pages_fetched, "page"), (report.articles, "article"), (report.errors, "error")))
+            print(f"[{index}/{len(plan)}] {source} {day}: {done} ({elapsed:.1f}s)", flush=True)
         reports.append(report)
     return reports
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _summary(reports: list) -> list[dict]:
@@ -113,6 +127,7 @@ def cmd_crawl(args) -> int:
     from pipeline.store import open_store
 
     store = open_store(args.store)
+    store.check()
     reports = run_days([(args.source, d) for d in _days(args.date, args.to)], args.store, args.sources, args.debug)
     print()
     print(format_table(_summary(reports)))
@@ -128,6 +143,7 @@ def cmd_demo(args) -> int:
     from pipeline.store import open_store
 
     store = open_store(args.store)
+    store.check()
     with newsweb.serve(args.port) as web, tempfile.TemporaryDirectory(prefix="wirelake-demo-") as tmp:
         sources_path = Path(tmp) / "sources.yaml"
         sources_path.write_text(web.sources_yaml())
@@ -160,6 +176,9 @@ def cmd_airflow(args) -> int:
 
 def cmd_query(args) -> int:
     from pipeline.query import run_query
+    from pipeline.store import open_store
+
+    open_store(args.store)  # a --store that names no store at all is a usage error (exit 2), before any query
 
     sys.stdout.write(run_query(args.sql, args.store, args.format))
     return 0
@@ -275,7 +294,9 @@ def main(argv: list[str] | None = None) -> int:
             for more in exc.problems[1:]:
                 print(f"wirelake: error: {more}", file=sys.stderr)
             return EXIT_USAGE
-        return EXIT_FAILURE
+        from pipeline.store import StoreURIError
+
+        return EXIT_USAGE if isinstance(exc, StoreURIError) else EXIT_FAILURE
 
 
 if __name__ == "__main__":

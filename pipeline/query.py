@@ -31,7 +31,7 @@ from pipeline.corpus import CorpusError, partition_values
 from pipeline.dedup import views as dedup_views
 from pipeline.layout import CORPUS_ARTICLES_PREFIX
 from pipeline.schema import ARTICLE_SCHEMA
-from pipeline.store import LocalStore, ObjectStore, StoreError, open_store
+from pipeline.store import ObjectStore, StoreError, open_store
 
 ViewBuilder = Callable[[duckdb.DuckDBPyConnection, ObjectStore], None]
 """Registers one view on a connection. Builders run in order, so later views may select
@@ -105,8 +105,8 @@ def run_query(sql: str, store_uri: str | None = None, fmt: str = "table") -> str
         raise QueryError(f"unknown format {fmt!r} (use {', '.join(FORMATS)})")
     try:
         store = open_store(store_uri)
-        if isinstance(store, LocalStore) and not store.root.is_dir():
-            # A mistyped path would otherwise look like an empty corpus.
+        if not store.found():
+            # A mistyped path or prefix would otherwise look like an empty corpus.
             raise QueryError(f"{store.uri}: no store there (run `wirelake crawl` or `wirelake demo` first, or fix --store)")
         with connect(store) as connection:
             cursor = connection.execute(sql)

@@ -26,6 +26,10 @@ class StoreError(Exception):
     """A store operation failed; the message names the store URI and key."""
 
 
+class StoreURIError(StoreError):
+    """--store / WIRELAKE_STORE does not name a store at all: a usage error."""
+
+
 class ObjectStore(ABC):
     """Keys are '/'-separated paths relative to the store's root."""
 
@@ -62,6 +66,17 @@ class ObjectStore(ABC):
     @abstractmethod
     def arrow_filesystem(self) -> tuple[pafs.FileSystem, str]:
         """A pyarrow filesystem and the root path on it, for dataset scans."""
+
+    @abstractmethod
+    def check(self) -> None:
+        """StoreError when the store cannot be written at all (a path that is no directory, a
+        missing bucket, an endpoint that does not answer): one error before a run of many
+        days, not the same error once per day."""
+
+    @abstractmethod
+    def found(self) -> bool:
+        """The store is there: its local directory exists; on S3, where a folder does not exist
+        on its own, its prefix holds an object. Not found is a mistyped --store, not an empty corpus."""
 
     def url(self, key: str) -> str:
         return f"{self.uri.rstrip('/')}/{key}"
@@ -176,6 +191,17 @@ class LocalStore(ObjectStore):
     def arrow_filesystem(self) -> tuple[pafs.FileSystem, str]:
         return pafs.LocalFileSystem(), str(self.root)
 
+    def check(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{self.uri}: cannot be a store: {exc.strerror or exc}") from None
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            raise StoreError(f"{self.uri}: cannot be a store: not writable")
+
+    def found(self) -> bool:
+        return self.root.is_dir()
+
 
 class S3Store(ObjectStore):
     """S3 through boto3; endpoint, region and credentials come from the standard AWS
@@ -279,6 +305,21 @@ class S3Store(ObjectStore):
         root = f"{self.bucket}/{self.prefix}" if self.prefix else self.bucket
         return pafs.S3FileSystem(**options), root
 
+    def check(self) -> None:
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except Exception as exc:
+            code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+            reason = f"no bucket {self.bucket!r}" if code in ("404", "NoSuchBucket") else str(exc)
+            raise StoreError(f"{self.uri}: cannot be a store: {reason}") from None
+
+    def found(self) -> bool:
+        try:
+            listed = self.client.list_objects_v2(Bucket=self.bucket, Prefix=self._key(""), MaxKeys=1)
+        except Exception as exc:
+            raise self._fail("", exc) from None
+        return bool(listed.get("Contents"))
+
 
 def _is_not_found(exc: Exception) -> bool:
     """HEAD requests (exists, download) carry no error body, so S3 reports a bare 404."""
@@ -291,13 +332,13 @@ def open_store(uri: str | None = None) -> ObjectStore:
     if uri.startswith("s3://"):
         parts = urlsplit(uri)
         if not parts.netloc:
-            raise StoreError(f"{uri}: an S3 store needs a bucket, as in s3://bucket/prefix")
+            raise StoreURIError(f"{uri}: an S3 store needs a bucket, as in s3://bucket/prefix")
         return S3Store(parts.netloc, parts.path)
     if uri.startswith("file://"):
         parts = urlsplit(uri)
         if parts.netloc not in ("", "localhost"):
-            raise StoreError(f"{uri}: file:// URIs take an absolute path, as in file:///data/lake (or give a plain path)")
+            raise StoreURIError(f"{uri}: file:// URIs take an absolute path, as in file:///data/lake (or give a plain path)")
         uri = parts.path
     elif "://" in uri:
-        raise StoreError(f"{uri}: unsupported store (use a path, file://PATH or s3://BUCKET/PREFIX)")
+        raise StoreURIError(f"{uri}: unsupported store (use a path, file://PATH or s3://BUCKET/PREFIX)")
     return LocalStore(uri)

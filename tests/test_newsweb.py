@@ -436,6 +436,17 @@ def test_a_taken_address_gives_a_one_line_error():
     assert "\n" not in message and f"metro_wire on 127.0.0.13:{port}" in message and "in use" in message
 
 
+def test_the_command_reports_a_taken_address_like_every_command():
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.13", 0))
+        blocker.listen()
+        port = blocker.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "pipeline.cli", "newsweb", "--port", str(port)],
+                                capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"wirelake: error: cannot serve metro_wire on 127.0.0.13:{port}") and result.stderr.count("\n") == 1
+
+
 def test_serve_stops_cleanly_and_frees_its_addresses():
     with serve(0) as web:
         url = web.base_urls["harbor_gazette"] + "/robots.txt"
@@ -463,12 +474,3 @@ def test_run_prints_every_site_and_stops_on_ctrl_c():
             process.kill()
             process.wait()
 
-
-def test_run_on_a_taken_address_prints_one_line_and_returns_2(capsys):
-    with socket.socket() as blocker:
-        blocker.bind(("127.0.0.11", 0))
-        blocker.listen()
-        port = blocker.getsockname()[1]
-        assert run(port) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and f"capitol_ledger on 127.0.0.11:{port}" in err

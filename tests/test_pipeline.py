@@ -121,9 +121,23 @@ def test_a_crawl_breaking_its_gates_keeps_the_previous_partition(crawled, source
     strict.write_text(open(sources_file).read().replace("  - name: capitol_ledger\n", "  - name: capitol_ledger\n    quality: {min_articles: 100}\n"))
     result = wirelake("crawl", "capitol_ledger", "--date", str(WEEK_START), "--store", store_uri, "--sources", str(strict))
     assert result.returncode == 1
-    assert "breaks its quality gates, previous partition kept" in result.stdout and "quality.min_articles=100" in result.stdout
+    assert "breaks its quality gates, previous partition kept" in result.stderr and "quality.min_articles=100" in result.stderr
     assert (store.get_bytes(key), store.get_bytes(layout.raw_warc_key("capitol_ledger", WEEK_START))) == before
     store.delete(layout.crawl_log_key("capitol_ledger", WEEK_START, failed=True))  # the module's other tests compare keys
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--date", "20240520"], "argument --date: not a date (YYYY-MM-DD): '20240520'"),
+        (["--date", "2024-05-21", "--to", "2024-05-20"], "--to 2024-05-20 is before --date 2024-05-21"),
+        (["--date", "2999-01-01"], "argument --date: 2999-01-01 is in the future (today is "),
+    ],
+)
+def test_bad_days_are_usage_errors(args, message, tmp_path, sources_file):
+    result = wirelake("crawl", "capitol_ledger", *args, "--store", str(tmp_path), "--sources", sources_file)
+    assert result.returncode == 2 and message in result.stderr.splitlines()[-1]
+    assert not any(tmp_path.iterdir())
 
 
 def test_unknown_source_and_unreachable_site_fail_with_one_line(tmp_path, sources_file):
@@ -133,11 +147,38 @@ def test_unknown_source_and_unreachable_site_fail_with_one_line(tmp_path, source
     dead.write_text(open(sources_file).read().replace("127.0.0.14:", "127.0.0.19:").replace("127.0.0.14]", "127.0.0.19]"))
     failed = wirelake("crawl", "harbor_gazette", "--date", "2024-05-20", "--store", str(tmp_path / "lake"), "--sources", str(dead))
     assert failed.returncode == 1
-    assert "harbor_gazette 2024-05-20: FAILED:" in failed.stdout and "Traceback" not in failed.stdout + failed.stderr
+    assert failed.stderr.startswith("wirelake: error: [1/1] harbor_gazette 2024-05-20: FAILED:")
+    assert "Traceback" not in failed.stdout + failed.stderr
     # Nothing is published; only the failed crawl's log is kept, and the message says where.
     lake = open_store(str(tmp_path / "lake"))
     assert lake.list("") == [layout.crawl_log_key("harbor_gazette", date(2024, 5, 20), failed=True)]
-    assert f"(log: {lake.url(lake.list('')[0])})" in failed.stdout
+    assert f"(log: {lake.url(lake.list('')[0])})" in failed.stderr
+
+
+def test_a_quiet_day_of_a_local_paper_is_an_empty_partition(tmp_path, sources_file):
+    """harbor_gazette publishes nothing on 2024-05-23 and allows that (quality.min_articles: 0)."""
+    lake = str(tmp_path / "lake")
+    result = wirelake("crawl", "harbor_gazette", "--date", "2024-05-22", "--to", "2024-05-24", "--store", lake, "--sources", sources_file)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"\[2/3\] harbor_gazette 2024-05-23: \d+ pages?, 0 articles", result.stdout)
+    rows = query(lake, "select crawl_date, count(*) as n from articles group by 1 order by 1")
+    assert [r["crawl_date"] for r in rows] == ["2024-05-22", "2024-05-24"]
+    assert open_store(lake).exists(layout.corpus_partition_key("harbor_gazette", date(2024, 5, 23)))
+
+
+@pytest.mark.parametrize(
+    ("store", "code", "message"),
+    [
+        ("/dev/null/lake", 1, "file:///dev/null/lake: cannot be a store: Not a directory"),
+        ("s3:///lake", 2, "s3:///lake: an S3 store needs a bucket"),
+        ("ftp://host/lake", 2, "ftp://host/lake: unsupported store"),
+    ],
+)
+def test_an_unusable_store_fails_once_before_any_day(store, code, message, sources_file):
+    result = wirelake("crawl", "capitol_ledger", "--date", "2024-05-20", "--to", "2024-05-22", "--store", store, "--sources", sources_file)
+    assert result.returncode == code
+    assert result.stderr.startswith(f"wirelake: error: {message}") and result.stderr.count("\n") == 1
+    assert "crawling" not in result.stdout
 
 
 def test_demo_on_s3_then_query_lists_every_source(s3_store_uri):
@@ -147,7 +188,7 @@ def test_demo_on_s3_then_query_lists_every_source(s3_store_uri):
     port = int(re.search(r"news web: capitol_ledger http://127\.0\.0\.11:(\d+)", demo.stdout).group(1))
     sources = set(demo_plan())
     summary = demo.stdout.split("\nsource ", 1)[1]
-    assert all(f"\n{source} " in summary for source in sources) and "FAILED" not in demo.stdout
+    assert all(f"\n{source} " in summary for source in sources) and "FAILED" not in demo.stdout + demo.stderr
     rows = query(s3_store_uri, "select source, count(*) as n from articles group by 1 order by 1")
     assert {r["source"] for r in rows} == sources
     assert sum(r["n"] for r in rows) == len(expected_articles(port))

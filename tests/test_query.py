@@ -172,8 +172,14 @@ def test_unknown_format_and_bad_store_are_query_errors(local_store_uri):
 
 
 def test_missing_bucket_is_a_query_error(s3_endpoint):
-    with pytest.raises(QueryError, match=r"^s3://no-such-bucket/lake/corpus/articles/: .*NoSuchBucket"):
+    with pytest.raises(QueryError, match=r"^s3://no-such-bucket/lake/: .*NoSuchBucket"):
         run_query("select count(*) from articles", "s3://no-such-bucket/lake")
+
+
+def test_a_mistyped_s3_prefix_is_an_error_not_an_empty_corpus(s3_store_uri):
+    """The bucket exists; nothing was ever written under the prefix."""
+    with pytest.raises(QueryError, match=r"^s3://.*/typo: no store there"):
+        run_query("select count(*) from articles", s3_store_uri.rsplit("/", 1)[0] + "/typo")
 
 
 def test_json_and_csv_render_decimals_lists_and_empty_results(local_store_uri):

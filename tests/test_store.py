@@ -90,6 +90,22 @@ def test_local_objects_get_the_mode_a_plain_file_would(tmp_path):
     assert {stat.S_IMODE((tmp_path / "lake" / "d" / name).stat().st_mode) for name in ("bytes", "created", "file")} == {expected}
 
 
+def test_check_and_found(store_uri):
+    store = open_store(store_uri)
+    store.check()  # a new local directory is created; the test's bucket exists
+    assert store.found() == isinstance(store, LocalStore)  # on S3 a prefix is there once it holds an object
+    store.put_bytes("k", b"x")
+    assert store.found()
+
+
+@pytest.mark.parametrize("where", ["not a directory", "missing bucket"])
+def test_an_unusable_store_fails_its_check_in_one_line(where, tmp_path, s3_endpoint):
+    (tmp_path / "file").write_bytes(b"")
+    store = open_store(str(tmp_path / "file" / "lake") if where == "not a directory" else "s3://no-such-bucket/lake")
+    with pytest.raises(StoreError, match=r"^(file|s3)://.*: cannot be a store: (Not a directory|no bucket 'no-such-bucket')$"):
+        store.check()
+
+
 def test_local_key_cannot_escape_the_store(tmp_path):
     store = LocalStore(tmp_path / "lake")
     with pytest.raises(StoreError, match=r"escapes the store"):
