@@ -113,9 +113,9 @@ def run_query(sql: str, store_uri: str | None = None, fmt: str = "table") -> str
             columns = [column[0] for column in cursor.description or []]
             rows = cursor.fetchall() if columns else []
     except duckdb.Error as exc:
-        raise QueryError(f"query failed: {_one_line(str(exc))}") from None
+        raise QueryError(f"query failed: {_one_line(str(exc))}") from exc  # the cause shows under --debug
     except (StoreError, CorpusError) as exc:
-        raise QueryError(str(exc)) from None
+        raise QueryError(str(exc)) from exc
     return {"table": _as_table, "csv": _as_csv, "json": _as_json}[fmt](columns, rows)
 
 
