@@ -165,7 +165,7 @@ def cmd_newsweb(args) -> int:
 def cmd_extract(args) -> int:
     from pipeline.extract import main_extract
 
-    return main_extract(args.paths, args.url)
+    return main_extract(args.paths, args.url, args.debug)
 
 
 def cmd_airflow(args) -> int:
@@ -260,10 +260,11 @@ def _is_bug(exc: BaseException) -> bool:
     from pipeline.dedup import DedupError
     from pipeline.newsweb import NewswebError
     from pipeline.query import QueryError
+    from pipeline.rawpages import RawPagesError
     from pipeline.steps import QualityGateFailed
     from pipeline.store import StoreError
 
-    expected = (registry.SourcesError, StoreError, OSError, CrawlFailed, QualityGateFailed, CorpusError, DedupError, NewswebError, QueryError)
+    expected = (registry.SourcesError, StoreError, OSError, CrawlFailed, QualityGateFailed, CorpusError, DedupError, NewswebError, QueryError, RawPagesError)
     return not isinstance(exc, expected)
 
 

@@ -1,22 +1,33 @@
 """Reading the raw zone: the HTTP responses a crawl recorded in its WARC.
 
 Extraction reads pages only through here, never from a live crawl, so any old raw
-partition can be re-extracted without fetching again.
+partition can be re-extracted without fetching again. A WARC that is cut short, corrupt
+or not a WARC at all raises RawPagesError: a partition is never built from part of one.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
-from warcio.statusandheaders import StatusAndHeaders
+from warcio.limitreader import LimitReader
+from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeadersParserException
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+# What warcio raises on malformed input: besides its own errors, it fails on a record cut
+# inside its headers with AttributeError/TypeError (a header it needs reads as None).
+_MALFORMED = (ArchiveLoadFailed, StatusAndHeadersParserException, OSError, EOFError, ValueError, AttributeError, TypeError, zlib.error)
+_GZIP_MAGIC = b"\x1f\x8b"
+_CHUNK = 1 << 16
 
 
 class RawPagesError(Exception):
@@ -56,43 +67,120 @@ def _headers(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return headers
 
 
-def iter_pages(warc_path: str | os.PathLike) -> Iterator[RawPage]:
-    """Every response record of the WARC, in crawl order (redirects, errors, robots.txt included)."""
-    for url, http_headers, warc_date, body in _response_records(warc_path):
-        headers = _headers(http_headers.headers)
-        yield RawPage(
-            url=url,
-            status=int(http_headers.get_statuscode()),
-            headers=headers,
-            content_type=media_type(headers.get("content-type", "")),
-            body=body,
-            fetched_at=datetime.fromisoformat(warc_date).astimezone(UTC),
-        )
+def iter_pages(warc_path: str | os.PathLike, name: str | None = None) -> Iterator[RawPage]:
+    """Every response record of the WARC, in crawl order (redirects, errors, robots.txt included).
 
-
-def _response_records(warc_path: str | os.PathLike) -> Iterator[tuple[str, StatusAndHeaders, str, bytes]]:
-    """(target URI, HTTP headers, WARC-Date, decoded body) per response; RawPagesError
-    naming the file and the last good record when warcio cannot go on."""
+    RawPagesError names the file (as `name`, when warc_path is a local copy of a stored
+    object) and the last good record when the file is missing, cut short, corrupt or not a
+    WARC. Pages before the damage are yielded first, so a caller must let the error end its
+    work rather than keep what it got (collecting with list() does).
+    """
+    name = name or str(warc_path)
     try:
         handle = open(warc_path, "rb")  # noqa: SIM115 - closed by the with below; open errors get our message
     except OSError as exc:
-        raise RawPagesError(f"{warc_path}: cannot open WARC: {exc.strerror}") from None
+        raise RawPagesError(f"{name}: cannot open WARC: {exc.strerror}") from exc
     with handle:
-        records, count, last = ArchiveIterator(handle), 0, "the first record"
+        intact, gzip_problem = _intact_gzip_prefix(handle)
+        handle.seek(0)
+        # warcio gets only whole gzip members, so every record it reads is whole; digests catch a
+        # changed byte in an uncompressed WARC, which has no gzip CRC to catch it.
+        records = ArchiveIterator(LimitReader(handle, intact), check_digests="raise")
+        count, where = 0, "at the first record"
         while True:
             try:
                 record = next(records, None)
                 if record is None:
                     break
-                if record.format != "warc":  # warcio also reads the older ARC format, and takes any text for it
-                    raise ValueError("not a WARC record")
-                count += 1
-                if record.rec_type != "response" or record.http_headers is None:
-                    continue
-                last = url = record.rec_headers.get_header("WARC-Target-URI")
-                item = (url, record.http_headers, record.rec_headers.get_header("WARC-Date"), record.content_stream().read())
-            except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
-                raise RawPagesError(f"{warc_path}: unreadable WARC record after {last}: {exc}") from None
-            yield item
+                page = _page(record)
+            except _MALFORMED as exc:
+                reason = "malformed record headers" if isinstance(exc, (AttributeError, TypeError)) else _one_short_line(exc)
+                raise RawPagesError(f"{name}: unreadable WARC {where}: {reason}") from exc
+            count += 1
+            uri = record.rec_headers.get_header("WARC-Target-URI")
+            where = f"after the {record.rec_type} record" + (f" of {uri}" if uri else "")
+            if page is not None:
+                yield page
+        if gzip_problem:
+            raise RawPagesError(f"{name}: unreadable WARC {where}: {gzip_problem}")
+        # warcio takes a record cut inside its headers for the end of the file: only text is left after the last record.
+        handle.seek(records.get_record_offset() + records.get_record_length() if count else 0)
+        if handle.read(_CHUNK).strip():
+            raise RawPagesError(f"{name}: unreadable WARC {where}: the file ends inside a record's headers (truncated?)")
         if count == 0:
-            raise RawPagesError(f"{warc_path}: no WARC records (empty file?)")
+            raise RawPagesError(f"{name}: no WARC records (empty file?)")
+
+
+def _page(record: ArcWarcRecord) -> RawPage | None:
+    """The record as a RawPage if it is an HTTP response, after checking it is whole."""
+    if record.format != "warc":  # warcio also reads the older ARC format, and takes any text for it
+        raise ValueError("not a WARC record")
+    page = None
+    if record.rec_type == "response" and record.http_headers is not None:
+        headers = _headers(record.http_headers.headers)
+        page = RawPage(
+            url=record.rec_headers.get_header("WARC-Target-URI"),
+            status=int(record.http_headers.get_statuscode()),
+            headers=headers,
+            content_type=media_type(headers.get("content-type", "")),
+            body=record.content_stream().read(),
+            fetched_at=datetime.fromisoformat(record.rec_headers.get_header("WARC-Date")).astimezone(UTC),
+        )
+    _read_to_end(record)
+    return page
+
+
+def _read_to_end(record: ArcWarcRecord) -> None:
+    """Raise EOFError if the record's block is shorter than its Content-Length.
+
+    warcio reads a record cut short (an uncompressed WARC that was truncated) as a shorter
+    record without complaint; only the bytes left unread against Content-Length tell.
+    """
+    # warcio reads a missing Content-Length as "the rest of the file" and a bad one as 0
+    if (length := record.rec_headers.get_header("Content-Length")) is None:
+        raise ValueError("no Content-Length header")
+    if not length.isdigit():
+        raise ValueError(f"bad Content-Length {length!r}")
+    while record.raw_stream.read(_CHUNK):
+        pass
+    if record.raw_stream.limit:
+        raise EOFError(f"the file ends {record.raw_stream.limit} bytes before the end of a record (truncated?)")
+
+
+def _intact_gzip_prefix(handle: BinaryIO) -> tuple[int, str | None]:
+    """(bytes of whole gzip members at the start of the file, what is wrong after them or None).
+
+    warcio decompresses a gzip WARC member by member but never checks that the last member
+    was finished: a truncated file just ends early, and its half record reads as a whole,
+    shorter one. So we inflate the file once ourselves (zlib, not gzip.GzipFile, because we
+    need where the last whole member ends, to name the last good record). A file that is
+    not gzip is read whole by warcio; _read_to_end catches its truncation.
+    """
+    if handle.read(len(_GZIP_MAGIC)) != _GZIP_MAGIC:
+        return os.fstat(handle.fileno()).st_size, None
+    handle.seek(0)
+    read = member_start = 0
+    member = zlib.decompressobj(zlib.MAX_WBITS | 16)  # | 16: gzip header and trailer, CRC checked
+    while data := handle.read(_CHUNK):
+        read += len(data)
+        while data:
+            try:
+                member.decompress(data)
+            except zlib.error as exc:
+                return member_start, f"corrupt gzip data ({_one_short_line(exc)})"
+            if not member.eof:
+                break
+            data = member.unused_data  # the next members, if this chunk holds them
+            member_start = read - len(data)
+            member = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    if member_start < read:
+        return member_start, "the file ends inside a gzip member (truncated?)"
+    return read, None
+
+
+def _one_short_line(exc: BaseException, limit: int = 80) -> str:
+    """The exception's text on one line, cut at `limit` characters or at the first that is not
+    printable ASCII: warcio quotes the line it could not parse, for a binary file raw bytes."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    readable = re.match(r"[ -~]*", text).group()[:limit]  # up to the first character that is not printable ASCII
+    return readable if readable == text else f"{readable}..."

@@ -1,26 +1,59 @@
-"""main_extract (`wirelake extract FILE_OR_WARC... [--url URL]`): JSON lines from HTML and WARC files."""
+"""main_extract (`wirelake extract FILE_OR_WARC... [--url URL]`): JSON lines from HTML and WARC files,
+and one clear line (exit 2) for inputs that cannot be read: missing, a directory, a WARC cut short or corrupt."""
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
+import random
 from pathlib import Path
 
+import pytest
+from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from pipeline.cli import main
 from pipeline.extract import decode_html, extract_page, main_extract
+from pipeline.extract.cli import InputError
+from pipeline.rawpages import RawPagesError
 
 PAGES = Path(__file__).parent / "pages"
 SEED_URL = "https://dostana.example/business/a-bridge-too-slow-council-ferry-plan/"
+FETCHED_AT = "2024-05-26T08:30:00Z"
 
 
-def write_warc(path: Path, responses: list[tuple[str, str, bytes]], content_type: str = "text/html; charset=utf-8") -> None:
+def write_warc(path: Path, responses: list[tuple[str, str, bytes]], content_type: str = "text/html; charset=utf-8", compress: bool = True) -> None:
     with path.open("wb") as handle:
-        writer = WARCWriter(handle, gzip=True)
+        writer = WARCWriter(handle, gzip=compress)
         for url, status, body in responses:
             headers = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers))
+            record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers, warc_headers_dict={"WARC-Date": FETCHED_AT})
+            writer.write_record(record)
+
+
+def site_warc(path: Path, compress: bool = True) -> list[tuple[int, int, str]]:
+    """A WARC of every test page, three times over at different URLs (about 27 KB gzipped);
+    (offset, length, url) of each record, read back with warcio, to say where a cut falls."""
+    pages = sorted(PAGES.glob("*.html"))
+    write_warc(path, [(f"https://courier.example/{n}/{page.stem}", "200 OK", page.read_bytes()) for n in range(3) for page in pages], compress=compress)
+    with path.open("rb") as handle:
+        records = ArchiveIterator(handle)
+        return [(records.get_record_offset(), records.get_record_length(), record.rec_headers.get_header("WARC-Target-URI")) for record in records]
+
+
+def last_good(records: list[tuple[int, int, str]], size: int) -> str:
+    """How the error should name the place of a cut at `size` bytes: after the last whole record."""
+    whole = [url for offset, length, url in records if offset + length <= size]
+    return f"after the response record of {whole[-1]}" if whole else "at the first record"
+
+
+def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
+    """The `wirelake` console script's own entry point, in process."""
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 def test_html_file_at_a_given_url(capsys):
@@ -95,3 +128,91 @@ def test_warc_pages_are_decoded_as_the_pipeline_decodes_them(tmp_path, capsys):
     text = json.loads(line)["text"]
     assert "The café council" in text and "cafÃ©" not in text
     assert text == extract_page(decode_html(html.encode("utf-8"), "text/html; charset=iso-8859-1"), SEED_URL)["text"]
+
+
+def test_warc_records_carry_their_fetch_time_and_html_files_none(tmp_path, capsys):
+    warc = tmp_path / "pages.warc.gz"
+    write_warc(warc, [(SEED_URL, "200 OK", (PAGES / "reprint_courtesy.html").read_bytes())])
+    assert main_extract([str(warc), str(PAGES / "wire_dateline.html")]) == 0
+    from_warc, from_html = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert from_warc["url"] == SEED_URL and from_warc["fetched_at"] == "2024-05-26T08:30:00+00:00"
+    assert from_html["url"].startswith("file://") and from_html["fetched_at"] is None
+
+
+@pytest.mark.parametrize("size", [1000, 5000, 10000, 15000, -1])
+def test_truncated_warc_names_the_file_and_the_last_good_record(tmp_path, capsys, size):
+    whole = tmp_path / "whole.warc.gz"
+    records = site_warc(whole)
+    data = whole.read_bytes()
+    size = size % len(data)  # -1: all but the last byte
+    assert size not in {offset for offset, _length, _url in records}, "a cut between records leaves a valid, shorter WARC"
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(data[:size])
+    code, out, err = run_cli(["extract", str(cut)], capsys)
+    assert (code, out) == (2, "")
+    assert err == f"wirelake: error: {cut}: unreadable WARC {last_good(records, size)}: the file ends inside a gzip member (truncated?)\n"
+
+
+def test_truncated_uncompressed_warc_names_the_last_good_record(tmp_path, capsys):
+    whole = tmp_path / "whole.warc"
+    records = site_warc(whole, compress=False)
+    (_, _, first), (second_at, second_length, _) = records[:2]
+    cut = tmp_path / "cut.warc"
+    cut.write_bytes(whole.read_bytes()[: second_at + second_length - 100])  # warcio's record length leaves out the blank lines after it
+    code, out, err = run_cli(["extract", str(cut)], capsys)
+    assert (code, out) == (2, "")
+    assert err == f"wirelake: error: {cut}: unreadable WARC after the response record of {first}: the file ends 100 bytes before the end of a record (truncated?)\n"
+
+
+def test_a_corrupt_record_in_the_middle_is_named(tmp_path, capsys):
+    warc = tmp_path / "pages.warc.gz"
+    records = site_warc(warc)
+    data = bytearray(warc.read_bytes())
+    offset, length, _url = records[4]
+    data[offset + length // 2] ^= 0xFF
+    warc.write_bytes(bytes(data))
+    code, out, err = run_cli(["extract", str(warc)], capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"wirelake: error: {warc}: unreadable WARC after the response record of {records[3][2]}: corrupt gzip data (")
+
+
+def test_a_corrupt_uncompressed_record_fails_its_digest(tmp_path, capsys):
+    warc = tmp_path / "pages.warc"
+    records = site_warc(warc, compress=False)
+    data = bytearray(warc.read_bytes())
+    offset, length, _url = records[2]
+    data[offset + length - 50] ^= 0x20  # a letter of the page changes case: only the record's digest tells
+    warc.write_bytes(bytes(data))
+    code, _out, err = run_cli(["extract", str(warc)], capsys)
+    assert code == 2 and err.startswith(f"wirelake: error: {warc}: unreadable WARC after the response record of {records[1][2]}: block digest failed")
+
+
+def test_random_bytes_are_one_short_readable_line_at_the_first_record(tmp_path, capsys):
+    warc = tmp_path / "noise.warc.gz"
+    warc.write_bytes(gzip.compress(random.Random(7).randbytes(2000), mtime=0))
+    code, out, err = run_cli(["extract", str(warc)], capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"wirelake: error: {warc}: unreadable WARC at the first record: Unknown archive format")
+    assert err.endswith("...\n") and err[:-1].isascii() and err[:-1].isprintable() and len(err) < len(str(warc)) + 150
+
+
+def test_a_text_file_named_warc_is_unreadable_at_the_first_record(tmp_path, capsys):
+    text = tmp_path / "x.warc"
+    text.write_text("hello text\nnot a web archive\n")
+    code, _out, err = run_cli(["extract", str(text)], capsys)
+    assert (code, err) == (2, f"wirelake: error: {text}: unreadable WARC at the first record: Unknown archive format, first line: ['hello', 'text']\n")
+
+
+def test_a_directory_is_named_a_directory(tmp_path, capsys):
+    code, out, err = run_cli(["extract", str(tmp_path)], capsys)
+    assert (code, out, err) == (2, "", f"wirelake: error: {tmp_path}: is a directory, not a file\n")
+
+
+def test_debug_shows_the_traceback_of_an_input_error(tmp_path):
+    cut = tmp_path / "cut.warc.gz"
+    site_warc(cut)
+    cut.write_bytes(cut.read_bytes()[:5000])
+    with pytest.raises(RawPagesError, match="the file ends inside a gzip member"):
+        main(["--debug", "extract", str(cut)])
+    with pytest.raises(InputError, match="is a directory"):
+        main(["extract", str(tmp_path), "--debug"])

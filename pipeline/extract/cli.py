@@ -11,6 +11,7 @@ import json
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from pipeline.extract.charset import decode_html
 from pipeline.rawpages import RawPagesError, iter_pages
@@ -20,6 +21,13 @@ _WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 
 class InputError(Exception):
     """An input file cannot be read; the message names it."""
+
+
+class InputPage(NamedTuple):
+    url: str
+    html: str
+    fetched_at: datetime | None
+    """The WARC record's WARC-Date; None for an HTML file, which records no fetch."""
 
 
 def _json_default(value):
@@ -42,46 +50,48 @@ def _check_url_option(paths: list[str], url: str | None) -> None:
         raise InputError(f"--url needs exactly one HTML file, got {len(paths)}")
 
 
-def read_inputs(paths: list[str], url: str | None) -> list[tuple[str, str]]:
-    """(url, html) for every page in the given HTML and WARC files, in order."""
+def read_inputs(paths: list[str], url: str | None) -> list[InputPage]:
+    """Every page in the given HTML and WARC files, in order. InputError or RawPagesError
+    (a WARC cut short, corrupt or not a WARC) name the file at fault."""
     _check_url_option(paths, url)
     pages = []
     for name in paths:
         path = Path(name)
-        if not path.is_file():
+        if path.is_dir():
+            raise InputError(f"{name}: is a directory, not a file")
+        if not path.exists():
             raise InputError(f"{name}: no such file")
         if _is_warc(path):
-            try:
-                pages += [
-                    (page.url, decode_html(page.body, page.headers.get("content-type")))  # as the pipeline decodes them
-                    for page in iter_pages(path)
-                    if page.status == 200 and page.is_html
-                ]
-            except RawPagesError as exc:
-                raise InputError(str(exc)) from None
+            pages += [
+                InputPage(page.url, decode_html(page.body, page.headers.get("content-type")), page.fetched_at)  # as the pipeline decodes them
+                for page in iter_pages(path)
+                if page.status == 200 and page.is_html
+            ]
         else:
             try:
                 body = path.read_bytes()
             except OSError as exc:
-                raise InputError(f"{name}: cannot read: {exc.strerror}") from None
-            pages.append((url or path.resolve().as_uri(), decode_html(body)))
+                raise InputError(f"{name}: cannot read: {exc.strerror}") from exc
+            pages.append(InputPage(url or path.resolve().as_uri(), decode_html(body), None))
     return pages
 
 
-def main_extract(paths: list[str], url: str | None = None) -> int:
+def main_extract(paths: list[str], url: str | None = None, debug: bool = False) -> int:
     """Print one JSON record per article found; 0 on success, 2 when an input cannot be read
-    or --url does not fit the inputs."""
+    or --url does not fit the inputs. With debug the error propagates, for its traceback."""
     from pipeline.extract import extract_pages  # the package imports this module
 
     try:
         pages = read_inputs(paths, url)
-    except InputError as exc:
+    except (InputError, RawPagesError) as exc:
+        if debug:
+            raise
         print(f"wirelake: error: {exc}", file=sys.stderr)
         return 2
-    records = extract_pages(pages)
-    for record in records:
+    records = extract_pages([(page.url, page.html) for page in pages])
+    for page, record in zip(pages, records):
         if record is not None:
-            print(json.dumps(record, ensure_ascii=False, default=_json_default))
+            print(json.dumps({**record, "fetched_at": page.fetched_at}, ensure_ascii=False, default=_json_default))
     articles = sum(record is not None for record in records)
     print(f"{len(pages)} pages, {articles} articles, {len(pages) - articles} not articles", file=sys.stderr)
     return 0
