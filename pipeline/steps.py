@@ -90,8 +90,9 @@ def stored_html_pages(store: ObjectStore, source: str, day: date) -> list[RawPag
         raise StoreError(f"{store.url(layout.raw_warc_key(source, day))}: no complete raw partition for {source} {day}: run the crawl first")
     with tempfile.TemporaryDirectory(prefix="wirelake-extract-") as tmp:
         warc_path = Path(tmp) / "pages.warc.gz"
-        store.download(layout.raw_warc_key(source, day), warc_path)
-        return [page for page in iter_pages(warc_path) if page.status == 200 and page.is_html]
+        warc_key = layout.raw_warc_key(source, day)
+        store.download(warc_key, warc_path)
+        return [page for page in iter_pages(warc_path, name=store.url(warc_key)) if page.status == 200 and page.is_html]
 
 
 def html_of(page: RawPage) -> str:

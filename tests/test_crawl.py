@@ -130,7 +130,7 @@ def test_iter_pages_names_a_missing_or_broken_file(tmp_path):
         list(iter_pages(tmp_path / "missing.warc.gz"))
     broken = tmp_path / "broken.warc.gz"
     broken.write_bytes(b"this is not a WARC file\n")
-    with pytest.raises(RawPagesError, match=r"broken\.warc\.gz: unreadable WARC record after the first record: not a WARC record"):
+    with pytest.raises(RawPagesError, match=r"broken\.warc\.gz: unreadable WARC at the first record: not a WARC record"):
         list(iter_pages(broken))
     empty = tmp_path / "empty.warc.gz"
     empty.write_bytes(b"")

@@ -4,6 +4,7 @@ record, and the pipeline's extract step fails on a truncated stored WARC instead
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -40,7 +41,8 @@ def test_extract_step_fails_on_a_truncated_stored_warc_and_stages_nothing(tmp_pa
     store = open_store(str(tmp_path / "lake"))
     store.put_bytes(layout.raw_warc_key("daily_courier", DAY), whole.read_bytes()[: records[-1][0] + 200])
     store.put_bytes(layout.crawl_stats_key("daily_courier", DAY), json.dumps({"pages_fetched": len(records)}).encode())
-    with pytest.raises(RawPagesError, match=rf"pages\.warc\.gz: unreadable WARC after the response record of {records[-2][2]}: the file ends inside a gzip member"):
+    stored = re.escape(store.url(layout.raw_warc_key("daily_courier", DAY)))  # the stored object, not the temporary copy
+    with pytest.raises(RawPagesError, match=rf"^{stored}: unreadable WARC after the response record of {records[-2][2]}: the file ends inside a gzip member"):
         extract_step("daily_courier", DAY, store.uri)
     assert not store.exists(layout.staged_articles_key("daily_courier", DAY))
 

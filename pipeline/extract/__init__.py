@@ -6,7 +6,7 @@
                                                                  in `store` across crawls when given
     decode_html(body, content_type)         -> str                WARC body bytes to an HTML string
     SiteTemplate, load_template(store, site), save_template(store, template)
-    main_extract(paths, url)                -> int                `wirelake extract FILE_OR_WARC...`
+    main_extract(paths, url, debug=False)   -> int                `wirelake extract FILE_OR_WARC...`
 """
 
 from __future__ import annotations
