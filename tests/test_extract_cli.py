@@ -64,7 +64,7 @@ def test_html_file_at_a_given_url(capsys):
     assert record["url"] == SEED_URL
     assert record["attribution"] == "The Meridian Ledger"
     assert record["published_at"] == "2022-01-29T00:00:00+00:00"
-    assert "1 pages, 1 articles, 0 not articles" in err
+    assert err.splitlines()[-1] == "1 page: 1 article"
 
 
 def test_html_files_at_their_file_uris(capsys):
@@ -72,7 +72,14 @@ def test_html_files_at_their_file_uris(capsys):
     out, err = capsys.readouterr()
     (line,) = out.splitlines()
     assert json.loads(line)["url"] == (PAGES / "reprint_courtesy.html").resolve().as_uri()
-    assert "2 pages, 1 articles, 1 not articles" in err
+    assert err.splitlines()[-1] == "2 pages: 1 article; not articles: 1 listing"
+
+
+def test_the_summary_says_what_the_pages_without_a_record_are(tmp_path, capsys):
+    text = tmp_path / "story.txt"  # a story saved as plain text, not a page
+    text.write_text("Ferry adds early crossings\n\nThe ferry company published its summer timetable.\n")
+    assert main_extract([str(text), str(PAGES / "not_found.html")]) == 0
+    assert capsys.readouterr().err.splitlines()[-1] == "2 pages: 0 articles; not articles: 1 empty, 1 error"
 
 
 def test_warc_pages_with_status_200(tmp_path, capsys):
@@ -87,7 +94,7 @@ def test_warc_pages_with_status_200(tmp_path, capsys):
     records = [json.loads(line) for line in out.splitlines()]
     assert [r["url"] for r in records] == [SEED_URL, "https://courier.example/nation/coastal-towns-tide"]
     assert records[1]["authors"] == ["Noor Halvorsen"]
-    assert "2 pages, 2 articles" in err
+    assert err.splitlines()[-1] == "2 pages: 2 articles"
 
 
 def test_missing_file_is_one_line_naming_it(tmp_path, capsys):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -93,5 +94,24 @@ def main_extract(paths: list[str], url: str | None = None, debug: bool = False) 
         if record is not None:
             print(json.dumps({**record, "fetched_at": page.fetched_at}, ensure_ascii=False, default=_json_default))
     articles = sum(record is not None for record in records)
-    print(f"{len(pages)} pages, {articles} articles, {len(pages) - articles} not articles", file=sys.stderr)
+    why = Counter(_not_an_article(page) for page, record in zip(pages, records) if record is None)
+    summary = f"{_count(len(pages), 'page')}: {_count(articles, 'article')}"
+    if why:
+        summary += "; not articles: " + ", ".join(f"{count} {kind}" for kind, count in sorted(why.items()))
+    print(summary, file=sys.stderr)
     return 0
+
+
+def _not_an_article(page: InputPage) -> str:
+    """What a page that gave no record is (listing, error, empty, ...), for the summary; a story
+    left with too few words once the site's boilerplate is gone is a fragment."""
+    from pipeline.extract.page import read_page
+    from pipeline.extract.pagetype import EMPTY, STORY_TYPES
+
+    read = read_page(page.html, page.url)
+    kind = read.page_type if read is not None else EMPTY
+    return "fragment" if kind in STORY_TYPES else kind
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
