@@ -3,7 +3,8 @@
 A partition is written whole with a single atomic store put, so a reader sees the old or
 the new partition, never half of one, and re-writing it replaces it with no leftovers.
 Empty partitions are written too (schema only): "crawled, found nothing" must stay
-distinguishable from "never crawled".
+distinguishable from "never crawled". `source` is kept in the hive path only (see
+PATH_ONLY_COLUMNS); reading a partition fills it from the key.
 
 Columns are matched by name and conformed to the current ARTICLE_SCHEMA on the way in and
 on the way out, so partitions written before a column was added still read (the new
@@ -25,6 +26,10 @@ from pipeline.store import ObjectStore
 
 # Hive key in an object key -> the article column every row of that partition must equal.
 PARTITION_COLUMNS = {"date": "crawl_date", "source": "source"}
+# Columns named like their hive key live in the path only, as Hive lays tables out: pandas,
+# pyarrow and Spark refuse a column that is both in the files and in the path. (crawl_date
+# stays in the files: its key is named `date`.)
+PATH_ONLY_COLUMNS = [column for key, column in PARTITION_COLUMNS.items() if key == column]
 
 # Row groups of about this much in-memory data: large enough for efficient column scans,
 # small enough that an engine can split one big partition across threads.
@@ -83,6 +88,7 @@ def write_partition(store: ObjectStore, key: str, rows: pa.Table | Iterable[Mapp
         table = _fill_partition_columns(to_table(rows), partition_values(key))
     except CorpusError as exc:
         raise CorpusError(f"{store.url(key)}: {exc}") from None
+    table = table.drop_columns(PATH_ONLY_COLUMNS)
     sink = pa.BufferOutputStream()
     rows_per_group = max(1, table.num_rows * ROW_GROUP_BYTES // max(1, table.nbytes))
     pq.write_table(table, sink, compression="zstd", row_group_size=rows_per_group)
@@ -90,7 +96,8 @@ def write_partition(store: ObjectStore, key: str, rows: pa.Table | Iterable[Mapp
 
 
 def read_partition(store: ObjectStore, key: str) -> pa.Table:
-    """The partition at key with exactly ARTICLE_SCHEMA; raises StoreError if it was never written."""
+    """The partition at key with exactly ARTICLE_SCHEMA, path-only columns filled from the key;
+    raises StoreError if it was never written."""
     data = store.get_bytes(key)
     try:
         table = pq.read_table(pa.BufferReader(data))
@@ -98,7 +105,7 @@ def read_partition(store: ObjectStore, key: str) -> pa.Table:
         raise CorpusError(f"{store.url(key)}: not a readable Parquet file ({exc})") from None
     known = [name for name in table.column_names if name in ARTICLE_SCHEMA.names]
     try:
-        return to_table(table.select(known))
+        return _fill_partition_columns(to_table(table.select(known)), partition_values(key))
     except CorpusError as exc:
         raise CorpusError(f"{store.url(key)}: {exc}") from None
 

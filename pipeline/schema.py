@@ -15,7 +15,7 @@ COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("doc_id", pa.string(), "stable id: hash of the URL and the content hash; the same page with the same text always gets the same id"),
     ("url", pa.string(), "URL the page was fetched from (after redirects)"),
     ("canonical_url", pa.string(), "rel=canonical or og:url of the page, else the URL"),
-    ("source", pa.string(), "sources.yaml entry that crawled it"),
+    ("source", pa.string(), "sources.yaml entry that crawled it (from the partition path)"),
     ("site_name", pa.string(), "site name the page declares (og:site_name, JSON-LD publisher), else its host"),
     ("title", pa.string(), "headline"),
     ("author", pa.string(), "the people of the byline joined with '; ' (see authors)"),

@@ -65,6 +65,18 @@ def test_partition_round_trip(store_uri):
     assert table.to_pylist() == records
 
 
+def test_a_corpus_folder_reads_whole_with_plain_pyarrow_as_pandas_and_spark_read_it(local_store_uri):
+    """pandas.read_parquet(folder) is pyarrow.parquet.read_table(folder): hive keys become columns, so
+    a file may not hold a column of the same name (`source`); crawl_date stays in the files."""
+    store = open_store(local_store_uri)
+    write_partition(store, KEY, [article(1)])
+    write_partition(store, corpus_partition_key("daily_courier", DAY), [article(2, source="daily_courier")])
+    assert "source" not in pq.read_schema(f"{local_store_uri}/{KEY}").names
+    table = pq.read_table(f"{local_store_uri}/{CORPUS_ARTICLES_PREFIX}", filters=[("source", "=", "daily_courier")])
+    assert table.column("doc_id").to_pylist() == ["doc-2"] and table.column("date").to_pylist() == [DAY.isoformat()]
+    assert read_partition(store, KEY).column("source").to_pylist() == ["metro_wire"]  # from the key
+
+
 def test_records_are_coerced_and_missing_columns_are_null(local_store_uri):
     store = open_store(local_store_uri)
     write_partition(store, KEY, [{"doc_id": "d", "published_at": "2022-01-29T10:30:00+01:00", "word_count": "42"}])
