@@ -81,17 +81,19 @@ def cmd_sources_list(args) -> int:
     return 0
 
 
-def run_days(plan: list[tuple[str, date]], store_uri: str | None, sources_path: str | None, debug: bool = False) -> list:
-    """Ingest each (source, day), printing progress; a failed day is reported on stderr, the rest still run."""
-    from pipeline.steps import DayReport, ingest_day
+def run_days(plan: list[tuple[str, date]], store_uri: str | None, sources_path: str | None, debug: bool = False, refetch: bool = True) -> list:
+    """Ingest each (source, day), printing progress; a failed day is reported on stderr, the rest still run.
+    Without refetch each day is reprocessed from its stored raw WARC."""
+    from pipeline.steps import DayReport, ingest_day, reprocess_day
 
+    process, doing = (ingest_day, "crawling") if refetch else (reprocess_day, "reprocessing the stored raw pages")
     reports = []
     for index, (source, day) in enumerate(plan, 1):
-        print(f"[{index}/{len(plan)}] {source} {day}: crawling…", flush=True)
+        print(f"[{index}/{len(plan)}] {source} {day}: {doing}…", flush=True)
         started = time.monotonic()
         report = DayReport(source, day)
         try:
-            ingest_day(source, day, store_uri, sources_path, report)
+            process(source, day, store_uri, sources_path, report)
         except Exception as exc:  # noqa: BLE001 - one failed day must not stop the others; reported below
             if debug:
                 raise
@@ -122,17 +124,21 @@ def _summary(reports: list) -> list[dict]:
     return list(by_source.values())
 
 
-def cmd_crawl(args) -> int:
+def cmd_crawl(args, refetch: bool = True) -> int:
     registry.get_source(args.source, args.sources)  # fail fast on an unknown source
     from pipeline.store import open_store
 
     store = open_store(args.store)
     store.check()
-    reports = run_days([(args.source, d) for d in _days(args.date, args.to)], args.store, args.sources, args.debug)
+    reports = run_days([(args.source, d) for d in _days(args.date, args.to)], args.store, args.sources, args.debug, refetch)
     print()
     print(format_table(_summary(reports)))
     print(f"store: {store.uri}")
     return EXIT_FAILURE if any(r.failure for r in reports) else 0
+
+
+def cmd_reprocess(args) -> int:
+    return cmd_crawl(args, refetch=False)
 
 
 def cmd_demo(args) -> int:
@@ -214,13 +220,17 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--sources", help=sources_help)
     listing.set_defaults(func=cmd_sources_list)
 
-    crawl = sub.add_parser("crawl", parents=[common], help="crawl and ingest one source over a day or a range of days")
-    crawl.add_argument("source")
-    crawl.add_argument("--date", type=_day, required=True, help="first day (YYYY-MM-DD, UTC)")
-    crawl.add_argument("--to", type=_day, help="last day, inclusive (default: --date)")
-    crawl.add_argument("--store", help=store_help)
-    crawl.add_argument("--sources", help=sources_help)
-    crawl.set_defaults(func=cmd_crawl)
+    for name, func, what in [
+        ("crawl", cmd_crawl, "crawl and ingest one source over a day or a range of days"),
+        ("reprocess", cmd_reprocess, "extract and publish stored days again from their raw WARCs, fetching nothing"),
+    ]:
+        days = sub.add_parser(name, parents=[common], help=what)
+        days.add_argument("source")
+        days.add_argument("--date", type=_day, required=True, help="first day (YYYY-MM-DD, UTC)")
+        days.add_argument("--to", type=_day, help="last day, inclusive (default: --date)")
+        days.add_argument("--store", help=store_help)
+        days.add_argument("--sources", help=sources_help)
+        days.set_defaults(func=func)
 
     demo = sub.add_parser("demo", parents=[common], help="serve the offline news web and ingest every fixture source")
     demo.add_argument("--store", help=store_help)

@@ -186,6 +186,13 @@ def ingest_day(source: str, day: date, store_uri: str | None = None, sources_pat
             report.pages_fetched, report.errors = failure.stats.pages_fetched, failure.stats.errors
         raise
     report.pages_fetched, report.errors = int(stats["pages_fetched"]), int(stats["errors"])
+    return reprocess_day(source, day, store_uri, sources_path, report)
+
+
+def reprocess_day(source: str, day: date, store_uri: str | None = None, sources_path: str | None = None, report: DayReport | None = None) -> DayReport:
+    """Extract, publish and validate one partition from its stored raw WARC, fetching nothing:
+    what `wirelake reprocess` runs per day, after an extractor change, and the rest of ingest_day."""
+    report = report or DayReport(source, day)
     extract_step(source, day, store_uri, sources_path)
     report.articles = publish_step(source, day, store_uri, sources_path)["rows"]
     validate_step(source, day, store_uri, sources_path)

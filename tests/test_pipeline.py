@@ -126,6 +126,22 @@ def test_a_crawl_breaking_its_gates_keeps_the_previous_partition(crawled, source
     store.delete(layout.crawl_log_key("capitol_ledger", WEEK_START, failed=True))  # the module's other tests compare keys
 
 
+def test_reprocess_rebuilds_days_from_the_raw_zone_without_fetching(crawled, sources_file, tmp_path):
+    """The raw WARC is enough: with every site unreachable the day is extracted and published again, the same."""
+    store_uri, _, _ = crawled
+    snapshot = "select doc_id, url, title, text, published_at, fetched_at, cluster_id from articles where source = 'capitol_ledger' order by doc_id"
+    before = query(store_uri, snapshot)
+    dead = tmp_path / "dead.yaml"
+    dead.write_text(re.sub(r"127\.0\.0\.1([1-4])", r"127.0.0.2\1", open(sources_file).read()))
+    again = wirelake("reprocess", "capitol_ledger", "--date", str(WEEK_START), "--to", str(WEEK_END), "--store", store_uri, "--sources", str(dead))
+    assert again.returncode == 0, again.stderr
+    assert f"[1/2] capitol_ledger {WEEK_START}: reprocessing the stored raw pages…" in again.stdout
+    assert query(store_uri, snapshot) == before
+    never = wirelake("reprocess", "capitol_ledger", "--date", "2024-05-24", "--store", store_uri, "--sources", sources_file)
+    assert never.returncode == 1
+    assert "no complete raw partition for capitol_ledger 2024-05-24: run the crawl first" in never.stderr and never.stderr.count("\n") == 1
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
