@@ -185,6 +185,14 @@ def test_updated_at(head, signal):
     assert record["provenance"]["updated_at"] == signal
 
 
+@pytest.mark.parametrize("modified", ["2023-04-12T08:00:00Z", "2023-04-12T10:00:00+02:00", "2023-04-11T08:00:00Z"])
+def test_a_modified_time_not_after_publication_is_no_update(modified):
+    """CMSs fill dateModified with datePublished until an edit; one before publication is no update either."""
+    head = f'<script type="application/ld+json">{{"@type": "NewsArticle", "datePublished": "2023-04-12T08:00:00Z", "dateModified": "{modified}"}}</script>'
+    record = extract(page(head))
+    assert record["updated_at"] is None and "updated_at" not in record["provenance"]
+
+
 # ---- bylines -----------------------------------------------------------------------------
 
 

@@ -203,5 +203,10 @@ def published_at(tree: HtmlElement, signals: PageSignals, headline: HtmlElement 
     )
 
 
-def updated_at(signals: PageSignals) -> Dated | None:
-    return _declared(signals, "dateModified", MODIFIED_META)
+def updated_at(signals: PageSignals, published: Dated | None) -> Dated | None:
+    """The declared modification time, when it is later than publication: CMSs fill
+    dateModified with datePublished until an edit, which is no update."""
+    updated = _declared(signals, "dateModified", MODIFIED_META)
+    if updated and published and updated.value <= published.value:
+        return None
+    return updated
