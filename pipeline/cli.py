@@ -200,8 +200,16 @@ def cmd_schema(args) -> int:
 # --- wiring -----------------------------------------------------------------------
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """Bad usage is one line on stderr, like every other failure (argparse would print the usage first)."""
+
+    def error(self, message: str):
+        command = self.prog.removeprefix("wirelake").strip()
+        self.exit(EXIT_USAGE, f"wirelake: error: {command + ': ' if command else ''}{message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="wirelake", description="News crawling and ingestion into a deduplicated Parquet corpus.")
+    parser = _OneLineParser(prog="wirelake", description="News crawling and ingestion into a deduplicated Parquet corpus.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     # --debug also after the command; SUPPRESS keeps a subcommand from resetting the top-level value.
     common = argparse.ArgumentParser(add_help=False)

@@ -34,7 +34,7 @@ DEDUP_COLUMNS: list[tuple[str, str, str]] = [
     ("original_doc_id", "string", "doc_id of the cluster's original; null when the original was never crawled"),
     ("original_url", "string", "URL of the cluster's original; null when the original was never crawled"),
     ("original_publisher", "string", "publisher of the original: its site name, or the publisher an attribution line credits when the original was never crawled"),
-    ("dup_kind", "string", "how this article matches its original: url (same canonical URL), exact (same normalised body), near (MinHash-verified); null for the original"),
+    ("dup_kind", "string", "how this article matches its original: url (same canonical URL), exact (same normalised body), near (MinHash-verified); null for the original, and for a reprint whose original was never crawled"),
 ]
 _ASSIGNMENT_COLUMNS = ", ".join(name for name, _, _ in DEDUP_COLUMNS)
 
