@@ -66,7 +66,8 @@ class FailedDownloadCounter:
 
     Scrapy logs these but keeps no stat of them; the crawl's caller needs the count.
     Refusals (robots.txt, private addresses, offsite) are IgnoreRequest and counted by
-    the middleware that refused.
+    the middleware that refused; Scrapy names a URL robots.txt refused only at DEBUG, so
+    it is logged here, for the operator reading the crawl's log.
     """
 
     def __init__(self, stats):
@@ -78,6 +79,8 @@ class FailedDownloadCounter:
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         if isinstance(exception, IgnoreRequest):
+            if "robots.txt" in str(exception):
+                logger.info("refused by robots.txt: %s", request.url)
             return None
         if isinstance(exception, DownloadCancelledError):
             self.stats.inc_value("wirelake/size_limit_dropped")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -38,6 +39,7 @@ class Crawl:
     stats: CrawlStats
     pages: list[RawPage]
     requests: list[tuple[str, str, int]]
+    log: str
 
     @property
     def item_urls(self) -> set[str]:
@@ -64,7 +66,7 @@ def crawl(newsweb, newsweb_sources, tmp_path_factory):
         assert result.returncode == 0, result.stderr[-3000:]
         items = [json.loads(line) for line in (out / "items.jsonl").read_text().splitlines()]
         stats = CrawlStats.from_dict(json.loads((out / "stats.json").read_text()))
-        return Crawl(items, stats, list(iter_pages(out / "pages.warc.gz")), newsweb.request_log[before:])
+        return Crawl(items, stats, list(iter_pages(out / "pages.warc.gz")), newsweb.request_log[before:], result.stderr)
 
     return run
 
@@ -177,6 +179,7 @@ def test_robots_disallowed_url_is_never_requested(week, trouble):
     assert "/robots.txt" in week.requested_paths()
     assert not any(path.startswith("/private/") for path in week.requested_paths())
     assert week.stats.error_counts["robots_forbidden"] == 1
+    assert re.search(r"INFO: refused by robots\.txt: http://127\.0\.0\.11:\d+/private/", week.log)  # named for the operator
 
 
 def test_404_is_recorded_and_counted(week, trouble):
