@@ -42,7 +42,13 @@ COLUMNS: list[tuple[str, pa.DataType, str]] = [
 ARTICLE_SCHEMA = pa.schema([pa.field(name, dtype) for name, dtype, _ in COLUMNS])
 
 
+def _type_name(dtype: pa.DataType) -> str:
+    """pyarrow's name, lists as list<string>: the element's field name differs between pyarrow
+    (item) and Parquet readers (element) and means nothing to an analyst."""
+    return f"list<{dtype.value_type}>" if pa.types.is_list(dtype) else str(dtype)
+
+
 def markdown_table() -> str:
     rows = ["| column | type | meaning |", "| --- | --- | --- |"]
-    rows += [f"| `{name}` | {dtype} | {meaning} |" for name, dtype, meaning in COLUMNS]
+    rows += [f"| `{name}` | {_type_name(dtype)} | {meaning} |" for name, dtype, meaning in COLUMNS]
     return "\n".join(rows)
