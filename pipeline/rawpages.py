@@ -1,8 +1,8 @@
 """Reading the raw zone: the HTTP responses a crawl recorded in its WARC.
 
 Extraction reads pages only through here, never from a live crawl, so any old raw
-partition can be re-extracted without fetching again. A WARC that is cut short, corrupt
-or not a WARC at all raises RawPagesError: a partition is never built from part of one.
+partition can be re-extracted without fetching again. A WARC that is cut short, not a WARC
+at all, or gzipped and corrupt raises RawPagesError: a partition is never built from part of one.
 """
 
 from __future__ import annotations
@@ -23,10 +23,9 @@ from warcio.statusandheaders import StatusAndHeadersParserException
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
-# What warcio raises on malformed input: besides its own errors, it fails on a record cut
-# inside its headers with AttributeError/TypeError (a header it needs reads as None).
-_MALFORMED = (ArchiveLoadFailed, StatusAndHeadersParserException, OSError, EOFError, ValueError, AttributeError, TypeError, zlib.error)
+_MALFORMED = (ArchiveLoadFailed, StatusAndHeadersParserException, OSError, EOFError, ValueError, zlib.error)
 _GZIP_MAGIC = b"\x1f\x8b"
+_HTTP_SCHEMES = ("http:", "https:")
 _CHUNK = 1 << 16
 
 
@@ -83,19 +82,20 @@ def iter_pages(warc_path: str | os.PathLike, name: str | None = None) -> Iterato
     with handle:
         intact, gzip_problem = _intact_gzip_prefix(handle)
         handle.seek(0)
-        # warcio gets only whole gzip members, so every record it reads is whole; digests catch a
-        # changed byte in an uncompressed WARC, which has no gzip CRC to catch it.
-        records = ArchiveIterator(LimitReader(handle, intact), check_digests="raise")
+        # warcio gets only whole gzip members, so every record it reads is whole, and the gzip CRC
+        # has caught any changed byte. Digests are not checked: warcio computes a payload digest
+        # over the still-chunked body (warcio issues #74/#75) and fails on algorithms it does not
+        # know, so valid WARCs from other crawlers would be rejected.
+        records = ArchiveIterator(LimitReader(handle, intact))
         count, where = 0, "at the first record"
         while True:
             try:
-                record = next(records, None)
+                record = _next_record(records)
                 if record is None:
                     break
                 page = _page(record)
             except _MALFORMED as exc:
-                reason = "malformed record headers" if isinstance(exc, (AttributeError, TypeError)) else _one_short_line(exc)
-                raise RawPagesError(f"{name}: unreadable WARC {where}: {reason}") from exc
+                raise RawPagesError(f"{name}: unreadable WARC {where}: {_one_short_line(exc)}") from exc
             count += 1
             uri = record.rec_headers.get_header("WARC-Target-URI")
             where = f"after the {record.rec_type} record" + (f" of {uri}" if uri else "")
@@ -104,30 +104,51 @@ def iter_pages(warc_path: str | os.PathLike, name: str | None = None) -> Iterato
         if gzip_problem:
             raise RawPagesError(f"{name}: unreadable WARC {where}: {gzip_problem}")
         # warcio takes a record cut inside its headers for the end of the file: only text is left after the last record.
-        handle.seek(records.get_record_offset() + records.get_record_length() if count else 0)
-        if handle.read(_CHUNK).strip():
+        end = records.get_record_offset() + records.get_record_length() if count else 0
+        handle.seek(end)
+        if handle.read(min(_CHUNK, intact - end)).strip():  # not past `intact`: a gzip WARC's padding is no record
             raise RawPagesError(f"{name}: unreadable WARC {where}: the file ends inside a record's headers (truncated?)")
         if count == 0:
             raise RawPagesError(f"{name}: no WARC records (empty file?)")
+
+
+def _next_record(records: ArchiveIterator) -> ArcWarcRecord | None:
+    """warcio's next record, None at the end. warcio fails on a record cut inside its headers
+    with AttributeError/TypeError (a header it needs reads as None): only here do those two
+    mean a bad file rather than a bug of ours."""
+    try:
+        return next(records, None)
+    except (AttributeError, TypeError) as exc:
+        raise ValueError("malformed record headers") from exc
 
 
 def _page(record: ArcWarcRecord) -> RawPage | None:
     """The record as a RawPage if it is an HTTP response, after checking it is whole."""
     if record.format != "warc":  # warcio also reads the older ARC format, and takes any text for it
         raise ValueError("not a WARC record")
-    page = None
-    if record.rec_type == "response" and record.http_headers is not None:
-        headers = _headers(record.http_headers.headers)
-        page = RawPage(
-            url=record.rec_headers.get_header("WARC-Target-URI"),
-            status=int(record.http_headers.get_statuscode()),
-            headers=headers,
-            content_type=media_type(headers.get("content-type", "")),
-            body=record.content_stream().read(),
-            fetched_at=datetime.fromisoformat(record.rec_headers.get_header("WARC-Date")).astimezone(UTC),
-        )
+    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    # warcio parses an HTTP message only for http(s) targets; a dns: lookup's response is no page
+    page = _http_response(record, url) if record.rec_type == "response" and url.startswith(_HTTP_SCHEMES) else None
     _read_to_end(record)
     return page
+
+
+def _http_response(record: ArcWarcRecord, url: str) -> RawPage:
+    """The response record as a RawPage; ValueError names a part it lacks (warcio yields those as None or '')."""
+    status = record.http_headers.get_statuscode() if record.http_headers else ""
+    if not re.fullmatch(r"[0-9]{3}", status):
+        raise ValueError("a response record without a valid HTTP status line")
+    if not (fetched := record.rec_headers.get_header("WARC-Date")):
+        raise ValueError("a response record without WARC-Date")
+    headers = _headers(record.http_headers.headers)
+    return RawPage(
+        url=url,
+        status=int(status),
+        headers=headers,
+        content_type=media_type(headers.get("content-type", "")),
+        body=record.content_stream().read(),
+        fetched_at=datetime.fromisoformat(fetched).astimezone(UTC),
+    )
 
 
 def _read_to_end(record: ArcWarcRecord) -> None:
@@ -154,28 +175,45 @@ def _intact_gzip_prefix(handle: BinaryIO) -> tuple[int, str | None]:
     was finished: a truncated file just ends early, and its half record reads as a whole,
     shorter one. So we inflate the file once ourselves (zlib, not gzip.GzipFile, because we
     need where the last whole member ends, to name the last good record). A file that is
-    not gzip is read whole by warcio; _read_to_end catches its truncation.
+    not gzip is read whole by warcio; _read_to_end catches its truncation. NUL bytes after
+    the last member are padding to a block size, which some writers add and `gzip -d` ignores.
     """
     if handle.read(len(_GZIP_MAGIC)) != _GZIP_MAGIC:
         return os.fstat(handle.fileno()).st_size, None
     handle.seek(0)
+    end, problem = _whole_gzip_members(handle)
+    if problem and _only_nul_bytes_from(handle, end):
+        return end, None
+    return end, problem
+
+
+def _whole_gzip_members(handle: BinaryIO) -> tuple[int, str | None]:
+    """(where the last whole gzip member ends, what is wrong after it or None)."""
     read = member_start = 0
     member = zlib.decompressobj(zlib.MAX_WBITS | 16)  # | 16: gzip header and trailer, CRC checked
     while data := handle.read(_CHUNK):
         read += len(data)
         while data:
             try:
-                member.decompress(data)
+                # output is only checked, then dropped; max_length keeps a highly compressed
+                # chunk from inflating into a huge buffer (the rest waits in unconsumed_tail)
+                member.decompress(data, _CHUNK)
             except zlib.error as exc:
                 return member_start, f"corrupt gzip data ({_one_short_line(exc)})"
-            if not member.eof:
-                break
-            data = member.unused_data  # the next members, if this chunk holds them
-            member_start = read - len(data)
-            member = zlib.decompressobj(zlib.MAX_WBITS | 16)
+            if member.eof:
+                data = member.unused_data  # the next members, if this chunk holds them
+                member_start = read - len(data)
+                member = zlib.decompressobj(zlib.MAX_WBITS | 16)
+            else:
+                data = member.unconsumed_tail  # empty once this chunk is used up: read the next
     if member_start < read:
         return member_start, "the file ends inside a gzip member (truncated?)"
     return read, None
+
+
+def _only_nul_bytes_from(handle: BinaryIO, offset: int) -> bool:
+    handle.seek(offset)
+    return not any(chunk.strip(b"\0") for chunk in iter(lambda: handle.read(_CHUNK), b""))
 
 
 def _one_short_line(exc: BaseException, limit: int = 80) -> str:
