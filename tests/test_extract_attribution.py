@@ -34,6 +34,7 @@ BODY = Block(PARAGRAPH, "The council voted on Friday to extend the ferry contrac
         ("Cet article a été initialement publié dans La Gazette du Port.", "La Gazette du Port"),
         ("Article publié initialement sur Le Phare.", "Le Phare"),
         ("Fuente: Diario del Puerto", "Diario del Puerto"),
+        ("Courtesy: Studio Lanterna", "Studio Lanterna"),  # "studio" is a data word in Italian, a name here
         ("Este artículo fue publicado originalmente en Crónica del Valle.", "Crónica del Valle"),
     ],
 )
@@ -52,6 +53,17 @@ def test_closing_line_names_publisher_and_is_removed(line, publisher):
         "Originally published on May 3, 2024.",
         "Publié par Jeanne Morel le 3 mai.",  # a byline, not a republication
         "Der Artikel ist zuerst am Montag erschienen.",
+        # a language, a date or the site's own pages is no publisher
+        "Dieser Artikel ist zuerst auf Englisch erschienen.",
+        "Este artículo fue publicado originalmente en inglés.",
+        "Dieser Artikel ist zuerst in unserer Printausgabe erschienen.",
+        "Der Bericht wurde erstmals im vergangenen Jahr veröffentlicht.",
+        "Zuerst veröffentlicht im März 2023.",
+        "Publicado originalmente en marzo de 2020.",
+        "Article initialement paru dans notre édition du 3 mai.",
+        # a story's sentence that opens like a credit
+        "First published in The Harbour Journal of Medicine, the study followed 4,000 ferry crews for ten years.",
+        "D'abord publiée sur Twitter, la vidéo a été vue des milliers de fois.",
         "The report originally appeared to show a drop in crime, but a later count corrected it, officials said on Monday "
         "after a long meeting with the mayor and the police chief about how the figures were gathered in the first place.",
     ],
@@ -192,3 +204,18 @@ def test_a_credit_to_the_site_itself_is_no_attribution(closing, attribution):
     record = extract_page(story_page(body), "https://tidewater.example/health/cooling-centres/")
     assert record["attribution"] == attribution
     assert "Source:" not in record["text"] and "Quelle:" not in record["text"]
+
+
+def test_a_credit_line_outside_the_extracted_text_in_any_case_and_language():
+    """trafilatura drops a link-only credit box below the story; the page is still searched for it."""
+    body = "".join(f"<p>{text}</p>" for text in STORY)
+    html = story_page(body).replace("</article>", '</article><div class="credit"><a href="https://kestrel.example/">'
+                                    "ZUERST ERSCHIENEN BEI Kestrel Kapital</a></div>")
+    record = extract_page(html, "https://tidewater.example/health/cooling-centres/")
+    assert record["attribution"] == "Kestrel Kapital" and "Kestrel" not in record["text"]
+
+
+def test_a_publisher_s_legal_line_outside_the_story_is_no_attribution():
+    body = "".join(f"<p>{text}</p>" for text in STORY)
+    html = story_page(body).replace("</article>", "</article><footer><p>Published by Tidewater Media Holdings Ltd</p></footer>")
+    assert extract_page(html, "https://tidewater.example/health/cooling-centres/")["attribution"] is None
