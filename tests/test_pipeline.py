@@ -136,10 +136,15 @@ def test_reprocess_rebuilds_days_from_the_raw_zone_without_fetching(crawled, sou
     again = wirelake("reprocess", "capitol_ledger", "--date", str(WEEK_START), "--to", str(WEEK_END), "--store", store_uri, "--sources", str(dead))
     assert again.returncode == 0, again.stderr
     assert f"[1/2] capitol_ledger {WEEK_START}: reprocessing the stored raw pages…" in again.stdout
+    crawled_pages = json.loads(open_store(store_uri).get_bytes(layout.crawl_stats_key("capitol_ledger", WEEK_START)))["pages_fetched"]
+    assert re.search(rf"\[1/2\] capitol_ledger {WEEK_START}: {crawled_pages} pages, \d+ articles", again.stdout)  # as stored
     assert query(store_uri, snapshot) == before
     never = wirelake("reprocess", "capitol_ledger", "--date", "2024-05-24", "--store", store_uri, "--sources", sources_file)
     assert never.returncode == 1
     assert "no complete raw partition for capitol_ledger 2024-05-24: run the crawl first" in never.stderr and never.stderr.count("\n") == 1
+    typo = wirelake("reprocess", "capitol_ledger", "--date", str(WEEK_START), "--to", str(WEEK_END), "--store", str(tmp_path / "typo"), "--sources", sources_file)
+    assert typo.returncode == 1 and typo.stderr == f"wirelake: error: file://{tmp_path / 'typo'}: no store there (nothing to reprocess)\n"
+    assert not (tmp_path / "typo").exists()
 
 
 @pytest.mark.parametrize(
