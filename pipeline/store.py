@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
+import uuid
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import BinaryIO, Callable
@@ -82,17 +82,12 @@ class ObjectStore(ABC):
         return f"{self.uri.rstrip('/')}/{key}"
 
 
-def _umask() -> int:
-    """The process umask. Reading it means setting it (Python has no getter), so it is read
-    once, at import, before any thread writes files."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-# Objects get the mode open() would give them: mkstemp makes its files 0600, which would
-# hide a lake from the other tools and users it is meant for.
-_OBJECT_MODE = 0o666 & ~_umask()
+def _temporary_file(directory: Path, name: str) -> tuple[int, str]:
+    """A new hidden file beside the target, opened for writing. Created with mode 0666 so the
+    kernel applies the umask, as for any file a program writes (mkstemp's 0600 would hide a lake
+    from the other users and tools it is meant for)."""
+    path = directory / f".{name}.{uuid.uuid4().hex}.tmp"  # 122 random bits: O_EXCL never meets another writer's
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), str(path)
 
 
 class LocalStore(ObjectStore):
@@ -115,9 +110,8 @@ class LocalStore(ObjectStore):
         never replaced. Returns False when the target existed."""
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, tmp = _temporary_file(path.parent, path.name)
         try:
-            os.fchmod(fd, _OBJECT_MODE)
             with os.fdopen(fd, "wb") as handle:
                 write(handle)
             if not create_only:

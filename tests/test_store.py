@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import stat
 
@@ -79,16 +80,17 @@ def test_local_store_leaves_no_temporary_files(tmp_path):
     assert sorted(path.name for path in (tmp_path / "lake" / "d").iterdir()) == ["one", "two"]
 
 
-def test_local_objects_get_the_mode_a_plain_file_would(tmp_path):
-    """Other tools and users read the lake: objects are created as open() creates files (umask applied)."""
+def test_local_objects_get_the_mode_the_umask_gives(tmp_path):
+    """Other tools and users read the lake: objects are created as open() creates files."""
     store = LocalStore(tmp_path / "lake")
-    store.put_bytes("d/bytes", b"1")
-    store.put_bytes_if_absent("d/created", b"2")
-    store.put_file("d/file", _file(tmp_path / "source", b"3"))
-    (tmp_path / "plain").write_bytes(b"4")
-    expected = stat.S_IMODE((tmp_path / "plain").stat().st_mode)  # 0644 under the usual umask 022
-    assert {stat.S_IMODE((tmp_path / "lake" / "d" / name).stat().st_mode) for name in ("bytes", "created", "file")} == {expected}
-
+    previous = os.umask(0o027)
+    try:
+        store.put_bytes("d/bytes", b"1")
+        store.put_bytes_if_absent("d/created", b"2")
+        store.put_file("d/file", _file(tmp_path / "source", b"3"))
+    finally:
+        os.umask(previous)
+    assert {stat.S_IMODE((tmp_path / "lake" / "d" / name).stat().st_mode) for name in ("bytes", "created", "file")} == {0o640}
 
 def test_check_and_found(store_uri):
     store = open_store(store_uri)
