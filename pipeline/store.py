@@ -69,9 +69,10 @@ class ObjectStore(ABC):
 
     @abstractmethod
     def check(self) -> None:
-        """StoreError when the store cannot be written at all (a path that is no directory, a
-        missing bucket, an endpoint that does not answer): one error before a run of many
-        days, not the same error once per day."""
+        """StoreError when the store cannot be used at all (a path that is no directory or not
+        writable, a missing bucket, an endpoint that does not answer): one error before a run of
+        many days, not the same error once per day. On S3 it asks for the bucket, which does not
+        prove write permission: a refused write still fails its day."""
 
     @abstractmethod
     def found(self) -> bool:

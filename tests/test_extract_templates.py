@@ -457,6 +457,6 @@ def test_a_corrupt_object_is_a_one_line_error_naming_it(store_uri, kind):
     store.put_bytes(key, data)
     with pytest.raises(StoreError) as error:
         load_template(store, HOST)
-    assert re.fullmatch(rf"{re.escape(store.url(key))}: not a site template \(.*{re.escape(reason)}.*\)", str(error.value))
+    assert re.fullmatch(rf"{re.escape(store.url(key))}: not a site template \(.*{re.escape(reason)}.*\); delete it and .* relearned", str(error.value))
     with pytest.raises(StoreError, match=re.escape(store.url(key))):
         extract_and_save(store, [0])  # a save never writes over what it cannot read

@@ -213,7 +213,7 @@ class _Base:
             )
             return cls(template, int(raw.get("generation", 0)), frozenset(str(key) for key in raw.get("includes", [])))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise StoreError(f"{origin}: not a site template ({exc})") from None
+            raise StoreError(f"{origin}: not a site template ({exc}); delete it and the site's boilerplate is relearned") from None
 
 
 @dataclass
@@ -254,7 +254,10 @@ def _read_once(store: ObjectStore, site: str) -> _Stored:
     if base_key is not None:
         base = _Base.from_json(_get(store, base_key), store.url(base_key))
         if base_key != layout.legacy_site_template_key(site) and base_key != layout.site_template_base_key(site, base.generation):
-            raise StoreError(f"{store.url(base_key)}: not a site template (generation {base.generation} under another name)")
+            raise StoreError(
+                f"{store.url(base_key)}: not a site template (generation {base.generation} under another name);"
+                " delete it and the site's boilerplate is relearned"
+            )
     deltas = [key for key in keys if key.startswith(layout.site_template_deltas(site))]
     for key in deltas:
         if key not in base.includes:
