@@ -186,18 +186,23 @@ def ingest_day(source: str, day: date, store_uri: str | None = None, sources_pat
             report.pages_fetched, report.errors = failure.stats.pages_fetched, failure.stats.errors
         raise
     report.pages_fetched, report.errors = int(stats["pages_fetched"]), int(stats["errors"])
-    return reprocess_day(source, day, store_uri, sources_path, report)
+    return _ingest_stored(source, day, store_uri, sources_path, report)
 
 
 def reprocess_day(source: str, day: date, store_uri: str | None = None, sources_path: str | None = None, report: DayReport | None = None) -> DayReport:
     """Extract, publish and validate one partition from its stored raw WARC, fetching nothing:
-    what `wirelake reprocess` runs per day, after an extractor change, and the rest of ingest_day.
-    The report counts the pages the stored crawl fetched."""
+    what `wirelake reprocess` runs per day, after an extractor change. The report counts the
+    pages the stored crawl fetched."""
     report = report or DayReport(source, day)
     _src, store = _context(source, store_uri, sources_path)
     if store.exists(key := layout.crawl_stats_key(source, day)):
         stats = json.loads(store.get_bytes(key))
         report.pages_fetched, report.errors = int(stats["pages_fetched"]), int(stats["errors"])
+    return _ingest_stored(source, day, store_uri, sources_path, report)
+
+
+def _ingest_stored(source: str, day: date, store_uri: str | None, sources_path: str | None, report: DayReport) -> DayReport:
+    """The steps after the crawl, from the raw partition in the store."""
     extract_step(source, day, store_uri, sources_path)
     report.articles = publish_step(source, day, store_uri, sources_path)["rows"]
     validate_step(source, day, store_uri, sources_path)
