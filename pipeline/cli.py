@@ -185,9 +185,6 @@ def cmd_airflow(args) -> int:
 
 def cmd_query(args) -> int:
     from pipeline.query import run_query
-    from pipeline.store import open_store
-
-    open_store(args.store)  # a --store that names no store at all is a usage error (exit 2), before any query
 
     sys.stdout.write(run_query(args.sql, args.store, args.format))
     return 0
@@ -295,6 +292,16 @@ def _one_line(exc: BaseException) -> str:
     return f"internal error: {type(exc).__name__}: {first} (run with --debug for the traceback)" if _is_bug(exc) else first
 
 
+def _names_no_store(exc: BaseException | None) -> bool:
+    """A --store that names no store at all is bad usage, also when a step reports it as its
+    own error (query's QueryError keeps it as the cause)."""
+    from pipeline.store import StoreURIError
+
+    while exc is not None and not isinstance(exc, StoreURIError):
+        exc = exc.__cause__
+    return exc is not None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     # `wirelake airflow` hands its options to the local-Airflow launcher, which parses them itself.
@@ -316,9 +323,7 @@ def main(argv: list[str] | None = None) -> int:
             for more in exc.problems[1:]:
                 print(f"wirelake: error: {more}", file=sys.stderr)
             return EXIT_USAGE
-        from pipeline.store import StoreURIError
-
-        return EXIT_USAGE if isinstance(exc, StoreURIError) else EXIT_FAILURE
+        return EXIT_USAGE if _names_no_store(exc) else EXIT_FAILURE
 
 
 if __name__ == "__main__":

@@ -202,6 +202,11 @@ def test_an_unusable_store_fails_once_before_any_day(store, code, message, sourc
     assert "crawling" not in result.stdout
 
 
+def test_a_store_uri_that_names_no_store_is_bad_usage_for_query_too():
+    result = wirelake("query", "select 1", "--store", "ftp://host/lake")
+    assert (result.returncode, result.stderr) == (2, "wirelake: error: ftp://host/lake: unsupported store (use a path, file://PATH or s3://BUCKET/PREFIX)\n")
+
+
 def test_demo_on_s3_then_query_lists_every_source(s3_store_uri):
     """README's main job against an S3 API server over real HTTP (moto in server mode)."""
     demo = wirelake("demo", "--store", s3_store_uri, "--port", "0")
