@@ -304,8 +304,7 @@ class S3Store(ObjectStore):
         try:
             self.client.head_bucket(Bucket=self.bucket)
         except Exception as exc:
-            code = getattr(exc, "response", {}).get("Error", {}).get("Code")
-            reason = f"no bucket {self.bucket!r}" if code in ("404", "NoSuchBucket") else str(exc)
+            reason = f"no bucket {self.bucket!r}" if _is_not_found(exc) else str(exc)
             raise StoreError(f"{self.uri}: cannot be a store: {reason}") from None
 
     def found(self) -> bool:
@@ -317,7 +316,7 @@ class S3Store(ObjectStore):
 
 
 def _is_not_found(exc: Exception) -> bool:
-    """HEAD requests (exists, download) carry no error body, so S3 reports a bare 404."""
+    """HEAD requests (exists, download, check) carry no error body, so S3 reports a bare 404."""
     return getattr(exc, "response", {}).get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound")
 
 
