@@ -84,6 +84,7 @@ def cmd_sources_list(args) -> int:
 def run_days(plan: list[tuple[str, date]], store_uri: str | None, sources_path: str | None, debug: bool = False, refetch: bool = True) -> list:
     """Ingest each (source, day), printing progress; a failed day is reported on stderr, the rest still run.
     Without refetch each day is reprocessed from its stored raw WARC."""
+    from pipeline.extract.cli import counted
     from pipeline.steps import DayReport, ingest_day, reprocess_day
 
     process, doing = (ingest_day, "crawling") if refetch else (reprocess_day, "reprocessing the stored raw pages")
@@ -102,14 +103,10 @@ def run_days(plan: list[tuple[str, date]], store_uri: str | None, sources_path: 
         if report.failure:
             print(f"wirelake: error: [{index}/{len(plan)}] {source} {day}: FAILED: {report.failure} ({elapsed:.1f}s)", file=sys.stderr, flush=True)
         else:
-            done = ", ".join(_count(n, noun) for n, noun in ((report.pages_fetched, "page"), (report.articles, "article"), (report.errors, "error")))
+            done = ", ".join(counted(n, noun) for n, noun in ((report.pages_fetched, "page"), (report.articles, "article"), (report.errors, "error")))
             print(f"[{index}/{len(plan)}] {source} {day}: {done} ({elapsed:.1f}s)", flush=True)
         reports.append(report)
     return reports
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _summary(reports: list) -> list[dict]:

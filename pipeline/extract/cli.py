@@ -95,7 +95,7 @@ def main_extract(paths: list[str], url: str | None = None, debug: bool = False) 
             print(json.dumps({**record, "fetched_at": page.fetched_at}, ensure_ascii=False, default=_json_default))
     articles = sum(record is not None for record in records)
     why = Counter(_not_an_article(page) for page, record in zip(pages, records) if record is None)
-    summary = f"{_count(len(pages), 'page')}: {_count(articles, 'article')}"
+    summary = f"{counted(len(pages), 'page')}: {counted(articles, 'article')}"
     if why:
         summary += "; not articles: " + ", ".join(f"{count} {kind}" for kind, count in sorted(why.items()))
     print(summary, file=sys.stderr)
@@ -113,5 +113,6 @@ def _not_an_article(page: InputPage) -> str:
     return "fragment" if kind in STORY_TYPES else kind
 
 
-def _count(n: int, noun: str) -> str:
+def counted(n: int, noun: str) -> str:
+    """'1 page', '2 pages': the counts every command prints."""
     return f"{n} {noun}" + ("" if n == 1 else "s")
