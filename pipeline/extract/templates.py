@@ -29,8 +29,9 @@ two compactions of generation g one lands and the other changes nothing. The bas
 the deltas it includes; only once it exists, and is the newest, are they and the older
 bases deleted. So the newest base holds whatever was deleted: each compaction builds on the
 newest base it read, and a stalled one that recreates a generation number already
-superseded removes its own base again and deletes nothing. A load that finds a listed object gone, or a newer
-base once it has read, raced a compaction and reads again (READ_ATTEMPTS times at most).
+superseded removes its own base again and deletes nothing. A load that finds a listed
+object gone, or a newer base once it has read, raced a compaction and reads again
+(READ_ATTEMPTS times at most).
 The single template.json of earlier releases reads as generation 0.
 """
 
