@@ -12,6 +12,7 @@ from pipeline.extract import decode_html, extract_page, extract_pages
 from pipeline.corpus import to_table
 from pipeline.extract.blocks import HEADING, PARAGRAPH, Block, count_words
 from pipeline.extract.captions import drop_repeated_captions
+from pipeline.extract.furniture import drop_page_furniture
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -170,3 +171,35 @@ def test_a_subheading_quoting_its_section_is_not_taken_for_a_caption():
         Block(PARAGRAPH, "“The ferry is the island’s only road to the hospital,” said a nurse. – Photo by Ilse Brandvik"),
     ]
     assert drop_repeated_captions(blocks) == blocks[:2]
+
+
+STORY = [
+    "The island's ferry company added two early crossings on weekdays, the first leaving the harbour at half past five.",
+    "Commuters had asked for an earlier boat for years; most shifts on the mainland start before the old first sailing arrived.",
+    "The company said the timetable would be reviewed in the autumn, once it knows how many people take the early boats.",
+    "Tickets for the new sailings are sold at the harbour office and online, at the usual fares for islanders and visitors.",
+]
+
+
+def test_embed_placeholders_and_picture_credits_are_not_story_text():
+    placeholder = ('<div class="embed-consent"><p>External content not available</p><p>Your privacy settings block content from '
+                   'other providers (videos, charts, posts). Change them to see it.</p></div>')
+    story = "".join(f"<p>{text}</p>{placeholder}<p>Kai Lund/AFP via Getty Images</p>" for text in STORY)
+    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
+    <h1>Ferry adds early crossings</h1><p>Photo: Ilse Brandvik</p>{story}</article></body></html>"""
+    text = extract_page(html, "https://ferries.example/news/early-crossings")["text"]
+    assert text.split("\n\n") == STORY
+
+
+def test_a_paragraph_printed_twice_stays_and_sentences_about_pictures_stay():
+    quote = Block(PARAGRAPH, "“We waited ten years for this boat,” said a nurse who crosses every morning.")
+    blocks = [
+        quote, Block(PARAGRAPH, STORY[0]), quote,
+        Block(PARAGRAPH, "Photo: the agency distributed pictures of the first crossing. They show a full deck."),
+        Block(PARAGRAPH, "The company said it had licensed the pictures from Getty Images."),
+        Block(HEADING, "Photo: Ilse Brandvik"),
+    ]
+    assert drop_page_furniture(blocks) == blocks
+    labels = [Block(PARAGRAPH, "Advertisement"), Block(PARAGRAPH, STORY[0]), Block(PARAGRAPH, "ADVERTISEMENT"),
+              Block(PARAGRAPH, STORY[1]), Block(PARAGRAPH, "Advertisement")]
+    assert drop_page_furniture(labels) == [labels[1], labels[3]]

@@ -21,6 +21,7 @@ from pipeline.extract.attribution import Attribution, find_attribution_line, men
 from pipeline.extract.blocks import HEADING, Block, body_blocks, count_words, render_markdown, render_text
 from pipeline.extract.captions import drop_repeated_captions
 from pipeline.extract.bylines import is_exactly_site
+from pipeline.extract.furniture import drop_page_furniture
 from pipeline.extract.metadata import Metadata, headline_of, read_metadata, site_names
 from pipeline.extract.signals import read_signals
 
@@ -101,7 +102,7 @@ def read_page(html: str, url: str) -> Page | None:
         attribution = find_attribution_line(_lines_not_kept(tree, blocks))
     if attribution and is_exactly_site(attribution.publisher, site_names(signals, url)):
         attribution = None  # "Quelle: example.de" on example.de credits the site's own newsroom: no reprint
-    blocks = drop_repeated_captions(blocks)
+    blocks = drop_page_furniture(drop_repeated_captions(blocks))
 
     provenance = dict(metadata.provenance)
     if metadata.language is None and (detected := language.detect(" ".join(block.text for block in blocks[:20]))):
