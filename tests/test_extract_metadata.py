@@ -258,6 +258,19 @@ def test_declared_byline_strings(head, people, orgs):
     assert (record["authors"], record["author_orgs"]) == (people, orgs)
 
 
+def test_an_author_given_by_reference_is_read_from_the_node_it_names():
+    # Yoast SEO's graph: the article names its author by @id, the Person node elsewhere holds the name
+    graph = """<script type="application/ld+json">{"@graph": [
+      {"@type": "NewsArticle", "headline": "Ferry adds early crossings for summer",
+       "author": {"@id": "https://riverside.example/#/person/7"}, "publisher": {"@id": "https://riverside.example/#org"}},
+      {"@type": "Organization", "@id": "https://riverside.example/#org", "name": "Riverside Post"},
+      {"@type": "Person", "@id": "https://riverside.example/#/person/7", "name": "Ines Marlow"}]}</script>"""
+    record = extract(page(graph))
+    assert (record["authors"], record["author_orgs"]) == (["Ines Marlow"], [])
+    assert record["provenance"]["author"] == "jsonld:author"
+    assert record["site_name"] == "Riverside Post"
+
+
 def test_a_cms_user_number_is_not_an_author():
     record = extract(page('<meta name="author" content="105092">'))
     assert (record["authors"], record["author_orgs"]) == ([], [])
@@ -297,6 +310,10 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
         ('<div class="bylines"><div class="byline"><a href="mailto:ines@riverside.example">Ines Marlow</a></div>'
          '<div class="byline">Tobias Renn</div></div>', BODY, ["Ines Marlow", "Tobias Renn"], []),
         ('<span class="byline">By Ursula von der Brügge</span>', BODY, ["Ursula von der Brügge"], []),
+        # a comment form's field labelled for "author" names nobody
+        ("", [*BODY, '<form class="comment-form"><div class="form-author">'
+         '<label for="author">Name:*</label><input id="author" name="author"></div></form>'], [], []),
+        ("", [*BODY, '<label class="comment-author">Your Name</label>'], [], []),
         # a job title printed under the name is a role, not a second author
         ('<div class="bylines"><div class="byline">Ines Marlow</div><div class="role">Senior Correspondent</div>'
          '<div class="byline">Tobias Renn</div><div class="role">Wirtschaftsredakteur</div></div>', BODY, ["Ines Marlow", "Tobias Renn"], []),

@@ -59,6 +59,25 @@ def _jsonld_nodes(tree: HtmlElement) -> list[dict]:
     return nodes
 
 
+# Article properties whose value may be a reference ({"@id": …}) to a node elsewhere in the
+# page's JSON-LD: Yoast SEO, on a large share of WordPress news sites, writes the author so.
+_REFERENCED = ("author", "publisher")
+
+
+def _resolve(value, by_id: dict[str, dict]):
+    """A property value with references ({"@id": …} without a name) replaced by the nodes they name."""
+    if isinstance(value, list):
+        return [_resolve(item, by_id) for item in value]
+    if isinstance(value, dict) and "name" not in value and isinstance(value.get("@id"), str):
+        return by_id.get(value["@id"], value)
+    return value
+
+
+def _with_references_resolved(article: dict, nodes: list[dict]) -> dict:
+    by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str) and "name" in node}
+    return {**article, **{key: _resolve(article[key], by_id) for key in _REFERENCED if key in article}}
+
+
 def read_signals(tree: HtmlElement) -> PageSignals:
     signals = PageSignals()
     for element in tree.iter("meta"):
@@ -75,7 +94,8 @@ def read_signals(tree: HtmlElement) -> PageSignals:
     articles = [node for node in nodes if _types(node) & ARTICLE_TYPES]
     if articles:
         # The story's own object carries a headline; teasers in lists often do not.
-        signals.article = max(articles, key=lambda node: ("headline" in node, "datePublished" in node))
+        article = max(articles, key=lambda node: ("headline" in node, "datePublished" in node))
+        signals.article = _with_references_resolved(article, nodes)
     for link in tree.xpath('//link[@rel and @href]'):
         if "canonical" in link.get("rel", "").lower().split():
             signals.canonical = link.get("href").strip()
