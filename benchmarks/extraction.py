@@ -162,8 +162,9 @@ def run_ours(cases: list[Case]) -> tuple[list[Prediction], float]:
 # ---- scores ---------------------------------------------------------------------------
 
 
-# Titles match "exactly" up to typographic quote style and invisible characters
-# (soft hyphens, zero-width spaces), for both extractors alike.
+# Titles and author names match "exactly" up to typographic quote style and invisible
+# characters (soft hyphens, zero-width spaces), for both extractors alike: a page's JSON-LD
+# may spell "O'Brien" where its printed byline has "O’Brien".
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"'})
 
 
@@ -197,7 +198,7 @@ def _date_ok(predicted: date | None, truth: datetime) -> bool:
 
 
 def _author_set(names: list[str]) -> set[str]:
-    return {" ".join(name.casefold().split()) for name in names if name.strip()}
+    return {_normal(name).casefold() for name in names if name.strip()}
 
 
 def score(case: Case, prediction: Prediction) -> dict:

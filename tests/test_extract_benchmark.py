@@ -60,3 +60,9 @@ def test_scores_a_small_corpus_in_the_fundus_layout(benchmark, tmp_path, capsys)
     # the seed page words its headline one way in every signal
     assert result["title_by_stated_headlines"]["one"]["ours"]["pages"] == 1
     assert result["title_by_stated_headlines"]["several"]["ours"]["pages"] == 0
+
+
+def test_names_and_titles_match_up_to_case_quote_style_and_invisible_characters(benchmark):
+    assert benchmark._author_set(["MATT O’BRIEN", " Ines  Marlow "]) == benchmark._author_set(["Matt O'Brien", "Ines Marlow"])
+    assert benchmark._author_set(["Ines Marlow"]) != benchmark._author_set(["Ines Marlowe"])
+    assert benchmark._normal("Ferry\u00adboats “return”") == benchmark._normal('Ferryboats "return"')
