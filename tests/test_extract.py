@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.extract import decode_html, extract_page, extract_pages
 from pipeline.corpus import to_table
-from pipeline.extract.blocks import HEADING, PARAGRAPH, Block, count_words
+from pipeline.extract.blocks import HEADING, ITEM, PARAGRAPH, Block, count_words
 from pipeline.extract.captions import drop_repeated_captions
 from pipeline.extract.furniture import drop_page_furniture
 
@@ -203,3 +203,5 @@ def test_a_paragraph_printed_twice_stays_and_sentences_about_pictures_stay():
     labels = [Block(PARAGRAPH, "Advertisement"), Block(PARAGRAPH, STORY[0]), Block(PARAGRAPH, "ADVERTISEMENT"),
               Block(PARAGRAPH, STORY[1]), Block(PARAGRAPH, "Advertisement")]
     assert drop_page_furniture(labels) == [labels[1], labels[3]]
+    specs = [block for product in ("Alder", "Birch", "Cedar") for block in (Block(HEADING, product), Block(ITEM, "Fill: synthetic"))]
+    assert drop_page_furniture(specs) == specs
