@@ -12,7 +12,7 @@ from pipeline.extract import decode_html, extract_page, extract_pages
 from pipeline.corpus import to_table
 from pipeline.extract.blocks import HEADING, ITEM, PARAGRAPH, Block, count_words
 from pipeline.extract.captions import drop_repeated_captions
-from pipeline.extract.furniture import drop_page_furniture
+from pipeline.extract.furniture import drop_page_furniture, is_picture_credit
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -181,27 +181,35 @@ STORY = [
 ]
 
 
-def test_embed_placeholders_and_picture_credits_are_not_story_text():
-    placeholder = ('<div class="embed-consent"><p>External content not available</p><p>Your privacy settings block content from '
-                   'other providers (videos, charts, posts). Change them to see it.</p></div>')
-    story = "".join(f"<p>{text}</p>{placeholder}<p>Kai Lund/AFP via Getty Images</p>" for text in STORY)
+def test_embed_notices_and_picture_credits_are_not_story_text():
+    notice = '<div class="embed-consent"><p>Your privacy settings block content from other providers (videos, charts, posts).</p></div>'
+    credits = ["Kai Lund/AFP via Getty Images", "Foto: Peter M. Müller/dpa", "Photo: Ilse Brandvik", "Getty Images"]
+    story = "".join(f"<p>{text}</p>{notice}<p>{credit}</p>" for text, credit in zip(STORY, credits))
     html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
-    <h1>Ferry adds early crossings</h1><p>Photo: Ilse Brandvik</p>{story}</article></body></html>"""
+    <h1>Ferry adds early crossings</h1>{story}</article></body></html>"""
     text = extract_page(html, "https://ferries.example/news/early-crossings")["text"]
     assert text.split("\n\n") == STORY
 
 
-def test_a_paragraph_printed_twice_stays_and_sentences_about_pictures_stay():
+@pytest.mark.parametrize("credit", ["Kai Lund/AFP via Getty Images", "NOEL CELIS/AFP via Getty Images", "Foto: Peter M. Müller/dpa",
+                                    "Photo: Dmitri Azarov, Kommersant", "(Image: Ilse Brandvik)", "Getty Images", "Ilse Brandvik via Shutterstock"])
+def test_picture_credits(credit):
+    assert is_picture_credit(credit)
+
+
+@pytest.mark.parametrize("line", ["Image: a map of the new crossings", "Photos: see the gallery below for the winners",
+                                  "Shares in Getty Images", "The company licensed the pictures from Getty Images.",
+                                  "Photo: the agency distributed pictures of the first crossing. They show a full deck."])
+def test_lines_about_pictures_are_not_credits(line):
+    assert not is_picture_credit(line)
+
+
+def test_what_stories_repeat_by_design_stays():
     quote = Block(PARAGRAPH, "“We waited ten years for this boat,” said a nurse who crosses every morning.")
-    blocks = [
-        quote, Block(PARAGRAPH, STORY[0]), quote,
-        Block(PARAGRAPH, "Photo: the agency distributed pictures of the first crossing. They show a full deck."),
-        Block(PARAGRAPH, "The company said it had licensed the pictures from Getty Images."),
-        Block(HEADING, "Photo: Ilse Brandvik"),
-    ]
-    assert drop_page_furniture(blocks) == blocks
-    labels = [Block(PARAGRAPH, "Advertisement"), Block(PARAGRAPH, STORY[0]), Block(PARAGRAPH, "ADVERTISEMENT"),
-              Block(PARAGRAPH, STORY[1]), Block(PARAGRAPH, "Advertisement")]
-    assert drop_page_furniture(labels) == [labels[1], labels[3]]
-    specs = [block for product in ("Alder", "Birch", "Cedar") for block in (Block(HEADING, product), Block(ITEM, "Fill: synthetic"))]
-    assert drop_page_furniture(specs) == specs
+    twice = [quote, Block(PARAGRAPH, STORY[0]), quote]
+    interview = [block for text in STORY[:3] for block in (Block(PARAGRAPH, text), Block(PARAGRAPH, "No."))]
+    refrain = [block for text in STORY[:3] for block in (Block(PARAGRAPH, text), Block(PARAGRAPH, "And the ferry sails at five"))]
+    roundup = [block for product in ("Alder", "Birch", "Cedar")
+               for block in (Block(HEADING, product), Block(HEADING, "Pros"), Block(ITEM, "Fill: synthetic"), Block(HEADING, "Photo: Ilse Brandvik"))]
+    for blocks in (twice, interview, refrain, roundup):
+        assert drop_page_furniture(blocks) == blocks

@@ -325,6 +325,15 @@ def test_printed_byline_rules(top, body, people, orgs):
     assert record["provenance"].get("author") == ("printed-byline" if people or orgs else None)
 
 
+def test_a_page_wrapped_in_one_form_keeps_its_byline():
+    # ASP.NET Web Forms sites wrap the whole page in <form id="aspnetForm">
+    html = page(top='<span class="author">By Ines Marlow</span>').replace(
+        "<body>", '<body><form id="aspnetForm" method="post"><input type="hidden" name="__VIEWSTATE" value="dDwtMTA">'
+    ).replace("</body>", "</form></body>")
+    record = extract(html)
+    assert (record["authors"], record["provenance"]["author"]) == (["Ines Marlow"], "printed-byline")
+
+
 def test_small_site_page_credits_its_reporter_in_a_bold_paragraph():
     """A small site's template: the site as declared author and as the byline link, a follow button,
     a photo credit, and the reporter's name in bold below the standfirst; a site affix in

@@ -148,11 +148,11 @@ def byline_from_text(text: str | None, site_names: list[str]) -> Byline:
 
 
 # Parts of a page a byline never sits in: navigation, site header and footer, sidebars, figures
-# (a credit there is the photographer's), buttons ("Follow the author") and forms (a comment
-# form's "author" field is labelled "Name:").
+# (a credit there is the photographer's), buttons ("Follow the author") and form fields (a
+# comment form's "author" field is labelled "Name:"; some CMSs wrap the whole page in a <form>).
 _OUTSIDE_CHROME = (
     "[not(ancestor::header[not(ancestor::article)]) and not(ancestor::nav) and not(ancestor::footer) and not(ancestor::aside)"
-    " and not(ancestor::form) and not(ancestor-or-self::label)"
+    " and not(ancestor-or-self::label) and not(.//input or .//textarea or .//select)"
     " and not(ancestor-or-self::figure) and not(ancestor-or-self::figcaption) and not(ancestor-or-self::button)"
     " and not(re:test(@class, 'btn|button|follow', 'i'))]"
 )

@@ -1,17 +1,18 @@
-"""Page furniture that one page alone gives away: placeholders repeated down the story and
-picture credits printed as paragraphs.
+"""Page furniture that one page alone gives away: notices repeated down the story and picture
+credits printed as paragraphs.
 
 Template learning (templates.py) needs several pages of a site; these two kinds of block
 are recognisable on a single page, so a site's first page is cleaned of them too.
 
-- A paragraph or heading printed three or more times in one story is the page's, not the
-  writer's: a consent placeholder in place of each embed ("External content not available"),
-  an "Advertisement" label per ad slot, a live blog's label on every entry. Writers do not
-  repeat a paragraph three times; twice happens (a pull quote, a summary), so two are kept.
-  Table rows and list items may repeat as data ("Weight: 1 kg" in each product's spec list).
+- A notice of a sentence or more, printed three or more times in one story, is the page's,
+  not the writer's: the consent placeholder standing in for each embed ("Your privacy
+  settings prevent loading external content…"). Short lines and headings repeat in stories
+  by design (an interviewee's "No.", a refrain, "Pros"/"Cons" per product, "GOAL!" in a live
+  blog), so only long paragraphs count; twice happens (a pull quote), so two are kept.
 - A paragraph that is only a picture credit ("Photo: Jane Roe", "… /AFP via Getty Images")
-  is a caption trafilatura kept as text. Only picture credits: a "Source: …" line may credit
-  the story's original publisher, which attribution.py reads first.
+  is a caption trafilatura kept as text: after the label, names only (capitalised words,
+  initials, agencies after a slash). Only picture credits: a "Source: …" line may credit the
+  story's original publisher, which attribution.py reads first.
 """
 
 from __future__ import annotations
@@ -19,28 +20,43 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from pipeline.extract.blocks import HEADING, PARAGRAPH, Block
+from pipeline.extract.blocks import PARAGRAPH, Block
 
 _REPEATED = 3
-_PROSE = (PARAGRAPH, HEADING)
-# No sentence punctuation, at most a short line: a credit names people and agencies, it does not state.
-_PICTURE_CREDIT = re.compile(
-    r"^\(?(?:photos?|fotos?|bild(?:er)?|images?|pictures?|credits?)\s*:\s*[^.!?]{1,80}\)?$"
-    r"|^[^.!?]{0,80}\b(?:getty images|shutterstock|istock(?:photo)?|imago(?: images)?|picture[- ]alliance)\)?$",
-    re.I,
+_NOTICE_WORDS = 8
+_PICTURE_LABEL = re.compile(r"^\(?(?:photos?|fotos?|bild(?:er)?|images?|pictures?|credits?)\s*:\s*(?P<credit>.+?)\)?$", re.I)
+# a credit that ends with a picture agency, joined as credits join it ("X/Getty Images", "X via Shutterstock")
+_AGENCY_CREDIT = re.compile(
+    r"^(?:[^.!?]{0,80}(?:/|\bvia\s|,\s))?(?:getty images|shutterstock|istock(?:photo)?|imago(?: images)?|picture[- ]alliance)\)?$", re.I,
 )
+_CREDIT_JOINERS = {"and", "und", "et", "y", "via", "for", "&", "/", "|", "-"}
 
 
 def _key(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def _names_only(credit: str) -> bool:
+    """Every word a capitalised name, an initial, an agency after a slash or a joiner."""
+    words = credit.replace(",", " ").split()
+    return 0 < len(words) <= 10 and all(
+        word[0].isupper() or "/" in word or word.lower() in _CREDIT_JOINERS or not word[0].isalpha() for word in words
+    )
+
+
+def is_picture_credit(text: str) -> bool:
+    text = text.strip()
+    if _AGENCY_CREDIT.match(text):
+        return True
+    label = _PICTURE_LABEL.match(text)
+    return bool(label) and _names_only(label["credit"])
+
+
 def drop_page_furniture(blocks: list[Block]) -> list[Block]:
-    """The story's blocks without paragraphs and headings printed three times or more and without
-    picture credits."""
-    counts = Counter(_key(block.text) for block in blocks if block.kind in _PROSE)
+    """The story's blocks without notices printed three times or more and without picture credits."""
+    paragraphs = [block for block in blocks if block.kind == PARAGRAPH]
+    counts = Counter(_key(block.text) for block in paragraphs if len(block.text.split()) >= _NOTICE_WORDS)
     return [
         block for block in blocks
-        if block.kind not in _PROSE
-        or counts[_key(block.text)] < _REPEATED and not (block.kind == PARAGRAPH and _PICTURE_CREDIT.match(block.text.strip()))
+        if block.kind != PARAGRAPH or counts[_key(block.text)] < _REPEATED and not is_picture_credit(block.text)
     ]
