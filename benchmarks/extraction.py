@@ -38,6 +38,7 @@ from pipeline.extract.signals import read_signals  # noqa: E402
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "extraction.json"
 _TOKEN = re.compile(r"\w+")
 _VERSION_NUMBERS = re.compile(r"\d+")
+PAGE_NAME = re.compile(r"(?P<publisher>.+)_\d{4}_\d{2}_\d{2}\.html\.gz")  # <Publisher>_<YYYY_MM_DD>.html.gz
 
 
 @dataclass
@@ -99,18 +100,27 @@ def declared_type(html: str) -> str:
     return "undeclared"
 
 
+def paired_versions(page_names: list[str], publisher: str, versions: dict) -> list[tuple[str, dict]] | None:
+    """A publisher's dated pages in date order, each with the ground truth of its parser version:
+    Fundus pairs them one to one. None when the counts differ."""
+    pages = sorted(name for name in page_names if (match := PAGE_NAME.fullmatch(name)) and match["publisher"] == publisher)
+    keys = sorted(versions, key=lambda key: [int(n) for n in _VERSION_NUMBERS.findall(key)])
+    return list(zip(pages, (versions[key] for key in keys))) if len(pages) == len(keys) else None
+
+
 def load_corpus(root: Path) -> list[Case]:
     cases = []
     for country in sorted(p for p in root.iterdir() if p.is_dir()):
         meta = json.loads((country / "meta.info").read_text())
+        names = [path.name for path in country.iterdir()]
         for truth_file in sorted(country.glob("*.json")):
             publisher = truth_file.stem
-            versions = json.loads(truth_file.read_text())
-            keys = sorted(versions, key=lambda key: [int(n) for n in _VERSION_NUMBERS.findall(key)])
-            pages = sorted(country.glob(f"{publisher}_*.html.gz"), key=lambda p: p.name)
-            pages = [p for p in pages if re.fullmatch(rf"{re.escape(publisher)}_\d{{4}}_\d{{2}}_\d{{2}}\.html\.gz", p.name)]
-            for page, key in zip(pages, keys):
-                truth = versions[key]
+            pairs = paired_versions(names, publisher, json.loads(truth_file.read_text()))
+            if pairs is None:
+                print(f"left out {country.name}/{publisher}: its pages and parser versions do not pair one to one", file=sys.stderr)
+                continue
+            for name, truth in pairs:
+                page = country / name
                 html = decode_html(gzip.decompress(page.read_bytes()))
                 authors = _literal(truth.get("authors")) or []
                 cases.append(Case(

@@ -7,10 +7,12 @@ The development corpus (../shared/corpus/fundus-publishers) is one commit of Fun
 test data, and the extraction rules were tuned on it. Fundus replaces a publisher's test page
 when its parser changes, so its git history keeps real pages, with the ground truth of their
 day, that the development corpus does not hold: measuring on them shows whether the rules
-carry over to pages nobody tuned on. Each page deleted from `tests/resources/parser/test_data`
-is written, with its ground truth from the commit before the deletion, in the same layout
-(`<country>/<Publisher>_<date>.html.gz`, `<Publisher>.json`, `meta.info`). Pages whose bytes
-the clone's current test data still holds are left out.
+carry over to pages nobody tuned on. Each dated page (`<Publisher>_<YYYY_MM_DD>.html.gz`)
+deleted from `tests/resources/parser/test_data` is written, with its ground truth from the
+commit before the deletion, in the same layout (`<country>/<Publisher>_<date>.html.gz`,
+`<Publisher>.json`, `meta.info`). Left out: pages the clone's current test data still holds,
+byte for byte or by URL (a renamed file, the same article crawled again), and pages whose
+ground truth cannot be read or paired; the summary line counts each.
 
 The pages belong to their publishers: write OUT_FOLDER outside this repository.
 """
@@ -19,23 +21,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import subprocess
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from extraction import PAGE_NAME, paired_versions  # noqa: E402
+
 TEST_DATA = "tests/resources/parser/test_data/"
-_PAGE = re.compile(r"(?P<publisher>.+)_\d{4}_\d{2}_\d{2}\.html\.gz")
-_NUMBERS = re.compile(r"\d+")
 
 
-class NotAFundusClone(Exception):
-    pass
+class HeldOutError(Exception):
+    """A problem with the arguments, said in one line."""
 
 
 def _git(clone: Path, *args: str) -> bytes:
-    return subprocess.run(["git", "-C", str(clone), *args], capture_output=True, check=True).stdout
+    # core.quotePath=false: paths with non-ASCII letters come out as they are, not quoted
+    return subprocess.run(["git", "-C", str(clone), "-c", "core.quotePath=false", *args], capture_output=True, check=True).stdout
 
 
 def _exists(clone: Path, revision_path: str) -> bool:
@@ -43,52 +47,73 @@ def _exists(clone: Path, revision_path: str) -> bool:
 
 
 def deleted_pages(clone: Path) -> list[tuple[str, str]]:
-    """(commit, path) for each test page a commit deleted, newest first."""
-    log = _git(clone, "log", "--diff-filter=D", "--name-only", "--format=@%H", "--", TEST_DATA).decode()
+    """(commit, path) for each dated test page a commit deleted, newest first."""
+    # --no-renames: a page git would call renamed is deleted under its old name too
+    log = _git(clone, "log", "--no-renames", "--diff-filter=D", "--name-only", "--format=@%H", "--", TEST_DATA).decode()
     found, commit = [], None
     for line in log.splitlines():
         if line.startswith("@"):
             commit = line[1:]
-        elif _PAGE.fullmatch(line.rsplit("/", 1)[-1]):
+        elif PAGE_NAME.fullmatch(line.rsplit("/", 1)[-1]):
             found.append((commit, line))
     return found
 
 
-def truth_of(clone: Path, parent: str, path: str) -> tuple[dict, dict] | None:
-    """(ground truth, meta.info entry) of the page at `path` in `parent`, None when the
-    publisher's pages and parser versions there do not pair one to one."""
+def current_pages(clone: Path) -> tuple[set[str], set[str]]:
+    """The blobs and URLs of the test pages the clone holds now."""
+    blobs, urls = set(), set()
+    for line in _git(clone, "ls-tree", "-r", "HEAD", TEST_DATA).decode().splitlines():
+        details, path = line.split("\t", 1)
+        if path.endswith(".html.gz"):
+            blobs.add(details.split()[2])
+        elif path.endswith("/meta.info"):
+            try:
+                urls |= {entry.get("url") for entry in json.loads(_git(clone, "show", f"HEAD:{path}")).values()}
+            except (ValueError, AttributeError) as error:
+                raise HeldOutError(f"{clone}: HEAD:{path} is not the meta.info Fundus writes ({error})") from error
+    return blobs, urls
+
+
+def truth_of(clone: Path, parent: str, path: str) -> tuple[dict, dict] | str:
+    """(ground truth, meta.info entry) of the page at `path` in commit `parent`, or why not."""
     folder, name = path.rsplit("/", 1)
-    publisher = _PAGE.fullmatch(name)["publisher"]
-    if not (_exists(clone, f"{parent}:{folder}/{publisher}.json") and _exists(clone, f"{parent}:{folder}/meta.info")):
-        return None
-    versions = json.loads(_git(clone, "show", f"{parent}:{folder}/{publisher}.json"))
-    meta = json.loads(_git(clone, "show", f"{parent}:{folder}/meta.info"))
-    pages = sorted(n for n in _git(clone, "ls-tree", "--name-only", f"{parent}:{folder}").decode().split()
-                   if (m := _PAGE.fullmatch(n)) and m["publisher"] == publisher)
-    keys = sorted(versions, key=lambda key: [int(n) for n in _NUMBERS.findall(key)])
-    if len(pages) != len(keys) or name not in meta:
-        return None
-    return versions[keys[pages.index(name)]], meta[name]
+    publisher = PAGE_NAME.fullmatch(name)["publisher"]
+    try:
+        versions = json.loads(_git(clone, "show", f"{parent}:{folder}/{publisher}.json"))
+        meta = json.loads(_git(clone, "show", f"{parent}:{folder}/meta.info"))
+    except subprocess.CalledProcessError:
+        return "no ground truth beside it"
+    except ValueError:
+        return "unreadable ground truth"
+    names = _git(clone, "ls-tree", "--name-only", f"{parent}:{folder}").decode().splitlines()
+    pairs = dict(paired_versions(names, publisher, versions) or ())
+    if name not in pairs or not isinstance(meta.get(name), dict):
+        return "pages and parser versions do not pair"
+    return pairs[name], meta[name]
 
 
-def build(clone: Path, out: Path) -> tuple[int, int]:
-    """Write the held-out corpus; (pages written, pages left out because they could not be paired)."""
+def build(clone: Path, out: Path) -> tuple[int, Counter]:
+    """Write the held-out corpus; (pages written, pages left out by reason)."""
     if not _exists(clone, f"HEAD:{TEST_DATA}"):
-        raise NotAFundusClone(f"{clone}: not a git clone of Fundus (no {TEST_DATA} at HEAD)")
-    current = {line.split()[2] for line in _git(clone, "ls-tree", "-r", "HEAD", TEST_DATA).decode().splitlines()}
+        raise HeldOutError(f"{clone}: not a git clone of Fundus (no {TEST_DATA} at HEAD)")
+    blobs, urls = current_pages(clone)
     publishers: dict[tuple[str, str], dict[str, tuple[bytes, dict, dict]]] = defaultdict(dict)
-    unpaired = 0
+    left_out: Counter = Counter()
     for commit, path in deleted_pages(clone):
         parent = f"{commit}^"
-        if _git(clone, "rev-parse", f"{parent}:{path}").decode().strip() in current:
+        if _git(clone, "rev-parse", f"{parent}:{path}").decode().strip() in blobs:
+            left_out["still in the test data"] += 1
             continue
         found = truth_of(clone, parent, path)
-        if found is None:
-            unpaired += 1
+        if isinstance(found, str):
+            left_out[found] += 1
+            continue
+        if found[1].get("url") in urls:
+            left_out["its URL is still in the test data"] += 1
             continue
         folder, name = path.rsplit("/", 1)
         country = folder.rsplit("/", 1)[-1]
-        publishers[(country, _PAGE.fullmatch(name)["publisher"])][name] = (_git(clone, "show", f"{parent}:{path}"), *found)
+        publishers[(country, PAGE_NAME.fullmatch(name)["publisher"])][name] = (_git(clone, "show", f"{parent}:{path}"), *found)
     written = 0
     for (country, publisher), pages in sorted(publishers.items()):
         folder = out / country
@@ -103,27 +128,31 @@ def build(clone: Path, out: Path) -> tuple[int, int]:
             written += 1
         (folder / f"{publisher}.json").write_text(json.dumps(versions, ensure_ascii=False, indent=1))
         meta_file.write_text(json.dumps(meta, indent=1))
-    return written, unpaired
+    return written, left_out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("clone", type=Path, help="a git clone of github.com/flairNLP/fundus, with its history")
-    parser.add_argument("out", type=Path, help="folder to write the held-out corpus to (outside this repository)")
+    parser.add_argument("out", type=Path, help="a new folder to write the held-out corpus to (outside this repository)")
     args = parser.parse_args(argv)
-    if not args.clone.is_dir():
-        print(f"skipped: {args.clone} not found (this script needs a git clone of Fundus)")
-        return 0
-    if any(args.out.iterdir() if args.out.is_dir() else ()):
-        print(f"error: {args.out} is not empty; give a new folder", file=sys.stderr)
-        return 2
     try:
-        written, unpaired = build(args.clone, args.out)
-    except (NotAFundusClone, subprocess.CalledProcessError) as error:
-        detail = error.stderr.decode().strip() if isinstance(error, subprocess.CalledProcessError) else str(error)
-        print(f"error: {detail}", file=sys.stderr)
+        if not args.clone.is_dir():
+            raise HeldOutError(f"{args.clone}: no such folder (give a git clone of Fundus)")
+        if args.out.exists() and not (args.out.is_dir() and not any(args.out.iterdir())):
+            raise HeldOutError(f"{args.out}: exists and is not an empty folder; give a new one")
+        written, left_out = build(args.clone, args.out)
+    except HeldOutError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 2
-    print(f"wrote {written} held-out pages to {args.out} ({unpaired} left out: their pages and parser versions do not pair)")
+    except subprocess.CalledProcessError as error:
+        print(f"error: {args.clone}: git {' '.join(error.cmd[5:])} failed: {error.stderr.decode().strip()}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"error: {args.out}: cannot write the corpus there ({error.strerror})", file=sys.stderr)
+        return 2
+    reasons = "; ".join(f"{count} {reason}" for reason, count in sorted(left_out.items(), key=lambda item: (-item[1], item[0]))) or "none"
+    print(f"wrote {written} held-out pages to {args.out} (left out: {reasons})")
     return 0
 
 
