@@ -269,6 +269,10 @@ def test_an_author_given_by_reference_is_read_from_the_node_it_names():
     assert (record["authors"], record["author_orgs"]) == (["Ines Marlow"], [])
     assert record["provenance"]["author"] == "jsonld:author"
     assert record["site_name"] == "Riverside Post"
+    # a reference to the article itself names no author (its "name" is the headline)
+    itself = """<script type="application/ld+json">{"@type": "NewsArticle", "@id": "#story", "name": "Ferry adds early crossings",
+      "headline": "Ferry adds early crossings", "author": {"@id": "#story"}}</script>"""
+    assert extract(page(itself))["authors"] == []
 
 
 def test_a_cms_user_number_is_not_an_author():

@@ -74,7 +74,8 @@ def _resolve(value, by_id: dict[str, dict]):
 
 
 def _with_references_resolved(article: dict, nodes: list[dict]) -> dict:
-    by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str) and "name" in node}
+    # the article itself is no author: its "name" is the headline
+    by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str) and "name" in node and node is not article}
     return {**article, **{key: _resolve(article[key], by_id) for key in _REFERENCED if key in article}}
 
 
