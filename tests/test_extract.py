@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -213,3 +214,43 @@ def test_what_stories_repeat_by_design_stays():
                for block in (Block(HEADING, product), Block(HEADING, "Pros"), Block(ITEM, "Fill: synthetic"), Block(HEADING, "Photo: Ilse Brandvik"))]
     for blocks in (twice, interview, refrain, roundup):
         assert drop_page_furniture(blocks) == blocks
+
+
+REST_OF_STORY = [
+    "Harbour staff will sell tickets for the early boats from Monday, and the company expects the first weeks to sell out.",
+    "The council welcomed the change but said it would keep asking for a night boat, which nurses on the island have requested.",
+    "A spokesperson for the company said a night crossing was being studied but would need a second crew on the island.",
+]
+
+
+def _declared_page(printed: list[str], declared: str) -> str:
+    jsonld = json.dumps({"@type": "NewsArticle", "headline": "Ferry adds early crossings", "articleBody": declared})
+    paragraphs = "".join(f"<p>{text}</p>" for text in printed)
+    return f"""<html lang="en"><head><script type="application/ld+json">{jsonld}</script></head><body><article>
+    <h1>Ferry adds early crossings</h1>{paragraphs}<div class="more" data-src="/api/rest-of-story"></div></article></body></html>"""
+
+
+def test_a_story_printed_in_part_is_completed_from_its_declared_body():
+    # a metered template prints the first paragraphs; the JSON-LD declares the whole story on one line
+    record = extract_page(_declared_page(STORY[:2], " ".join(STORY[:2] + REST_OF_STORY)), "https://ferries.example/news/early")
+    assert record["text"].split("\n\n") == [*STORY[:2], " ".join(REST_OF_STORY)]
+    assert record["provenance"]["text"] == "jsonld:articleBody"
+
+
+def test_a_declared_body_taken_whole_is_split_at_its_line_breaks_without_markup_lines():
+    # the printed part ends in a line too short to find its place by: the declared body replaces it
+    printed = [*STORY[:2], "It has not said when."]
+    declared = "\n\n".join(["+++dropcap", STORY[0], ".", *printed[1:], *REST_OF_STORY])
+    record = extract_page(_declared_page(printed, declared), "https://ferries.example/news/early")
+    assert record["text"].split("\n\n") == [*printed, *REST_OF_STORY]
+
+
+@pytest.mark.parametrize("declared", [
+    " ".join(STORY[:1]),  # a summary: shorter than what is printed
+    " ".join(STORY[2:] + REST_OF_STORY * 2),  # longer, but not the printed story
+    "<p>" + "</p><p>".join(STORY[:2] + REST_OF_STORY) + "</p>",  # HTML markup
+])
+def test_the_printed_story_stays_when_the_declared_body_is_not_its_longer_self(declared):
+    record = extract_page(_declared_page(STORY, declared), "https://ferries.example/news/early")
+    assert record["text"].split("\n\n") == STORY
+    assert "text" not in record["provenance"]

@@ -20,6 +20,7 @@ from pipeline.extract import dates, language, pagetype, quality
 from pipeline.extract.attribution import Attribution, find_attribution_line, mentions_credit, split_attribution
 from pipeline.extract.blocks import HEADING, Block, body_blocks, count_words, render_markdown, render_text
 from pipeline.extract.captions import drop_repeated_captions
+from pipeline.extract.declared_body import completed_body
 from pipeline.extract.bylines import is_exactly_site
 from pipeline.extract.furniture import drop_page_furniture
 from pipeline.extract.metadata import Metadata, headline_of, read_metadata, site_names
@@ -97,6 +98,9 @@ def read_page(html: str, url: str) -> Page | None:
     metadata = read_metadata(tree, signals, url, headline)
 
     blocks = _without_headline(body_blocks(document.body if document is not None else None), metadata.title)
+    provenance = dict(metadata.provenance)
+    if completed := completed_body(blocks, signals.article):
+        blocks, provenance["text"] = completed, "jsonld:articleBody"
     blocks, attribution = split_attribution(blocks)
     if attribution is None and mentions_credit(html):  # most pages carry no credit line at all
         attribution = find_attribution_line(_lines_not_kept(tree, blocks))
@@ -104,7 +108,6 @@ def read_page(html: str, url: str) -> Page | None:
         attribution = None  # "Quelle: example.de" on example.de credits the site's own newsroom: no reprint
     blocks = drop_page_furniture(drop_repeated_captions(blocks))
 
-    provenance = dict(metadata.provenance)
     if metadata.language is None and (detected := language.detect(" ".join(block.text for block in blocks[:20]))):
         metadata.language, provenance["language"] = detected, "detected:py3langid"
     published = dates.published_at(tree, signals, headline, url)
