@@ -37,7 +37,9 @@ def backfill(airflow: local.LocalAirflow, from_date: str, to_date: str, reproces
     """What `airflow backfill create --dag-id D --from-date A --to-date B [--reprocess-behavior R]`
     does, through the REST API. On SQLite the scheduler often holds the write lock, which
     makes the CLI fail and the API answer 503 "Database is locked", so the request is
-    repeated until it gets through (Postgres deployments just run the CLI)."""
+    repeated until it gets through (Postgres deployments just run the CLI). The 503 can also
+    come after the backfill was committed (the lock hits while the response is built): then
+    the backfill is running already, and a repeated request would be refused with 409."""
     body = {"dag_id": DAG_ID, "from_date": from_date, "to_date": to_date, "reprocess_behavior": reprocess}
 
     def created() -> dict | None:
@@ -45,10 +47,19 @@ def backfill(airflow: local.LocalAirflow, from_date: str, to_date: str, reproces
             return airflow.call("POST", "/api/v2/backfills", body)
         except local.LocalAirflowError as exc:
             if "HTTP 503" in str(exc) and "locked" in str(exc):
-                return None
+                return running_backfill(airflow, from_date, to_date)
             raise
 
     return local.poll(f"backfill of {DAG_ID} {from_date}..{to_date} created", 60, created)["id"]
+
+
+def running_backfill(airflow: local.LocalAirflow, from_date: str, to_date: str) -> dict | None:
+    """The backfill of exactly this range that is not complete yet, if there is one."""
+    def moment(text: str) -> datetime:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    backfills = airflow.call("GET", f"/api/v2/backfills?dag_id={DAG_ID}")["backfills"]
+    return next((b for b in backfills if not b["completed_at"] and (moment(b["from_date"]), moment(b["to_date"])) == (moment(from_date), moment(to_date))), None)
 
 
 def backfill_runs(airflow: local.LocalAirflow, backfill_id: int) -> list[tuple[str, str | None, str | None]]:
