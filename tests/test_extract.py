@@ -220,11 +220,15 @@ REST_OF_STORY = [
     "Harbour staff will sell tickets for the early boats from Monday, and the company expects the first weeks to sell out.",
     "The council welcomed the change but said it would keep asking for a night boat, which nurses on the island have requested.",
     "A spokesperson for the company said a night crossing was being studied but would need a second crew on the island.",
+    "Fishermen at the north quay said the early boats would also let them reach the mainland market before the morning auction.",
+    "The old first sailing will keep running, so the timetable has three morning boats in the hour after the harbour opens.",
+    "Islanders who want a night boat have started a petition, which the council will discuss at its meeting next month.",
 ]
+URL_EARLY = "https://ferries.example/news/early"
 
 
-def _declared_page(printed: list[str], declared: str) -> str:
-    jsonld = json.dumps({"@type": "NewsArticle", "headline": "Ferry adds early crossings", "articleBody": declared})
+def _declared_page(printed: list[str], declared: str, kind: str = "NewsArticle") -> str:
+    jsonld = json.dumps({"@type": kind, "headline": "Ferry adds early crossings", "articleBody": declared})
     paragraphs = "".join(f"<p>{text}</p>" for text in printed)
     return f"""<html lang="en"><head><script type="application/ld+json">{jsonld}</script></head><body><article>
     <h1>Ferry adds early crossings</h1>{paragraphs}<div class="more" data-src="/api/rest-of-story"></div></article></body></html>"""
@@ -232,25 +236,38 @@ def _declared_page(printed: list[str], declared: str) -> str:
 
 def test_a_story_printed_in_part_is_completed_from_its_declared_body():
     # a metered template prints the first paragraphs; the JSON-LD declares the whole story on one line
-    record = extract_page(_declared_page(STORY[:2], " ".join(STORY[:2] + REST_OF_STORY)), "https://ferries.example/news/early")
+    record = extract_page(_declared_page(STORY[:2], " ".join(STORY[:2] + REST_OF_STORY)), URL_EARLY)
     assert record["text"].split("\n\n") == [*STORY[:2], " ".join(REST_OF_STORY)]
     assert record["provenance"]["text"] == "jsonld:articleBody"
 
 
-def test_a_declared_body_taken_whole_is_split_at_its_line_breaks_without_markup_lines():
-    # the printed part ends in a line too short to find its place by: the declared body replaces it
-    printed = [*STORY[:2], "It has not said when."]
-    declared = "\n\n".join(["+++dropcap", STORY[0], ".", *printed[1:], *REST_OF_STORY])
-    record = extract_page(_declared_page(printed, declared), "https://ferries.example/news/early")
-    assert record["text"].split("\n\n") == [*printed, *REST_OF_STORY]
+def test_the_rest_starts_where_the_printed_part_first_ends():
+    # a pull quote repeats the printed part's closing words further down the declared story
+    pull_quote = "“Most shifts on the mainland start before the old first sailing arrived”"
+    declared = [*STORY[:2], *REST_OF_STORY[:3], pull_quote, *REST_OF_STORY[3:]]
+    record = extract_page(_declared_page(STORY[:2], "\n".join(declared)), URL_EARLY)
+    assert record["text"].split("\n\n") == [*STORY[:2], *REST_OF_STORY]  # the pull quote itself goes as a repeated caption
 
 
-@pytest.mark.parametrize("declared", [
-    " ".join(STORY[:1]),  # a summary: shorter than what is printed
-    " ".join(STORY[2:] + REST_OF_STORY * 2),  # longer, but not the printed story
-    "<p>" + "</p><p>".join(STORY[:2] + REST_OF_STORY) + "</p>",  # HTML markup
+def test_a_declared_body_in_paragraphs_replaces_a_printed_part_it_cannot_place():
+    # the printed part ends in a share button's label; the declaration has CMS markup lines
+    declared = "\n\n".join(["+++dropcap", STORY[0], ".", *STORY[1:], *REST_OF_STORY])
+    record = extract_page(_declared_page([*STORY, "Share"], declared), URL_EARLY)
+    assert record["text"].split("\n\n") == [*STORY, *REST_OF_STORY]
+
+
+@pytest.mark.parametrize(("printed", "declared", "kind"), [
+    (STORY, STORY[0], "NewsArticle"),  # a summary: shorter than what is printed
+    (STORY, " ".join(STORY[2:] + REST_OF_STORY * 2), "NewsArticle"),  # longer, but not the printed story
+    (STORY, " ".join([*STORY, "Read more: the ferry timetable for the winter."]), "NewsArticle"),  # a complete story with a tail
+    ([" ".join(STORY)], "<p>" + " ".join(STORY + REST_OF_STORY) + "</p>", "NewsArticle"),  # HTML markup
+    ([" ".join(STORY)], "&lt;p&gt;" + " ".join(STORY + REST_OF_STORY) + "&lt;/p&gt;", "NewsArticle"),  # escaped markup
+    ([*STORY, "Share"], " ".join(STORY + REST_OF_STORY), "NewsArticle"),  # one line it cannot place: paragraphs would be lost
+    (STORY[:2], " ".join(STORY[:2] + REST_OF_STORY), "LiveBlogPosting"),  # a live blog strings its entries together
+    # a live blog printing its newest entries first: the declared text after the printed part repeats it
+    ([" ".join(REST_OF_STORY[2:4]), " ".join(REST_OF_STORY[:2])], " ".join(STORY + REST_OF_STORY[4:] + REST_OF_STORY[:4]), "NewsArticle"),
 ])
-def test_the_printed_story_stays_when_the_declared_body_is_not_its_longer_self(declared):
-    record = extract_page(_declared_page(STORY, declared), "https://ferries.example/news/early")
-    assert record["text"].split("\n\n") == STORY
+def test_the_printed_story_stays_when_the_declared_body_is_not_its_longer_self(printed, declared, kind):
+    record = extract_page(_declared_page(printed, declared, kind), URL_EARLY)
+    assert record["text"].split("\n\n") == printed
     assert "text" not in record["provenance"]

@@ -3,15 +3,17 @@
 Metered and lazy-loading templates print a teaser or the first screens and fetch the rest by
 script, while their JSON-LD declares the whole story for search engines (Google's guidance
 for paywalled content asks for exactly that). When the declared body holds what was
-extracted and is much longer, the printed page was the shortened one:
+extracted and is much longer (twice the words, a hundred words more: a complete short story
+whose declaration adds a "Read more" tail is left alone), the printed page was the shortened one:
 
-- the declared text after the last extracted paragraph is appended, so the printed
-  paragraphs keep their structure;
-- when the extracted text's end cannot be found in it, the declared body replaces it.
+- the declared text after the point where the extracted text ends is appended, so the
+  printed paragraphs keep their structure, unless that text repeats what was printed (a
+  live blog printing its newest entries first);
+- when that point cannot be found, a declared body written in paragraphs replaces the
+  printed part; one written as a single line is not used, as it would lose the paragraphs.
 
-The declared body is split into paragraphs at its line breaks, without the lines a CMS leaves
-for its own markup ("+++dropcap"); many publishers declare it as one line, which then stays one
-paragraph. A declared body with HTML markup is not used.
+Not used at all: live blogs (their declared body strings the entries together) and declared
+bodies holding HTML markup, escaped or not.
 """
 
 from __future__ import annotations
@@ -22,10 +24,13 @@ import re
 from pipeline.extract.blocks import PARAGRAPH, Block
 
 _WORD = re.compile(r"\w+")
-_MARKUP = re.compile(r"<(?:p|br|div|a|span|strong|em)\b", re.I)
-_LONGER = 1.5  # the declared body has at least this many times the extracted words
+_MARKUP = re.compile(r"</?[a-z][a-z0-9]*[\s/>]", re.I)
+_LONGER = 2  # the declared body has at least this many times the extracted words
+_MORE_WORDS = 100  # and at least this many words more
 _HOLDS = 0.95  # share of the extracted word 4-grams the declared body must contain
-_END_WORDS = 6  # words of the last extracted paragraph looked up in the declared body
+_REPEATS = 0.2  # share of the appended text's 4-grams that may repeat the printed text
+_END_WORDS = 8  # closing words of the extracted text looked up in the declared body
+_LIVE_BLOG = "LiveBlogPosting"
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
@@ -43,26 +48,30 @@ def _paragraphs(text: str) -> list[Block]:
     return [Block(PARAGRAPH, " ".join(line.split())) for line in text.splitlines() if _is_text(line.strip())]
 
 
-def _rest_after(declared: str, last_paragraph: str) -> str | None:
-    """The declared text after the last extracted paragraph's closing words, None if not found."""
-    words = _WORD.findall(last_paragraph)[-_END_WORDS:]
-    if len(words) < _END_WORDS:
-        return None
-    ends = list(re.finditer(r"\W+".join(map(re.escape, words)) + r"[^\w\s]*", declared, re.I))  # with its closing punctuation
-    return declared[ends[-1].end() :] if ends else None
+def _rest_after(declared: str, extracted: str) -> str | None:
+    """The declared text after the first place the extracted text's closing words stand (with
+    their closing punctuation), None if they stand nowhere."""
+    words = _WORD.findall(extracted)[-_END_WORDS:]
+    end = re.search(r"\W+".join(map(re.escape, words)) + r"[^\w\s]*", declared, re.I)
+    return declared[end.end() :] if end else None
 
 
 def completed_body(blocks: list[Block], article: dict) -> list[Block] | None:
     """The story's blocks completed from the declared body, or None when that does not apply."""
     declared = article.get("articleBody")
-    if not isinstance(declared, str) or not blocks or _MARKUP.search(declared):
+    if not isinstance(declared, str) or not blocks or _LIVE_BLOG in str(article.get("@type")):
         return None
     declared = html.unescape(declared)
     extracted = " ".join(block.text for block in blocks)
-    if len(_WORD.findall(declared)) < _LONGER * len(_WORD.findall(extracted)):
+    extracted_words, declared_words = len(_WORD.findall(extracted)), len(_WORD.findall(declared))
+    if declared_words < max(_LONGER * extracted_words, extracted_words + _MORE_WORDS) or _MARKUP.search(declared):
         return None
     shingles = _shingles(extracted)
     if not shingles or len(shingles & _shingles(declared)) < _HOLDS * len(shingles):
         return None
-    rest = _rest_after(declared, blocks[-1].text)
-    return blocks + _paragraphs(rest) if rest is not None else _paragraphs(declared)
+    rest = _rest_after(declared, extracted)
+    if rest is not None:
+        appended = _shingles(rest)
+        return blocks + _paragraphs(rest) if len(appended & shingles) <= _REPEATS * len(appended) else None
+    replacement = _paragraphs(declared)
+    return replacement if len(replacement) > 1 else None
