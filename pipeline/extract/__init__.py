@@ -4,6 +4,7 @@
     extract_pages(pages, store=None)        -> list[dict | None] (url, html) pairs, same order out;
                                                                  learns each site's boilerplate, kept
                                                                  in `store` across crawls when given
+    read_pages(pages, store=None)           -> list[Page | None]  the same, before pages become records
     decode_html(body, content_type)         -> str                WARC body bytes to an HTML string
     SiteTemplate, load_template(store, site), save_template(store, template)
     main_extract(paths, url, debug=False)   -> int                `wirelake extract FILE_OR_WARC...`
@@ -23,7 +24,7 @@ from pipeline.extract.templates import SiteTemplate, load_template, save_templat
 from pipeline.store import ObjectStore
 
 __all__ = [
-    "SiteTemplate", "decode_html", "extract_page", "extract_pages", "load_template", "main_extract", "save_template", "site_of",
+    "SiteTemplate", "decode_html", "extract_page", "extract_pages", "load_template", "main_extract", "read_pages", "save_template", "site_of",
 ]
 
 
@@ -53,6 +54,12 @@ def extract_pages(pages: Iterable[tuple[str, str]], store: ObjectStore | None = 
     back into the stored one. Learning is idempotent, so re-extracting a partition (a retry,
     a backfill) gives the same records as the first time.
     """
+    return [to_record(page) if page is not None else None for page in read_pages(pages, store)]
+
+
+def read_pages(pages: Iterable[tuple[str, str]], store: ObjectStore | None = None) -> list[Page | None]:
+    """extract_pages before the pages become records: for a caller that also wants to know
+    what a page without a record was (its page_type)."""
     read = [read_page(html, url) for url, html in pages]
     by_site: dict[str, list[Page]] = defaultdict(list)
     for page in read:
@@ -66,4 +73,4 @@ def extract_pages(pages: Iterable[tuple[str, str]], store: ObjectStore | None = 
             page.blocks = template.strip(page.blocks)
         if keep:
             save_template(store, template)
-    return [to_record(page) if page is not None else None for page in read]
+    return read

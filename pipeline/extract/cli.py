@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pipeline.extract.charset import decode_html
+from pipeline.extract.page import Page, to_record
+from pipeline.extract.pagetype import EMPTY, STORY_TYPES
 from pipeline.rawpages import RawPagesError, iter_pages
 
 _WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -80,7 +82,7 @@ def read_inputs(paths: list[str], url: str | None) -> list[InputPage]:
 def main_extract(paths: list[str], url: str | None = None, debug: bool = False) -> int:
     """Print one JSON record per article found; 0 on success, 2 when an input cannot be read
     or --url does not fit the inputs. With debug the error propagates, for its traceback."""
-    from pipeline.extract import extract_pages  # the package imports this module
+    from pipeline.extract import read_pages  # the package imports this module
 
     try:
         pages = read_inputs(paths, url)
@@ -89,12 +91,13 @@ def main_extract(paths: list[str], url: str | None = None, debug: bool = False) 
             raise
         print(f"wirelake: error: {exc}", file=sys.stderr)
         return 2
-    records = extract_pages([(page.url, page.html) for page in pages])
+    read = read_pages([(page.url, page.html) for page in pages])
+    records = [to_record(page) if page is not None else None for page in read]
     for page, record in zip(pages, records):
         if record is not None:
             print(json.dumps({**record, "fetched_at": page.fetched_at}, ensure_ascii=False, default=_json_default))
     articles = sum(record is not None for record in records)
-    why = Counter(_not_an_article(page) for page, record in zip(pages, records) if record is None)
+    why = Counter(_not_an_article(page) for page, record in zip(read, records) if record is None)
     summary = f"{counted(len(pages), 'page')}: {counted(articles, 'article')}"
     if why:
         summary += "; not articles: " + ", ".join(f"{count} {kind}" for kind, count in sorted(why.items()))
@@ -102,14 +105,10 @@ def main_extract(paths: list[str], url: str | None = None, debug: bool = False) 
     return 0
 
 
-def _not_an_article(page: InputPage) -> str:
+def _not_an_article(page: Page | None) -> str:
     """What a page that gave no record is (listing, error, empty, ...), for the summary; a story
     left with too few words once the site's boilerplate is gone is a fragment."""
-    from pipeline.extract.page import read_page
-    from pipeline.extract.pagetype import EMPTY, STORY_TYPES
-
-    read = read_page(page.html, page.url)
-    kind = read.page_type if read is not None else EMPTY
+    kind = page.page_type if page is not None else EMPTY
     return "fragment" if kind in STORY_TYPES else kind
 
 

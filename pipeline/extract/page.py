@@ -19,9 +19,9 @@ from trafilatura.utils import load_html
 from pipeline.extract import dates, language, pagetype, quality
 from pipeline.extract.attribution import Attribution, find_attribution_line, mentions_credit, split_attribution
 from pipeline.extract.blocks import HEADING, Block, body_blocks, count_words, render_markdown, render_text
+from pipeline.extract.bylines import is_exactly_site
 from pipeline.extract.captions import drop_repeated_captions
 from pipeline.extract.declared_body import completed_body
-from pipeline.extract.bylines import is_exactly_site
 from pipeline.extract.furniture import drop_page_furniture
 from pipeline.extract.metadata import Metadata, headline_of, read_metadata, site_names
 from pipeline.extract.signals import read_signals
