@@ -34,6 +34,7 @@ def _shell(title: str, posted_day: str, head: str, main: str) -> str:
 <footer class="site-footer"><p>{NAME} &middot; Your neighborhood news portal</p><p>&copy; 2024 {NAME}</p></footer>""",
         lang="en-US", charset="UTF-8", body_class="single-post")
 
+
 def _weekday_date(article: Article) -> str:
     return f"{article.posted_at:%A}, {long_date(article.posted_at)}"
 

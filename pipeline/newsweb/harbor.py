@@ -32,6 +32,7 @@ def _shell(title: str, head: str, main: str) -> str:
 </main>
 <footer class="gazette-foot"><p>{NAME}, 12 Wharf Street, Port Callan</p><p>Subscribe for home delivery: call the circulation desk.</p></footer>""")
 
+
 def article_page(article: Article, url: str) -> str:
     body = article.printed_paragraphs
     head = (f'<meta name="author" content="{esc(", ".join(article.authors))}">\n'

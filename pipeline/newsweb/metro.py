@@ -22,6 +22,7 @@ def _shell(title: str, head: str, main: str) -> str:
 {main}
 <footer class="mw-footer"><p>{NAME} &middot; Regional news, every hour</p><p><a href="/privacy/">Privacy</a> &middot; <a href="/terms/">Terms</a></p></footer>""")
 
+
 def _posted(article: Article) -> str:
     moment = article.posted_at
     if article.numeric_date:
