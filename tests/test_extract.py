@@ -122,6 +122,29 @@ def test_non_article_pages_are_none(name, url):
     assert extract_page(page(name), url) is None
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://ferries.example/article/3834/1",  # page 1 of story 3834, not a date archive
+        "https://ferries.example/news/news_view.html?idx=8576&page=1&bc=03",  # the listing's page number carried along
+    ],
+)
+def test_story_urls_that_look_like_listings_still_give_articles(url):
+    assert extract_page(_undeclared_story(), url)["page_type"] == "article"
+
+
+@pytest.mark.parametrize("url", ["https://ferries.example/2024/05/26/", "https://ferries.example/news/?page=2",
+                                 "https://ferries.example/news/list.html?bc=03&page=2"])
+def test_listing_urls_give_no_article(url):
+    """A page that declares nothing and sits at an archive's or a pager's URL is a listing."""
+    assert extract_page(_undeclared_story(), url) is None
+
+
+def _undeclared_story() -> str:
+    return f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body>
+    <h1>Ferry adds early crossings</h1>{"".join(f"<p>{text}</p>" for text in STORY)}</body></html>"""
+
+
 @pytest.mark.parametrize("html", ["", "   ", "<html><body></body></html>", "<html><head><title>x</title></head><body><p> </p></body></html>"])
 def test_empty_pages_are_none(html):
     assert extract_page(html, "https://dostana.example/empty/") is None
@@ -212,7 +235,10 @@ def test_what_stories_repeat_by_design_stays():
     refrain = [block for text in STORY[:3] for block in (Block(PARAGRAPH, text), Block(PARAGRAPH, "And the ferry sails at five"))]
     roundup = [block for product in ("Alder", "Birch", "Cedar")
                for block in (Block(HEADING, product), Block(HEADING, "Pros"), Block(ITEM, "Fill: synthetic"), Block(HEADING, "Photo: Ilse Brandvik"))]
-    for blocks in (twice, interview, refrain, roundup):
+    # a meal plan lists the same portions each day: a long line repeated with quantities in it is data
+    plan = [block for day in ("Monday", "Tuesday", "Wednesday")
+            for block in (Block(HEADING, day), Block(PARAGRAPH, "Portions for the day: 1 green, 1 red, 1 yellow and 2 teaspoons of oil."))]
+    for blocks in (twice, interview, refrain, roundup, plan):
         assert drop_page_furniture(blocks) == blocks
 
 

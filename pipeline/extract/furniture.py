@@ -8,7 +8,9 @@ are recognisable on a single page, so a site's first page is cleaned of them too
   not the writer's: the consent placeholder standing in for each embed ("Your privacy
   settings prevent loading external content…"). Short lines and headings repeat in stories
   by design (an interviewee's "No.", a refrain, "Pros"/"Cons" per product, "GOAL!" in a live
-  blog), so only long paragraphs count; twice happens (a pull quote), so two are kept.
+  blog), so only long paragraphs count; twice happens (a pull quote), so two are kept. A
+  notice speaks of the page, never in quantities: a long line that repeats with numbers in
+  it is data the story lists (a meal plan's "Portion: 1 Green, 1 Red, 1 tsp." each day).
 - A paragraph that is only a picture credit ("Photo: Jane Roe", "… /AFP via Getty Images")
   is a caption trafilatura kept as text: after the label, names only (capitalised words,
   initials, agencies after a slash). Only picture credits: a "Source: …" line may credit the
@@ -24,6 +26,7 @@ from pipeline.extract.blocks import PARAGRAPH, Block
 
 _REPEATED = 3
 _NOTICE_WORDS = 8
+_DIGIT = re.compile(r"\d")
 _PICTURE_LABEL = re.compile(r"^\(?(?:photos?|fotos?|bild(?:er)?|images?|pictures?|credits?)\s*:\s*(?P<credit>.+?)\)?$", re.I)
 # a credit that ends with a picture agency, joined as credits join it ("X/Getty Images", "X via Shutterstock")
 _AGENCY_CREDIT = re.compile(
@@ -55,7 +58,9 @@ def is_picture_credit(text: str) -> bool:
 def drop_page_furniture(blocks: list[Block]) -> list[Block]:
     """The story's blocks without notices printed three times or more and without picture credits."""
     paragraphs = [block for block in blocks if block.kind == PARAGRAPH]
-    counts = Counter(_key(block.text) for block in paragraphs if len(block.text.split()) >= _NOTICE_WORDS)
+    counts = Counter(
+        _key(block.text) for block in paragraphs if len(block.text.split()) >= _NOTICE_WORDS and not _DIGIT.search(block.text)
+    )
     return [
         block for block in blocks
         if block.kind != PARAGRAPH or counts[_key(block.text)] < _REPEATED and not is_picture_credit(block.text)

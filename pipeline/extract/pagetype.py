@@ -28,11 +28,16 @@ _ERROR_TITLE = re.compile(
 # An error page says so in its title and has little else; a story about a 404 goes on.
 _MAX_ERROR_WORDS = 150
 # Paths of fronts and indexes: /page/2, /tag/x, /category/x, /2024/05/26/ with no slug.
+# A date needs a plausible year and month: /article/3834/1 is page 1 of story 3834.
 _LISTING_PATH = re.compile(
-    r"/(?:page/\d+|tags?|categor(?:y|ies)|topics?|sections?|authors?|archives?|search)(?:/[^/\d][^/]*)?/?$|/\d{4}(?:/\d{1,2}){0,2}/?$",
+    r"/(?:page/\d+|tags?|categor(?:y|ies)|topics?|sections?|authors?|archives?|search)(?:/[^/\d][^/]*)?/?$"
+    r"|/(?:19|20)\d\d(?:/(?:0?[1-9]|1[0-2])(?:/(?:0?[1-9]|[12]\d|3[01]))?)?/?$",
     re.I,
 )
 _LISTING_QUERY = re.compile(r"(?:^|&)(?:page|paged|p)=\d+", re.I)
+# A query parameter naming one item (?idx=8576, ?id=123): old CMSs carry the listing's page
+# number on into the story's URL (news_view.html?idx=8576&page=1), so ?page= then says nothing.
+_ITEM_QUERY = re.compile(r"(?:^|&)(?!(?:page|paged|p)=)[^=&]+=\d{3,}(?:&|$)", re.I)
 _TEASER_HEADINGS = "//h2[.//a[@href]] | //h3[.//a[@href]] | //h4[.//a[@href]] | //a[@href][.//h2 or .//h3 or .//h4]"
 # A teaser is a headline and a line or two; a bigger box around a linked heading is a story.
 _MAX_TEASER_WORDS = 80
@@ -74,7 +79,7 @@ def classify(tree: HtmlElement, signals: PageSignals, url: str, headline: str | 
         return LISTING
     declared_article = bool(signals.article) or signals.meta.get("og:type", "").lower() == "article"
     if not declared_article:
-        if _LISTING_PATH.search(parts.path) or _LISTING_QUERY.search(parts.query):
+        if _LISTING_PATH.search(parts.path) or (_LISTING_QUERY.search(parts.query) and not _ITEM_QUERY.search(parts.query)):
             return LISTING
         if signals.jsonld_types & LISTING_TYPES or _reads_like_teasers(tree, blocks, words):
             return LISTING
