@@ -42,3 +42,21 @@ def test_adjacent_tables_stay_two_tables():
     tables = rendered_tables(record["markdown"])
     assert [table[0] for table in tables] == [["Ward", "Yes", "No"], ["Year", "Turnout"]]
     assert tables[1][1] == ["2019", "41%"]
+
+
+TOUR = "<p><strong>Summer sailings:</strong><br>June 9 -- North Quay<br>June 10 -- South Pier</p>"
+POEM = "<blockquote><p>The ferry sails at five,<br>the harbour lights go out</p></blockquote>"
+ITEMS = "<ul><li>North Quay<br>from June 9</li><li>South Pier<br>from June 10</li></ul>"
+
+
+def test_lines_a_br_separates_stay_apart():
+    """trafilatura turns <br> into <lb/>; its lines are never glued into one word ("QuayJune")."""
+    record = extract_page(story(TOUR + POEM + ITEMS), URL)
+    paragraphs = record["text"].split("\n\n")
+    assert "Summer sailings:\nJune 9 -- North Quay\nJune 10 -- South Pier" in paragraphs
+    assert "The ferry sails at five,\nthe harbour lights go out" in paragraphs
+    assert "North Quay from June 9" in paragraphs  # a list item is one line
+    document = lxml_html.fromstring(f"<div>{MarkdownIt('commonmark').render(record['markdown'])}</div>")
+    assert [" ".join(quote.text_content().split()) for quote in document.iter("blockquote")] == [
+        "The ferry sails at five, the harbour lights go out"]  # both lines inside the one quote
+    assert [item.text_content() for item in document.iter("li")] == ["North Quay from June 9", "South Pier from June 10"]

@@ -35,8 +35,29 @@ def count_words(text: str) -> int:
     return cjk + sum(1 for token in rest.split() if _HAS_WORD.search(token))
 
 
-def _flat_text(element: etree._Element) -> str:
-    return " ".join("".join(element.itertext()).split())
+_LINE_BREAK = "\0"  # stands for trafilatura's <lb/> (a <br>); no text node can hold NUL
+
+
+def _pieces(element: etree._Element):
+    """The element's text in order, _LINE_BREAK for each <lb/>: itertext glues the lines
+    around a <br> into one word ("…, FL" + "June 10 …" -> "FLJune")."""
+    if element.text:
+        yield element.text
+    for child in element:
+        if child.tag == "lb":
+            yield _LINE_BREAK
+        else:
+            yield from _pieces(child)
+        if child.tail:
+            yield child.tail
+
+
+def _flat_text(element: etree._Element, line_break: str = " ") -> str:
+    """The element's text, whitespace collapsed; the lines a <br> separates joined by `line_break`:
+    a newline in paragraphs and quotes (an address's, a poem's or a tour list's lines), a space in
+    headings, list items and table cells, which are one line each."""
+    lines = (" ".join(line.split()) for line in "".join(_pieces(element)).split(_LINE_BREAK))
+    return line_break.join(line for line in lines if line)
 
 
 def _heading_level(element: etree._Element) -> int:
@@ -61,11 +82,13 @@ def _blocks_of(element: etree._Element, kind: str | None = None):
             if any(cells):
                 yield Block(ROW, " | ".join(cells), first, cells)
                 first = 0
-    elif text := _flat_text(element):
-        if tag == "head":
+    elif tag == "head":
+        if text := _flat_text(element):
             yield Block(HEADING, text, _heading_level(element))
-        else:
-            yield Block(kind or (QUOTE if tag == "quote" else PARAGRAPH), text)
+    else:
+        kind = kind or (QUOTE if tag == "quote" else PARAGRAPH)
+        if text := _flat_text(element, "\n"):
+            yield Block(kind, text)
 
 
 def _loose_text(text: str | None):
@@ -95,7 +118,7 @@ def _markdown_line(block: Block) -> str:
     if block.kind == ITEM:
         return f"{'1.' if block.level else '-'} {block.text}"
     if block.kind == QUOTE:
-        return f"> {block.text}"
+        return "\n".join(f"> {line}" for line in block.text.split("\n"))
     return block.text
 
 
