@@ -62,6 +62,25 @@ def test_scores_a_small_corpus_in_the_fundus_layout(benchmark, tmp_path, capsys)
     assert result["title_by_stated_headlines"]["several"]["ours"]["pages"] == 0
 
 
+def test_scores_a_corpus_of_bodies_only(benchmark, tmp_path, capsys):
+    """The layout of Zyte's article-extraction-benchmark: only bodies are scored."""
+    corpus = tmp_path / "bodies"
+    (corpus / "html").mkdir(parents=True)
+    (corpus / "html" / "p1.html.gz").write_bytes(gzip.compress((PAGES / "reprint_courtesy.html").read_bytes()))
+    (corpus / "ground-truth.json").write_text(json.dumps({"p1": {
+        "url": "https://dostana.example/business/a-bridge-too-slow-council-ferry-plan/",
+        "articleBody": "The harbour council on Friday rejected the latest schedule for the Velde Sound ferry replacement."}}))
+    out = tmp_path / "result.json"
+
+    assert benchmark.main([str(corpus), "--out", str(out), "--repeat", "1"]) == 0
+
+    printed = capsys.readouterr().out
+    assert "Extraction on 1 pages of 1 publishers" in printed and "Title exact match" not in printed
+    ours = json.loads(out.read_text())["overall"]["ours"]
+    assert ours["title"] is None and ours["date"] is None and ours["authors"] is None
+    assert ours["shingle_r"] == 1.0
+
+
 def test_names_and_titles_match_up_to_case_quote_style_and_invisible_characters(benchmark):
     assert benchmark._author_set(["MATT O’BRIEN", " Ines  Marlow "]) == benchmark._author_set(["Matt O'Brien", "Ines Marlow"])
     assert benchmark._author_set(["Ines Marlow"]) != benchmark._author_set(["Ines Marlowe"])
