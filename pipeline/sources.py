@@ -16,7 +16,18 @@ from urllib.parse import urlsplit
 
 import yaml
 from croniter import croniter
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails
 
 SOURCES_ENV = "WIRELAKE_SOURCES"
 # The repository's sources.yaml, reached through a symlink inside the package so that a
@@ -40,7 +51,30 @@ def _check_url(url: str) -> str:
     return url
 
 
+def _host_in(host: str, domains: list[str]) -> bool:
+    host = host.lower()
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _check_host(url: str, info: ValidationInfo) -> str:
+    """Per URL, so every stray host is its own line; skipped when domains itself failed."""
+    domains = info.data.get("domains")
+    host = urlsplit(url).hostname or ""
+    if domains is not None and not _host_in(host, domains):
+        raise ValueError(f"host {host!r} is not in domains {domains}")
+    return url
+
+
 HttpUrlText = Annotated[str, AfterValidator(_check_url)]
+SourceUrl = Annotated[HttpUrlText, AfterValidator(_check_host)]
+
+
+def _discovery_errors(entry: Any) -> list[InitErrorDetails]:
+    """Read from the raw entry: a discovery key that is present but invalid has its own field error."""
+    if not isinstance(entry, dict) or any(entry.get(m) for m in DISCOVERY_METHODS):
+        return []
+    message = f"needs at least one discovery method among {', '.join(DISCOVERY_METHODS)}"
+    return [{"type": "value_error", "loc": (), "input": entry, "ctx": {"error": ValueError(message)}}]
 
 
 class _Strict(BaseModel):
@@ -69,12 +103,12 @@ class Quality(_Strict):
 class Source(_Strict):
     name: str = Field(pattern=r"^[a-z0-9_-]+$")
     description: str = ""
-    domains: list[str] = Field(min_length=1)
-    news_sitemaps: list[HttpUrlText] = []
-    sitemaps: list[HttpUrlText] = []
-    feeds: list[HttpUrlText] = []
+    domains: list[str] = Field(min_length=1)  # before the URL fields: their host check reads it
+    news_sitemaps: list[SourceUrl] = []
+    sitemaps: list[SourceUrl] = []
+    feeds: list[SourceUrl] = []
     archive: str | None = Field(None, description="URL template with a {date:%Y/%m/%d}-style placeholder")
-    article_pattern: str | None = None
+    article_pattern: str | None = Field(None, validate_default=True)  # after archive, which its check reads
     schedule: str = "0 2 * * *"
     politeness: Politeness = Politeness()
     quality: Quality = Quality()
@@ -90,7 +124,7 @@ class Source(_Strict):
 
     @field_validator("archive")
     @classmethod
-    def _archive_template(cls, template: str | None) -> str | None:
+    def _archive_template(cls, template: str | None, info: ValidationInfo) -> str | None:
         if template is None:
             return None
         if "{date" not in template:
@@ -99,7 +133,7 @@ class Source(_Strict):
             example = template.format(date=datetime(2024, 1, 31))
         except Exception as exc:  # noqa: BLE001 - str.format can raise almost anything for a bad field
             raise ValueError(f"bad archive template {template!r}: {type(exc).__name__}: {exc}") from None
-        _check_url(example)
+        _check_host(_check_url(example), info)
         return template
 
     @field_validator("article_pattern")
@@ -110,6 +144,14 @@ class Source(_Strict):
                 re.compile(pattern)
             except re.error as exc:
                 raise ValueError(f"invalid regex {pattern!r}: {exc}") from None
+        return pattern
+
+    @field_validator("article_pattern")
+    @classmethod
+    def _pattern_with_archive(cls, pattern: str | None, info: ValidationInfo) -> str | None:
+        """A field check rather than a model one, so it is reported next to other field errors."""
+        if info.data.get("archive") and not pattern:
+            raise ValueError("required with archive (it tells articles from other links)")
         return pattern
 
     @field_validator("schedule")
@@ -124,30 +166,24 @@ class Source(_Strict):
             raise ValueError(f"cron {schedule!r} must fire exactly once per UTC day (each run ingests one day)")
         return schedule
 
-    @model_validator(mode="after")
-    def _discovery(self) -> "Source":
-        if not any(getattr(self, m) for m in DISCOVERY_METHODS):
-            raise ValueError(f"needs at least one discovery method among {', '.join(DISCOVERY_METHODS)}")
-        if self.archive and not self.article_pattern:
-            raise ValueError("field 'article_pattern': required with archive (it tells articles from other links)")
-        for method in ("news_sitemaps", "sitemaps", "feeds"):
-            for index, url in enumerate(getattr(self, method)):
-                self._check_host(f"{method}[{index}]", url)
-        if self.archive:
-            self._check_host("archive", self.archive_url(date(2024, 1, 31)))
-        return self
-
-    def _check_host(self, field: str, url: str) -> None:
-        host = urlsplit(url).hostname or ""
-        if not self.allows_host(host):
-            raise ValueError(f"field '{field}': host {host!r} is not in domains {self.domains}")
+    @model_validator(mode="wrap")
+    @classmethod
+    def _discovery(cls, data: Any, handler: ModelWrapValidatorHandler[Source]) -> Source:
+        """Wraps field validation, as an "after" validator would be skipped whenever a field fails."""
+        missing = _discovery_errors(data)
+        try:
+            source = handler(data)
+        except ValidationError as exc:
+            raise ValidationError.from_exception_data(exc.title, [*exc.errors(), *missing]) from None
+        if missing:
+            raise ValidationError.from_exception_data(cls.__name__, missing)
+        return source
 
     def discovery_methods(self) -> list[str]:
         return [m for m in DISCOVERY_METHODS if getattr(self, m)]
 
     def allows_host(self, host: str) -> bool:
-        host = host.lower()
-        return any(host == d or host.endswith("." + d) for d in self.domains)
+        return _host_in(host, self.domains)
 
     def archive_url(self, day: date) -> str:
         assert self.archive is not None

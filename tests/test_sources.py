@@ -90,6 +90,61 @@ def test_bad_name_missing_discovery_and_duplicates(tmp_path):
     assert len(caught.value.problems) == 3
 
 
+def problems_of(tmp_path, entry):
+    """The problems of a one-source registry, without the file and source prefix."""
+    path = write(tmp_path, f"sources:\n  - {entry}\n")
+    prefix = f"{path}: source 'broken': "
+    problems = check_sources(path)[1]
+    assert all(p.startswith(prefix) for p in problems), problems
+    return sorted(p.removeprefix(prefix) for p in problems)
+
+
+def test_every_off_domain_url_is_reported(tmp_path):
+    problems = problems_of(tmp_path, """{name: broken, domains: [example.com], article_pattern: x,
+        news_sitemaps: [https://news.example.com/n.xml, https://a.net/n.xml, https://b.net/n.xml],
+        feeds: [https://evil.com/f.xml], sitemaps: [https://notexample.com/s.xml],
+        archive: 'https://other.org/{date:%Y}/'}""")
+    assert problems == [
+        f"field '{field}': host '{host}' is not in domains ['example.com']"
+        for field, host in [
+            ("archive", "other.org"),
+            ("feeds[0]", "evil.com"),
+            ("news_sitemaps[1]", "a.net"),
+            ("news_sitemaps[2]", "b.net"),
+            ("sitemaps[0]", "notexample.com"),
+        ]
+    ]
+
+
+def test_off_domain_url_is_reported_next_to_other_field_errors(tmp_path):
+    problems = problems_of(tmp_path, """{name: broken, domains: [example.com], schedule: nightly,
+        feeds: ['http://127.0.0.12:8765/feed.xml', 'not a url']}""")
+    assert problems == [
+        "field 'feeds[0]': host '127.0.0.12' is not in domains ['example.com']",
+        "field 'feeds[1]': not an http(s) URL: 'not a url'",
+        "field 'schedule': invalid cron expression 'nightly'",
+    ]
+
+
+def test_host_check_waits_for_valid_domains(tmp_path):
+    problems = problems_of(tmp_path, "{name: broken, domains: ['https://a.com'], feeds: [https://a.com/f]}")
+    assert problems == ["field 'domains': not a host name: 'https://a.com' (no scheme, port or path)"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("{name: broken, domains: [a.com], schedule: nightly}", "needs at least one discovery method"),
+        ("{name: broken, domains: [a.com], schedule: nightly, archive: 'https://a.com/{date:%Y}/'}",
+         "field 'article_pattern': required with archive"),
+    ],
+)
+def test_cross_field_problems_are_reported_next_to_field_errors(tmp_path, entry, expected):
+    problems = problems_of(tmp_path, entry)
+    assert len(problems) == 2 and "field 'schedule': invalid cron expression 'nightly'" in problems
+    assert any(p.startswith(expected) for p in problems)
+
+
 def test_unreadable_files(tmp_path):
     assert check_sources(tmp_path / "missing.yaml")[1] == [f"{tmp_path / 'missing.yaml'}: file not found"]
     broken = tmp_path / "broken.yaml"
