@@ -205,6 +205,20 @@ STORY = [
 ]
 
 
+HEADLINES = ["Ferry adds early crossings", "Council backs night boat study", "Harbour office opens on Sundays", "New pier lights for winter"]
+RIVER = "".join(f'<li><a href="/news/{n}">{h}</a><p>{STORY[n]}</p></li>' for n, h in enumerate(HEADLINES))
+LINK_LIST = "".join(f'<li><a href="/news/{n}">{h}</a> 9:{n}5 a.m.</li>' for n, h in enumerate(HEADLINES))
+
+
+@pytest.mark.parametrize("front", [RIVER, LINK_LIST])
+def test_a_front_saved_to_a_file_is_a_listing(front):
+    """Without a URL to go by, the page's structure tells a front from a story: teasers each led by
+    a list item's link, or text that is mostly what its links say."""
+    html = f"""<html lang="en"><head><title>Latest news | Ferry Times</title><meta property="og:type" content="website"></head>
+    <body><main><h1>Latest news</h1><ul>{front}</ul></main></body></html>"""
+    assert extract_page(html, "file:///tmp/front.html") is None
+
+
 def test_embed_notices_and_picture_credits_are_not_story_text():
     notice = '<div class="embed-consent"><p>Your privacy settings block content from other providers (videos, charts, posts).</p></div>'
     credits = ["Kai Lund/AFP via Getty Images", "Foto: Peter M. Müller/dpa", "Photo: Ilse Brandvik", "Getty Images"]

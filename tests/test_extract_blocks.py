@@ -46,7 +46,7 @@ def test_adjacent_tables_stay_two_tables():
 
 TOUR = "<p><strong>Summer sailings:</strong><br>June 9 -- North Quay<br>June 10 -- South Pier</p>"
 POEM = "<blockquote><p>The ferry sails at five,<br>the harbour lights go out</p></blockquote>"
-ITEMS = "<ul><li>North Quay<br>from June 9</li><li>South Pier<br>from June 10</li></ul>"
+ITEMS = "<ul><li>North Quay<br>from June 9</li><li>South Pier<br>from June 10</li><li><a href='/map'>Ferry map</a><p>Every quay on one page</p></li></ul>"
 
 
 def test_lines_a_br_separates_stay_apart():
@@ -59,4 +59,5 @@ def test_lines_a_br_separates_stay_apart():
     document = lxml_html.fromstring(f"<div>{MarkdownIt('commonmark').render(record['markdown'])}</div>")
     assert [" ".join(quote.text_content().split()) for quote in document.iter("blockquote")] == [
         "The ferry sails at five, the harbour lights go out"]  # both lines inside the one quote
-    assert [item.text_content() for item in document.iter("li")] == ["North Quay from June 9", "South Pier from June 10"]
+    # a list item's link and its paragraph are two parts, not one glued word ("mapEvery")
+    assert [item.text_content() for item in document.iter("li")] == ["North Quay from June 9", "South Pier from June 10", "Ferry map Every quay on one page"]

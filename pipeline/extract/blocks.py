@@ -36,6 +36,7 @@ def count_words(text: str) -> int:
 
 
 _LINE_BREAK = "\0"  # stands for trafilatura's <lb/> (a <br>); no text node can hold NUL
+_INLINE = {"hi", "ref", "del", "code"}  # trafilatura's output elements that sit inside a line of text
 
 
 def _pieces(element: etree._Element):
@@ -46,8 +47,12 @@ def _pieces(element: etree._Element):
     for child in element:
         if child.tag == "lb":
             yield _LINE_BREAK
-        else:
+        elif child.tag in _INLINE:
             yield from _pieces(child)
+        else:  # a block inside a block (a list item's link and summary paragraph): apart, not glued
+            yield " "
+            yield from _pieces(child)
+            yield " "
         if child.tail:
             yield child.tail
 

@@ -3,7 +3,9 @@
 Crawls fetch homepages, section fronts, archive pages and error pages alongside the
 stories; none of them may become an article. The page's own declarations (JSON-LD,
 og:type) are trusted first, then the URL's shape, then the page's structure: a listing
-is a page whose extracted text sits in teasers, small boxes each led by a linked headline.
+is a page whose extracted text sits in teasers, small boxes each led by a linked headline,
+or is mostly the text of its links. The structure alone must suffice: a page saved to a file
+has no URL to go by.
 Stories are further told apart as articles, live blogs and videos, for analysts to filter.
 """
 
@@ -38,19 +40,26 @@ _LISTING_QUERY = re.compile(r"(?:^|&)(?:page|paged|p)=\d+", re.I)
 # A query parameter naming one item (?idx=8576, ?id=123): old CMSs carry the listing's page
 # number on into the story's URL (news_view.html?idx=8576&page=1), so ?page= then says nothing.
 _ITEM_QUERY = re.compile(r"(?:^|&)(?!(?:page|paged|p)=)[^=&]+=\d{3,}(?:&|$)", re.I)
-_TEASER_HEADINGS = "//h2[.//a[@href]] | //h3[.//a[@href]] | //h4[.//a[@href]] | //a[@href][.//h2 or .//h3 or .//h4]"
+# A linked headline: a heading with a link, a link around a heading, or a list item's own link
+# (a river of <li><a>headline</a><p>summary</p></li>, an archive's list of links).
+_TEASER_HEADINGS = "//h2[.//a[@href]] | //h3[.//a[@href]] | //h4[.//a[@href]] | //a[@href][.//h2 or .//h3 or .//h4] | //li/a[@href]"
 # A teaser is a headline and a line or two; a bigger box around a linked heading is a story.
 _MAX_TEASER_WORDS = 80
 _MIN_TEASER_BLOCKS = 3
 _TEASER_SHARE = 0.5
+# Share of the extracted words that are the text of the page's links: at most 0.39 on 495 real
+# stories (three corpora), 0.67 and more on link lists (a front's river, a day's archive).
+_LINK_TEXT_SHARE = 0.5
 # A video's page text is a caption or a short summary.
 _MAX_VIDEO_WORDS = 150
 # Below this many words an extraction is a fragment (a cookie wall, a stub), not a story.
 MIN_ARTICLE_WORDS = 20
 
 
-def _normal(text: str) -> str:
-    return " ".join(text.split()).casefold()
+def _unspaced(text: str) -> str:
+    """Text without any whitespace: a box's text_content() glues its headline to its summary
+    ("SouthgateThe state"), where the extracted block has them apart."""
+    return "".join(text.split()).casefold()
 
 
 def _is_error_page(tree: HtmlElement, headline: str | None, words: int) -> bool:
@@ -61,11 +70,19 @@ def _is_error_page(tree: HtmlElement, headline: str | None, words: int) -> bool:
 def _reads_like_teasers(tree: HtmlElement, blocks: list[Block], words: int) -> bool:
     """Most of the extracted text sits in small boxes that each hold a linked headline."""
     boxes = {heading.getparent() for heading in tree.xpath(_TEASER_HEADINGS) if heading.getparent() is not None}
-    box_texts = [_normal(box.text_content()) for box in boxes]
-    teasers = "\n".join(text for text in box_texts if count_words(text) <= _MAX_TEASER_WORDS)
-    in_teasers = [block for block in blocks if _normal(block.text) in teasers]
+    box_texts = [box.text_content() for box in boxes]
+    teasers = "\n".join(_unspaced(text) for text in box_texts if count_words(text) <= _MAX_TEASER_WORDS)
+    in_teasers = [block for block in blocks if _unspaced(block.text) in teasers]
     teaser_words = sum(count_words(block.text) for block in in_teasers)
     return len(in_teasers) >= _MIN_TEASER_BLOCKS and teaser_words >= _TEASER_SHARE * words
+
+
+def _mostly_link_text(tree: HtmlElement, blocks: list[Block], words: int) -> bool:
+    """Most of the extracted text is what the page's links say: a list of links, even where
+    trafilatura flattened it into one paragraph and no teaser box is left to see."""
+    text = _unspaced(" ".join(block.text for block in blocks))
+    linked = {_unspaced(label): count_words(label) for link in tree.xpath("//body//a[@href]") if (label := link.text_content())}
+    return sum(count for label, count in linked.items() if label and label in text) >= _LINK_TEXT_SHARE * words
 
 
 def classify(tree: HtmlElement, signals: PageSignals, url: str, headline: str | None, blocks: list[Block]) -> str:
@@ -81,7 +98,7 @@ def classify(tree: HtmlElement, signals: PageSignals, url: str, headline: str | 
     if not declared_article:
         if _LISTING_PATH.search(parts.path) or (_LISTING_QUERY.search(parts.query) and not _ITEM_QUERY.search(parts.query)):
             return LISTING
-        if signals.jsonld_types & LISTING_TYPES or _reads_like_teasers(tree, blocks, words):
+        if signals.jsonld_types & LISTING_TYPES or _reads_like_teasers(tree, blocks, words) or _mostly_link_text(tree, blocks, words):
             return LISTING
     if "LiveBlogPosting" in signals.jsonld_types:
         return LIVEBLOG
