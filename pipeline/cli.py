@@ -14,9 +14,12 @@ import time
 from datetime import date, datetime, timedelta, timezone
 
 from pipeline import sources as registry
+from pipeline.newsweb.server import port_number
+from pipeline.newsweb.sites import DEFAULT_PORT
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+_AIRFLOW_EXTRA = ("airflow", "psutil")  # what `make demo` leaves out: the airflow extra brings them
 
 
 def _day(text: str) -> date:
@@ -175,7 +178,14 @@ def cmd_extract(args) -> int:
 
 
 def cmd_airflow(args) -> int:
-    from pipeline.orchestration.local import main as local_airflow
+    try:
+        from pipeline.orchestration.local import main as local_airflow
+    except ModuleNotFoundError as exc:
+        if exc.name not in _AIRFLOW_EXTRA:
+            raise
+        print(f"wirelake: error: airflow: {exc.name} is not installed: install the airflow extra"
+              " (make install-test, or .venv/bin/pip install -c constraints.txt -e '.[airflow]')", file=sys.stderr)
+        return EXIT_FAILURE
 
     return local_airflow(args.options)
 
@@ -197,7 +207,7 @@ def cmd_schema(args) -> int:
 # --- wiring -----------------------------------------------------------------------
 
 
-class _OneLineParser(argparse.ArgumentParser):
+class OneLineParser(argparse.ArgumentParser):
     """Bad usage is one line on stderr, like every other failure (argparse would print the usage first)."""
 
     def error(self, message: str):
@@ -206,7 +216,7 @@ class _OneLineParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _OneLineParser(prog="wirelake", description="News crawling and ingestion into a deduplicated Parquet corpus.")
+    parser = OneLineParser(prog="wirelake", description="News crawling and ingestion into a deduplicated Parquet corpus.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     # --debug also after the command; SUPPRESS keeps a subcommand from resetting the top-level value.
     common = argparse.ArgumentParser(add_help=False)
@@ -239,11 +249,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", parents=[common], help="serve the offline news web and ingest every fixture source")
     demo.add_argument("--store", help=store_help)
-    demo.add_argument("--port", type=int, default=8765, help="news web port (default 8765)")
+    demo.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"news web port (default {DEFAULT_PORT})")
     demo.set_defaults(func=cmd_demo)
 
     web = sub.add_parser("newsweb", parents=[common], help="serve the offline news web until Ctrl-C")
-    web.add_argument("--port", type=int, default=8765)
+    web.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"port on 127.0.0.11-14 (default {DEFAULT_PORT})")
     web.set_defaults(func=cmd_newsweb)
 
     extract = sub.add_parser("extract", parents=[common], help="extract articles from HTML or WARC files; one JSON record per article")

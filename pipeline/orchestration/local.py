@@ -10,7 +10,6 @@ the REST API.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import signal
@@ -29,6 +28,7 @@ from typing import TypeVar
 import psutil
 
 from pipeline import newsweb
+from pipeline.cli import OneLineParser
 from pipeline.orchestration.pools import pools_spec
 from pipeline.sources import SourcesError, load_sources
 from pipeline.store import StoreError, open_store
@@ -223,11 +223,11 @@ def running(home: Path, store_uri: str, sources_path: Path, api_port: int, timeo
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="wirelake airflow", description=__doc__.split("\n\n")[0])
+    parser = OneLineParser(prog="wirelake airflow", description=__doc__.split("\n\n")[0])
     parser.add_argument("--home", type=Path, default=Path(".airflow"), help="AIRFLOW_HOME (default ./.airflow)")
     parser.add_argument("--store", default="./lake", help="store for the corpus (default ./lake)")
-    parser.add_argument("--port", type=int, default=newsweb.DEFAULT_PORT, help="news web port (default 8765, 0 for any free one)")
-    parser.add_argument("--api-port", type=int, default=8080, help="Airflow UI and API port (default 8080, 0 for any free one)")
+    parser.add_argument("--port", type=newsweb.port_number, default=newsweb.DEFAULT_PORT, help="news web port (default 8765, 0 for any free one)")
+    parser.add_argument("--api-port", type=newsweb.port_number, default=8080, help="Airflow UI and API port (default 8080, 0 for any free one)")
     args = parser.parse_args(argv)
     # Ctrl-C and a plain `kill` both end in the clean shutdown below. Installing a handler
     # also undoes an inherited "ignore SIGINT" (a background job), which standalone would
