@@ -28,10 +28,11 @@ import pyarrow.dataset as ds
 from tabulate import tabulate
 
 from pipeline.corpus import CorpusError, partition_values
+from pipeline.dedup import state as dedup_state
 from pipeline.dedup import views as dedup_views
 from pipeline.layout import CORPUS_ARTICLES_PREFIX
 from pipeline.schema import ARTICLE_SCHEMA
-from pipeline.store import ObjectStore, StoreError, open_store
+from pipeline.store import ObjectStore, StoreError, StoreURIError, open_store
 
 ViewBuilder = Callable[[duckdb.DuckDBPyConnection, ObjectStore], None]
 """Registers one view on a connection. Builders run in order, so later views may select
@@ -98,18 +99,24 @@ def connect(store: ObjectStore, views: Sequence[ViewBuilder] = VIEWS) -> duckdb.
 def run_query(sql: str, store_uri: str | None = None, fmt: str = "table") -> str:
     """Run sql over the store's corpus views and render the result as table, csv or json.
 
-    Every failure (bad SQL, unreadable corpus, unreachable store, unknown format) raises
-    QueryError with a one-line message.
+    Every failure (bad SQL, no SQL, unreadable corpus, unreachable store, unknown format)
+    raises QueryError with a one-line message. A store that holds no corpus raises it with a
+    StoreURIError as its cause: the CLI exits with its usage code, as for any --store that
+    names no store.
     """
     if fmt not in FORMATS:
         raise QueryError(f"unknown format {fmt!r} (use {', '.join(FORMATS)})")
     try:
         store = open_store(store_uri)
-        if not store.found():
-            # A mistyped path or prefix would otherwise look like an empty corpus.
-            raise QueryError(f"{store.uri}: no store there (run `wirelake crawl` or `wirelake demo` first, or fix --store)")
+        found = store.found()  # first: an unusable store (a missing bucket) is named by its own URI
+        if not (found and _holds_corpus(store)):
+            # A mistyped path or prefix, or a directory such as /tmp, would otherwise look like an empty corpus.
+            problem = "holds no wirelake corpus" if found else "no store there"
+            raise StoreURIError(f"{store.uri}: {problem} (run `wirelake crawl` or `wirelake demo` first, or fix --store)")
         with connect(store) as connection:
             cursor = connection.execute(sql)
+            if cursor is None:  # DuckDB found no statement in sql
+                raise QueryError("query: no SQL statement to run (the SQL is empty or only comments)")
             columns = [column[0] for column in cursor.description or []]
             rows = cursor.fetchall() if columns else []
     except duckdb.Error as exc:
@@ -117,6 +124,13 @@ def run_query(sql: str, store_uri: str | None = None, fmt: str = "table") -> str
     except (StoreError, CorpusError) as exc:
         raise QueryError(str(exc)) from exc
     return {"table": _as_table, "csv": _as_csv, "json": _as_json}[fmt](columns, rows)
+
+
+def _holds_corpus(store: ObjectStore) -> bool:
+    """Every publish, a quiet day's empty partition included, commits a dedup generation and
+    writes a corpus partition; a directory such as /tmp has neither. The few manifests are
+    listed first: the corpus can be thousands of objects."""
+    return bool(store.list(dedup_state.MANIFESTS) or store.list(CORPUS_ARTICLES_PREFIX))
 
 
 def _one_line(message: str) -> str:
@@ -151,9 +165,29 @@ def _as_csv(columns: list[str], rows: list[tuple]) -> str:
 
 
 def _as_json(columns: list[str], rows: list[tuple]) -> str:
-    """One JSON array, one row object per line: valid JSON that line tools can still grep."""
-    objects = [json.dumps({c: _finite(v) for c, v in zip(columns, row)}, ensure_ascii=False, default=_json_value) for row in rows]
+    """One JSON array, one row object per line: valid JSON that line tools can still grep.
+
+    Keys must be unique or a join's second `url` would overwrite the first, so duplicate
+    names get the suffixes DuckDB itself gives them when it must (CREATE TABLE AS, SELECT *
+    over a subquery): `url`, `url_1`, `url_2`, skipping names already taken, compared
+    case-insensitively.
+    """
+    keys = _unique_names(columns)
+    objects = [json.dumps({k: _finite(v) for k, v in zip(keys, row)}, ensure_ascii=False, default=_json_value) for row in rows]
     return "[\n" + ",\n".join(objects) + "\n]\n" if objects else "[]\n"
+
+
+def _unique_names(columns: list[str]) -> list[str]:
+    taken: dict[str, int] = {}  # lower-cased name taken -> suffixes tried on it
+    unique = []
+    for name in columns:
+        new = name
+        while new.lower() in taken:
+            taken[name.lower()] += 1
+            new = f"{name}_{taken[name.lower()]}"
+        taken[new.lower()] = 0
+        unique.append(new)
+    return unique
 
 
 def _is_number(value: object) -> bool:

@@ -8,16 +8,19 @@ import json
 import re
 from datetime import date, datetime, timezone
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline.cli import EXIT_FAILURE, EXIT_USAGE, main
 from pipeline.corpus import to_table, write_partition
+from pipeline.dedup import commit, dedup_partition
 from pipeline.layout import corpus_partition_key
 from pipeline.dedup.views import DEDUP_COLUMNS
 from pipeline.query import TABLE_CELL_CHARS, VIEWS, QueryError, connect, run_query
 from pipeline.schema import ARTICLE_SCHEMA
-from pipeline.store import open_store
+from pipeline.store import StoreURIError, open_store
 
 # the corpus columns, then the dedup columns the views join on
 ARTICLE_COLUMNS = ARTICLE_SCHEMA.names + [name for name, _, _ in DEDUP_COLUMNS]
@@ -37,6 +40,19 @@ def article(source: str, day: date, number: int) -> dict:
         "text": "Opening paragraph.\n\n" + "A long body sentence. " * 20,
         "word_count": 62,
     }
+
+
+def publish_quiet_day(uri: str) -> str:
+    """What publishing a crawl that found nothing leaves: a dedup generation and an empty partition."""
+    store = open_store(uri)
+    plan = dedup_partition(store, "daily_courier", DAY_2, to_table([]))
+    commit(store, plan, lambda articles: write_partition(store, corpus_partition_key("daily_courier", DAY_2), articles))
+    return uri
+
+
+@pytest.fixture
+def quiet_uri(local_store_uri):
+    return publish_quiet_day(local_store_uri)
 
 
 @pytest.fixture
@@ -182,11 +198,11 @@ def test_a_mistyped_s3_prefix_is_an_error_not_an_empty_corpus(s3_store_uri):
         run_query("select count(*) from articles", s3_store_uri.rsplit("/", 1)[0] + "/typo")
 
 
-def test_json_and_csv_render_decimals_lists_and_empty_results(local_store_uri):
+def test_json_and_csv_render_decimals_lists_and_empty_results(quiet_uri):
     sql = "select 1.5 as ratio, [1, 2] as ids, blob '\\x01' as raw"
-    assert json.loads(run_query(sql, local_store_uri, "json")) == [{"ratio": 1.5, "ids": [1, 2], "raw": "01"}]
-    assert run_query(sql, local_store_uri, "csv") == 'ratio,ids,raw\n1.5,"[1, 2]",01\n'
-    assert run_query("select * from articles", local_store_uri, "json") == "[]\n"
+    assert json.loads(run_query(sql, quiet_uri, "json")) == [{"ratio": 1.5, "ids": [1, 2], "raw": "01"}]
+    assert run_query(sql, quiet_uri, "csv") == 'ratio,ids,raw\n1.5,"[1, 2]",01\n'
+    assert run_query("select * from articles", quiet_uri, "json") == "[]\n"
 
 
 def test_a_missing_local_store_is_an_error_not_an_empty_corpus(tmp_path):
@@ -194,6 +210,52 @@ def test_a_missing_local_store_is_an_error_not_an_empty_corpus(tmp_path):
         run_query("select count(*) from articles", str(tmp_path / "typo"))
 
 
-def test_json_has_no_nan_and_durations_are_iso_8601(local_store_uri):
+def test_json_has_no_nan_and_durations_are_iso_8601(quiet_uri):
     sql = "select 'NaN'::double as ratio, interval 847 days + interval 8 hours + interval 30 minutes as lag, interval 0 seconds as zero"
-    assert json.loads(run_query(sql, local_store_uri, "json")) == [{"ratio": None, "lag": "P847DT8H30M", "zero": "PT0S"}]
+    assert json.loads(run_query(sql, quiet_uri, "json")) == [{"ratio": None, "lag": "P847DT8H30M", "zero": "PT0S"}]
+
+
+def test_json_keeps_columns_that_share_a_name_under_duckdbs_own_names(corpus_uri):
+    sql = "select a.url, b.url from articles a join articles b using (doc_id) where a.source = 'metro_wire'"
+    assert json.loads(run_query(sql, corpus_uri, "json")) == [{"url": "http://example.test/metro_wire/0", "url_1": "http://example.test/metro_wire/0"}]
+    clashing = "select 1 as url, 2 as url, 3 as url_1, 4 as URL"
+    connection = duckdb.connect()
+    connection.execute(f"create table t as {clashing}")
+    duckdb_names = [row[0] for row in connection.execute("describe t").fetchall()]
+    assert duckdb_names == ["url", "url_1", "url_1_1", "URL_2"]
+    assert json.loads(run_query(clashing, corpus_uri, "json")) == [dict(zip(duckdb_names, [1, 2, 3, 4]))]
+
+
+@pytest.mark.parametrize("sql", ["", "  \n", "-- just a comment", "/* nothing */ ;"])
+def test_no_statement_is_a_one_line_error(quiet_uri, sql):
+    with pytest.raises(QueryError, match=r"^query: no SQL statement to run \(the SQL is empty or only comments\)$"):
+        run_query(sql, quiet_uri)
+
+
+def test_a_quiet_day_is_an_empty_corpus_not_a_missing_one(store_uri):
+    publish_quiet_day(store_uri)
+    for view in ("articles", "originals", "reprints"):
+        assert run_query(f"select count(*) as n from {view}", store_uri, "csv") == "n\n0\n"
+
+
+def test_a_store_with_no_corpus_is_an_error_not_an_empty_corpus(store_uri):
+    """Something is there (a local directory such as /tmp, objects under an S3 prefix), but no crawl ever published."""
+    open_store(store_uri).put_bytes("notes.txt", b"not a lake")
+    with pytest.raises(QueryError, match=r"^(file|s3)://.*: holds no wirelake corpus \(run `wirelake crawl` or `wirelake demo` first, or fix --store\)$") as caught:
+        run_query("select count(*) from articles", store_uri)
+    assert isinstance(caught.value.__cause__, StoreURIError)  # what makes the CLI exit with its usage code
+
+
+@pytest.mark.parametrize(
+    ("sql", "store", "message", "code"),
+    [
+        ("select count(*) from articles", "typo", "no store there", EXIT_USAGE),
+        ("select count(*) from articles", ".", "holds no wirelake corpus", EXIT_USAGE),
+        ("-- just a comment", "lake", "query: no SQL statement to run", EXIT_FAILURE),  # as for any SQL that cannot run
+    ],
+)
+def test_cli_exit_codes(quiet_uri, tmp_path, capsys, sql, store, message, code):
+    """tmp_path/lake is a quiet store; tmp_path itself is a directory with no corpus, like /tmp."""
+    assert main(["query", sql, "--store", str(tmp_path / store)]) == code
+    error = capsys.readouterr().err
+    assert error.startswith("wirelake: error: ") and message in error and error.count("\n") == 1
