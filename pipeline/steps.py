@@ -126,13 +126,12 @@ def publish_step(source: str, day: date, store_uri: str | None = None, sources_p
     is claimed create-only before the partition is written (see pipeline.dedup.commit), so
     a publish that loses a race changes nothing, and a crash in between leaves dedup ahead
     of this partition until the step is re-run, which repairs it. Commits should not run
-    concurrently (Airflow's dedup pool has one slot).
+    concurrently (Airflow's dedup pool has one slot); one that loses a race plans again.
     """
     _src, store = _context(source, store_uri, sources_path)
     table = corpus.read_partition(store, layout.staged_articles_key(source, day))
     key = layout.corpus_partition_key(source, day)
-    plan = dedup.dedup_partition(store, source, day, table)
-    dedup.commit(store, plan, lambda articles: corpus.write_partition(store, key, articles))
+    plan = dedup.dedup_and_commit(store, source, day, table, lambda articles: corpus.write_partition(store, key, articles))
     return {"key": key, "uri": store.url(key), "rows": plan.articles.num_rows, **{f"dedup_{k}": v for k, v in plan.stats.items()}}
 
 

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import corpus, layout, query
-from pipeline.dedup import DedupConflict, DedupError, commit, dedup_partition, state, unassigned, views
+from pipeline.dedup import DedupConflict, DedupError, commit, dedup_and_commit, dedup_partition, state, unassigned, views
 from pipeline.newsweb import expected_articles, expected_clusters
 from pipeline.store import LocalStore, ObjectStore, open_store
 
@@ -353,6 +353,32 @@ def test_racing_commits_land_exactly_one_and_the_losers_change_nothing(store):
         if partition not in winners:
             ingest(store, *partition, PARTITIONS[partition])
     assert state.load(store).generation == len(partitions)
+
+
+def test_racing_writers_that_plan_again_all_land(store):
+    """Two CLI crawls into one store: each lost race re-plans on the winner's generation."""
+    partitions = list(PARTITIONS)[:4]
+    start = threading.Barrier(len(partitions))
+    failures = []
+
+    def run(partition):
+        start.wait()
+        try:
+            dedup_and_commit(store, *partition, corpus.to_table(PARTITIONS[partition]),
+                             lambda articles: corpus.write_partition(store, layout.corpus_partition_key(*partition), articles))
+        except DedupConflict as conflict:  # only after COMMIT_ATTEMPTS lost races, which four writers cannot cause
+            failures.append(conflict)
+
+    threads = [threading.Thread(target=run, args=(partition,)) for partition in partitions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    manifest = state.load(store)
+    assert failures == [] and manifest.generation == len(partitions)
+    assert sorted(manifest.partitions) == sorted(f"{source}/{day.isoformat()}" for source, day in partitions)
+    # each lost attempt removed what it wrote: what no manifest uses is only what commits retired
+    assert dedup_objects(store) - manifest.referenced() <= {entry.key for entry in manifest.retired}
 
 
 def test_commit_planned_on_an_old_generation_is_refused(store_uri):

@@ -6,7 +6,7 @@ the store (see state.py) and cluster columns are joined at query time (views.py)
 older original arriving later re-points its cluster without rewriting article files.
 """
 
-from pipeline.dedup.partition import DedupPlan, commit, dedup_partition
+from pipeline.dedup.partition import DedupPlan, commit, dedup_and_commit, dedup_partition
 from pipeline.dedup.state import DedupConflict, DedupError, unassigned
 
-__all__ = ["DedupConflict", "DedupError", "DedupPlan", "commit", "dedup_partition", "unassigned"]
+__all__ = ["DedupConflict", "DedupError", "DedupPlan", "commit", "dedup_and_commit", "dedup_partition", "unassigned"]

@@ -15,6 +15,7 @@ source), and the articles view shows the page from that partition only.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -252,6 +253,28 @@ def _members_table(
         for doc, ptr, a, (first_day, first_source) in zip(docs, ptrs, assignments, firsts)
     ]
     return pa.Table.from_pylist(rows, schema=MEMBER_SCHEMA)
+
+
+# A lost race means another commit landed, so planning again on its generation moves on;
+# the bound only stops a writer that loses to a steady stream of others.
+COMMIT_ATTEMPTS = 5
+
+
+def dedup_and_commit(
+    store: ObjectStore, source: str, day: date, articles: pa.Table, publish_partition: Callable[[pa.Table], None],
+) -> DedupPlan:
+    """Plan and commit one partition, planning again on the newer generation when another commit
+    claimed the next one first: crawls of different sources into one store may run side by side
+    (the Airflow dedup pool serialises them; two CLI runs are not). DedupConflict after
+    COMMIT_ATTEMPTS lost races."""
+    for attempt in itertools.count(1):
+        plan = dedup_partition(store, source, day, articles)
+        try:
+            commit(store, plan, publish_partition)
+            return plan
+        except DedupConflict:
+            if attempt == COMMIT_ATTEMPTS:
+                raise
 
 
 def commit(store: ObjectStore, plan: DedupPlan, publish_partition: Callable[[pa.Table], None]) -> Manifest:
