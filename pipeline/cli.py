@@ -126,13 +126,13 @@ def _summary(reports: list) -> list[dict]:
 
 def cmd_crawl(args, refetch: bool = True) -> int:
     registry.get_source(args.source, args.sources)  # fail fast on an unknown source
-    from pipeline.store import StoreError, open_store
+    from pipeline.store import StoreURIError, open_store
 
     store = open_store(args.store)
     if refetch:
         store.check()
     elif not store.found():  # reprocessing reads what is there: a mistyped --store is one error, not one per day
-        raise StoreError(f"{store.uri}: no store there (nothing to reprocess)")
+        raise StoreURIError(f"{store.uri}: no store there (nothing to reprocess)")
     reports = run_days([(args.source, d) for d in _days(args.date, args.to)], args.store, args.sources, args.debug, refetch)
     print()
     print(format_table(_summary(reports)))

@@ -143,7 +143,7 @@ def test_reprocess_rebuilds_days_from_the_raw_zone_without_fetching(crawled, sou
     assert never.returncode == 1
     assert "no complete raw partition for capitol_ledger 2024-05-24: run the crawl first" in never.stderr and never.stderr.count("\n") == 1
     typo = wirelake("reprocess", "capitol_ledger", "--date", str(WEEK_START), "--to", str(WEEK_END), "--store", str(tmp_path / "typo"), "--sources", sources_file)
-    assert typo.returncode == 1 and typo.stderr == f"wirelake: error: file://{tmp_path / 'typo'}: no store there (nothing to reprocess)\n"
+    assert typo.returncode == 2 and typo.stderr == f"wirelake: error: file://{tmp_path / 'typo'}: no store there (nothing to reprocess)\n"
     assert not (tmp_path / "typo").exists()
 
 
