@@ -103,6 +103,30 @@ def test_missing_file_is_one_line_naming_it(tmp_path, capsys):
     assert out == "" and err.strip() == f"wirelake: error: {tmp_path / 'nope.html'}: no such file"
 
 
+@pytest.mark.parametrize("compress", [True, False])
+def test_a_warc_is_known_by_its_content_whatever_its_name(tmp_path, capsys, compress):
+    warc = tmp_path / "pages.txt"
+    write_warc(warc, [(SEED_URL, "200 OK", (PAGES / "reprint_courtesy.html").read_bytes())], compress=compress)
+    assert main_extract([str(warc)]) == 0
+    out, err = capsys.readouterr()
+    assert [json.loads(line)["url"] for line in out.splitlines()] == [SEED_URL] and err.splitlines()[-1] == "1 page: 1 article"
+
+
+def test_a_gzipped_html_file_is_read_as_html(tmp_path, capsys):
+    page = tmp_path / "story.html.gz"
+    page.write_bytes(gzip.compress((PAGES / "reprint_courtesy.html").read_bytes()))
+    assert main_extract([str(page)], SEED_URL) == 0
+    assert json.loads(capsys.readouterr().out)["attribution"] == "The Meridian Ledger"
+
+
+def test_a_binary_file_is_an_error_not_an_empty_page(tmp_path, capsys):
+    image = tmp_path / "photo.jpg"
+    image.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(range(256)))
+    assert main_extract([str(image)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == f"wirelake: error: {image}: binary content, neither an HTML page nor a WARC\n"
+
+
 def test_unreadable_warc_is_one_line_naming_it(tmp_path, capsys):
     broken = tmp_path / "broken.warc.gz"
     broken.write_bytes(b"this is not a warc file at all")

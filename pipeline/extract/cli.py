@@ -1,14 +1,18 @@
 """`wirelake extract FILE_OR_WARC... [--url URL]`: records as JSON lines, for looking at one page.
 
-HTML files are read as pages (one file at --url, else each at its file:// URI); WARC files
-give every HTML page they recorded with status 200, decoded as the pipeline decodes them. All pages form one batch, so several pages of a
-site learn its template together, as in a crawl.
+HTML files are read as pages (one file at --url, else each at its file:// URI), gzipped or
+not; WARC files (by name, or by content whatever the name) give every HTML page they recorded
+with status 200, decoded as the pipeline decodes them. All pages form one batch, so several
+pages of a site learn its template together, as in a crawl. A binary file that is neither is
+an error, not an "empty page".
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import sys
+import zlib
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
@@ -20,6 +24,10 @@ from pipeline.extract.pagetype import EMPTY, STORY_TYPES
 from pipeline.rawpages import RawPagesError, iter_pages
 
 _WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+_WARC_MAGIC = b"WARC/"
+_GZIP_MAGIC = b"\x1f\x8b"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 text has NUL bytes and is still text
+_SNIFF_BYTES = 8192
 
 
 class InputError(Exception):
@@ -40,7 +48,35 @@ def _json_default(value):
 
 
 def _is_warc(path: Path) -> bool:
-    return path.name.lower().endswith(_WARC_SUFFIXES)
+    return path.name.lower().endswith(_WARC_SUFFIXES) or _first_bytes(path).startswith(_WARC_MAGIC)
+
+
+def _first_bytes(path: Path) -> bytes:
+    """The file's first bytes, gunzipped if it is gzip; b"" when they cannot be read (the
+    read that follows names the problem)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(_GZIP_MAGIC))
+        opener = gzip.open if head == _GZIP_MAGIC else open
+        with opener(path, "rb") as handle:
+            return handle.read(len(_WARC_MAGIC))
+    except (OSError, EOFError, zlib.error):
+        return b""
+
+
+def _html_bytes(path: Path, name: str) -> bytes:
+    """An HTML file's bytes, gunzipped; InputError for a file that cannot be read or is binary."""
+    try:
+        body = path.read_bytes()
+        if body.startswith(_GZIP_MAGIC):
+            body = gzip.decompress(body)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    except (EOFError, zlib.error) as exc:
+        raise InputError(f"{name}: corrupt gzip data ({exc})") from exc
+    if b"\0" in body[:_SNIFF_BYTES] and not body.startswith(_UTF16_BOMS):
+        raise InputError(f"{name}: binary content, neither an HTML page nor a WARC")
+    return body
 
 
 def _check_url_option(paths: list[str], url: str | None) -> None:
@@ -71,11 +107,7 @@ def read_inputs(paths: list[str], url: str | None) -> list[InputPage]:
                 if page.status == 200 and page.is_html
             ]
         else:
-            try:
-                body = path.read_bytes()
-            except OSError as exc:
-                raise InputError(f"{name}: cannot read: {exc.strerror}") from exc
-            pages.append(InputPage(url or path.resolve().as_uri(), decode_html(body), None))
+            pages.append(InputPage(url or path.resolve().as_uri(), decode_html(_html_bytes(path, name)), None))
     return pages
 
 
