@@ -35,10 +35,10 @@ def _day(text: str) -> date:
     return day
 
 
-def _days(first: date, last: date | None) -> list[date]:
+def _days(command: str, first: date, last: date | None) -> list[date]:
     last = last or first
     if last < first:
-        print(f"wirelake: error: --to {last} is before --date {first}", file=sys.stderr)
+        print(f"wirelake: error: {command}: --to {last} is before --date {first}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
@@ -54,6 +54,11 @@ def format_table(rows: list[dict]) -> str:
     return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, cells)])
 
 
+def counted(n: int, noun: str) -> str:
+    """'1 page', '2 pages': the counts every command prints."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 # --- commands ---------------------------------------------------------------------
 
 
@@ -63,7 +68,7 @@ def cmd_sources_validate(args) -> int:
         print(problem, file=sys.stderr)
     if problems:
         return EXIT_USAGE
-    print(f"{registry.resolve_path(args.file or args.sources)}: {len(sources)} sources OK")
+    print(f"{registry.resolve_path(args.file or args.sources)}: {counted(len(sources), 'source')} OK")
     return 0
 
 
@@ -87,7 +92,6 @@ def cmd_sources_list(args) -> int:
 def run_days(plan: list[tuple[str, date]], store_uri: str | None, sources_path: str | None, debug: bool = False, refetch: bool = True) -> list:
     """Ingest each (source, day), printing progress; a failed day is reported on stderr, the rest still run.
     Without refetch each day is reprocessed from its stored raw WARC."""
-    from pipeline.extract.cli import counted
     from pipeline.steps import DayReport, ingest_day, reprocess_day
 
     process, doing = (ingest_day, "crawling") if refetch else (reprocess_day, "reprocessing the stored raw pages")
@@ -125,7 +129,8 @@ def _summary(reports: list) -> list[dict]:
 
 
 def cmd_crawl(args, refetch: bool = True) -> int:
-    registry.get_source(args.source, args.sources)  # fail fast on an unknown source
+    registry.get_source(args.source, args.sources)  # fail fast on an unknown source or day range
+    days = _days(args.command, args.date, args.to)
     from pipeline.store import StoreURIError, open_store
 
     store = open_store(args.store)
@@ -133,7 +138,7 @@ def cmd_crawl(args, refetch: bool = True) -> int:
         store.check()
     elif not store.found():  # reprocessing reads what is there: a mistyped --store is one error, not one per day
         raise StoreURIError(f"{store.uri}: no store there (nothing to reprocess)")
-    reports = run_days([(args.source, d) for d in _days(args.date, args.to)], args.store, args.sources, args.debug, refetch)
+    reports = run_days([(args.source, d) for d in days], args.store, args.sources, args.debug, refetch)
     print()
     print(format_table(_summary(reports)))
     print(f"store: {store.uri}")

@@ -151,14 +151,14 @@ def test_reprocess_rebuilds_days_from_the_raw_zone_without_fetching(crawled, sou
     ("args", "message"),
     [
         (["--date", "20240520"], "argument --date: not a date (YYYY-MM-DD): '20240520'"),
-        (["--date", "2024-05-21", "--to", "2024-05-20"], "--to 2024-05-20 is before --date 2024-05-21"),
+        (["--date", "2024-05-21", "--to", "2024-05-20"], "crawl: --to 2024-05-20 is before --date 2024-05-21"),
         (["--date", "2999-01-01"], "argument --date: 2999-01-01 is in the future (today is "),
     ],
 )
 def test_bad_days_are_usage_errors(args, message, tmp_path, sources_file):
-    result = wirelake("crawl", "capitol_ledger", *args, "--store", str(tmp_path), "--sources", sources_file)
+    result = wirelake("crawl", "capitol_ledger", *args, "--store", str(tmp_path / "lake"), "--sources", sources_file)
     assert result.returncode == 2 and message in result.stderr and result.stderr.count("\n") == 1  # no usage block
-    assert not any(tmp_path.iterdir())
+    assert not any(tmp_path.iterdir())  # not even the store's folder
 
 
 @pytest.mark.parametrize("command", [["newsweb", "--port", "99999"], ["demo", "--port", "http"], ["airflow", "--api-port", "-1"]])

@@ -181,7 +181,7 @@ def run_cli(*args, env=None):
 def test_cli_validate_and_list(tmp_path):
     good = write(tmp_path, VALID)
     result = run_cli("sources", "validate", str(good))
-    assert result.returncode == 0 and "1 sources OK" in result.stdout
+    assert result.returncode == 0 and "1 source OK" in result.stdout
     listing = run_cli("sources", "list", "--sources", str(good))
     assert listing.returncode == 0
     assert "example_news" in listing.stdout and "news_sitemaps,archive" in listing.stdout

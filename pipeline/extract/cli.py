@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
+from pipeline.cli import counted
 from pipeline.extract.charset import decode_html
 from pipeline.extract.page import Page, to_record
 from pipeline.extract.pagetype import EMPTY, STORY_TYPES
@@ -142,8 +143,3 @@ def _not_an_article(page: Page | None) -> str:
     left with too few words once the site's boilerplate is gone is a fragment."""
     kind = page.page_type if page is not None else EMPTY
     return "fragment" if kind in STORY_TYPES else kind
-
-
-def counted(n: int, noun: str) -> str:
-    """'1 page', '2 pages': the counts every command prints."""
-    return f"{n} {noun}" + ("" if n == 1 else "s")
