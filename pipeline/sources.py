@@ -7,6 +7,7 @@ as one line naming the file, the source and the field, so ops can fix them all a
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from datetime import date, datetime
@@ -77,6 +78,15 @@ def _discovery_errors(entry: Any) -> list[InitErrorDetails]:
     return [{"type": "value_error", "loc": (), "input": entry, "ctx": {"error": ValueError(message)}}]
 
 
+def _is_private_host(host: str) -> bool:
+    """A non-public IP literal. A name's addresses are only known when it is resolved: the crawl's
+    middleware refuses those (spiders/middlewares.py)."""
+    try:
+        return not ipaddress.ip_address(host).is_global
+    except ValueError:
+        return False
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -112,7 +122,7 @@ class Source(_Strict):
     schedule: str = "0 2 * * *"
     politeness: Politeness = Politeness()
     quality: Quality = Quality()
-    allow_private_addresses: bool = False
+    allow_private_addresses: bool = Field(False, validate_default=True)  # after domains, which its check reads
 
     @field_validator("domains")
     @classmethod
@@ -121,6 +131,15 @@ class Source(_Strict):
             if not re.fullmatch(r"[A-Za-z0-9.-]+", domain):
                 raise ValueError(f"not a host name: {domain!r} (no scheme, port or path)")
         return [d.lower() for d in domains]
+
+    @field_validator("allow_private_addresses")
+    @classmethod
+    def _private_domains_allowed(cls, allowed: bool, info: ValidationInfo) -> bool:
+        """A domain that is a loopback or private address would be refused on every fetch: say so now."""
+        private = [domain for domain in info.data.get("domains") or [] if _is_private_host(domain)]
+        if private and not allowed:
+            raise ValueError(f"domains {private} are private addresses, which crawls refuse unless allow_private_addresses is true")
+        return allowed
 
     @field_validator("archive")
     @classmethod

@@ -42,6 +42,22 @@ def test_valid_entry_with_defaults(tmp_path):
     assert source.discovery_methods() == ["news_sitemaps", "archive"]
 
 
+def test_a_private_address_needs_the_sources_permission(tmp_path):
+    """A crawl refuses loopback and private addresses unless the source allows them: an IP
+    literal among the domains is caught when the registry is checked, not on every fetch."""
+    entry = """
+        sources:
+          - name: intranet
+            domains: [10.0.0.7, news.example.com]
+            feeds: [http://10.0.0.7/feed.xml]
+        """
+    _, problems = check_sources(write(tmp_path, entry))
+    assert problems == [f"{tmp_path / 'sources.yaml'}: source 'intranet': field 'allow_private_addresses': domains ['10.0.0.7'] "
+                        "are private addresses, which crawls refuse unless allow_private_addresses is true"]
+    allowed = write(tmp_path, entry.rstrip() + "\n            allow_private_addresses: true\n")
+    assert get_source("intranet", allowed).allow_private_addresses is True
+
+
 @pytest.mark.parametrize(
     ("entry", "expected"),
     [
