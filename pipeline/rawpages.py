@@ -2,7 +2,8 @@
 
 Extraction reads pages only through here, never from a live crawl, so any old raw
 partition can be re-extracted without fetching again. A WARC that is cut short, not a WARC
-at all, or gzipped and corrupt raises RawPagesError: a partition is never built from part of one.
+at all, corrupt (gzip CRC, or a record's block digest) raises RawPagesError: a partition is never
+built from part of one.
 """
 
 from __future__ import annotations
@@ -83,10 +84,10 @@ def iter_pages(warc_path: str | os.PathLike, name: str | None = None) -> Iterato
         intact, gzip_problem = _intact_gzip_prefix(handle)
         handle.seek(0)
         # warcio gets only whole gzip members, so every record it reads is whole, and the gzip CRC
-        # has caught any changed byte. Digests are not checked: warcio computes a payload digest
-        # over the still-chunked body (warcio issues #74/#75) and fails on algorithms it does not
-        # know, so valid WARCs from other crawlers would be rejected.
-        records = ArchiveIterator(LimitReader(handle, intact))
+        # has caught any changed byte. An uncompressed WARC has no CRC: there the block digest
+        # catches a changed byte (_check_block_digest). Payload digests are not held against a
+        # file: warcio computes them over the still-chunked body (warcio issues #74/#75).
+        records = ArchiveIterator(LimitReader(handle, intact), check_digests=True)
         count, where = 0, "at the first record"
         while True:
             try:
@@ -130,7 +131,17 @@ def _page(record: ArcWarcRecord) -> RawPage | None:
     # warcio parses an HTTP message only for http(s) targets; a dns: lookup's response is no page
     page = _http_response(record, url) if record.rec_type == "response" and url.startswith(_HTTP_SCHEMES) else None
     _read_to_end(record)
+    _check_block_digest(record)
     return page
+
+
+def _check_block_digest(record: ArcWarcRecord) -> None:
+    """ValueError when the record's bytes differ from its WARC-Block-Digest. warcio (with
+    check_digests=True) only collects problems; of them, an unknown algorithm is no damage and
+    payload digests are unreliable (see iter_pages), so only a failed block digest counts."""
+    if any(problem.startswith("block digest failed") for problem in record.digest_checker.problems):
+        digest = record.rec_headers.get_header("WARC-Block-Digest")
+        raise ValueError(f"the record's bytes do not match its WARC-Block-Digest {digest} (changed on disk?)")
 
 
 def _http_response(record: ArcWarcRecord, url: str) -> RawPage:

@@ -43,6 +43,19 @@ def test_every_cut_inside_the_second_record_is_an_error_after_the_first(tmp_path
         assert "\n" not in message and message.isascii()
 
 
+def test_a_changed_byte_in_an_uncompressed_warc_is_caught_by_the_block_digest(tmp_path):
+    """No gzip CRC guards an uncompressed WARC: the record's WARC-Block-Digest does."""
+    warc = tmp_path / "pages.warc"
+    (_, _, first), (second_at, second_length, second) = site_warc(warc, compress=False)[:2]
+    data = bytearray(warc.read_bytes())
+    body_at = data.index(b"<p>", second_at, second_at + second_length) + 3
+    data[body_at] ^= 0x20  # one letter changes case: same length, still a readable page
+    warc.write_bytes(bytes(data))
+    with pytest.raises(RawPagesError) as failure:
+        list(iter_pages(warc))
+    assert str(failure.value).startswith(f"{warc}: unreadable WARC after the response record of {first}: the record's bytes do not match its WARC-Block-Digest sha1:")
+
+
 def test_extract_step_fails_on_a_truncated_stored_warc_and_stages_nothing(tmp_path):
     whole = tmp_path / "whole.warc.gz"
     records = site_warc(whole)
@@ -87,7 +100,9 @@ def test_a_chunked_response_with_a_payload_digest_warcio_cannot_check_reads_fine
     warc = tmp_path / "other_crawler.warc"
     chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(STORY), STORY)
     http = StatusAndHeaders("200 OK", [*OK_HEADERS, ("Transfer-Encoding", "chunked")], protocol="HTTP/1.1")
-    _write_records(warc, [("https://courier.example/ferry", http, chunked, {**FETCHED, "WARC-Payload-Digest": digest})], compress)
+    # a block digest in an algorithm warcio does not know is no damage either
+    headers = {**FETCHED, "WARC-Payload-Digest": digest, "WARC-Block-Digest": "blake3:" + hashlib.sha256(chunked).hexdigest()}
+    _write_records(warc, [("https://courier.example/ferry", http, chunked, headers)], compress)
     (page,) = iter_pages(warc)
     assert (page.url, page.status, page.body) == ("https://courier.example/ferry", 200, STORY)
 
