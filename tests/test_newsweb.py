@@ -460,7 +460,8 @@ def test_serve_stops_cleanly_and_frees_its_addresses():
 
 
 def test_run_prints_every_site_and_stops_on_ctrl_c():
-    command = [sys.executable, "-c", "from pipeline.newsweb import run; raise SystemExit(run(0))"]
+    # -X faulthandler: should it ever hang, SIGABRT makes it print where each thread waits
+    command = [sys.executable, "-X", "faulthandler", "-c", "from pipeline.newsweb import run; raise SystemExit(run(0))"]
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         urls = dict(process.stdout.readline().split()[:2] for _ in SITES)
@@ -468,7 +469,12 @@ def test_run_prints_every_site_and_stops_on_ctrl_c():
         assert "Ctrl-C" in process.stdout.readline()
         assert fetch(urls["harbor_gazette"] + "robots.txt")[0] == 200
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=20) == 0
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)
+            pytest.fail(f"no exit 20 s after Ctrl-C; its threads:\n{process.communicate(timeout=10)[1]}")
+        assert process.returncode == 0
         assert process.stdout.read().strip() == "Stopped." and process.stderr.read() == ""
     finally:
         if process.poll() is None:
