@@ -11,6 +11,7 @@ import argparse
 import errno
 import re
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -173,7 +174,10 @@ def run(port: int = DEFAULT_PORT, scale: int = 1) -> int:
             for source, url in web.base_urls.items():
                 print(f"{source:<16} {url}/  ({SITES[source].name})")
             print(f"Serving on port {web.port}; press Ctrl-C to stop.", flush=True)
-            threading.Event().wait()
+            # Timed waits, not one endless one: when the OS hands SIGINT to a server thread, Python
+            # raises KeyboardInterrupt in the main thread only once that thread wakes up.
+            while True:
+                time.sleep(1)
     except KeyboardInterrupt:  # whenever it lands, even before the wait starts
         print("Stopped.")
     return 0
