@@ -134,7 +134,8 @@ def test_story_urls_that_look_like_listings_still_give_articles(url):
 
 
 @pytest.mark.parametrize("url", ["https://ferries.example/2024/05/26/", "https://ferries.example/news/?page=2",
-                                 "https://ferries.example/news/list.html?bc=03&page=2"])
+                                 "https://ferries.example/news/list.html?bc=03&page=2", "https://ferries.example/board?board_id=123&page=2",
+                                 "https://ferries.example/news?page=2&limit=100"])
 def test_listing_urls_give_no_article(url):
     """A page that declares nothing and sits at an archive's or a pager's URL is a listing."""
     assert extract_page(_undeclared_story(), url) is None
@@ -217,6 +218,20 @@ def test_a_front_saved_to_a_file_is_a_listing(front):
     html = f"""<html lang="en"><head><title>Latest news | Ferry Times</title><meta property="og:type" content="website"></head>
     <body><main><h1>Latest news</h1><ul>{front}</ul></main></body></html>"""
     assert extract_page(html, "file:///tmp/front.html") is None
+
+
+def test_stories_made_of_list_items_and_links_stay_articles():
+    """A listicle's <li><a>name</a>: description</li> items are no teasers in a story, and an A-Z
+    index or a menu of one-word links says nothing about the text (whole words count, not letters)."""
+    shows = "".join(f'<li><a href="https://podcasts.example/{n}">Harbour Hour {n}</a>: {STORY[n % len(STORY)]}</li>' for n in range(10))
+    listicle = f"""<html lang="en"><head><title>Ten podcasts about ferries</title></head><body><h1>Ten podcasts about ferries</h1>
+    <p>{STORY[0]}</p><ul>{shows}</ul></body></html>"""
+    assert extract_page(listicle, "file:///tmp/podcasts.html")["page_type"] == "article"
+    index = "".join(f'<li><a href="/topics/{c}">{c}</a></li>' for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    menu = "".join(f'<a href="/{word}">{word}</a> ' for word in ("Men", "Art", "Us", "Port", "Ferry", "Town"))
+    brief = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><nav>{menu}</nav>
+    <h1>Ferry adds early crossings</h1><p>{STORY[0]} {STORY[1]}</p><ul class="az">{index}</ul></body></html>"""
+    assert extract_page(brief, "file:///tmp/brief.html")["page_type"] == "article"
 
 
 def test_embed_notices_and_picture_credits_are_not_story_text():

@@ -37,19 +37,25 @@ _LISTING_PATH = re.compile(
     re.I,
 )
 _LISTING_QUERY = re.compile(r"(?:^|&)(?:page|paged|p)=\d+", re.I)
-# A query parameter naming one item (?idx=8576, ?id=123): old CMSs carry the listing's page
-# number on into the story's URL (news_view.html?idx=8576&page=1), so ?page= then says nothing.
-_ITEM_QUERY = re.compile(r"(?:^|&)(?!(?:page|paged|p)=)[^=&]+=\d{3,}(?:&|$)", re.I)
-# A linked headline: a heading with a link, a link around a heading, or a list item's own link
-# (a river of <li><a>headline</a><p>summary</p></li>, an archive's list of links).
-_TEASER_HEADINGS = "//h2[.//a[@href]] | //h3[.//a[@href]] | //h4[.//a[@href]] | //a[@href][.//h2 or .//h3 or .//h4] | //li/a[@href]"
+# A query parameter naming one item (?idx=8576, ?article_id=123): old CMSs carry the listing's
+# page number on into the story's URL (news_view.html?idx=8576&page=1), so ?page= then says
+# nothing. Only item names: ?cat=105&page=3 or ?page=2&limit=100 are still pages of a listing.
+_ITEM_QUERY = re.compile(r"(?:^|&)(?:id|idx|no|aid|nid|sid|seq|(?:article|story|news|art|content|doc|post)_?(?:id|no|idx))=\d+(?:&|$)", re.I)
+# A linked headline: a heading with a link or a link around a heading.
+_TEASER_HEADINGS = "//h2[.//a[@href]] | //h3[.//a[@href]] | //h4[.//a[@href]] | //a[@href][.//h2 or .//h3 or .//h4]"
+# Also a list item's own link (a river of <li><a>headline</a><p>summary</p></li>), but only on a
+# page that declares itself a website: in a story, <li><a>name</a>: description</li> is a listicle.
+_LIST_TEASER_HEADINGS = f"{_TEASER_HEADINGS} | //li/a[@href]"
 # A teaser is a headline and a line or two; a bigger box around a linked heading is a story.
 _MAX_TEASER_WORDS = 80
 _MIN_TEASER_BLOCKS = 3
 _TEASER_SHARE = 0.5
-# Share of the extracted words that are the text of the page's links: at most 0.39 on 495 real
-# stories (three corpora), 0.67 and more on link lists (a front's river, a day's archive).
+# Share of the extracted words that are the text of the page's links (of two words or more,
+# outside navigation): at most 0.28 on 495 real stories (three corpora), 0.67 and more on link
+# lists (a front's river, a day's archive).
 _LINK_TEXT_SHARE = 0.5
+_CONTENT_LINKS = "//body//a[@href][not(ancestor::nav or ancestor::header or ancestor::footer)]"
+_WORD = re.compile(r"\w+")
 # A video's page text is a caption or a short summary.
 _MAX_VIDEO_WORDS = 150
 # Below this many words an extraction is a fragment (a cookie wall, a stub), not a story.
@@ -67,9 +73,14 @@ def _is_error_page(tree: HtmlElement, headline: str | None, words: int) -> bool:
     return words < _MAX_ERROR_WORDS and any(_ERROR_TITLE.search(title) for title in titles)
 
 
-def _reads_like_teasers(tree: HtmlElement, blocks: list[Block], words: int) -> bool:
+def _words_only(text: str) -> str:
+    """' word word ': lower-case words between single spaces, so that `in` matches whole words."""
+    return f" {' '.join(_WORD.findall(text.casefold()))} "
+
+
+def _reads_like_teasers(tree: HtmlElement, blocks: list[Block], words: int, headings: str) -> bool:
     """Most of the extracted text sits in small boxes that each hold a linked headline."""
-    boxes = {heading.getparent() for heading in tree.xpath(_TEASER_HEADINGS) if heading.getparent() is not None}
+    boxes = {heading.getparent() for heading in tree.xpath(headings) if heading.getparent() is not None}
     box_texts = [box.text_content() for box in boxes]
     teasers = "\n".join(_unspaced(text) for text in box_texts if count_words(text) <= _MAX_TEASER_WORDS)
     in_teasers = [block for block in blocks if _unspaced(block.text) in teasers]
@@ -80,9 +91,10 @@ def _reads_like_teasers(tree: HtmlElement, blocks: list[Block], words: int) -> b
 def _mostly_link_text(tree: HtmlElement, blocks: list[Block], words: int) -> bool:
     """Most of the extracted text is what the page's links say: a list of links, even where
     trafilatura flattened it into one paragraph and no teaser box is left to see."""
-    text = _unspaced(" ".join(block.text for block in blocks))
-    linked = {_unspaced(label): count_words(label) for link in tree.xpath("//body//a[@href]") if (label := link.text_content())}
-    return sum(count for label, count in linked.items() if label and label in text) >= _LINK_TEXT_SHARE * words
+    text = _words_only(" ".join(block.text for block in blocks))
+    labels = {_words_only(link.text_content()) for link in tree.xpath(_CONTENT_LINKS)}
+    linked = sum(label.count(" ") - 1 for label in labels if label.count(" ") > 2 and label in text)  # words of labels of 2+ words
+    return linked >= _LINK_TEXT_SHARE * words
 
 
 def classify(tree: HtmlElement, signals: PageSignals, url: str, headline: str | None, blocks: list[Block]) -> str:
@@ -98,7 +110,8 @@ def classify(tree: HtmlElement, signals: PageSignals, url: str, headline: str | 
     if not declared_article:
         if _LISTING_PATH.search(parts.path) or (_LISTING_QUERY.search(parts.query) and not _ITEM_QUERY.search(parts.query)):
             return LISTING
-        if signals.jsonld_types & LISTING_TYPES or _reads_like_teasers(tree, blocks, words) or _mostly_link_text(tree, blocks, words):
+        headings = _LIST_TEASER_HEADINGS if signals.meta.get("og:type", "").lower() == "website" else _TEASER_HEADINGS
+        if signals.jsonld_types & LISTING_TYPES or _reads_like_teasers(tree, blocks, words, headings) or _mostly_link_text(tree, blocks, words):
             return LISTING
     if "LiveBlogPosting" in signals.jsonld_types:
         return LIVEBLOG
