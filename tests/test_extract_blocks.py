@@ -57,7 +57,22 @@ def test_lines_a_br_separates_stay_apart():
     assert "The ferry sails at five,\nthe harbour lights go out" in paragraphs
     assert "North Quay from June 9" in paragraphs  # a list item is one line
     document = lxml_html.fromstring(f"<div>{MarkdownIt('commonmark').render(record['markdown'])}</div>")
-    assert [" ".join(quote.text_content().split()) for quote in document.iter("blockquote")] == [
-        "The ferry sails at five, the harbour lights go out"]  # both lines inside the one quote
+    [quote] = document.iter("blockquote")  # both lines inside the one quote, a line break between them
+    assert [line.strip() for line in quote.text_content().split("\n") if line.strip()] == ["The ferry sails at five,", "the harbour lights go out"]
     # a list item's link and its paragraph are two parts, not one glued word ("mapEvery")
     assert [item.text_content() for item in document.iter("li")] == ["North Quay from June 9", "South Pier from June 10", "Ferry map Every quay on one page"]
+
+
+SCORES = "<p>Final score<br>---<br>Home 3, Away 1</p><p>The single reads<br># 1 in the charts<br>- again<br>2. in the other chart</p>"
+
+
+def test_lines_that_look_like_markdown_stay_text():
+    """A line of a paragraph that starts like a rule, heading or list is escaped, and every line
+    ends in a hard break: rendered, the markdown shows the same lines as the text column."""
+    record = extract_page(story(SCORES), URL)
+    assert "Final score\n---\nHome 3, Away 1" in record["text"].split("\n\n")
+    document = lxml_html.fromstring(f"<div>{MarkdownIt('commonmark').render(record['markdown'])}</div>")
+    assert not document.xpath("//h1 | //h2 | //hr | //ul | //ol")
+    paragraphs = [[line.strip() for line in p.text_content().split("\n")] for p in document.iter("p")]
+    assert ["Final score", "---", "Home 3, Away 1"] in paragraphs
+    assert ["The single reads", "# 1 in the charts", "- again", "2. in the other chart"] in paragraphs

@@ -117,14 +117,31 @@ def render_text(blocks: list[Block]) -> str:
     return "\n\n".join(block.text for block in blocks)
 
 
+# What makes a line start a heading, list, quote, rule, fence or setext underline in CommonMark.
+_MARKER = re.compile(r"^[#>+*=_~`-]")
+_ORDERED_MARKER = re.compile(r"^(\d{1,9})([.)])")
+
+
+def _escaped(line: str) -> str:
+    """The line with a leading block marker escaped: "- June 10" is no list item, "---" no rule."""
+    return _ORDERED_MARKER.sub(r"\1\\\2", _MARKER.sub(r"\\\g<0>", line))
+
+
+def _literal_lines(text: str) -> list[str]:
+    """The text's lines, escaped, each but the last ending in a hard break: rendered, every line
+    stays a line of text (a soft break would join them)."""
+    lines = [_escaped(line) for line in text.split("\n")]
+    return [line + "\\" for line in lines[:-1]] + lines[-1:]
+
+
 def _markdown_line(block: Block) -> str:
     if block.kind == HEADING:
         return f"{'#' * block.level} {block.text}"
     if block.kind == ITEM:
-        return f"{'1.' if block.level else '-'} {block.text}"
+        return f"{'1.' if block.level else '-'} {_escaped(block.text)}"
     if block.kind == QUOTE:
-        return "\n".join(f"> {line}" for line in block.text.split("\n"))
-    return block.text
+        return "\n".join(f"> {line}" for line in _literal_lines(block.text))
+    return "\n".join(_literal_lines(block.text))
 
 
 def _markdown_row(cells: tuple[str, ...], width: int) -> str:
