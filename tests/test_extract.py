@@ -235,8 +235,8 @@ def test_stories_made_of_list_items_and_links_stay_articles():
 
 
 def test_embed_notices_and_picture_credits_are_not_story_text():
-    notice = '<div class="embed-consent"><p>Your privacy settings block content from other providers (videos, charts, posts).</p></div>'
-    credits = ["Kai Lund/AFP via Getty Images", "Foto: Peter M. Müller/dpa", "Photo: Ilse Brandvik", "Getty Images"]
+    notice = '<div class="embed-consent"><p>Your privacy settings block content from 1 other provider (videos, charts, posts).</p></div>'
+    credits = ["Kai Lund/AFP via Getty Images", "Foto: Peter M. Müller/dpa", "Photo: Ilse Brandvik<br>AFP", "Getty Images"]
     story = "".join(f"<p>{text}</p>{notice}<p>{credit}</p>" for text, credit in zip(STORY, credits))
     html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
     <h1>Ferry adds early crossings</h1>{story}</article></body></html>"""

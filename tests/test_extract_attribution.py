@@ -147,6 +147,16 @@ def test_data_sources_and_initials_are_not_credits(line):
     assert kept == paragraphs(*STORY, line)
 
 
+def test_a_credit_on_one_line_of_a_paragraph_is_read_and_removed_alone():
+    """Reprint sites put the credit and the next note in one <p>, split by a <br>."""
+    closing = Block(PARAGRAPH, "Source: Harbour Wire\nThe council will vote on the contract next week.")
+    kept, attribution = split_attribution([BODY, closing])
+    assert attribution.publisher == "Harbour Wire"
+    assert kept == [BODY, Block(PARAGRAPH, "The council will vote on the contract next week.")]
+    kept, attribution = split_attribution([BODY, Block(PARAGRAPH, "Courtesy: Harbour Wire\nSource: Kestrel News")])
+    assert attribution.publisher == "Harbour Wire" and kept == [BODY]  # the first credit; nothing left of the block
+
+
 def test_a_credit_looking_line_mid_story_stays_in_the_text():
     """Only the story's last blocks close it; mid-story, "Source:" labels a chart or a quote."""
     blocks = paragraphs(STORY[0], "Source: Harbour Wire", *STORY[1:], "Source: U.S. Census Bureau, 2020 estimates.")

@@ -12,6 +12,7 @@ not a credit: it stays in the text and names no publisher.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from pipeline.extract.blocks import Block
@@ -169,18 +170,30 @@ def split_attribution(blocks: list[Block]) -> tuple[list[Block], Attribution | N
     kept: list[Block] = []
     closing = len(blocks) - _CLOSING_BLOCKS
     for index, block in enumerate(blocks):
-        if index >= closing:
-            publisher = _credit_publisher(block.text)
-        else:
-            publisher = _republication_publisher(block.text) if index == 0 else None
-        if publisher:
-            found = found or Attribution(publisher, "closing-line")
-            continue
-        kept.append(block)
+        credit = _credit_publisher if index >= closing else _republication_publisher if index == 0 else None
+        if credit is not None:
+            block, publisher = _without_credit_line(block, credit)
+            found = found or (Attribution(publisher, "closing-line") if publisher else None)
+        if block is not None:
+            kept.append(block)
     if kept and (agency := _dateline_agency(kept[0].text)):
         kept[0] = replace(kept[0], text=kept[0].text[agency[1]:])
         found = found or Attribution(agency[0], "dateline")
     return kept, found
+
+
+def _without_credit_line(block: Block, credit: Callable[[str], str | None]) -> tuple[Block | None, str | None]:
+    """(the block without its credit lines or None when nothing is left, the first publisher
+    credited). A paragraph's lines are read one by one: "Source: X<br>Photo: Y" credits X."""
+    kept, publishers = [], []
+    for line in block.text.split("\n"):
+        if publisher := credit(line):
+            publishers.append(publisher)
+        else:
+            kept.append(line)
+    if not publishers:
+        return block, None
+    return (replace(block, text="\n".join(kept)) if kept else None), publishers[0]
 
 
 def _dateline_agency(paragraph: str) -> tuple[str, int] | None:

@@ -9,8 +9,8 @@ are recognisable on a single page, so a site's first page is cleaned of them too
   settings prevent loading external content…"). Short lines and headings repeat in stories
   by design (an interviewee's "No.", a refrain, "Pros"/"Cons" per product, "GOAL!" in a live
   blog), so only long paragraphs count; twice happens (a pull quote), so two are kept. A
-  notice speaks of the page, never in quantities: a long line that repeats with numbers in
-  it is data the story lists (a meal plan's "Portion: 1 Green, 1 Red, 1 tsp." each day).
+  notice speaks of the page, hardly in quantities: a long line that repeats with two numbers
+  or more is data the story lists (a meal plan's "Portion: 1 Green, 1 Red, 1 tsp." each day).
 - A paragraph that is only a picture credit ("Photo: Jane Roe", "… /AFP via Getty Images")
   is a caption trafilatura kept as text: after the label, names only (capitalised words,
   initials, agencies after a slash). Only picture credits: a "Source: …" line may credit the
@@ -26,7 +26,8 @@ from pipeline.extract.blocks import PARAGRAPH, Block
 
 _REPEATED = 3
 _NOTICE_WORDS = 8
-_DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"\d+")
+_DATA_NUMBERS = 2
 _PICTURE_LABEL = re.compile(r"^\(?(?:photos?|fotos?|bild(?:er)?|images?|pictures?|credits?)\s*:\s*(?P<credit>.+?)\)?$", re.I)
 # a credit that ends with a picture agency, joined as credits join it ("X/Getty Images", "X via Shutterstock")
 _AGENCY_CREDIT = re.compile(
@@ -48,7 +49,7 @@ def _names_only(credit: str) -> bool:
 
 
 def is_picture_credit(text: str) -> bool:
-    text = text.strip()
+    text = " ".join(text.split())  # a credit's lines ("Photo: Jane Roe<br>AFP") read as one
     if _AGENCY_CREDIT.match(text):
         return True
     label = _PICTURE_LABEL.match(text)
@@ -59,7 +60,8 @@ def drop_page_furniture(blocks: list[Block]) -> list[Block]:
     """The story's blocks without notices printed three times or more and without picture credits."""
     paragraphs = [block for block in blocks if block.kind == PARAGRAPH]
     counts = Counter(
-        _key(block.text) for block in paragraphs if len(block.text.split()) >= _NOTICE_WORDS and not _DIGIT.search(block.text)
+        _key(block.text) for block in paragraphs
+        if len(block.text.split()) >= _NOTICE_WORDS and len(_NUMBER.findall(block.text)) < _DATA_NUMBERS
     )
     return [
         block for block in blocks
