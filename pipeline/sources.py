@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import socket
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -79,11 +80,16 @@ def _discovery_errors(entry: Any) -> list[InitErrorDetails]:
 
 
 def _is_private_host(host: str) -> bool:
-    """A non-public IP literal. A name's addresses are only known when it is resolved: the crawl's
-    middleware refuses those (spiders/middlewares.py)."""
+    """A non-public IP literal, also in IPv4's short forms ("127.1", "2130706433") that URLs
+    accept. A name's addresses are only known when it is resolved: the crawl's middleware
+    refuses those (spiders/middlewares.py)."""
     try:
         return not ipaddress.ip_address(host).is_global
     except ValueError:
+        pass
+    try:
+        return not ipaddress.IPv4Address(socket.inet_aton(host)).is_global
+    except OSError:  # not an IPv4 address in any form: a name
         return False
 
 
@@ -113,6 +119,7 @@ class Quality(_Strict):
 class Source(_Strict):
     name: str = Field(pattern=r"^[a-z0-9_-]+$")
     description: str = ""
+    allow_private_addresses: bool = False  # before domains, whose check reads it
     domains: list[str] = Field(min_length=1)  # before the URL fields: their host check reads it
     news_sitemaps: list[SourceUrl] = []
     sitemaps: list[SourceUrl] = []
@@ -122,24 +129,17 @@ class Source(_Strict):
     schedule: str = "0 2 * * *"
     politeness: Politeness = Politeness()
     quality: Quality = Quality()
-    allow_private_addresses: bool = Field(False, validate_default=True)  # after domains, which its check reads
 
     @field_validator("domains")
     @classmethod
-    def _domains_are_hosts(cls, domains: list[str]) -> list[str]:
+    def _domains_are_hosts(cls, domains: list[str], info: ValidationInfo) -> list[str]:
         for domain in domains:
             if not re.fullmatch(r"[A-Za-z0-9.-]+", domain):
                 raise ValueError(f"not a host name: {domain!r} (no scheme, port or path)")
+        # a loopback or private address would be refused on every fetch: say so now
+        if not info.data.get("allow_private_addresses") and (private := [d for d in domains if _is_private_host(d)]):
+            raise ValueError(f"{private} are private addresses, which crawls refuse unless allow_private_addresses is true")
         return [d.lower() for d in domains]
-
-    @field_validator("allow_private_addresses")
-    @classmethod
-    def _private_domains_allowed(cls, allowed: bool, info: ValidationInfo) -> bool:
-        """A domain that is a loopback or private address would be refused on every fetch: say so now."""
-        private = [domain for domain in info.data.get("domains") or [] if _is_private_host(domain)]
-        if private and not allowed:
-            raise ValueError(f"domains {private} are private addresses, which crawls refuse unless allow_private_addresses is true")
-        return allowed
 
     @field_validator("archive")
     @classmethod
