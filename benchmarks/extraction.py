@@ -5,9 +5,11 @@
 The folder holds real publisher pages with what Fundus's hand-written parsers extract
 (see its README). A folder in the layout of Zyte's article-extraction-benchmark
 (ground-truth.json mapping each page's id to its url and articleBody, pages in
-html/<id>.html.gz) works too: it has bodies only, so titles, dates and authors show "-". Scores: body precision/recall/F1 on word 4-gram shingles and on the
-bag of words, title exact match, publication date to the day, author set (people and
-organisations together, as the ground truth lists both), pages/s (best of --repeat runs).
+html/<id>.html.gz) works too: it has bodies only, so titles, dates and authors show "-".
+
+Scores: body precision/recall/F1 on word 4-gram shingles and on the bag of words, title exact
+match, publication date to the day, author set (people and organisations together, as the
+ground truth lists both), pages/s (best of --repeat runs).
 Prints a table (overall, per page type, title accuracy apart for pages that word their
 headline differently per signal, and publishers where we lose on body F1) and writes the
 same numbers as JSON.

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from lxml import etree
+from trafilatura.settings import INLINE_FORMATTABLE
 
 # Chinese and Japanese are written without spaces: each Han or kana character counts as a
 # word, so that length thresholds mean the same in every language.
@@ -36,7 +37,6 @@ def count_words(text: str) -> int:
 
 
 _LINE_BREAK = "\0"  # stands for trafilatura's <lb/> (a <br>); no text node can hold NUL
-_INLINE = {"hi", "ref", "del", "code"}  # trafilatura's output elements that sit inside a line of text
 
 
 def _pieces(element: etree._Element):
@@ -47,7 +47,7 @@ def _pieces(element: etree._Element):
     for child in element:
         if child.tag == "lb":
             yield _LINE_BREAK
-        elif child.tag in _INLINE:
+        elif child.tag in INLINE_FORMATTABLE:  # trafilatura's elements inside a line of text (hi, ref, del, code)
             yield from _pieces(child)
         else:  # a block inside a block (a list item's link and summary paragraph): apart, not glued
             yield " "

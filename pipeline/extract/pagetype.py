@@ -30,10 +30,10 @@ _ERROR_TITLE = re.compile(
 # An error page says so in its title and has little else; a story about a 404 goes on.
 _MAX_ERROR_WORDS = 150
 # Paths of fronts and indexes: /page/2, /tag/x, /category/x, /2024/05/26/ with no slug.
-# A date needs a plausible year and month: /article/3834/1 is page 1 of story 3834.
+# A date needs a plausible year and month: /article/3834/1 is page 1 of story 3834, /news/2048 a story.
 _LISTING_PATH = re.compile(
     r"/(?:page/\d+|tags?|categor(?:y|ies)|topics?|sections?|authors?|archives?|search)(?:/[^/\d][^/]*)?/?$"
-    r"|/(?:19|20)\d\d(?:/(?:0?[1-9]|1[0-2])(?:/(?:0?[1-9]|[12]\d|3[01]))?)?/?$",
+    r"|/(?:199\d|20[0-3]\d)(?:/(?:0?[1-9]|1[0-2])(?:/(?:0?[1-9]|[12]\d|3[01]))?)?/?$",
     re.I,
 )
 _LISTING_QUERY = re.compile(r"(?:^|&)(?:page|paged|p)=\d+", re.I)
