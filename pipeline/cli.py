@@ -14,12 +14,12 @@ import time
 from datetime import date, datetime, timedelta, timezone
 
 from pipeline import sources as registry
-from pipeline.newsweb.server import port_number
-from pipeline.newsweb.sites import DEFAULT_PORT
+from pipeline.console import EXIT_USAGE, OneLineParser, counted, port_number
 
 EXIT_FAILURE = 1
-EXIT_USAGE = 2
-_AIRFLOW_EXTRA = ("airflow", "psutil")  # what `make demo` leaves out: the airflow extra brings them
+NEWSWEB_PORT = 8765
+"""pipeline.newsweb's DEFAULT_PORT, for --port's default and help; importing it would load the
+whole news web for every command (a test keeps the two equal)."""
 
 
 def _day(text: str) -> date:
@@ -52,11 +52,6 @@ def format_table(rows: list[dict]) -> str:
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
     line = lambda values: "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()  # noqa: E731
     return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, cells)])
-
-
-def counted(n: int, noun: str) -> str:
-    """'1 page', '2 pages': the counts every command prints."""
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 # --- commands ---------------------------------------------------------------------
@@ -185,10 +180,10 @@ def cmd_extract(args) -> int:
 def cmd_airflow(args) -> int:
     try:
         from pipeline.orchestration.local import main as local_airflow
-    except ModuleNotFoundError as exc:
-        if exc.name not in _AIRFLOW_EXTRA:
+    except ModuleNotFoundError as exc:  # `make demo` leaves out the airflow extra; local.py imports only its psutil
+        if exc.name != "psutil":
             raise
-        print(f"wirelake: error: airflow: {exc.name} is not installed: install the airflow extra"
+        print("wirelake: error: airflow: psutil is not installed: install the airflow extra"
               " (make install-test, or .venv/bin/pip install -c constraints.txt -e '.[airflow]')", file=sys.stderr)
         return EXIT_FAILURE
 
@@ -210,14 +205,6 @@ def cmd_schema(args) -> int:
 
 
 # --- wiring -----------------------------------------------------------------------
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """Bad usage is one line on stderr, like every other failure (argparse would print the usage first)."""
-
-    def error(self, message: str):
-        command = self.prog.removeprefix("wirelake").strip()
-        self.exit(EXIT_USAGE, f"wirelake: error: {command + ': ' if command else ''}{message} (see --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -254,11 +241,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", parents=[common], help="serve the offline news web and ingest every fixture source")
     demo.add_argument("--store", help=store_help)
-    demo.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"news web port (default {DEFAULT_PORT})")
+    demo.add_argument("--port", type=port_number, default=NEWSWEB_PORT, help=f"news web port (default {NEWSWEB_PORT})")
     demo.set_defaults(func=cmd_demo)
 
     web = sub.add_parser("newsweb", parents=[common], help="serve the offline news web until Ctrl-C")
-    web.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"port on 127.0.0.11-14 (default {DEFAULT_PORT})")
+    web.add_argument("--port", type=port_number, default=NEWSWEB_PORT, help=f"port on 127.0.0.11-14 (default {NEWSWEB_PORT})")
     web.set_defaults(func=cmd_newsweb)
 
     extract = sub.add_parser("extract", parents=[common], help="extract articles from HTML or WARC files; one JSON record per article")

@@ -7,6 +7,8 @@ import gzip
 import io
 import json
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -125,6 +127,13 @@ def test_a_binary_file_is_an_error_not_an_empty_page(tmp_path, capsys):
     assert main_extract([str(image)]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err == f"wirelake: error: {image}: binary content, neither an HTML page nor a WARC\n"
+
+
+def test_importing_extraction_loads_neither_the_cli_nor_the_news_web():
+    """Every extraction worker (Scrapy, Airflow tasks) imports pipeline.extract."""
+    code = "import sys, pipeline.extract; print(sorted(m for m in sys.modules if m.startswith(('pipeline.cli', 'pipeline.newsweb', 'pipeline.sources'))))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout == "[]\n"
 
 
 def test_unreadable_warc_is_one_line_naming_it(tmp_path, capsys):

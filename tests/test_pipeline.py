@@ -5,6 +5,7 @@ Every command runs as a real `wirelake` process, like an operator would run it.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -15,7 +16,9 @@ from datetime import date
 import pytest
 
 from pipeline import layout
-from pipeline.newsweb import demo_plan, expected_articles, expected_clusters
+from pipeline.cli import NEWSWEB_PORT
+from pipeline.console import port_number
+from pipeline.newsweb import DEFAULT_PORT, demo_plan, expected_articles, expected_clusters
 from pipeline.rawpages import iter_pages
 from pipeline.store import open_store
 
@@ -165,6 +168,17 @@ def test_bad_days_are_usage_errors(args, message, tmp_path, sources_file):
 def test_bad_ports_are_usage_errors(command):
     result = wirelake(*command)
     assert result.returncode == 2 and "not a port (0 to 65535)" in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("text", ["99999", "-1", "http", "", "\u0663", "\u00b2"])  # Arabic-Indic 3 and superscript 2 are digits too
+def test_a_port_is_ascii_digits_up_to_65535(text):
+    assert port_number("0") == 0 and port_number("65535") == 65535
+    with pytest.raises(argparse.ArgumentTypeError, match="not a port"):
+        port_number(text)
+
+
+def test_the_cli_port_default_is_the_news_webs():
+    assert NEWSWEB_PORT == DEFAULT_PORT
 
 
 def test_airflow_without_its_extra_says_what_to_install():

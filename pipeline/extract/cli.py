@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from pipeline.cli import counted
+from pipeline.console import counted
 from pipeline.extract.charset import decode_html
 from pipeline.extract.page import Page, to_record
 from pipeline.extract.pagetype import EMPTY, STORY_TYPES

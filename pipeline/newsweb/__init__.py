@@ -12,10 +12,10 @@ one story model (model.py), so pages, discovery documents and the manifest agree
 """
 
 from .manifest import ExpectedArticle, ExpectedCluster, demo_plan, expected_articles, expected_clusters, trouble_urls
-from .server import Newsweb, NewswebError, port_number, run, serve, sources_yaml_for_port
+from .server import Newsweb, NewswebError, run, serve, sources_yaml_for_port
 from .sites import DEFAULT_PORT, SITES
 
 __all__ = [
     "DEFAULT_PORT", "SITES", "ExpectedArticle", "ExpectedCluster", "Newsweb", "NewswebError", "demo_plan",
-    "expected_articles", "expected_clusters", "port_number", "run", "serve", "sources_yaml_for_port", "trouble_urls",
+    "expected_articles", "expected_clusters", "run", "serve", "sources_yaml_for_port", "trouble_urls",
 ]

@@ -7,7 +7,6 @@ the flaky page (500, then 200 on the retry) and the request log tests read.
 
 from __future__ import annotations
 
-import argparse
 import errno
 import re
 import threading
@@ -33,13 +32,6 @@ _BIND_ATTEMPTS = 5
 
 class NewswebError(Exception):
     """The web could not start; the message is one line naming the address at fault."""
-
-
-def port_number(text: str) -> int:
-    """argparse type for a --port option: 0 (any free port) to 65535, refused as bad usage before binding."""
-    if not text.isdigit() or int(text) > 65535:
-        raise argparse.ArgumentTypeError(f"not a port (0 to 65535): {text!r}")
-    return int(text)
 
 
 def sources_yaml_for_port(port: int) -> str:
