@@ -6,9 +6,11 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import random
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -127,6 +129,44 @@ def test_a_binary_file_is_an_error_not_an_empty_page(tmp_path, capsys):
     assert main_extract([str(image)]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err == f"wirelake: error: {image}: binary content, neither an HTML page nor a WARC\n"
+
+
+def test_utf16_html_without_a_bom_is_text_not_binary(tmp_path, capsys):
+    page = tmp_path / "story.html"
+    page.write_bytes((PAGES / "reprint_courtesy.html").read_text(encoding="utf-8").encode("utf-16-le"))
+    assert main_extract([str(page)], SEED_URL) == 0
+    assert json.loads(capsys.readouterr().out)["attribution"] == "The Meridian Ledger"
+
+
+@pytest.mark.parametrize(
+    ("damage", "why"),
+    [(lambda data: data[:2] + b"\x07" + data[3:], "Unknown compression method"), (lambda data: data[:-8] + bytes(8), "CRC check failed")],
+    ids=["header", "checksum"],
+)
+def test_a_corrupt_gzipped_html_file_is_named_corrupt(tmp_path, capsys, damage, why):
+    page = tmp_path / "story.html.gz"
+    page.write_bytes(damage(gzip.compress((PAGES / "reprint_courtesy.html").read_bytes())))
+    assert main_extract([str(page)]) == 2
+    assert capsys.readouterr().err.startswith(f"wirelake: error: {page}: corrupt gzip data ({why}")
+
+
+def test_a_pipe_is_read_once_as_an_html_page(capsys):
+    """`wirelake extract <(cat page.html)` or /dev/stdin: no WARC sniffing, which would take the page's first bytes."""
+    read_end, write_end = os.pipe()
+
+    def write_page():
+        with open(write_end, "wb") as pipe:  # closing it ends the page
+            pipe.write((PAGES / "wire_dateline.html").read_bytes())
+
+    writer = threading.Thread(target=write_page)
+    writer.start()
+    try:
+        assert main_extract([f"/dev/fd/{read_end}"]) == 0
+    finally:
+        writer.join(timeout=10)
+        os.close(read_end)
+    out, err = capsys.readouterr()
+    assert json.loads(out)["authors"] == ["Noor Halvorsen"] and err.splitlines()[-1] == "1 page: 1 article"
 
 
 def test_importing_extraction_loads_neither_the_cli_nor_the_news_web():

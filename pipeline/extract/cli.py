@@ -1,10 +1,10 @@
 """`wirelake extract FILE_OR_WARC... [--url URL]`: records as JSON lines, for looking at one page.
 
 HTML files are read as pages (one file at --url, else each at its file:// URI), gzipped or
-not; WARC files (by name, or by content whatever the name) give every HTML page they recorded
-with status 200, decoded as the pipeline decodes them. All pages form one batch, so several
-pages of a site learn its template together, as in a crawl. A binary file that is neither is
-an error, not an "empty page".
+not; WARC files (by name, or a regular file by its content whatever the name) give every HTML
+page they recorded with status 200, decoded as the pipeline decodes them. All pages form one
+batch, so several pages of a site learn its template together, as in a crawl. A binary file
+that is neither is an error, not an "empty page".
 """
 
 from __future__ import annotations
@@ -49,7 +49,9 @@ def _json_default(value):
 
 
 def _is_warc(path: Path) -> bool:
-    return path.name.lower().endswith(_WARC_SUFFIXES) or _first_bytes(path).startswith(_WARC_MAGIC)
+    """A WARC by its name, or by its first bytes for a regular file only: a pipe (/dev/stdin,
+    <(...)) can be read once, and sniffing would take its first bytes from the page."""
+    return path.name.lower().endswith(_WARC_SUFFIXES) or (path.is_file() and _first_bytes(path).startswith(_WARC_MAGIC))
 
 
 def _first_bytes(path: Path) -> bytes:
@@ -71,13 +73,23 @@ def _html_bytes(path: Path, name: str) -> bytes:
         body = path.read_bytes()
         if body.startswith(_GZIP_MAGIC):
             body = gzip.decompress(body)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError: first
+        raise InputError(f"{name}: corrupt gzip data ({exc})") from exc
     except OSError as exc:
         raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from exc
-    except (EOFError, zlib.error) as exc:
-        raise InputError(f"{name}: corrupt gzip data ({exc})") from exc
-    if b"\0" in body[:_SNIFF_BYTES] and not body.startswith(_UTF16_BOMS):
+    if _is_binary(body[:_SNIFF_BYTES]):
         raise InputError(f"{name}: binary content, neither an HTML page nor a WARC")
     return body
+
+
+def _is_binary(head: bytes) -> bool:
+    """Whether a file's first bytes are binary: they hold NULs. UTF-16 text does too, with or
+    without a BOM, as one byte of each ASCII character (markup is ASCII): many NULs at even
+    offsets, or at odd ones, and hardly any at the others."""
+    if b"\0" not in head or head.startswith(_UTF16_BOMS):
+        return False
+    few, many = sorted((head[::2].count(0), head[1::2].count(0)))
+    return not (many >= len(head) // 8 and few * 8 <= many)
 
 
 def _check_url_option(paths: list[str], url: str | None) -> None:
