@@ -459,21 +459,28 @@ def test_serve_stops_cleanly_and_frees_its_addresses():
         assert again.port == port
 
 
-def test_run_prints_every_site_and_stops_on_ctrl_c():
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_run_prints_every_site_and_stops_on_ctrl_c(stop):
+    """Also when started as a shell without job control starts background commands: with SIGINT
+    ignored, which the child would inherit and keep."""
     # -X faulthandler: should it ever hang, SIGABRT makes it print where each thread waits
     command = [sys.executable, "-X", "faulthandler", "-c", "from pipeline.newsweb import run; raise SystemExit(run(0))"]
-    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_ignore_sigint)
     try:
         urls = dict(process.stdout.readline().split()[:2] for _ in SITES)
         assert set(urls) == set(SITES)
         assert "Ctrl-C" in process.stdout.readline()
         assert fetch(urls["harbor_gazette"] + "robots.txt")[0] == 200
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.send_signal(signal.SIGABRT)
-            pytest.fail(f"no exit 20 s after Ctrl-C; its threads:\n{process.communicate(timeout=10)[1]}")
+            pytest.fail(f"no exit 20 s after {stop.name}; its threads:\n{process.communicate(timeout=10)[1]}")
         assert process.returncode == 0
         assert process.stdout.read().strip() == "Stopped." and process.stderr.read() == ""
     finally:

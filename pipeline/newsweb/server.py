@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import errno
 import re
+import signal
 import threading
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -160,16 +160,17 @@ def serve(port: int = DEFAULT_PORT, scale: int = 1) -> Iterator[Newsweb]:
 
 
 def run(port: int = DEFAULT_PORT, scale: int = 1) -> int:
-    """Serve until Ctrl-C, printing each site's URL; NewswebError when an address is taken."""
+    """Serve until Ctrl-C (or SIGTERM), printing each site's URL; NewswebError when an address is taken."""
+    # Installing the handlers also undoes an inherited "ignore SIGINT": a shell without job
+    # control starts background commands so, and Python then never raises KeyboardInterrupt.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         with serve(port, scale) as web:
             for source, url in web.base_urls.items():
                 print(f"{source:<16} {url}/  ({SITES[source].name})")
             print(f"Serving on port {web.port}; press Ctrl-C to stop.", flush=True)
-            # Timed waits, not one endless one: when the OS hands SIGINT to a server thread, Python
-            # raises KeyboardInterrupt in the main thread only once that thread wakes up.
-            while True:
-                time.sleep(1)
+            threading.Event().wait()
     except KeyboardInterrupt:  # whenever it lands, even before the wait starts
         print("Stopped.")
     return 0
