@@ -11,7 +11,7 @@ import hashlib
 import itertools
 import json
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -141,7 +141,7 @@ def test_older_original_arriving_later_repoints_without_rewriting_articles(store
     reprint = next(a for a in expected_articles() if a.case == "seed reprint, years apart")
     before = assignments(store)[reprint.url]
     # Alone, the reprint's credit line names an original that was never crawled.
-    assert (before["original_url"], before["original_publisher"], before["is_original"]) == (None, "The Capitol Ledger", False)
+    assert (before["original_url"], before["original_publisher"], before["is_original"], before["dup_kind"]) == (None, "The Capitol Ledger", False, None)
     published = {key: store.get_bytes(key) for key in store.list(layout.CORPUS_ARTICLES_PREFIX)}
 
     ingest(store, seed.source, seed.crawl_date, PARTITIONS[(seed.source, seed.crawl_date)])
@@ -152,6 +152,16 @@ def test_older_original_arriving_later_repoints_without_rewriting_articles(store
     assert after[reprint.url]["original_publisher"] == "The Capitol Ledger"
     assert after[seed.url]["is_original"] is True
     assert {key: store.get_bytes(key) for key in published} == published
+
+
+def test_reprints_of_an_original_never_crawled_have_no_dup_kind(store):
+    """dup_kind says how a reprint matches its original; two reprints of an uncrawled wire story
+    have none to match, however alike they are."""
+    ingest_all(store, list(PARTITIONS))
+    external = [row for row in assignments(store).values() if row["cluster_id"] and row["original_url"] is None]
+    sizes = Counter(row["cluster_id"] for row in external)
+    assert max(sizes.values()) >= 2  # a cluster of two reprints of one uncrawled original
+    assert {row["dup_kind"] for row in external} == {None} and not any(row["is_original"] for row in external)
 
 
 def dedup_objects(store: ObjectStore) -> set[str]:

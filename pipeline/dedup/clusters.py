@@ -222,7 +222,8 @@ def assign(docs: list[Doc], signatures: np.ndarray, sizes: np.ndarray) -> list[A
 
     When the chosen original itself credits a publisher that has no member here (a reprint
     whose original was never crawled), the original is that publisher: no member is
-    original, original_doc_id/url are null and original_publisher is the credited name.
+    original, original_doc_id/url and dup_kind are null (there is no crawled original to match
+    against) and original_publisher is the credited name.
     """
     result: list[Assignment | None] = [None] * len(docs)
     for members in components(docs, signatures, sizes):
@@ -239,6 +240,6 @@ def assign(docs: list[Doc], signatures: np.ndarray, sizes: np.ndarray) -> list[A
                 original_doc_id=None if external else original.doc_id,
                 original_url=None if external else original.url,
                 original_publisher=publisher,
-                dup_kind=None if is_head else _kind(docs[i], original),
+                dup_kind=None if is_head or external else _kind(docs[i], original),
             )
     return result  # type: ignore[return-value]
