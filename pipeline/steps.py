@@ -48,7 +48,7 @@ def crawl_step(source: str, day: date, store_uri: str | None = None, sources_pat
             stats = run_crawl(src, day, day + timedelta(days=1), warc_path, stats_path, resolve_path(sources_path), log_path=log_path)
             problems = _crawl_gate_problems(src, stats.to_dict())
             if problems:
-                raise CrawlFailed(f"crawl of {source} {day} breaks its quality gates, previous partition kept: {'; '.join(problems)}", stats)
+                raise CrawlFailed(f"crawl of {source} {day} breaks its quality gates, nothing replaced: {'; '.join(problems)}", stats)
         except CrawlFailed as failure:
             if not log_path.exists():
                 raise
