@@ -64,15 +64,18 @@ def test_lines_a_br_separates_stay_apart():
 
 
 SCORES = "<p>Final score<br>---<br>Home 3, Away 1</p><p>The single reads<br># 1 in the charts<br>- again<br>2. in the other chart</p>"
+LITERALLY = "<p>The filing literally says &lt;b&gt;draft&lt;/b&gt; twice, *sic*, cites [1](http://x) and AT&amp;T &amp;copy; in_full.</p>"
 
 
 def test_lines_that_look_like_markdown_stay_text():
     """A line of a paragraph that starts like a rule, heading or list is escaped, and every line
     ends in a hard break: rendered, the markdown shows the same lines as the text column."""
-    record = extract_page(story(SCORES), URL)
+    record = extract_page(story(SCORES + LITERALLY), URL)
     assert "Final score\n---\nHome 3, Away 1" in record["text"].split("\n\n")
-    document = lxml_html.fromstring(f"<div>{MarkdownIt('commonmark').render(record['markdown'])}</div>")
-    assert not document.xpath("//h1 | //h2 | //hr | //ul | //ol")
+    document = lxml_html.fromstring(f"<div>{MarkdownIt('commonmark').enable('table').render(record['markdown'])}</div>")
+    assert not document.xpath("//h1 | //h2 | //hr | //ul | //ol | //b | //em | //a")
+    literally = "The filing literally says <b>draft</b> twice, *sic*, cites [1](http://x) and AT&T &copy; in_full."
+    assert literally in record["text"] and literally in [p.text_content() for p in document.iter("p")]
     paragraphs = [[line.strip() for line in p.text_content().split("\n")] for p in document.iter("p")]
     assert ["Final score", "---", "Home 3, Away 1"] in paragraphs
     assert ["The single reads", "# 1 in the charts", "- again", "2. in the other chart"] in paragraphs

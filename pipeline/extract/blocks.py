@@ -117,14 +117,18 @@ def render_text(blocks: list[Block]) -> str:
     return "\n\n".join(block.text for block in blocks)
 
 
-# What makes a line start a heading, list, quote, rule, fence or setext underline in CommonMark.
-_MARKER = re.compile(r"^[#>+*=_~`-]")
+# Markdown's inline syntax (emphasis, code, links, HTML, entities, GFM tables and strikethrough),
+# and what makes a line start a heading, list, rule or setext underline, or an ordered list.
+_INLINE_SYNTAX = re.compile(r"([\\`*_\[\]<>&|~])")
+_LEADING_MARKER = re.compile(r"^[#+=-]")
 _ORDERED_MARKER = re.compile(r"^(\d{1,9})([.)])")
 
 
 def _escaped(line: str) -> str:
-    """The line with a leading block marker escaped: "- June 10" is no list item, "---" no rule."""
-    return _ORDERED_MARKER.sub(r"\1\\\2", _MARKER.sub(r"\\\g<0>", line))
+    """The line as Markdown that renders as the line itself: "*sic*" is no emphasis, "<b>" no
+    tag, "- June 10" no list item, "---" no rule."""
+    line = _INLINE_SYNTAX.sub(r"\\\1", line)
+    return _ORDERED_MARKER.sub(r"\1\\\2", _LEADING_MARKER.sub(r"\\\g<0>", line))
 
 
 def _literal_lines(text: str) -> list[str]:
@@ -136,7 +140,7 @@ def _literal_lines(text: str) -> list[str]:
 
 def _markdown_line(block: Block) -> str:
     if block.kind == HEADING:
-        return f"{'#' * block.level} {block.text}"
+        return f"{'#' * block.level} {_escaped(block.text)}"
     if block.kind == ITEM:
         return f"{'1.' if block.level else '-'} {_escaped(block.text)}"
     if block.kind == QUOTE:
@@ -145,7 +149,7 @@ def _markdown_line(block: Block) -> str:
 
 
 def _markdown_row(cells: tuple[str, ...], width: int) -> str:
-    padded = [cell.replace("|", "\\|") for cell in cells] + [""] * (width - len(cells))
+    padded = [_escaped(cell) for cell in cells] + [""] * (width - len(cells))
     return f"| {' | '.join(padded)} |"
 
 
