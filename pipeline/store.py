@@ -311,13 +311,20 @@ class S3Store(ObjectStore):
         try:
             listed = self.client.list_objects_v2(Bucket=self.bucket, Prefix=self._key(""), MaxKeys=1)
         except Exception as exc:
+            if _error_code(exc) == "NoSuchBucket":  # a mistyped bucket is a store not there, as a mistyped prefix
+                return False
             raise self._fail("", exc) from None
         return bool(listed.get("Contents"))
 
 
+def _error_code(exc: Exception) -> str | None:
+    """The S3 error code of a botocore ClientError, None for any other exception."""
+    return getattr(exc, "response", {}).get("Error", {}).get("Code")
+
+
 def _is_not_found(exc: Exception) -> bool:
     """HEAD requests (exists, download, check) carry no error body, so S3 reports a bare 404."""
-    return getattr(exc, "response", {}).get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound")
+    return _error_code(exc) in ("404", "NoSuchKey", "NotFound")
 
 
 def open_store(uri: str | None = None) -> ObjectStore:

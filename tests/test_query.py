@@ -187,9 +187,13 @@ def test_unknown_format_and_bad_store_are_query_errors(local_store_uri):
         run_query("select 1", "ftp://x")
 
 
-def test_missing_bucket_is_a_query_error(s3_endpoint):
-    with pytest.raises(QueryError, match=r"^s3://no-such-bucket/lake/: .*NoSuchBucket"):
+def test_missing_bucket_is_a_store_not_there(s3_endpoint, capsys):
+    """A mistyped bucket is a --store that names no store, as a mistyped prefix is: usage, exit 2."""
+    with pytest.raises(QueryError, match=r"^s3://no-such-bucket/lake: no store there \(") as caught:
         run_query("select count(*) from articles", "s3://no-such-bucket/lake")
+    assert isinstance(caught.value.__cause__, StoreURIError)
+    assert main(["query", "select 1", "--store", "s3://no-such-bucket/lake"]) == EXIT_USAGE
+    assert capsys.readouterr().err.count("\n") == 1
 
 
 def test_a_mistyped_s3_prefix_is_an_error_not_an_empty_corpus(s3_store_uri):
