@@ -108,7 +108,7 @@ def run_query(sql: str, store_uri: str | None = None, fmt: str = "table") -> str
         raise QueryError(f"unknown format {fmt!r} (use {', '.join(FORMATS)})")
     try:
         store = open_store(store_uri)
-        found = store.found()  # first: an unusable store (a missing bucket) is named by its own URI
+        found = store.found()  # first: an unusable store (an endpoint down, a refused key) is named by its own URI
         if not (found and _holds_corpus(store)):
             # A mistyped path or prefix, or a directory such as /tmp, would otherwise look like an empty corpus.
             problem = "holds no wirelake corpus" if found else "no store there"
