@@ -189,6 +189,16 @@ def test_store_probe_passes_on_stores_that_honour_create_only_writes(store_uri, 
     assert open_store(store_uri).list(store_probe.PROBE_PREFIX) == []  # it cleans up after itself
 
 
+def test_store_probe_help_describes_it_without_probing(tmp_path, monkeypatch, capsys):
+    from pipeline.orchestration import store_probe
+
+    monkeypatch.setenv("WIRELAKE_STORE", str(tmp_path / "lake"))
+    with pytest.raises(SystemExit) as exited:
+        store_probe.main(["--help"])
+    assert exited.value.code == 0 and "create-only write" in capsys.readouterr().out
+    assert not (tmp_path / "lake").exists()
+
+
 def test_store_probe_fails_loudly_on_a_server_that_ignores_if_none_match(tmp_path):
     """What SeaweedFS before 3.97 did: every conditional PUT succeeds and overwrites."""
     from pipeline.orchestration.store_probe import ProbeFailed, probe_create_only

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import sys
 import uuid
+from collections.abc import Sequence
 
+from pipeline.console import OneLineParser
 from pipeline.orchestration.credentials import connection_variables, exported
 from pipeline.store import ObjectStore, StoreError, open_store
 
@@ -42,7 +44,9 @@ def probe_create_only(store: ObjectStore) -> None:
         store.delete(key)
 
 
-def main() -> int:
+def main(argv: Sequence[str] = ()) -> int:
+    # no options: the parser is for --help, which must describe the probe, not run it
+    OneLineParser(prog="python -m pipeline.orchestration.store_probe", description=__doc__.split("\n\n")[0]).parse_args(argv)
     try:
         with exported(connection_variables()):
             store = open_store()
@@ -55,4 +59,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
