@@ -79,3 +79,10 @@ def test_lines_that_look_like_markdown_stay_text():
     paragraphs = [[line.strip() for line in p.text_content().split("\n")] for p in document.iter("p")]
     assert ["Final score", "---", "Home 3, Away 1"] in paragraphs
     assert ["The single reads", "# 1 in the charts", "- again", "2. in the other chart"] in paragraphs
+
+
+def test_a_heading_ending_in_hashes_keeps_them():
+    """'## Vote for #' would read the last '#' as the heading's optional closing sequence."""
+    record = extract_page(story("<h2>Why we still say #</h2><p>It is the sign the harbour office has used since it opened.</p>"), URL)
+    document = lxml_html.fromstring(f"<div>{MarkdownIt('commonmark').render(record['markdown'])}</div>")
+    assert [h.text_content() for h in document.iter("h2")] == ["Why we still say #"]

@@ -122,6 +122,7 @@ def render_text(blocks: list[Block]) -> str:
 _INLINE_SYNTAX = re.compile(r"([\\`*_\[\]<>&|~])")
 _LEADING_MARKER = re.compile(r"^[#+=-]")
 _ORDERED_MARKER = re.compile(r"^(\d{1,9})([.)])")
+_CLOSING_HASHES = re.compile(r"(?<=\s)(#+)$")  # "## Vote for #": a heading's optional closing sequence
 
 
 def _escaped(line: str) -> str:
@@ -140,7 +141,8 @@ def _literal_lines(text: str) -> list[str]:
 
 def _markdown_line(block: Block) -> str:
     if block.kind == HEADING:
-        return f"{'#' * block.level} {_escaped(block.text)}"
+        text = _CLOSING_HASHES.sub(r"\\\1", _escaped(block.text))
+        return f"{'#' * block.level} {text}"
     if block.kind == ITEM:
         return f"{'1.' if block.level else '-'} {_escaped(block.text)}"
     if block.kind == QUOTE:
