@@ -11,6 +11,7 @@ import errno
 import re
 import signal
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -161,16 +162,30 @@ def serve(port: int = DEFAULT_PORT, scale: int = 1) -> Iterator[Newsweb]:
 
 def run(port: int = DEFAULT_PORT, scale: int = 1) -> int:
     """Serve until Ctrl-C (or SIGTERM), printing each site's URL; NewswebError when an address is taken."""
-    # Installing the handlers also undoes an inherited "ignore SIGINT": a shell without job
-    # control starts background commands so, and Python then never raises KeyboardInterrupt.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    previous = _stop_on_signals()
     try:
         with serve(port, scale) as web:
             for source, url in web.base_urls.items():
                 print(f"{source:<16} {url}/  ({SITES[source].name})")
             print(f"Serving on port {web.port}; press Ctrl-C to stop.", flush=True)
-            threading.Event().wait()
+            # Timed waits: a signal the OS hands to a server thread (macOS and the BSDs may) is
+            # raised in this thread only when it next wakes.
+            while True:
+                time.sleep(1)
     except KeyboardInterrupt:  # whenever it lands, even before the wait starts
         print("Stopped.")
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     return 0
+
+
+def _stop_on_signals() -> dict:
+    """Make SIGINT and SIGTERM raise KeyboardInterrupt; the handlers they had, to restore.
+
+    This also undoes an inherited "ignore SIGINT": a shell without job control starts
+    background commands so, and Python then never raises KeyboardInterrupt. Only the main
+    thread may set handlers; run() in another thread keeps the process's as they are."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {number: signal.signal(number, signal.default_int_handler) for number in (signal.SIGINT, signal.SIGTERM)}
