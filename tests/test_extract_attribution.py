@@ -91,6 +91,11 @@ def test_wire_dateline_keeps_the_sentence(first, publisher, rest):
     assert attribution.signal == "dateline"
 
 
+def test_a_dateline_printed_as_its_own_paragraph_leaves_no_empty_block():
+    kept, attribution = split_attribution([Block(PARAGRAPH, "WASHINGTON (AP) —"), BODY])
+    assert kept == [BODY] and attribution.publisher == "Associated Press"
+
+
 def test_closing_line_wins_over_dateline():
     kept, attribution = split_attribution(
         [Block(PARAGRAPH, "WASHINGTON (AP) — The Senate voted."), BODY, Block(PARAGRAPH, "Courtesy/Source: Capitol Daily")]

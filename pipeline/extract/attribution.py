@@ -177,7 +177,8 @@ def split_attribution(blocks: list[Block]) -> tuple[list[Block], Attribution | N
         if block is not None:
             kept.append(block)
     if kept and (agency := _dateline_agency(kept[0].text)):
-        kept[0] = replace(kept[0], text=kept[0].text[agency[1]:])
+        rest = kept[0].text[agency[1]:].strip()
+        kept[0:1] = [replace(kept[0], text=rest)] if rest else []  # a dateline printed as its own paragraph goes whole
         found = found or Attribution(agency[0], "dateline")
     return kept, found
 
