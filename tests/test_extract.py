@@ -127,6 +127,8 @@ def test_non_article_pages_are_none(name, url):
     [
         "https://ferries.example/article/3834/1",  # page 1 of story 3834, not a date archive
         "https://ferries.example/news/news_view.html?idx=8576&page=1&bc=03",  # the listing's page number carried along
+        "https://ferries.example/bbs/board.php?bo_table=news&wr_id=8576&page=3",  # a Korean CMS's story
+        "https://ferries.example/?p=4821",  # WordPress's plain permalink, on the root
     ],
 )
 def test_story_urls_that_look_like_listings_still_give_articles(url):
@@ -135,7 +137,7 @@ def test_story_urls_that_look_like_listings_still_give_articles(url):
 
 @pytest.mark.parametrize("url", ["https://ferries.example/2024/05/26/", "https://ferries.example/news/?page=2",
                                  "https://ferries.example/news/list.html?bc=03&page=2", "https://ferries.example/board?board_id=123&page=2",
-                                 "https://ferries.example/news?page=2&limit=100"])
+                                 "https://ferries.example/news?page=2&limit=100", "https://ferries.example/?utm_source=feed"])
 def test_listing_urls_give_no_article(url):
     """A page that declares nothing and sits at an archive's or a pager's URL is a listing."""
     assert extract_page(_undeclared_story(), url) is None

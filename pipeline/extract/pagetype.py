@@ -40,7 +40,9 @@ _LISTING_QUERY = re.compile(r"(?:^|&)(?:page|paged|p)=\d+", re.I)
 # A query parameter naming one item (?idx=8576, ?article_id=123): old CMSs carry the listing's
 # page number on into the story's URL (news_view.html?idx=8576&page=1), so ?page= then says
 # nothing. Only item names: ?cat=105&page=3 or ?page=2&limit=100 are still pages of a listing.
-_ITEM_QUERY = re.compile(r"(?:^|&)(?:id|idx|no|aid|nid|sid|seq|(?:article|story|news|art|content|doc|post)_?(?:id|no|idx))=\d+(?:&|$)", re.I)
+_ITEM_QUERY = re.compile(r"(?:^|&)(?:id|idx|idxno|no|aid|nid|sid|seq|wr_id|(?:article|story|news|art|content|doc|post)_?(?:id|no|idx))=\d+(?:&|$)", re.I)
+# WordPress's plain permalinks name a post or page on the site's root: /?p=4821, /?page_id=12.
+_WORDPRESS_ITEM = re.compile(r"(?:^|&)(?:p|page_id)=\d+(?:&|$)")
 # A linked headline: a heading with a link or a link around a heading.
 _TEASER_HEADINGS = "//h2[.//a[@href]] | //h3[.//a[@href]] | //h4[.//a[@href]] | //a[@href][.//h2 or .//h3 or .//h4]"
 # Also a list item's own link (a river of <li><a>headline</a><p>summary</p></li>), but only on a
@@ -63,8 +65,7 @@ MIN_ARTICLE_WORDS = 20
 
 
 def _unspaced(text: str) -> str:
-    """Text without any whitespace: a box's text_content() glues its headline to its summary
-    ("SouthgateThe state"), where the extracted block has them apart."""
+    """Text without any whitespace, to match a block against a box's text however either spaces it."""
     return "".join(text.split()).casefold()
 
 
@@ -81,8 +82,12 @@ def _words_only(text: str) -> str:
 def _reads_like_teasers(tree: HtmlElement, blocks: list[Block], words: int, headings: str) -> bool:
     """Most of the extracted text sits in small boxes that each hold a linked headline."""
     boxes = {heading.getparent() for heading in tree.xpath(headings) if heading.getparent() is not None}
-    box_texts = [box.text_content() for box in boxes]
-    teasers = "\n".join(_unspaced(text) for text in box_texts if count_words(text) <= _MAX_TEASER_WORDS)
+    # text nodes joined by spaces: text_content() glues a headline to its summary ("SouthgateThe")
+    sized = [(text, count_words(text)) for text in (" ".join(box.itertext()) for box in boxes)]
+    small = [(text, size) for text, size in sized if size <= _MAX_TEASER_WORDS]
+    if sum(size for _, size in small) < _TEASER_SHARE * words:  # the teasers could not hold half the text
+        return False
+    teasers = "\n".join(_unspaced(text) for text, _ in small)
     in_teasers = [block for block in blocks if _unspaced(block.text) in teasers]
     teaser_words = sum(count_words(block.text) for block in in_teasers)
     return len(in_teasers) >= _MIN_TEASER_BLOCKS and teaser_words >= _TEASER_SHARE * words
@@ -91,10 +96,17 @@ def _reads_like_teasers(tree: HtmlElement, blocks: list[Block], words: int, head
 def _mostly_link_text(tree: HtmlElement, blocks: list[Block], words: int) -> bool:
     """Most of the extracted text is what the page's links say: a list of links, even where
     trafilatura flattened it into one paragraph and no teaser box is left to see."""
+    needed = _LINK_TEXT_SHARE * words
+    labels = {label: label.count(" ") - 1 for link in tree.xpath(_CONTENT_LINKS) if (label := _words_only(link.text_content())).count(" ") > 2}
+    if sum(labels.values()) < needed:  # most pages: their links could not make half the text, whatever they say
+        return False
     text = _words_only(" ".join(block.text for block in blocks))
-    labels = {_words_only(link.text_content()) for link in tree.xpath(_CONTENT_LINKS)}
-    linked = sum(label.count(" ") - 1 for label in labels if label.count(" ") > 2 and label in text)  # words of labels of 2+ words
-    return linked >= _LINK_TEXT_SHARE * words
+    linked = 0
+    for label, label_words in labels.items():  # labels of two words or more, counted by their words
+        linked += label_words if label in text else 0
+        if linked >= needed:
+            return True
+    return False
 
 
 def classify(tree: HtmlElement, signals: PageSignals, url: str, headline: str | None, blocks: list[Block]) -> str:
@@ -104,11 +116,13 @@ def classify(tree: HtmlElement, signals: PageSignals, url: str, headline: str | 
     if _is_error_page(tree, headline, words):
         return ERROR
     parts = urlsplit(url)
-    if parts.path in ("", "/"):
+    root = parts.path in ("", "/")
+    names_an_item = bool(_ITEM_QUERY.search(parts.query) or root and _WORDPRESS_ITEM.search(parts.query))
+    if root and not names_an_item:
         return LISTING
     declared_article = bool(signals.article) or signals.meta.get("og:type", "").lower() == "article"
     if not declared_article:
-        if _LISTING_PATH.search(parts.path) or (_LISTING_QUERY.search(parts.query) and not _ITEM_QUERY.search(parts.query)):
+        if _LISTING_PATH.search(parts.path) or (_LISTING_QUERY.search(parts.query) and not names_an_item):
             return LISTING
         headings = _LIST_TEASER_HEADINGS if signals.meta.get("og:type", "").lower() == "website" else _TEASER_HEADINGS
         if signals.jsonld_types & LISTING_TYPES or _reads_like_teasers(tree, blocks, words, headings) or _mostly_link_text(tree, blocks, words):
