@@ -83,6 +83,7 @@ def _is_private_host(host: str) -> bool:
     """A non-public IP literal, also in IPv4's short forms ("127.1", "2130706433") that URLs
     accept. A name's addresses are only known when it is resolved: the crawl's middleware
     refuses those (spiders/middlewares.py)."""
+    host = host.rstrip(".")  # "127.0.0.1." is the same address to a URL
     try:
         return not ipaddress.ip_address(host).is_global
     except ValueError:
@@ -137,7 +138,8 @@ class Source(_Strict):
             if not re.fullmatch(r"[A-Za-z0-9.-]+", domain):
                 raise ValueError(f"not a host name: {domain!r} (no scheme, port or path)")
         # a loopback or private address would be refused on every fetch: say so now
-        if not info.data.get("allow_private_addresses") and (private := [d for d in domains if _is_private_host(d)]):
+        allowed = info.data.get("allow_private_addresses", True)  # absent: it failed its own check, which says so
+        if not allowed and (private := [d for d in domains if _is_private_host(d)]):
             raise ValueError(f"{private} are private addresses, which crawls refuse unless allow_private_addresses is true")
         return [d.lower() for d in domains]
 

@@ -48,14 +48,16 @@ def test_a_private_address_needs_the_sources_permission(tmp_path):
     entry = """
         sources:
           - name: intranet
-            domains: [10.0.0.7, news.example.com, '127.1', '2130706433']
+            domains: [10.0.0.7, news.example.com, '127.1', '2130706433', 127.0.0.1.]
             feeds: [http://10.0.0.7/feed.xml]
         """
     _, problems = check_sources(write(tmp_path, entry))
-    assert problems == [f"{tmp_path / 'sources.yaml'}: source 'intranet': field 'domains': ['10.0.0.7', '127.1', '2130706433'] "
+    assert problems == [f"{tmp_path / 'sources.yaml'}: source 'intranet': field 'domains': ['10.0.0.7', '127.1', '2130706433', '127.0.0.1.'] "
                         "are private addresses, which crawls refuse unless allow_private_addresses is true"]
     allowed = write(tmp_path, entry.rstrip() + "\n            allow_private_addresses: true\n")
     assert get_source("intranet", allowed).allow_private_addresses is True
+    _, problems = check_sources(write(tmp_path, entry.rstrip() + "\n            allow_private_addresses: maybe\n"))
+    assert len(problems) == 1 and "field 'allow_private_addresses'" in problems[0]  # its own error, not a domains one too
 
 
 @pytest.mark.parametrize(
