@@ -150,23 +150,36 @@ def test_a_corrupt_gzipped_html_file_is_named_corrupt(tmp_path, capsys, damage, 
     assert capsys.readouterr().err.startswith(f"wirelake: error: {page}: corrupt gzip data ({why}")
 
 
-def test_a_pipe_is_read_once_as_an_html_page(capsys):
-    """`wirelake extract <(cat page.html)` or /dev/stdin: no WARC sniffing, which would take the page's first bytes."""
+def _through_a_pipe(data: bytes) -> int:
+    """main_extract on /dev/fd/N of a pipe a thread writes data into, as `<(cat file)` or /dev/stdin give it."""
     read_end, write_end = os.pipe()
 
-    def write_page():
-        with open(write_end, "wb") as pipe:  # closing it ends the page
-            pipe.write((PAGES / "wire_dateline.html").read_bytes())
+    def write():
+        with open(write_end, "wb") as pipe:  # closing it ends the input
+            pipe.write(data)
 
-    writer = threading.Thread(target=write_page)
+    writer = threading.Thread(target=write)
     writer.start()
     try:
-        assert main_extract([f"/dev/fd/{read_end}"]) == 0
+        return main_extract([f"/dev/fd/{read_end}"])
     finally:
         writer.join(timeout=10)
         os.close(read_end)
+
+
+def test_a_pipe_is_read_once_as_an_html_page(capsys):
+    """Sniffing a pipe for a WARC must not take the page's first bytes."""
+    assert _through_a_pipe((PAGES / "wire_dateline.html").read_bytes()) == 0
     out, err = capsys.readouterr()
     assert json.loads(out)["authors"] == ["Noor Halvorsen"] and err.splitlines()[-1] == "1 page: 1 article"
+
+
+def test_a_warc_through_a_pipe_is_read_as_a_warc(tmp_path, capsys):
+    warc = tmp_path / "pages.warc.gz"
+    write_warc(warc, [(SEED_URL, "200 OK", (PAGES / "reprint_courtesy.html").read_bytes())])
+    assert _through_a_pipe(warc.read_bytes()) == 0
+    out, err = capsys.readouterr()
+    assert [json.loads(line)["url"] for line in out.splitlines()] == [SEED_URL] and err.splitlines()[-1] == "1 page: 1 article"
 
 
 def test_importing_extraction_loads_neither_the_cli_nor_the_news_web():

@@ -1,7 +1,7 @@
 """`wirelake extract FILE_OR_WARC... [--url URL]`: records as JSON lines, for looking at one page.
 
 HTML files are read as pages (one file at --url, else each at its file:// URI), gzipped or
-not; WARC files (by name, or a regular file by its content whatever the name) give every HTML
+not; WARC files (by name, or by content whatever the name, a pipe's too) give every HTML
 page they recorded with status 200, decoded as the pipeline decodes them. All pages form one
 batch, so several pages of a site learn its template together, as in a crawl. A binary file
 that is neither is an error, not an "empty page".
@@ -12,8 +12,11 @@ from __future__ import annotations
 import gzip
 import json
 import sys
+import tempfile
 import zlib
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -49,9 +52,26 @@ def _json_default(value):
 
 
 def _is_warc(path: Path) -> bool:
-    """A WARC by its name, or by its first bytes for a regular file only: a pipe (/dev/stdin,
-    <(...)) can be read once, and sniffing would take its first bytes from the page."""
+    """A WARC by its name, or by its first bytes for a regular file (a pipe is first copied
+    to one: it can be read only once)."""
     return path.name.lower().endswith(_WARC_SUFFIXES) or (path.is_file() and _first_bytes(path).startswith(_WARC_MAGIC))
+
+
+@contextmanager
+def _as_regular_file(path: Path, name: str) -> Iterator[Path]:
+    """The path itself if it is a regular file; else (/dev/stdin, <(...)) a temporary copy of
+    what it gives, which can be sniffed and read again."""
+    if path.is_file():
+        yield path
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    with tempfile.TemporaryDirectory(prefix="wirelake-extract-") as tmp:
+        copy = Path(tmp) / path.name
+        copy.write_bytes(data)
+        yield copy
 
 
 def _first_bytes(path: Path) -> bytes:
@@ -113,14 +133,15 @@ def read_inputs(paths: list[str], url: str | None) -> list[InputPage]:
             raise InputError(f"{name}: is a directory, not a file")
         if not path.exists():
             raise InputError(f"{name}: no such file")
-        if _is_warc(path):
-            pages += [
-                InputPage(page.url, decode_html(page.body, page.headers.get("content-type")), page.fetched_at)  # as the pipeline decodes them
-                for page in iter_pages(path)
-                if page.status == 200 and page.is_html
-            ]
-        else:
-            pages.append(InputPage(url or path.resolve().as_uri(), decode_html(_html_bytes(path, name)), None))
+        with _as_regular_file(path, name) as readable:
+            if _is_warc(readable):
+                pages += [
+                    InputPage(page.url, decode_html(page.body, page.headers.get("content-type")), page.fetched_at)  # as the pipeline decodes them
+                    for page in iter_pages(readable, name)
+                    if page.status == 200 and page.is_html
+                ]
+            else:
+                pages.append(InputPage(url or path.resolve().as_uri(), decode_html(_html_bytes(readable, name)), None))
     return pages
 
 
