@@ -1,4 +1,5 @@
-"""What every wirelake command shares on the console: counts, one-line usage errors, --port.
+"""What every wirelake command shares on the console: counts, one-line usage errors, --port,
+stopping on Ctrl-C.
 
 It imports nothing from the pipeline package, so workers that only extract (Scrapy, Airflow
 tasks) can use it without loading the CLI or the fixture news web.
@@ -7,6 +8,8 @@ tasks) can use it without loading the CLI or the fixture news web.
 from __future__ import annotations
 
 import argparse
+import signal
+import threading
 
 EXIT_USAGE = 2
 
@@ -30,3 +33,15 @@ def port_number(text: str) -> int:
     if not (text.isascii() and text.isdecimal()) or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"not a port (0 to 65535): {text!r}")
     return int(text)
+
+
+def stop_on_signals() -> dict:
+    """Make SIGINT and SIGTERM raise KeyboardInterrupt, for a command that serves until stopped;
+    the handlers they had, to restore.
+
+    This also undoes an inherited "ignore SIGINT": a shell without job control starts
+    background commands so, and Python then never raises KeyboardInterrupt. Only the main
+    thread may set handlers; called from another thread it leaves the process's as they are."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {number: signal.signal(number, signal.default_int_handler) for number in (signal.SIGINT, signal.SIGTERM)}

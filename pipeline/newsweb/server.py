@@ -22,6 +22,7 @@ from . import capitol, courier, harbor, manifest, metro
 from .model import build_web
 from .render import HTML, Response
 from .sites import DEFAULT_PORT, SITES
+from ..console import stop_on_signals
 from ..sources import REPO_SOURCES
 
 _RENDERERS = {"capitol_ledger": capitol.routes, "daily_courier": courier.routes,
@@ -162,7 +163,7 @@ def serve(port: int = DEFAULT_PORT, scale: int = 1) -> Iterator[Newsweb]:
 
 def run(port: int = DEFAULT_PORT, scale: int = 1) -> int:
     """Serve until Ctrl-C (or SIGTERM), printing each site's URL; NewswebError when an address is taken."""
-    previous = _stop_on_signals()
+    previous = stop_on_signals()
     try:
         with serve(port, scale) as web:
             for source, url in web.base_urls.items():
@@ -178,14 +179,3 @@ def run(port: int = DEFAULT_PORT, scale: int = 1) -> int:
         for number, handler in previous.items():
             signal.signal(number, handler)
     return 0
-
-
-def _stop_on_signals() -> dict:
-    """Make SIGINT and SIGTERM raise KeyboardInterrupt; the handlers they had, to restore.
-
-    This also undoes an inherited "ignore SIGINT": a shell without job control starts
-    background commands so, and Python then never raises KeyboardInterrupt. Only the main
-    thread may set handlers; run() in another thread keeps the process's as they are."""
-    if threading.current_thread() is not threading.main_thread():
-        return {}
-    return {number: signal.signal(number, signal.default_int_handler) for number in (signal.SIGINT, signal.SIGTERM)}

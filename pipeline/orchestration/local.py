@@ -28,7 +28,7 @@ from typing import TypeVar
 import psutil
 
 from pipeline import newsweb
-from pipeline.console import OneLineParser, port_number
+from pipeline.console import OneLineParser, port_number, stop_on_signals
 from pipeline.orchestration.pools import pools_spec
 from pipeline.sources import SourcesError, load_sources
 from pipeline.store import StoreError, open_store
@@ -229,11 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=port_number, default=newsweb.DEFAULT_PORT, help="news web port (default 8765, 0 for any free one)")
     parser.add_argument("--api-port", type=port_number, default=8080, help="Airflow UI and API port (default 8080, 0 for any free one)")
     args = parser.parse_args(argv)
-    # Ctrl-C and a plain `kill` both end in the clean shutdown below. Installing a handler
-    # also undoes an inherited "ignore SIGINT" (a background job), which standalone would
-    # otherwise inherit and then never stop on SIGINT.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # Ctrl-C and a plain `kill` both end in the clean shutdown below; standalone would otherwise
+    # inherit a background job's "ignore SIGINT" and never stop on it.
+    stop_on_signals()
     home = args.home.resolve()
     sources_path = home / "sources.yaml"
     try:
