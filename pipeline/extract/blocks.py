@@ -8,6 +8,7 @@ are rendered from what is left, so the two never disagree.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from lxml import etree
@@ -17,6 +18,7 @@ from trafilatura.settings import INLINE_FORMATTABLE
 # word, so that length thresholds mean the same in every language.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _HAS_WORD = re.compile(r"\w")
+_WORD = re.compile(r"\w+")
 
 PARAGRAPH, HEADING, ITEM, QUOTE, ROW = "paragraph", "heading", "item", "quote", "row"
 
@@ -37,6 +39,17 @@ def count_words(text: str) -> int:
 
 
 _LINE_BREAK = "\0"  # stands for trafilatura's <lb/> (a <br>); no text node can hold NUL
+
+
+def normalised_text(text: str) -> str:
+    """Text compared up to case, Unicode form and spacing: equal for copies of one paragraph."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def words_key(text: str) -> str:
+    """Only the words, lower-cased, between single spaces: equal for two wordings that differ
+    in punctuation alone."""
+    return " ".join(_WORD.findall(text.casefold()))
 
 
 def _pieces(element: etree._Element):

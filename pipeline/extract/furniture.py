@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from pipeline.extract.blocks import PARAGRAPH, Block
+from pipeline.extract.blocks import PARAGRAPH, Block, normalised_text
 
 _REPEATED = 3
 _NOTICE_WORDS = 8
@@ -34,10 +34,6 @@ _AGENCY_CREDIT = re.compile(
     r"^(?:[^.!?]{0,80}(?:/|\bvia\s|,\s))?(?:getty images|shutterstock|istock(?:photo)?|imago(?: images)?|picture[- ]alliance)\)?$", re.I,
 )
 _CREDIT_JOINERS = {"and", "und", "et", "y", "via", "for", "&", "/", "|", "-"}
-
-
-def _key(text: str) -> str:
-    return " ".join(text.casefold().split())
 
 
 def _names_only(credit: str) -> bool:
@@ -60,10 +56,10 @@ def drop_page_furniture(blocks: list[Block]) -> list[Block]:
     """The story's blocks without notices printed three times or more and without picture credits."""
     paragraphs = [block for block in blocks if block.kind == PARAGRAPH]
     counts = Counter(
-        _key(block.text) for block in paragraphs
+        normalised_text(block.text) for block in paragraphs
         if len(block.text.split()) >= _NOTICE_WORDS and len(_NUMBER.findall(block.text)) < _DATA_NUMBERS
     )
     return [
         block for block in blocks
-        if block.kind != PARAGRAPH or counts[_key(block.text)] < _REPEATED and not is_picture_credit(block.text)
+        if block.kind != PARAGRAPH or counts[normalised_text(block.text)] < _REPEATED and not is_picture_credit(block.text)
     ]

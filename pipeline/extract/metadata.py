@@ -18,6 +18,7 @@ from lxml.html import HtmlElement
 from trafilatura.metadata import extract_metadata
 
 from pipeline.extract import language
+from pipeline.extract.blocks import words_key
 from pipeline.extract.bylines import Byline, byline_from_jsonld, byline_from_text, printed_byline
 from pipeline.extract.signals import PageSignals
 from pipeline.extract.titles import choose_title, clean_text, strip_site_affixes
@@ -43,10 +44,6 @@ class Metadata:
 
 def _words(text: str) -> set[str]:
     return set(_WORD.findall(text.lower()))
-
-
-def _words_key(text: str) -> str:
-    return " ".join(_WORD.findall(text.casefold()))
 
 
 def _text(element: HtmlElement) -> str:
@@ -105,12 +102,12 @@ def site_names(signals: PageSignals, url: str) -> list[str]:
     """
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     labels = [label for label in host.split(".")[:-1] if len(label) > 2]
-    headlines = {_words_key(title) for title in (_jsonld_name(signals.article.get("headline")), signals.meta.get("og:title")) if title}
+    headlines = {words_key(title) for title in (_jsonld_name(signals.article.get("headline")), signals.meta.get("og:title")) if title}
     declared = [
         signals.meta.get("og:site_name"), signals.meta.get("application-name"), signals.meta.get("twitter:site", "").lstrip("@"),
         _jsonld_name(signals.article.get("publisher")),
     ]
-    declared = [name for name in declared if name and _words_key(html.unescape(name)) not in headlines]
+    declared = [name for name in declared if name and words_key(html.unescape(name)) not in headlines]
     return [name for name in [*declared, host, *labels] if name]
 
 

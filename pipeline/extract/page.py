@@ -9,7 +9,6 @@ repeating a quote and, in batches, the site's learned boilerplate (see templates
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from dataclasses import dataclass, field
 
 import trafilatura
@@ -18,7 +17,7 @@ from trafilatura.utils import load_html
 
 from pipeline.extract import dates, language, pagetype, quality
 from pipeline.extract.attribution import Attribution, find_attribution_line, mentions_credit, split_attribution
-from pipeline.extract.blocks import HEADING, Block, body_blocks, count_words, render_markdown, render_text
+from pipeline.extract.blocks import HEADING, Block, body_blocks, count_words, normalised_text, render_markdown, render_text
 from pipeline.extract.bylines import is_exactly_site
 from pipeline.extract.captions import drop_repeated_captions
 from pipeline.extract.declared_body import completed_body
@@ -48,10 +47,6 @@ class Page:
     page_type: str
     paywalled: tuple[bool, str | None] = (False, None)
     provenance: dict[str, str] = field(default_factory=dict)
-
-
-def normalised_text(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def content_hash(text: str) -> str:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from pipeline.extract.blocks import Block, count_words
+from pipeline.extract.blocks import Block, count_words, words_key
 from pipeline.extract.signals import LISTING_TYPES, PageSignals
 
 ARTICLE, LIVEBLOG, VIDEO, LISTING, ERROR, EMPTY = "article", "live_blog", "video", "listing", "error", "empty"
@@ -57,7 +57,6 @@ _TEASER_SHARE = 0.5
 # lists (a front's river, a day's archive).
 _LINK_TEXT_SHARE = 0.5
 _CONTENT_LINKS = "//body//a[@href][not(ancestor::nav or ancestor::header or ancestor::footer)]"
-_WORD = re.compile(r"\w+")
 # A video's page text is a caption or a short summary.
 _MAX_VIDEO_WORDS = 150
 # Below this many words an extraction is a fragment (a cookie wall, a stub), not a story.
@@ -75,8 +74,8 @@ def _is_error_page(tree: HtmlElement, headline: str | None, words: int) -> bool:
 
 
 def _words_only(text: str) -> str:
-    """' word word ': lower-case words between single spaces, so that `in` matches whole words."""
-    return f" {' '.join(_WORD.findall(text.casefold()))} "
+    """' word word ': words_key with a space at each end, so that `in` matches whole words."""
+    return f" {words_key(text)} "
 
 
 def _reads_like_teasers(tree: HtmlElement, blocks: list[Block], words: int, headings: str) -> bool:
