@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
 import shutil
 import subprocess
@@ -36,6 +34,7 @@ import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from machine import describe, machine  # noqa: E402 - this folder's, found after the repository root
 from pipeline.dedup import commit, dedup_partition, state  # noqa: E402
 from pipeline.dedup.clusters import NEAR_CONTAINMENT, NEAR_JACCARD  # noqa: E402
 from pipeline.dedup.fingerprints import (  # noqa: E402
@@ -260,6 +259,8 @@ def main() -> None:
     parser.add_argument("--curve", action="store_true", help="print the threshold sweep and exit")
     parser.add_argument("--measure-day", nargs=2, metavar=("STORE", "HISTORY"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if min(args.sizes) < BATCH:  # history is built and sampled in whole batches
+        parser.error(f"--sizes must be at least {BATCH:,}, one batch of history")
     if args.measure_day:
         print(json.dumps(measure_day(args.measure_day[0], int(args.measure_day[1]), args.day)))
         return
@@ -272,7 +273,7 @@ def main() -> None:
         return
 
     report = {
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(), "processor": platform.processor()},
+        "machine": machine(("numpy", "pyarrow")),
         "params": PARAMS, "thresholds": {"jaccard": NEAR_JACCARD, "containment": NEAR_CONTAINMENT},
         "signatures": signature_rate(args.day), "days": [],
     }
@@ -295,6 +296,7 @@ def main() -> None:
               f"recall {result['recall']}, precision {result['precision']}", flush=True)
 
     print()
+    print(describe(report["machine"]))
     print(f"signatures: {report['signatures']['docs_per_cpu_second_from_text']:,} docs/CPU-s from text "
           f"({report['signatures']['docs_per_cpu_second_from_text_cold']:,} for a cold first batch) "
           f"({report['signatures']['mean_words']} words/doc), {report['signatures']['docs_per_cpu_second_from_word_ids']:,} from word ids")

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import sys
 import tempfile
@@ -28,7 +27,6 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
-from importlib.metadata import version
 from pathlib import Path
 
 import trafilatura
@@ -37,6 +35,7 @@ import trafilatura
 # and this file's name would otherwise shadow the `pipeline` package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from machine import describe, machine  # noqa: E402 - this folder's, found after the repository root
 from pipeline import newsweb  # noqa: E402
 from pipeline.crawl import CrawlFailed  # noqa: E402
 from pipeline.extract import extract_pages  # noqa: E402
@@ -84,26 +83,6 @@ def measure(fn: Callable, *args) -> tuple[object, Timing]:
     wall, cpu = time.perf_counter(), cpu_seconds()
     result = fn(*args)
     return result, Timing(time.perf_counter() - wall, cpu_seconds() - cpu)
-
-
-def cpu_model() -> str:
-    """/proc/cpuinfo names the CPU on Linux; platform.processor() is often empty there."""
-    cpuinfo = Path("/proc/cpuinfo")
-    lines = cpuinfo.read_text().splitlines() if cpuinfo.exists() else []
-    names = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
-    return names[0] if names else platform.processor() or "unknown"
-
-
-def machine() -> dict:
-    return {
-        "cpu_model": cpu_model(),
-        "cores": os.cpu_count(),
-        "cores_usable": len(os.sched_getaffinity(0)),
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],  # the machine may be shared
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "libraries": {name: version(name) for name in LIBRARIES},
-    }
 
 
 def plan_partitions(scale: int, limit: int | None) -> list[tuple[str, date]]:
@@ -256,8 +235,7 @@ def render(result: dict) -> str:
         f"  end to end vs our extraction alone   x{_fmt(wall['end_to_end_vs_ours_extraction'])} | x{_fmt(cpu['end_to_end_vs_ours_extraction'])}",
         f"  end to end vs trafilatura alone      x{_fmt(wall['end_to_end_vs_trafilatura'])} | x{_fmt(cpu['end_to_end_vs_trafilatura'])}",
         f"peak RSS: benchmark process {rss['benchmark_process']} MB, largest crawl subprocess {rss['largest_crawl_subprocess']} MB",
-        f"machine: {m['cpu_model']}, {m['cores']} cores ({m['cores_usable']} usable), load average {m['load_average_at_start']} at start, "
-        f"{m['load_average_at_end']} at end; Python {m['python']}, " + ", ".join(f"{k} {v}" for k, v in m["libraries"].items()),
+        f"{describe(m)}, {m['load_average_at_end']} at end; Python {m['python']}, " + ", ".join(f"{k} {v}" for k, v in m["libraries"].items()),
     ])
 
 
@@ -286,7 +264,7 @@ def run(args: argparse.Namespace, tmp: Path) -> dict:
     store = open_store(store_uri)  # a bad --store fails here, before the web starts
     plan = plan_partitions(args.scale, args.partitions)
     started_at = datetime.now(timezone.utc)
-    machine_info = machine()
+    machine_info = machine(LIBRARIES)
     with newsweb.serve(0, args.scale) as web:
         sources_path = tmp / "sources.yaml"
         sources_path.write_text(web.sources_yaml(), encoding="utf-8")
