@@ -29,7 +29,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import InitErrorDetails
 
 SOURCES_ENV = "WIRELAKE_SOURCES"
 # The repository's sources.yaml, reached through a symlink inside the package so that a
@@ -71,8 +70,9 @@ HttpUrlText = Annotated[str, AfterValidator(_check_url)]
 SourceUrl = Annotated[HttpUrlText, AfterValidator(_check_host)]
 
 
-def _discovery_errors(entry: Any) -> list[InitErrorDetails]:
-    """Read from the raw entry: a discovery key that is present but invalid has its own field error."""
+def _discovery_errors(entry: Any) -> list[dict]:
+    """Read from the raw entry: a discovery key that is present but invalid has its own field error.
+    The errors are pydantic's InitErrorDetails, for ValidationError.from_exception_data."""
     if not isinstance(entry, dict) or any(entry.get(m) for m in DISCOVERY_METHODS):
         return []
     message = f"needs at least one discovery method among {', '.join(DISCOVERY_METHODS)}"
