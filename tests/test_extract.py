@@ -8,9 +8,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from trafilatura.utils import load_html
 
-from pipeline.extract import decode_html, extract_page, extract_pages
 from pipeline.corpus import to_table
+from pipeline.extract import decode_html, extract_page, extract_pages
+from pipeline.extract.appended import drop_appended_stories
 from pipeline.extract.blocks import HEADING, ITEM, PARAGRAPH, Block, count_words
 from pipeline.extract.captions import drop_repeated_captions
 from pipeline.extract.furniture import drop_page_furniture, is_picture_credit
@@ -244,6 +246,50 @@ def test_embed_notices_and_picture_credits_are_not_story_text():
     <h1>Ferry adds early crossings</h1>{story}</article></body></html>"""
     text = extract_page(html, "https://ferries.example/news/early-crossings")["text"]
     assert text.split("\n\n") == STORY
+
+
+def _scrolling_page(next_story: str) -> str:
+    return f"""<html lang="en"><head><title>Ferry adds early crossings</title>
+    <meta property="og:title" content="Ferry adds early crossings"></head><body><main>
+    <article class="story"><h1>Ferry adds early crossings</h1><p class="byline">By Ana Ferreira</p>
+    {"".join(f"<p>{text}</p>" for text in STORY)}</article>
+    <div class="next-up">{next_story}</div></main></body></html>"""
+
+
+APPENDED_STORY = """<article class="story"><h1>Council backs night boat study</h1>
+    <p class="byline">By Piet Janssen</p><time datetime="2019-03-02T08:00:00Z">2 March 2019</time>
+    <p>The council voted to pay for a study of a night boat between the island and the mainland port.</p>
+    <p>Night workers at the hospital had written to every councillor asking for a sailing after midnight.</p>
+    <p>The study will count how many people travel late and what a crew for the night would cost the company.</p>
+    <p>A first count last winter found about forty people a night waiting at the mainland port after the last boat.</p>
+    <p>Most of them were nurses, cleaners and kitchen staff whose shifts end after the restaurants close.</p>
+    <p>The ferry company said it had no crew to spare but would take part in the study and share its ticket data.</p>
+    <p>Islanders at the meeting asked whether a smaller boat could run the night crossing at a lower cost.</p>
+    <p>The council expects the study in the spring and will decide on a trial sailing before the summer timetable.</p>
+    <p>Until then a taxi boat runs on Fridays and Saturdays, booked by phone at least an hour before the crossing.</p>
+    <p>The opposition said the study only delays a decision the island has been waiting on for ten years.</p></article>"""
+
+
+def test_the_next_story_appended_below_is_not_part_of_this_one():
+    """Infinite-scroll pages print the next story in full in a second <article> with its own <h1>."""
+    record = extract_page(_scrolling_page(APPENDED_STORY), "https://ferries.example/news/early-crossings")
+    assert record["text"].split("\n\n") == STORY
+    assert record["authors"] == ["Ana Ferreira"]
+    assert record["published_at"] is None  # the next story's date is not this one's
+
+
+@pytest.mark.parametrize("story_container", ["article", "div"])
+def test_only_other_articles_with_their_own_headline_are_removed_as_appended_stories(story_container):
+    """A teaser <article> (no <h1>) stays for the listing checks; a page that does not mark its
+    story as an <article> has nothing to tell other stories by, so nothing is removed."""
+    teaser = '<article class="teaser"><h2><a href="/news/pier-lights">New pier lights for winter</a></h2></article>'
+    html = _scrolling_page(teaser + APPENDED_STORY).replace('<article class="story"><h1>Ferry', f'<{story_container} class="story"><h1>Ferry', 1)
+    html = html.replace(f"{STORY[-1]}</p></article>", f"{STORY[-1]}</p></{story_container}>", 1)
+    tree = load_html(html)
+    drop_appended_stories(tree, tree.xpath("//h1")[0])
+    remaining = [" ".join(element.text_content().split()) for element in tree.xpath("//h1 | //h2")]
+    appended_kept = story_container == "div"
+    assert remaining == ["Ferry adds early crossings", "New pier lights for winter"] + ["Council backs night boat study"] * appended_kept
 
 
 @pytest.mark.parametrize("credit", ["Kai Lund/AFP via Getty Images", "NOEL CELIS/AFP via Getty Images", "Foto: Peter M. Müller/dpa",

@@ -16,6 +16,7 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from pipeline.extract import dates, language, pagetype, quality
+from pipeline.extract.appended import drop_appended_stories
 from pipeline.extract.attribution import Attribution, find_attribution_line, mentions_credit, split_attribution
 from pipeline.extract.blocks import HEADING, Block, body_blocks, count_words, normalised_text, render_markdown, render_text
 from pipeline.extract.bylines import is_exactly_site
@@ -88,8 +89,9 @@ def read_page(html: str, url: str) -> Page | None:
     if tree is None:
         return None
     signals = read_signals(tree)
-    document = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
     headline = headline_of(tree, signals)
+    drop_appended_stories(tree, headline)
+    document = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
     metadata = read_metadata(tree, signals, url, headline)
 
     blocks = _without_headline(body_blocks(document.body if document is not None else None), metadata.title)
