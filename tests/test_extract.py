@@ -292,6 +292,29 @@ def test_only_other_articles_with_their_own_headline_are_removed_as_appended_sto
     assert remaining == ["Ferry adds early crossings", "New pier lights for winter"] + ["Council backs night boat study"] * appended_kept
 
 
+def _script_rendered_page(og_type: str, story: list[str]) -> str:
+    """A single-page-app template: the served body is an empty mount point, the story an escaped
+    HTML string in the state the browser renders it from."""
+    story_html = "".join(f"<p>{text}</p>" for text in story).replace("<", "\\u003c").replace(">", "\\u003e")
+    state = '{"article":{"id":"A2019","teaser":"<p>short</p>","contentHtml":"' + story_html + '"}}'
+    return f"""<html lang="en"><head><title>Ferry adds early crossings | Ferries Daily</title>
+    <meta property="og:type" content="{og_type}"><meta property="og:title" content="Ferry adds early crossings"></head>
+    <body><div id="root"></div><script>window.__STATE__ = window.__STATE__ || []; window.__STATE__.push({state});</script></body></html>"""
+
+
+def test_a_story_shipped_only_as_script_data_is_read_from_it():
+    record = extract_page(_script_rendered_page("article", STORY), "https://ferries.example/news/early-crossings")
+    assert record["text"].split("\n\n") == STORY
+    assert record["provenance"]["text"] == "script:html-string"
+    assert record["title"] == "Ferry adds early crossings"
+
+
+@pytest.mark.parametrize("og_type, story", [("website", STORY), ("article", STORY[:1])])
+def test_script_data_is_no_story_on_pages_not_declaring_one_or_too_short(og_type, story):
+    """Only a declared article is looked for in its scripts, and a fragment there is no story either."""
+    assert extract_page(_script_rendered_page(og_type, story), "https://ferries.example/news/early-crossings") is None
+
+
 @pytest.mark.parametrize("credit", ["Kai Lund/AFP via Getty Images", "NOEL CELIS/AFP via Getty Images", "Foto: Peter M. Müller/dpa",
                                     "Photo: Dmitri Azarov, Kommersant", "(Image: Ilse Brandvik)", "Getty Images", "Ilse Brandvik via Shutterstock"])
 def test_picture_credits(credit):

@@ -24,6 +24,7 @@ from pipeline.extract.captions import drop_repeated_captions
 from pipeline.extract.declared_body import completed_body
 from pipeline.extract.furniture import drop_page_furniture
 from pipeline.extract.metadata import Metadata, headline_of, read_metadata, site_names
+from pipeline.extract.script_body import script_body
 from pipeline.extract.signals import read_signals
 
 # trafilatura settings: comments are not the story; tables are (results, figures);
@@ -62,6 +63,12 @@ def _without_headline(blocks: list[Block], title: str | None) -> list[Block]:
     return blocks
 
 
+def _story_blocks(page: HtmlElement | str, url: str) -> list[Block]:
+    """trafilatura's reading of the story, as blocks."""
+    document = trafilatura.bare_extraction(page, url=url, **TRAFILATURA_OPTIONS)
+    return body_blocks(document.body if document is not None else None)
+
+
 def _lines_not_kept(tree: HtmlElement, blocks: list[Block]) -> list[str]:
     """Candidate credit lines outside the extracted body: one inside it was already judged
     where it stands (a "Source:" line mid-story is not a credit). trafilatura may have left
@@ -91,11 +98,13 @@ def read_page(html: str, url: str) -> Page | None:
     signals = read_signals(tree)
     headline = headline_of(tree, signals)
     drop_appended_stories(tree, headline)
-    document = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
+    printed = _story_blocks(tree, url)
     metadata = read_metadata(tree, signals, url, headline)
-
-    blocks = _without_headline(body_blocks(document.body if document is not None else None), metadata.title)
     provenance = dict(metadata.provenance)
+    if count_words(render_text(printed)) < pagetype.MIN_ARTICLE_WORDS and pagetype.declares_article(signals):
+        if from_scripts := script_body(tree, lambda story: _story_blocks(story, url), pagetype.MIN_ARTICLE_WORDS):
+            printed, provenance["text"] = from_scripts, "script:html-string"
+    blocks = _without_headline(printed, metadata.title)
     if completed := completed_body(blocks, signals.article):
         blocks, provenance["text"] = completed, "jsonld:articleBody"
     blocks, attribution = split_attribution(blocks)

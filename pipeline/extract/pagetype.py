@@ -108,6 +108,11 @@ def _mostly_link_text(tree: HtmlElement, blocks: list[Block], words: int) -> boo
     return False
 
 
+def declares_article(signals: PageSignals) -> bool:
+    """A JSON-LD article or og:type article: the page says it is a story."""
+    return bool(signals.article) or signals.meta.get("og:type", "").lower() == "article"
+
+
 def classify(tree: HtmlElement, signals: PageSignals, url: str, headline: str | None, blocks: list[Block]) -> str:
     words = sum(count_words(block.text) for block in blocks)
     if words == 0:
@@ -119,8 +124,7 @@ def classify(tree: HtmlElement, signals: PageSignals, url: str, headline: str | 
     names_an_item = bool(_ITEM_QUERY.search(parts.query) or root and _WORDPRESS_ITEM.search(parts.query))
     if root and not names_an_item:
         return LISTING
-    declared_article = bool(signals.article) or signals.meta.get("og:type", "").lower() == "article"
-    if not declared_article:
+    if not declares_article(signals):
         if _LISTING_PATH.search(parts.path) or (_LISTING_QUERY.search(parts.query) and not names_an_item):
             return LISTING
         headings = _LIST_TEASER_HEADINGS if signals.meta.get("og:type", "").lower() == "website" else _TEASER_HEADINGS
