@@ -36,7 +36,7 @@ COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("page_type", pa.string(), "article, live_blog or video (listings and error pages never become rows)"),
     ("is_paywalled", pa.bool_(), "the page shows a teaser or a subscription wall instead of the whole story"),
     ("is_too_short", pa.bool_(), "the body is too short to be a full story"),
-    ("provenance", pa.map_(pa.string(), pa.string()), "for each metadata field, the signal its value came from (e.g. published_at -> jsonld:datePublished, title -> meta:og:title, attribution -> closing-line); text -> jsonld:articleBody when the page printed the story only in part"),
+    ("provenance", pa.map_(pa.string(), pa.string()), "for each metadata field, the signal its value came from (e.g. published_at -> jsonld:datePublished, title -> meta:og:title, attribution -> closing-line); text -> jsonld:articleBody when the page printed the story only in part, script:html-string when only its scripts held it"),
 ]
 
 ARTICLE_SCHEMA = pa.schema([pa.field(name, dtype) for name, dtype, _ in COLUMNS])
