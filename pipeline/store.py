@@ -27,7 +27,8 @@ class StoreError(Exception):
 
 
 class StoreURIError(StoreError):
-    """--store / WIRELAKE_STORE does not name a store at all: a usage error."""
+    """--store / WIRELAKE_STORE names no store, or a place that cannot be one (a file, a
+    read-only folder, a missing bucket): a usage error."""
 
 
 class ObjectStore(ABC):
@@ -190,9 +191,9 @@ class LocalStore(ObjectStore):
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"{self.uri}: cannot be a store: {exc.strerror or exc}") from None
+            raise StoreURIError(f"{self.uri}: cannot be a store: {exc.strerror or exc}") from None
         if not os.access(self.root, os.W_OK | os.X_OK):
-            raise StoreError(f"{self.uri}: cannot be a store: not writable")
+            raise StoreURIError(f"{self.uri}: cannot be a store: not writable")
 
     def found(self) -> bool:
         return self.root.is_dir()
@@ -304,8 +305,9 @@ class S3Store(ObjectStore):
         try:
             self.client.head_bucket(Bucket=self.bucket)
         except Exception as exc:
-            reason = f"no bucket {self.bucket!r}" if _is_not_found(exc) else str(exc)
-            raise StoreError(f"{self.uri}: cannot be a store: {reason}") from None
+            if _is_not_found(exc):
+                raise StoreURIError(f"{self.uri}: cannot be a store: no bucket {self.bucket!r}") from None
+            raise StoreError(f"{self.uri}: cannot be a store: {exc}") from None
 
     def found(self) -> bool:
         try:
