@@ -14,7 +14,7 @@ import time
 from datetime import date, datetime, timedelta, timezone
 
 from pipeline import sources as registry
-from pipeline.console import EXIT_USAGE, OneLineParser, counted, port_number
+from pipeline.console import EXIT_USAGE, OneLineParser, Stopped, counted, port_number, stopped_by_signals
 
 EXIT_FAILURE = 1
 NEWSWEB_PORT = 8765
@@ -309,10 +309,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(others)}")
     args.options = others
     try:
-        return args.func(args)
-    except KeyboardInterrupt:
+        with stopped_by_signals():
+            return args.func(args)
+    except KeyboardInterrupt as exc:
         print("wirelake: interrupted", file=sys.stderr)
-        return 130
+        return exc.exit_status if isinstance(exc, Stopped) else 130
     except Exception as exc:  # noqa: BLE001 - the one place that turns errors into a line for the user
         if args.debug:
             raise

@@ -1,5 +1,5 @@
 """What every wirelake command shares on the console: counts, one-line usage errors, --port,
-stopping on Ctrl-C.
+stopping on Ctrl-C or SIGTERM.
 
 It imports nothing from the pipeline package, so workers that only extract (Scrapy, Airflow
 tasks) can use it without loading the CLI or the fixture news web.
@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 EXIT_USAGE = 2
 
@@ -35,13 +37,38 @@ def port_number(text: str) -> int:
     return int(text)
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived. A KeyboardInterrupt, so every cleanup written for Ctrl-C
+    (killing a crawl's Scrapy child, removing temporary files) also runs for a service
+    manager's or `timeout`'s SIGTERM; the exit status is 128 + the signal's number, as shells report it."""
+
+    def __init__(self, signal_number: int):
+        super().__init__(signal.Signals(signal_number).name)
+        self.exit_status = 128 + signal_number
+
+
+def _raise_stopped(signal_number: int, _frame) -> None:
+    raise Stopped(signal_number)
+
+
 def stop_on_signals() -> dict:
-    """Make SIGINT and SIGTERM raise KeyboardInterrupt, for a command that serves until stopped;
-    the handlers they had, to restore.
+    """Make SIGINT and SIGTERM raise Stopped; the handlers they had, to restore.
 
     This also undoes an inherited "ignore SIGINT": a shell without job control starts
     background commands so, and Python then never raises KeyboardInterrupt. Only the main
     thread may set handlers; called from another thread it leaves the process's as they are."""
     if threading.current_thread() is not threading.main_thread():
         return {}
-    return {number: signal.signal(number, signal.default_int_handler) for number in (signal.SIGINT, signal.SIGTERM)}
+    return {number: signal.signal(number, _raise_stopped) for number in (signal.SIGINT, signal.SIGTERM)}
+
+
+@contextmanager
+def stopped_by_signals() -> Iterator[None]:
+    """stop_on_signals for the block's duration: a command run in-process (tests, the demo's
+    news web) leaves its caller's handlers as they were."""
+    previous = stop_on_signals()
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)

@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from pipeline.newsweb import (SITES, NewswebError, demo_plan, expected_articles, expected_clusters, run, serve,
+from pipeline.newsweb import (SITES, NewswebError, demo_plan, expected_articles, expected_clusters, serve,
                               sources_yaml_for_port)
 from pipeline.newsweb.model import GENERIC_PER_DAY
 from pipeline.sources import check_sources, load_sources

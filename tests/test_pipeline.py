@@ -9,10 +9,13 @@ import argparse
 import json
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
 from datetime import date
 
+import psutil
 import pytest
 
 from pipeline import layout
@@ -216,10 +219,47 @@ def test_a_quiet_day_of_a_local_paper_is_an_empty_partition(tmp_path, sources_fi
     assert open_store(lake).exists(layout.corpus_partition_key("harbor_gazette", date(2024, 5, 23)))
 
 
+def test_sigterm_stops_a_crawl_like_ctrl_c(tmp_path):
+    """A service manager's or `timeout`'s SIGTERM: the Scrapy child is stopped with the command,
+    its temporary files are removed, one line says so and the status is 128 + 15.
+
+    The site is a loopback socket that accepts the crawl's first connection and never answers:
+    once accept() returns, the crawl is running, whatever the machine's speed."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    with socket.create_server(("127.0.0.1", 0)) as site:
+        site.settimeout(120)
+        port = site.getsockname()[1]
+        registry = tmp_path / "sources.yaml"
+        registry.write_text(f"""sources:
+  - name: stalled_site
+    domains: [127.0.0.1]
+    sitemaps: [http://127.0.0.1:{port}/sitemap.xml]
+    allow_private_addresses: true
+""")
+        command = [sys.executable, "-m", "pipeline.cli", "crawl", "stalled_site", "--date", "2024-05-20",
+                   "--store", str(tmp_path / "lake"), "--sources", str(registry)]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(temp)})
+        try:
+            connection, _ = site.accept()
+            children = psutil.Process(process.pid).children(recursive=True)
+            assert any("scrapy" in child.cmdline() for child in children)
+            process.send_signal(signal.SIGTERM)
+            _, stderr = process.communicate(timeout=60)
+            connection.close()
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert (process.returncode, stderr) == (143, "wirelake: interrupted\n")
+    _, alive = psutil.wait_procs(children, timeout=30)
+    assert alive == []
+    assert list(temp.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     ("store", "code", "message"),
     [
-        ("/dev/null/lake", 1, "file:///dev/null/lake: cannot be a store: Not a directory"),
+        ("/dev/null/lake", 2, "file:///dev/null/lake: cannot be a store: Not a directory"),
         ("s3:///lake", 2, "s3:///lake: an S3 store needs a bucket"),
         ("ftp://host/lake", 2, "ftp://host/lake: unsupported store"),
     ],

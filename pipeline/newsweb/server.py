@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import re
-import signal
 import threading
 import time
 from contextlib import contextmanager
@@ -22,7 +21,7 @@ from . import capitol, courier, harbor, manifest, metro
 from .model import build_web
 from .render import HTML, Response
 from .sites import DEFAULT_PORT, SITES
-from ..console import stop_on_signals
+from ..console import stopped_by_signals
 from ..sources import REPO_SOURCES
 
 _RENDERERS = {"capitol_ledger": capitol.routes, "daily_courier": courier.routes,
@@ -163,19 +162,16 @@ def serve(port: int = DEFAULT_PORT, scale: int = 1) -> Iterator[Newsweb]:
 
 def run(port: int = DEFAULT_PORT, scale: int = 1) -> int:
     """Serve until Ctrl-C (or SIGTERM), printing each site's URL; NewswebError when an address is taken."""
-    previous = stop_on_signals()
-    try:
-        with serve(port, scale) as web:
-            for source, url in web.base_urls.items():
-                print(f"{source:<16} {url}/  ({SITES[source].name})")
-            print(f"Serving on port {web.port}; press Ctrl-C to stop.", flush=True)
-            # Timed waits: a signal the OS hands to a server thread (macOS and the BSDs may) is
-            # raised in this thread only when it next wakes.
-            while True:
-                time.sleep(1)
-    except KeyboardInterrupt:  # whenever it lands, even before the wait starts
-        print("Stopped.")
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+    with stopped_by_signals():
+        try:
+            with serve(port, scale) as web:
+                for source, url in web.base_urls.items():
+                    print(f"{source:<16} {url}/  ({SITES[source].name})")
+                print(f"Serving on port {web.port}; press Ctrl-C to stop.", flush=True)
+                # Timed waits: a signal the OS hands to a server thread (macOS and the BSDs may) is
+                # raised in this thread only when it next wakes.
+                while True:
+                    time.sleep(1)
+        except KeyboardInterrupt:  # whenever it lands, even before the wait starts
+            print("Stopped.")
     return 0
