@@ -7,10 +7,12 @@ as one line naming the file, the source and the field, so ops can fix them all a
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 import re
 import socket
+from collections.abc import Hashable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -46,9 +48,17 @@ class SourcesError(Exception):
 
 
 def _check_url(url: str) -> str:
+    """An http(s) URL a crawl can fetch: Scrapy would only fail at start-up on a bad port, and
+    send whitespace as it is."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an http(s) URL: {url!r}")
+    if any(character.isspace() for character in url):
+        raise ValueError(f"URL contains whitespace: {url!r}")
+    try:
+        parts.port  # noqa: B018 - reading it is the check
+    except ValueError:
+        raise ValueError(f"bad port in URL: {url!r}") from None
     return url
 
 
@@ -94,6 +104,16 @@ def _is_private_host(host: str) -> bool:
         return False
 
 
+@functools.cache
+def _fires_once_a_day(schedule: str) -> bool:
+    """Each run ingests one day: a cron firing twice a day re-crawls it, a weekly one skips six,
+    "0 2 1-15 * *" or "0 2 * 1-6 *" skip part of each month or year; a leap year shows them all.
+    Cached: every DAG parse validates the registry, and most sources share a schedule."""
+    fires = croniter(schedule, datetime(2024, 1, 1)).all_next(datetime)
+    days = [next(fires).date() for _ in range(366)]
+    return len(set(days)) == len(days) and (days[-1] - days[0]).days == len(days) - 1
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -131,6 +151,15 @@ class Source(_Strict):
     politeness: Politeness = Politeness()
     quality: Quality = Quality()
 
+    @field_validator("domains", mode="before")
+    @classmethod
+    def _domains_are_text(cls, domains: Any) -> Any:
+        """YAML reads an unquoted 127.1 or 0x7f000001 as a number: say so rather than "not a string"."""
+        for domain in domains if isinstance(domains, list) else []:
+            if isinstance(domain, int | float) and not isinstance(domain, bool):
+                raise ValueError(f"{domain!r} is a number to YAML: quote a host written in digits, e.g. \"127.1\"")
+        return domains
+
     @field_validator("domains")
     @classmethod
     def _domains_are_hosts(cls, domains: list[str], info: ValidationInfo) -> list[str]:
@@ -154,7 +183,11 @@ class Source(_Strict):
             example = template.format(date=datetime(2024, 1, 31))
         except Exception as exc:  # noqa: BLE001 - str.format can raise almost anything for a bad field
             raise ValueError(f"bad archive template {template!r}: {type(exc).__name__}: {exc}") from None
-        _check_host(_check_url(example), info)
+        try:
+            _check_url(example)
+        except ValueError as exc:  # e.g. a bare {date} prints "2024-01-31 00:00:00"
+            raise ValueError(f"{exc} (what the template gives for 2024-01-31; format the date, e.g. {{date:%Y/%m/%d}})") from None
+        _check_host(example, info)
         return template
 
     @field_validator("article_pattern")
@@ -180,10 +213,7 @@ class Source(_Strict):
     def _cron(cls, schedule: str) -> str:
         if not croniter.is_valid(schedule):
             raise ValueError(f"invalid cron expression {schedule!r}")
-        # Each run ingests one day: a cron firing twice a day re-crawls it, a weekly one skips six.
-        fires = croniter(schedule, datetime(2024, 1, 1)).all_next(datetime)
-        days = [next(fires).date() for _ in range(14)]
-        if len(set(days)) != len(days) or (days[-1] - days[0]).days != len(days) - 1:
+        if not _fires_once_a_day(schedule):
             raise ValueError(f"cron {schedule!r} must fire exactly once per UTC day (each run ingests one day)")
         return schedule
 
@@ -218,6 +248,8 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         seen = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, Hashable):  # YAML's "? [a, b]" complex keys
+                raise yaml.constructor.ConstructorError(None, None, f"a key must be a name, not a {type(key).__name__}", key_node.start_mark)
             if key in seen:
                 raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
             seen.add(key)
@@ -248,8 +280,10 @@ def check_sources(path: str | os.PathLike | None = None) -> tuple[dict[str, Sour
         raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except FileNotFoundError:
         return {}, [f"{path}: file not found"]
-    except (OSError, UnicodeDecodeError) as exc:
-        return {}, [f"{path}: cannot read: {exc.strerror if isinstance(exc, OSError) else exc.reason}"]
+    except UnicodeDecodeError as exc:
+        return {}, [f"{path}: not UTF-8 text: byte 0x{exc.object[exc.start]:02x} at offset {exc.start} (save the file as UTF-8)"]
+    except OSError as exc:
+        return {}, [f"{path}: cannot read: {exc.strerror or exc}"]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""

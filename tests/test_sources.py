@@ -70,6 +70,12 @@ def test_a_private_address_needs_the_sources_permission(tmp_path):
         ("schedule: '61 * * * *'", "field 'schedule': invalid cron"),
         ("schedule: '0 */6 * * *'", "field 'schedule': cron '0 */6 * * *' must fire exactly once per UTC day"),
         ("schedule: '0 2 * * 1'", "field 'schedule': cron '0 2 * * 1' must fire exactly once per UTC day"),
+        ("schedule: '0 2 1-15 * *'", "field 'schedule': cron '0 2 1-15 * *' must fire exactly once per UTC day"),
+        ("schedule: '0 2 * 1-6 *'", "field 'schedule': cron '0 2 * 1-6 *' must fire exactly once per UTC day"),
+        ("feeds: ['http://example.com:187650/rss']", "field 'feeds[0]': bad port in URL: 'http://example.com:187650/rss'"),
+        ("feeds: ['http://example.com/site map.xml']", "field 'feeds[0]': URL contains whitespace"),
+        ("archive: 'https://example.com/{date}/'\n            article_pattern: x",
+         "field 'archive': URL contains whitespace: 'https://example.com/2024-01-31 00:00:00/' (what the template gives for 2024-01-31; format the date"),
         ("feeds: [ftp://example.com/rss]", "field 'feeds[0]': not an http(s) URL"),
         ("feeds: [https://elsewhere.org/rss]", "field 'feeds[0]': host 'elsewhere.org' is not in domains"),
         ("archive: 'https://example.com/latest/'", "field 'archive': archive template needs a date placeholder"),
@@ -89,6 +95,20 @@ def test_each_problem_names_source_and_field(tmp_path, entry, expected):
     assert len(problems) == 1
     assert problems[0].startswith(f"{path}: source 'broken': ")
     assert expected in problems[0]
+
+
+def test_a_host_written_in_digits_must_be_quoted(tmp_path):
+    """YAML reads an unquoted 127.1 as a float: the error says to quote it, not "not a string"."""
+    path = write(tmp_path, """
+        sources:
+          - name: local
+            domains: [127.1]
+            sitemaps: ['http://127.1/sitemap.xml']
+            allow_private_addresses: true
+        """)
+    assert check_sources(path)[1] == [
+        f"{path}: source 'local': field 'domains': 127.1 is a number to YAML: quote a host written in digits, e.g. \"127.1\""
+    ]
 
 
 def test_bad_name_missing_discovery_and_duplicates(tmp_path):
@@ -183,7 +203,14 @@ def test_duplicate_keys_and_unreadable_content(tmp_path):
     assert "line 6 not valid YAML: duplicate key 'feeds'" in check_sources(twice)[1][0]
     latin = tmp_path / "latin.yaml"
     latin.write_bytes("sources: [{name: caf\xe9}]".encode("latin-1"))
-    assert check_sources(latin)[1][0].startswith(f"{latin}: cannot read:")
+    assert check_sources(latin)[1] == [f"{latin}: not UTF-8 text: byte 0xe9 at offset 20 (save the file as UTF-8)"]
+    complex_key = write(tmp_path, """
+        sources:
+          - name: a
+            ? [x, y]
+            : 1
+        """)
+    assert check_sources(complex_key)[1] == [f"{complex_key}: line 4 not valid YAML: a key must be a name, not a list"]
     assert check_sources(tmp_path)[1][0].startswith(f"{tmp_path}: cannot read:")
 
 
