@@ -23,6 +23,10 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeadersParserException
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+_UNTYPED = ("", "application/octet-stream")
+_SNIFF_BYTES = 1024
+# a BOM, blanks and comments, then a doctype or <html>/<head>/<body> (WHATWG's sniffing reads the same tags)
+_HTML_OPENING = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]", re.I | re.S)
 
 _MALFORMED = (ArchiveLoadFailed, StatusAndHeadersParserException, OSError, EOFError, ValueError, zlib.error)
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -51,7 +55,17 @@ class RawPage:
 
     @property
     def is_html(self) -> bool:
-        return self.content_type in HTML_TYPES
+        return is_html(self.content_type, self.body)
+
+
+def is_html(content_type: str, body: bytes) -> bool:
+    """An HTML page by its media type; without a usable one (none, or the octet-stream default
+    some servers send), by its opening markup. Judged only by the header otherwise: a PDF served
+    at a .html URL is no page. Hand-written because Scrapy's sniffing (responsetypes) also reads
+    the URL, and this must judge a stored response the same way in the spider and the WARC reader."""
+    if content_type in HTML_TYPES:
+        return True
+    return content_type in _UNTYPED and bool(_HTML_OPENING.match(body[:_SNIFF_BYTES]))
 
 
 def media_type(content_type: str) -> str:

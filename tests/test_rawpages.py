@@ -148,3 +148,22 @@ def test_a_gzip_member_that_inflates_hugely_is_checked_in_bounded_memory(tmp_pat
     finally:
         tracemalloc.stop()
     assert peak < 8 << 20, f"{peak / (1 << 20):.0f} MiB at peak"
+
+
+@pytest.mark.parametrize(("content_type", "body", "html"), [
+    ("text/html; charset=utf-8", b"anything", True),
+    (None, b"\xef\xbb\xbf\n<!DOCTYPE html><html><body>x</body></html>", True),  # no Content-Type: the markup says HTML
+    (None, b"<!-- cached 08:30 -->\n<html lang='en'><body>x</body></html>", True),
+    ("application/octet-stream", b"<HTML><HEAD><TITLE>x</TITLE></HEAD></HTML>", True),
+    (None, b"%PDF-1.7 <html>", False),
+    (None, b"<?xml version='1.0'?><rss><channel/></rss>", False),
+    ("application/pdf", b"<html><body>a PDF at a .html URL is still a PDF</body></html>", False),
+    ("text/plain", b"<html><body>x</body></html>", False),  # a declared type is believed
+], ids=["declared", "untyped-doctype", "untyped-comment", "octet-stream", "untyped-pdf", "untyped-xml", "pdf", "text"])
+def test_html_is_the_declared_type_or_untyped_markup(tmp_path, content_type, body, html):
+    """Servers that send no Content-Type still serve pages; stored responses are judged as the spider judged them."""
+    warc = tmp_path / "pages.warc"
+    headers = [("Content-Type", content_type)] if content_type else []
+    _write_records(warc, [("https://ferries.example/news/timetable", StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1"), body, FETCHED)])
+    [page] = iter_pages(warc)
+    assert page.is_html is html

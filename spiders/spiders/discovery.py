@@ -28,7 +28,7 @@ from scrapy.http import Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
 
-from pipeline.rawpages import HTML_TYPES, media_type
+from pipeline.rawpages import is_html, media_type
 from pipeline.sources import DISCOVERY_METHODS, Source, SourcesError, get_source
 from spiders.items import ArticlePage
 from spiders.window import Window, parse_listing_date
@@ -222,9 +222,9 @@ class SourceSpider(SitemapSpider):
     def parse_article(self, response: Response) -> Iterator[ArticlePage]:
         """An article URL fetched OK; non-HTML and empty bodies are counted, not items.
 
-        HTML is judged by Content-Type as the WARC reader does (Scrapy would call a PDF
+        HTML is judged as the WARC reader judges it (rawpages.is_html: Scrapy would call a PDF
         served at a .html URL an HtmlResponse)."""
-        if media_type(response.headers.get("Content-Type", b"").decode("latin-1")) not in HTML_TYPES:
+        if not is_html(media_type(response.headers.get("Content-Type", b"").decode("latin-1")), response.body):
             self.crawler.stats.inc_value("wirelake/article_pages/not_html")
             return
         if not response.body.strip():
