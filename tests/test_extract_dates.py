@@ -104,3 +104,24 @@ def test_a_first_of_the_month_printed_in_full_is_kept():
     long_paragraph = " ".join(BODY)
     html = story().replace("</div></article>", f"<p>{long_paragraph}</p><p>Filed on 1 March 2023 by the harbour desk.</p></div></article>")
     assert published(html) == (datetime(2023, 3, 1, tzinfo=timezone.utc), "htmldate")
+
+
+UTC = timezone.utc
+
+
+@pytest.mark.parametrize(
+    ("meta", "published_at", "updated_at"),
+    [
+        ("| Updated: May 27, 2024, 9:00 a.m. | Published: May 26, 2024, 8:30 a.m.", datetime(2024, 5, 26, tzinfo=UTC), datetime(2024, 5, 27, tzinfo=UTC)),
+        ('<span>Aktualisiert 27.05.2024</span> <span>Veröffentlicht 26.05.2024</span>', datetime(2024, 5, 26, tzinfo=UTC), datetime(2024, 5, 27, tzinfo=UTC)),
+        ('Updated <time datetime="2024-05-27T09:00:00Z">May 27</time> Published <time datetime="2024-05-26T08:30:00Z">May 26</time>',
+         datetime(2024, 5, 26, 8, 30, tzinfo=UTC), datetime(2024, 5, 27, 9, 0, tzinfo=UTC)),
+        ('<b>Updated:</b> <span>May 27, 2024</span>', None, datetime(2024, 5, 27, tzinfo=UTC)),
+    ],
+    ids=["one-line", "german-spans", "time-elements", "update-only"],
+)
+def test_a_printed_update_is_never_the_publication_date(meta, published_at, updated_at):
+    """Datelines print the update first ("Updated … | Published …"); an unlabelled date is the publication's."""
+    record = extract_page(story(meta=meta), DATED_URL.replace("/2024/05/26/", "/harbour/") if published_at is None else NO_DATE_URL)
+    assert (record["published_at"], record["updated_at"]) == (published_at, updated_at)
+    assert record["provenance"].get("updated_at") in ("visible-text", "time-near-headline")

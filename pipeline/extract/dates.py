@@ -13,6 +13,7 @@ would stamp a page with the day extraction ran, different on every re-run.
 
 from __future__ import annotations
 
+import re
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -51,6 +52,16 @@ _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 # The printed date sits between the headline and the body; a long text node is the body.
 _VISIBLE_WINDOW = 40
 _MAX_DATE_TEXT = 120
+
+
+# What a dateline prints before a date it labels; "updated" dates are never publication dates.
+_DATE_LABEL = re.compile(
+    r"(?<!\w)(?:(?P<updated>(?:last\s+)?updated|last\s+modified|modified|(?:zuletzt\s+)?aktualisiert|mis\s+à\s+jour|actualizado|"
+    r"aggiornato|bijgewerkt|oppdatert|opdateret|uppdaterad|zaktualizowano|güncelleme|güncellendi)"
+    r"|(?P<published>(?:first\s+)?published|posted|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd|publisert|"
+    r"publiceret|publicerad|opublikowano|yayınlanma))(?!\w)",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -136,13 +147,28 @@ def _own_text(element: HtmlElement) -> str:
     return " ".join(part.strip() for part in [element.text, *(child.tail for child in element)] if part and part.strip())
 
 
-def _near_headline(headline: HtmlElement | None) -> Dated | None:
-    """The first date after the headline, before the body starts."""
+def _labelled_parts(text: str) -> list[tuple[str | None, str]]:
+    """(label, text) for each part of a dateline: "Updated: March 15 | Published: March 14" is
+    [("updated", ": March 15 | "), ("published", ": March 14")]; unlabelled text is one part."""
+    labels = list(_DATE_LABEL.finditer(text))
+    if not labels:
+        return [(None, text)]
+    parts = [(None, text[: labels[0].start()])] if text[: labels[0].start()].strip() else []
+    for label, following in zip(labels, [*labels[1:], None]):
+        parts.append((label.lastgroup, text[label.end() : following.start() if following else len(text)]))
+    return parts
+
+
+def _near_headline(headline: HtmlElement | None, wanted: str) -> Dated | None:
+    """The first date after the headline, before the body starts, that is the `wanted` one
+    ("published" or "updated"): a date labelled as an update is never the publication's, and
+    only a date so labelled is an update."""
     if headline is None:
         return None
     seen = 0
     for element in _following(headline):
-        if element.tag == "time" and (value := parse_datetime(element.get("datetime"))):
+        unlabelled = _label_before(element) or "published"
+        if element.tag == "time" and unlabelled == wanted and (value := parse_datetime(element.get("datetime"))):
             return Dated(value, "time-near-headline")
         text = _own_text(element)
         if not text:
@@ -150,9 +176,21 @@ def _near_headline(headline: HtmlElement | None) -> Dated | None:
         if len(text) > 2 * _MAX_DATE_TEXT or seen >= _VISIBLE_WINDOW:
             break
         seen += 1
-        if value := parse_visible_date(text):
-            return Dated(value, "visible-text")
+        for label, part in _labelled_parts(text):
+            if (label or unlabelled) == wanted and (value := parse_visible_date(part)):
+                return Dated(value, "visible-text")
     return None
+
+
+def _label_before(element: HtmlElement) -> str | None:
+    """The label printed just before `element` ("Updated <time>…", "<b>Published:</b> <span>…")."""
+    previous, parent = element.getprevious(), element.getparent()
+    if previous is not None:
+        before = previous.text_content() + (previous.tail or "")
+    else:
+        before = (parent.text or "") if parent is not None else ""
+    labels = list(_DATE_LABEL.finditer(before[-_MAX_DATE_TEXT:]))
+    return labels[-1].lastgroup if labels else None
 
 
 def _from_url(url: str) -> Dated | None:
@@ -193,20 +231,25 @@ def _stated_in_full(tree: HtmlElement, found: str) -> bool:
 
 
 def published_at(tree: HtmlElement, signals: PageSignals, headline: HtmlElement | None, url: str) -> Dated | None:
-    """The order was measured on fundus-publishers (benchmarks/extraction.py): declared first."""
-    return (
+    """The order was measured on fundus-publishers (benchmarks/extraction.py): declared first.
+    htmldate's find is no publication date when it is the date printed as the update."""
+    stated = (
         _declared(signals, "datePublished", PUBLISHED_META)
         or _time_element(tree)
-        or _near_headline(headline)
+        or _near_headline(headline, "published")
         or _from_url(url)
-        or _htmldate_without_furniture(tree)
     )
+    if stated or not (found := _htmldate_without_furniture(tree)):
+        return stated
+    update = _near_headline(headline, "updated")
+    return None if update and update.value.date() == found.value.date() else found
 
 
-def updated_at(signals: PageSignals, published: Dated | None) -> Dated | None:
-    """The declared modification time, when it is later than publication: CMSs fill
-    dateModified with datePublished until an edit, which is no update."""
-    updated = _declared(signals, "dateModified", MODIFIED_META)
+def updated_at(signals: PageSignals, headline: HtmlElement | None, published: Dated | None) -> Dated | None:
+    """The declared modification time, else one printed as "Updated …" near the headline, when
+    it is later than publication: CMSs fill dateModified with datePublished until an edit, which
+    is no update."""
+    updated = _declared(signals, "dateModified", MODIFIED_META) or _near_headline(headline, "updated")
     if updated and published and updated.value <= published.value:
         return None
     return updated

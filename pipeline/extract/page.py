@@ -117,7 +117,7 @@ def read_page(html: str, url: str) -> Page | None:
     if metadata.language is None and (detected := language.detect(" ".join(block.text for block in blocks[:20]))):
         metadata.language, provenance["language"] = detected, "detected:py3langid"
     published = dates.published_at(tree, signals, headline, url)
-    updated = dates.updated_at(signals, published)
+    updated = dates.updated_at(signals, headline, published)
     for name, dated in (("published_at", published), ("updated_at", updated)):
         if dated:
             provenance[name] = dated.signal
