@@ -8,7 +8,9 @@ crawl, bad SQL) ends as one line on stderr and a non-zero exit code, never a tra
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import signal
 import sys
 import time
 from datetime import date, datetime, timedelta, timezone
@@ -191,9 +193,10 @@ def cmd_airflow(args) -> int:
 
 
 def cmd_query(args) -> int:
-    from pipeline.query import run_query
+    from pipeline.query import write_query
 
-    sys.stdout.write(run_query(args.sql, args.store, args.format))
+    for warning in write_query(args.sql, args.store, args.format, sys.stdout):
+        print(f"wirelake: warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -314,6 +317,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as exc:
         print("wirelake: interrupted", file=sys.stderr)
         return exc.exit_status if isinstance(exc, Stopped) else 130
+    except BrokenPipeError:
+        # The reader went away (`wirelake query … | head`): stop quietly, as `cat` would on SIGPIPE,
+        # and keep Python's exit-time flush from writing to the closed pipe again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
     except Exception as exc:  # noqa: BLE001 - the one place that turns errors into a line for the user
         if args.debug:
             raise

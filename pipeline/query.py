@@ -17,9 +17,10 @@ import io
 import json
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TextIO
 
 import duckdb
 import pyarrow as pa
@@ -40,6 +41,7 @@ from earlier ones (the dedup views `originals` and `reprints` build on `articles
 
 FORMATS = ("table", "csv", "json")
 TABLE_CELL_CHARS = 48  # table output truncates longer cells, so article text stays one short line
+_BATCH_ROWS = 10_000  # rows fetched from DuckDB at a time for streamed formats
 
 _PARTITION_FILE = re.compile(re.escape(CORPUS_ARTICLES_PREFIX) + r"date=[^/]+/source=[^/]+/[^/]+\.parquet")
 
@@ -84,11 +86,13 @@ def articles_view(connection: duckdb.DuckDBPyConnection, store: ObjectStore) -> 
 VIEWS: tuple[ViewBuilder, ...] = (articles_view, dedup_views.register)
 
 
-def connect(store: ObjectStore, views: Sequence[ViewBuilder] = VIEWS) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with the corpus views registered.
+def connect(store: ObjectStore | str, views: Sequence[ViewBuilder] = VIEWS) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with the corpus views registered, for a store or its URI.
 
     Sessions run in UTC so timestamps print the same on every machine.
     """
+    if isinstance(store, str):
+        store = open_store(store)
     connection = duckdb.connect()
     connection.execute("SET TimeZone = 'UTC'")
     for build in views:
@@ -97,12 +101,23 @@ def connect(store: ObjectStore, views: Sequence[ViewBuilder] = VIEWS) -> duckdb.
 
 
 def run_query(sql: str, store_uri: str | None = None, fmt: str = "table") -> str:
-    """Run sql over the store's corpus views and render the result as table, csv or json.
+    """write_query's output as one string (for tests and callers that want the text)."""
+    out = io.StringIO()
+    write_query(sql, store_uri, fmt, out)
+    return out.getvalue()
 
-    Every failure (bad SQL, no SQL, unreadable corpus, unreachable store, unknown format)
-    raises QueryError with a one-line message. A store that holds no corpus raises it with a
-    StoreURIError as its cause: the CLI exits with its usage code, as for any --store that
-    names no store.
+
+def write_query(sql: str, store_uri: str | None, fmt: str, out: TextIO) -> list[str]:
+    """Run one SQL statement over the store's corpus views and write the result to `out` as
+    table, csv or json; the warnings an analyst should see beside it.
+
+    csv and json are written as DuckDB hands over rows, so a large result starts at once and
+    never sits in memory whole; a table must see every row to size its columns.
+
+    Every failure (bad SQL, no SQL or several statements, unreadable corpus, unreachable store,
+    unknown format) raises QueryError with a one-line message. A store that holds no corpus
+    raises it with a StoreURIError as its cause: the CLI exits with its usage code, as for any
+    --store that names no store.
     """
     if fmt not in FORMATS:
         raise QueryError(f"unknown format {fmt!r} (use {', '.join(FORMATS)})")
@@ -113,17 +128,30 @@ def run_query(sql: str, store_uri: str | None = None, fmt: str = "table") -> str
             # A mistyped path or prefix, or a directory such as /tmp, would otherwise look like an empty corpus.
             problem = "holds no wirelake corpus" if found else "no store there"
             raise StoreURIError(f"{store.uri}: {problem} (run `wirelake crawl` or `wirelake demo` first, or fix --store)")
+        warnings = [] if store.list(dedup_state.MANIFESTS) else [
+            f"{store.uri}: no dedup state (dedup/): cluster and original columns are null and the dedup views empty;"
+            " copy dedup/ along with corpus/"
+        ]
         with connect(store) as connection:
+            statements = connection.extract_statements(sql)
+            if len(statements) != 1:
+                raise QueryError(
+                    "query: no SQL statement to run (the SQL is empty or only comments)" if not statements
+                    else f"query: one SQL statement at a time, got {len(statements)}"
+                )
             cursor = connection.execute(sql)
-            if cursor is None:  # DuckDB found no statement in sql
-                raise QueryError("query: no SQL statement to run (the SQL is empty or only comments)")
             columns = [column[0] for column in cursor.description or []]
-            rows = cursor.fetchall() if columns else []
+            {"table": _write_table, "csv": _write_csv, "json": _write_json}[fmt](columns, _batches(cursor) if columns else iter(()), out)
     except duckdb.Error as exc:
         raise QueryError(f"query failed: {_one_line(str(exc))}") from exc  # the cause shows under --debug
     except (StoreError, CorpusError) as exc:
         raise QueryError(str(exc)) from exc
-    return {"table": _as_table, "csv": _as_csv, "json": _as_json}[fmt](columns, rows)
+    return warnings
+
+
+def _batches(cursor: duckdb.DuckDBPyConnection) -> Iterator[list[tuple]]:
+    while rows := cursor.fetchmany(_BATCH_ROWS):
+        yield rows
 
 
 def _holds_corpus(store: ObjectStore) -> bool:
@@ -140,9 +168,14 @@ def _one_line(message: str) -> str:
     return " ".join(line.strip() for line in head.splitlines() if line.strip())
 
 
-def _as_table(columns: list[str], rows: list[tuple]) -> str:
+def _write_table(columns: list[str], batches: Iterator[list[tuple]], out: TextIO) -> None:
+    rows = [row for batch in batches for row in batch]
     numeric = [bool(rows) and all(_is_number(row[i]) for row in rows if row[i] is not None) for i in range(len(columns))]
     cells = [[None if value is None else _short(_text(value)) for value in row] for row in rows]
+    count = f"({len(rows)} row{'' if len(rows) == 1 else 's'})"
+    if not columns:
+        out.write(f"{count}\n")
+        return
     # disable_numparse keeps strings such as "007" from being re-read as numbers;
     # numeric columns are aligned right from the values' own types instead.
     body = tabulate(
@@ -152,19 +185,17 @@ def _as_table(columns: list[str], rows: list[tuple]) -> str:
         disable_numparse=True,
         colalign=["right" if is_numeric else "left" for is_numeric in numeric],
     )
-    count = f"({len(rows)} row{'' if len(rows) == 1 else 's'})"
-    return f"{body}\n{count}\n" if columns else f"{count}\n"
+    out.write(f"{body}\n{count}\n")
 
 
-def _as_csv(columns: list[str], rows: list[tuple]) -> str:
-    out = io.StringIO()
+def _write_csv(columns: list[str], batches: Iterator[list[tuple]], out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows([_csv_cell(value) for value in row] for row in rows)
-    return out.getvalue()
+    for rows in batches:
+        writer.writerows([_csv_cell(value) for value in row] for row in rows)
 
 
-def _as_json(columns: list[str], rows: list[tuple]) -> str:
+def _write_json(columns: list[str], batches: Iterator[list[tuple]], out: TextIO) -> None:
     """One JSON array, one row object per line: valid JSON that line tools can still grep.
 
     Keys must be unique or a join's second `url` would overwrite the first, so duplicate
@@ -173,8 +204,12 @@ def _as_json(columns: list[str], rows: list[tuple]) -> str:
     case-insensitively.
     """
     keys = _unique_names(columns)
-    objects = [json.dumps({k: _finite(v) for k, v in zip(keys, row)}, ensure_ascii=False, default=_json_value) for row in rows]
-    return "[\n" + ",\n".join(objects) + "\n]\n" if objects else "[]\n"
+    opening = "[\n"
+    for rows in batches:
+        for row in rows:
+            out.write(opening + json.dumps({k: _finite(v) for k, v in zip(keys, row)}, ensure_ascii=False, default=_json_value))
+            opening = ",\n"
+    out.write("[]\n" if opening == "[\n" else "\n]\n")
 
 
 def _unique_names(columns: list[str]) -> list[str]:
@@ -195,9 +230,12 @@ def _is_number(value: object) -> bool:
 
 
 def _text(value: object) -> str:
-    """Dates and times as ISO 8601, bytes as hex, anything else as DuckDB's Python value prints."""
+    """Dates and times as ISO 8601, bytes as hex, lists, structs and maps as JSON (as csv and
+    json print them), anything else as DuckDB's Python value prints."""
     if isinstance(value, (date, datetime, time)):
         return value.isoformat()
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(_finite(value), ensure_ascii=False, default=_json_value)
     return value.hex() if isinstance(value, bytes) else str(value)
 
 
@@ -207,21 +245,28 @@ def _short(text: str) -> str:
 
 
 def _csv_cell(value: object) -> object:
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False, default=_json_value)
     return "" if value is None else _json_value(value)
 
 
 def _json_value(value: object) -> object:
-    """JSON has no decimals, dates, durations, UUIDs or bytes: numbers and strings instead."""
+    """JSON has no decimals, dates, durations, UUIDs or bytes: numbers and strings instead. A
+    decimal a float cannot hold exactly stays its digits, as a string."""
     if isinstance(value, Decimal):
-        return float(value)
+        number = float(value)
+        return number if Decimal(repr(number)) == value else str(value)
     return _iso_duration(value) if isinstance(value, timedelta) else _text(value)
 
 
 def _finite(value: object) -> object:
-    """NaN and infinities are not JSON: null (json.dumps would write a bare NaN)."""
-    return None if isinstance(value, float) and not math.isfinite(value) else value
+    """NaN and infinities are not JSON: null (json.dumps would write a bare NaN), also inside
+    lists, structs and maps. A fixed-size ARRAY (a tuple) is a list."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    return value
 
 
 def _iso_duration(value: timedelta) -> str:

@@ -6,6 +6,10 @@ import csv
 import io
 import json
 import re
+import signal
+import subprocess
+import sys
+import threading
 from datetime import date, datetime, timezone
 
 import duckdb
@@ -65,7 +69,7 @@ def corpus_uri(store_uri):
 
 
 def test_articles_view_has_each_article_column_once(corpus_uri):
-    connection = connect(open_store(corpus_uri))
+    connection = connect(corpus_uri)  # a URI or path, as README shows
     described = connection.execute("describe articles").fetchall()
     assert [row[0] for row in described] == ARTICLE_COLUMNS
     assert dict((row[0], row[1]) for row in described)["published_at"] == "TIMESTAMP WITH TIME ZONE"
@@ -263,3 +267,53 @@ def test_cli_exit_codes(quiet_uri, tmp_path, capsys, sql, store, message, code):
     assert main(["query", sql, "--store", str(tmp_path / store)]) == code
     error = capsys.readouterr().err
     assert error.startswith("wirelake: error: ") and message in error and error.count("\n") == 1
+
+
+def test_several_statements_are_refused_rather_than_all_but_the_last_dropped(quiet_uri):
+    with pytest.raises(QueryError, match=r"^query: one SQL statement at a time, got 2$"):
+        run_query("select 1; select 2", quiet_uri)
+
+
+def test_nested_values_print_as_json_in_every_format(quiet_uri):
+    """Lists, structs, maps and fixed-size arrays read as JSON everywhere (not Python's repr);
+    NaN and infinities inside them are null, and a decimal a float cannot hold keeps its digits."""
+    sql = ("select [1.5, 'nan'::double, 'inf'::double] as scores, {'site': 'a', 'day': date '2024-05-26'} as origin,"
+           " [1, 2, 3]::integer[3] as fixed, 12345678901234567890.123456789::decimal(38,9) as exact, 1.5 as plain")
+    assert json.loads(run_query(sql, quiet_uri, "json")) == [
+        {"scores": [1.5, None, None], "origin": {"site": "a", "day": "2024-05-26"}, "fixed": [1, 2, 3],
+         "exact": "12345678901234567890.123456789", "plain": 1.5},
+    ]
+    assert list(csv.reader(io.StringIO(run_query(sql, quiet_uri, "csv"))))[1] == [
+        "[1.5, null, null]", '{"site": "a", "day": "2024-05-26"}', "[1, 2, 3]", "12345678901234567890.123456789", "1.5",
+    ]
+    table = run_query(sql.replace(", 12345678901234567890.123456789::decimal(38,9) as exact, 1.5 as plain", ""), quiet_uri)
+    assert table.splitlines()[2].split("  ")[:1] == ["[1.5, null, null]"] and '{"site": "a", "day": "2024-05-26"}' in table
+
+
+def test_a_result_too_large_to_hold_starts_streaming_and_stops_quietly_when_the_reader_goes(quiet_uri):
+    """csv and json are written as rows arrive: a trillion-row result prints its first lines at
+    once, and a reader that stops (`| head`) ends the command quietly, with SIGPIPE's status."""
+    for fmt, first in (("csv", "n"), ("json", "[")):
+        command = [sys.executable, "-m", "pipeline.cli", "query", "select range as n from range(1000000000000)",
+                   "--store", quiet_uri, "--format", fmt]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        watchdog = threading.Timer(120, process.kill)  # a result held back whole would never print: fail, not hang
+        watchdog.start()
+        try:
+            assert process.stdout.readline().strip() == first
+            process.stdout.close()
+            assert process.wait(timeout=120) == 128 + signal.SIGPIPE
+            assert process.stderr.read() == ""
+        finally:
+            watchdog.cancel()
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+def test_a_corpus_without_its_dedup_state_warns(corpus_uri, capsys):
+    """Copying corpus/ without dedup/ leaves the dedup columns null: say so beside the result."""
+    assert main(["query", "select count(*) as n from articles", "--store", corpus_uri, "--format", "csv"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "n\n6\n"
+    assert err.startswith("wirelake: warning: ") and "no dedup state (dedup/)" in err and err.count("\n") == 1
