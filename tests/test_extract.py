@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -153,6 +154,28 @@ def _undeclared_story() -> str:
 @pytest.mark.parametrize("html", ["", "   ", "<html><body></body></html>", "<html><head><title>x</title></head><body><p> </p></body></html>"])
 def test_empty_pages_are_none(html):
     assert extract_page(html, "https://dostana.example/empty/") is None
+
+
+@pytest.mark.parametrize(("html", "url", "error", "message"), [
+    (None, SEED_URL, TypeError, f"html must be str or bytes, got NoneType (url {SEED_URL})"),
+    ("<html></html>", "/business/ferry-plan/", ValueError, "url must be an absolute http(s) or file URL, got '/business/ferry-plan/'"),
+    ("<html></html>", "", ValueError, "url must be an absolute http(s) or file URL, got ''"),
+    (SEED_URL, "<html><body><p>swapped</p></body></html>", ValueError, "url must be an absolute http(s) or file URL, got '<html><body><p>swapped</p></body></html>'"),
+])
+def test_arguments_that_are_no_page_are_named_not_silently_none(html, url, error, message):
+    with pytest.raises(error, match=f"^{re.escape(message)}$"):
+        extract_page(html, url)
+    with pytest.raises(error, match=f"^{re.escape('pages[1]: ' + message)}$"):
+        extract_pages([(SEED_URL, "<html></html>"), (url, html)])
+
+
+def test_pages_must_be_pairs_and_bytes_are_decoded_as_a_warc_body_is():
+    with pytest.raises(TypeError, match=r"^pages must be \(url, html\) pairs, got 'abc'$"):
+        extract_pages("abc")
+    with pytest.raises(TypeError, match=r"^pages\[0\] must be a \(url, html\) pair, got \('https://x.example/',\)$"):
+        extract_pages([("https://x.example/",)])
+    html = page("reprint_courtesy.html")
+    assert extract_page(html.encode("cp1252", errors="replace"), SEED_URL)["title"] == extract_page(html, SEED_URL)["title"]
 
 
 def test_extract_pages_keeps_order():

@@ -211,6 +211,23 @@ def test_url_with_several_html_files_is_an_error(capsys):
     assert out == "" and err.strip() == "wirelake: error: --url needs exactly one HTML file, got 2"
 
 
+@pytest.mark.parametrize("url", ["business/ferry-plan/", "ftp://dostana.example/ferry.html", ""])
+def test_url_that_says_nowhere_a_story_lives_is_an_error(url, capsys):
+    assert main_extract([str(PAGES / "reprint_courtesy.html")], url) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == f"wirelake: error: --url must be an absolute http(s) or file URL, got {url!r}\n"
+
+
+def test_a_reader_that_stops_early_ends_extract_quietly():
+    """`wirelake extract … | head -1`: no "Broken pipe" error for the user, SIGPIPE's status."""
+    pages = [str(PAGES / "reprint_courtesy.html")] * 200
+    process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "extract", *pages], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert json.loads(process.stdout.readline())["title"]
+    process.stdout.close()
+    assert process.wait(timeout=300) == 141
+    assert process.stderr.read() == ""
+
+
 def test_warc_pages_are_decoded_as_the_pipeline_decodes_them(tmp_path, capsys):
     """A UTF-8 page served as Latin-1 (a common server default) reads as UTF-8, as in extract_step."""
     html = (PAGES / "reprint_courtesy.html").read_text(encoding="utf-8").replace("The harbour council", "The café council")

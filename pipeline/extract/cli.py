@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from pipeline.console import counted
 from pipeline.extract.charset import decode_html
-from pipeline.extract.page import Page, to_record
+from pipeline.extract.page import Page, is_page_url, to_record
 from pipeline.extract.pagetype import EMPTY, STORY_TYPES
 from pipeline.rawpages import RawPagesError, iter_pages
 
@@ -116,6 +116,8 @@ def _check_url_option(paths: list[str], url: str | None) -> None:
     """--url names where one HTML file was served; a WARC records its own URLs."""
     if url is None:
         return
+    if not is_page_url(url):
+        raise InputError(f"--url must be an absolute http(s) or file URL, got {url!r}")
     if warcs := [name for name in paths if _is_warc(Path(name))]:
         raise InputError(f"--url is for an HTML file; {warcs[0]} is a WARC, which records each page's URL")
     if len(paths) != 1:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import trafilatura
 from lxml.html import HtmlElement
@@ -49,6 +50,14 @@ class Page:
     page_type: str
     paywalled: tuple[bool, str | None] = (False, None)
     provenance: dict[str, str] = field(default_factory=dict)
+
+
+def is_page_url(url: object) -> bool:
+    """An absolute http(s) URL with a host, or a file URL: a record's url says where the story lives."""
+    if not isinstance(url, str):
+        return False
+    parts = urlsplit(url)
+    return bool(parts.scheme in ("http", "https") and parts.hostname or parts.scheme == "file" and parts.path)
 
 
 def content_hash(text: str) -> str:
