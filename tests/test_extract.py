@@ -17,6 +17,7 @@ from pipeline.extract.appended import drop_appended_stories
 from pipeline.extract.blocks import HEADING, ITEM, PARAGRAPH, Block, count_words
 from pipeline.extract.captions import drop_repeated_captions
 from pipeline.extract.furniture import drop_page_furniture, is_picture_credit
+from pipeline.extract.script_body import script_story_html
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -301,6 +302,16 @@ def test_the_next_story_appended_below_is_not_part_of_this_one():
     assert record["published_at"] is None  # the next story's date is not this one's
 
 
+def test_stories_in_a_feed_wrapper_article_are_told_apart_and_text_around_them_keeps_its_spaces():
+    """A feed wraps every story in an outer <article>; the next story is still another story."""
+    html = _scrolling_page(APPENDED_STORY).replace("<main>", '<main><article class="feed">').replace("</main>", "</article></main>")
+    html = html.replace('<div class="next-up">', '<div class="next-up">More from the island').replace("</article></div>", "</article>below</div>")
+    tree = load_html(html)
+    drop_appended_stories(tree, tree.xpath("//h1")[0])
+    assert [" ".join(h1.text_content().split()) for h1 in tree.xpath("//h1")] == ["Ferry adds early crossings"]
+    assert "More from the island below" in " ".join(tree.xpath("//div[@class='next-up']")[0].text_content().split())
+
+
 @pytest.mark.parametrize("story_container", ["article", "div"])
 def test_only_other_articles_with_their_own_headline_are_removed_as_appended_stories(story_container):
     """A teaser <article> (no <h1>) stays for the listing checks; a page that does not mark its
@@ -330,6 +341,26 @@ def test_a_story_shipped_only_as_script_data_is_read_from_it():
     assert record["text"].split("\n\n") == STORY
     assert record["provenance"]["text"] == "script:html-string"
     assert record["title"] == "Ferry adds early crossings"
+
+
+def test_the_story_is_the_longest_script_string_once_decoded():
+    """A teaser list in \\u003c-escaped markup is longer as script text than the story in plain
+    tags, but shorter once decoded: the decoded length tells the story."""
+    paragraphs = [*STORY, "Islanders who work night shifts on the mainland will still have to wait for the first boat."]
+    teasers = "".join(["\\u003cp\\u003eFerry news\\u003c/p\\u003e"] * 24)
+    story = "".join(f"<p>{text}</p>" for text in paragraphs)
+    assert len(teasers) > len(story) > 500  # both long enough to hold a story
+    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title><meta property="og:type" content="article">
+    </head><body><div id="root"></div><script>window.__STATE__ = {{"teasers":"{teasers}","body":"{story}"}};</script></body></html>"""
+    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == paragraphs
+
+
+def test_json_ld_is_not_read_as_a_rendered_story():
+    """A declared body is declared_body.py's business (its rules leave live blogs alone), not script data's."""
+    updates = "".join(f"<p>{text}</p>" for text in STORY) * 2
+    script = f'{{"@type": "LiveBlogPosting", "headline": "Ferry strike live", "articleBody": "{updates}"}}'
+    assert script_story_html(load_html(f'<html><head><script type="application/ld+json">{script}</script></head><body></body></html>')) is None
+    assert script_story_html(load_html(f"<html><head><script>window.__STATE__ = {script};</script></head><body></body></html>")) == updates
 
 
 @pytest.mark.parametrize("og_type, story", [("website", STORY), ("article", STORY[:1])])

@@ -16,14 +16,18 @@ _OWN_HEADLINE = "descendant::h1[not(ancestor::nav) and not(ancestor::footer)]"
 
 
 def drop_appended_stories(tree: HtmlElement, headline: HtmlElement | None) -> None:
-    """Remove, in place, the `<article>` elements that print another story than `headline`'s."""
-    if headline is None:
-        return
-    lineage = set(headline.iterancestors("article"))
-    if not lineage:
+    """Remove, in place, the `<article>` elements that print another story than `headline`'s.
+
+    The story is the headline's nearest `<article>`: a feed wrapping every story in an outer
+    `<article>` still has its other stories removed. What the story holds stays."""
+    story = next(headline.iterancestors("article"), None) if headline is not None else None
+    if story is None:
         return  # the page does not mark its story as an <article>: nothing to tell other stories by
+    around = {story, *story.iterancestors("article")}
     for article in list(tree.iter("article")):
-        if article in lineage or any(ancestor in lineage for ancestor in article.iterancestors("article")):
-            continue
+        if article in around or story in article.iterancestors("article"):
+            continue  # the story, its wrappers or what it holds
         if article.xpath(_OWN_HEADLINE):
+            if article.tail and not article.tail[:1].isspace():
+                article.tail = " " + article.tail  # drop_tree joins the tail to the text before: keep the words apart
             article.drop_tree()

@@ -111,7 +111,7 @@ def read_page(html: str, url: str) -> Page | None:
     metadata = read_metadata(tree, signals, url, headline)
     provenance = dict(metadata.provenance)
     if count_words(render_text(printed)) < pagetype.MIN_ARTICLE_WORDS and pagetype.declares_article(signals):
-        if from_scripts := script_body(tree, lambda story: _story_blocks(story, url), pagetype.MIN_ARTICLE_WORDS):
+        if from_scripts := script_body(tree, lambda story: _story_blocks(story, url)):
             printed, provenance["text"] = from_scripts, "script:html-string"
     blocks = _without_headline(printed, metadata.title)
     if completed := completed_body(blocks, signals.article):

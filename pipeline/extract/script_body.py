@@ -18,13 +18,17 @@ from collections.abc import Callable
 
 from lxml.html import HtmlElement
 
-from pipeline.extract.blocks import Block, count_words
+from pipeline.extract.blocks import Block
 
-# A double-quoted JS/JSON string literal long enough to hold a story.
-_LONG_STRING = re.compile(r'"((?:[^"\\\n]|\\.){500,})"')
+# A double-quoted JS/JSON string literal long enough to hold a story. An escape outside such a
+# literal (a \" in a single-quoted JS string) is consumed by the first branch, so it starts no
+# literal; the possessive quantifier never backtracks. Scanning stays linear in the script's size.
+_LONG_STRING = re.compile(r'\\.|"((?:[^"\\\n]|\\.){500,}+)"')
 # Paragraph markup, raw or \u003c-escaped inside the literal.
 _PARAGRAPHS = re.compile(r"(?:<|\\u003c)(?:p|br)\b", re.I)
 _MIN_PARAGRAPH_TAGS = 3
+# JSON-LD declares, it does not render: its articleBody is declared_body.py's business.
+_RENDERING_SCRIPTS = '//script[not(@src)][not(@type="application/ld+json")]/text()'
 
 
 def _decoded(literal: str) -> str | None:
@@ -35,24 +39,22 @@ def _decoded(literal: str) -> str | None:
 
 
 def script_story_html(tree: HtmlElement) -> str | None:
-    """The longest HTML string with paragraphs in the page's inline scripts, if any."""
-    best = None
-    for script in tree.xpath("//script[not(@src)]/text()"):
+    """The longest HTML string with paragraphs in the page's inline scripts, if any (compared
+    decoded: \u003c escapes make a literal six times as long per tag)."""
+    best = ""
+    for script in tree.xpath(_RENDERING_SCRIPTS):
         for match in _LONG_STRING.finditer(script):
             literal = match.group(1)
-            if len(_PARAGRAPHS.findall(literal)) < _MIN_PARAGRAPH_TAGS or (best and len(literal) <= len(best)):
+            if literal is None or len(_PARAGRAPHS.findall(literal)) < _MIN_PARAGRAPH_TAGS:
                 continue
-            if (decoded := _decoded(literal)) and "<" in decoded:
+            if (decoded := _decoded(literal)) and "<" in decoded and len(decoded) > len(best):
                 best = decoded
-    return best
+    return best or None
 
 
-def script_body(tree: HtmlElement, extract_blocks: Callable[[str], list[Block]], min_words: int) -> list[Block] | None:
-    """The story's blocks read from script data, or None when no script holds a story of
-    `min_words` words. `extract_blocks` turns an HTML document into body blocks (trafilatura's
-    reading, as for the page itself)."""
+def script_body(tree: HtmlElement, extract_blocks: Callable[[str], list[Block]]) -> list[Block]:
+    """The story's blocks read from script data, empty when no script holds one.
+    `extract_blocks` turns an HTML document into body blocks (trafilatura's reading, as for
+    the page itself); whether they make a story is the page type's judgement, as for any page."""
     story = script_story_html(tree)
-    if story is None:
-        return None
-    blocks = extract_blocks(f"<html><body><article>{story}</article></body></html>")
-    return blocks if sum(count_words(block.text) for block in blocks) >= min_words else None
+    return extract_blocks(f"<html><body><article>{story}</article></body></html>") if story else []
