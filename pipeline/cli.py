@@ -16,7 +16,7 @@ import time
 from datetime import date, datetime, timedelta, timezone
 
 from pipeline import sources as registry
-from pipeline.console import EXIT_USAGE, OneLineParser, Stopped, counted, port_number, stopped_by_signals
+from pipeline.console import EXIT_USAGE, OneLineParser, Stopped, counted, port_number, stop_signal, stopped_by_signals
 
 EXIT_FAILURE = 1
 NEWSWEB_PORT = 8765
@@ -323,6 +323,9 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 128 + signal.SIGPIPE
     except Exception as exc:  # noqa: BLE001 - the one place that turns errors into a line for the user
+        if (number := stop_signal()) is not None:  # a library's own error for the interruption
+            print("wirelake: interrupted", file=sys.stderr)
+            return 128 + number
         if args.debug:
             raise
         message = _one_line(exc)

@@ -47,8 +47,24 @@ class Stopped(KeyboardInterrupt):
         self.exit_status = 128 + signal_number
 
 
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_received: list[int] = []  # the signal that stopped the running command, once one has
+
+
 def _raise_stopped(signal_number: int, _frame) -> None:
+    """Raise Stopped, and ignore further stop signals: a second Ctrl-C or a supervisor's repeated
+    SIGTERM would cut the cleanup short (a crawl's Scrapy child or a local Airflow left running).
+    The cleanups are bounded; SIGKILL still ends everything."""
+    _received.append(signal_number)
+    for number in _STOP_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
     raise Stopped(signal_number)
+
+
+def stop_signal() -> int | None:
+    """The signal that stopped the command, also when a library turned Stopped into an error of
+    its own (DuckDB raises "Query interrupted")."""
+    return _received[-1] if _received else None
 
 
 def stop_on_signals() -> dict:
@@ -59,7 +75,8 @@ def stop_on_signals() -> dict:
     thread may set handlers; called from another thread it leaves the process's as they are."""
     if threading.current_thread() is not threading.main_thread():
         return {}
-    return {number: signal.signal(number, _raise_stopped) for number in (signal.SIGINT, signal.SIGTERM)}
+    _received.clear()
+    return {number: signal.signal(number, _raise_stopped) for number in _STOP_SIGNALS}
 
 
 @contextmanager

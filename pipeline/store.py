@@ -8,6 +8,7 @@ Readers therefore never see half an object, and partitions are single objects.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import uuid
@@ -24,6 +25,9 @@ DEFAULT_STORE = "./lake"
 
 class StoreError(Exception):
     """A store operation failed; the message names the store URI and key."""
+
+
+_NOT_A_PLACE_FOR_A_STORE = {errno.ENOTDIR, errno.EEXIST, errno.EACCES, errno.EPERM, errno.EROFS, errno.ENAMETOOLONG}
 
 
 class StoreURIError(StoreError):
@@ -191,7 +195,9 @@ class LocalStore(ObjectStore):
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreURIError(f"{self.uri}: cannot be a store: {exc.strerror or exc}") from None
+            # a path that names a file or a place no one may write is bad usage; a full or failing disk is not
+            error = StoreURIError if exc.errno in _NOT_A_PLACE_FOR_A_STORE else StoreError
+            raise error(f"{self.uri}: cannot be a store: {exc.strerror or exc}") from None
         if not os.access(self.root, os.W_OK | os.X_OK):
             raise StoreURIError(f"{self.uri}: cannot be a store: not writable")
 

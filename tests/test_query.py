@@ -317,3 +317,20 @@ def test_a_corpus_without_its_dedup_state_warns(corpus_uri, capsys):
     out, err = capsys.readouterr()
     assert out == "n\n6\n"
     assert err.startswith("wirelake: warning: ") and "no dedup state (dedup/)" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_a_query_stopped_by_a_signal_says_interrupted(quiet_uri, stop):
+    """Ctrl-C or a supervisor's SIGTERM mid-result: one line and 128 + the signal, whether it lands
+    in DuckDB (which turns it into its own "Query interrupted" error) or while writing."""
+    command = [sys.executable, "-m", "pipeline.cli", "query", "select range as n from range(1000000000000)", "--store", quiet_uri, "--format", "csv"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline() == "n\n"  # the handlers are in place: the result is streaming
+        process.send_signal(stop)
+        _, stderr = process.communicate(timeout=120)  # reading on, so a full pipe never holds it back
+        assert (process.returncode, stderr) == (128 + stop, "wirelake: interrupted\n")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
