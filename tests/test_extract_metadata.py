@@ -251,6 +251,16 @@ def test_printed_byline_when_the_declared_one_is_missing_or_only_the_site(head, 
          ["Ines Marlow"], []),
         ('<meta name="author" content="Ines Marlow/Tobias Renn">', ["Ines Marlow", "Tobias Renn"], []),
         ('<meta name="author" content="Ines Marlow;Tobias Renn">', ["Ines Marlow", "Tobias Renn"], []),
+        # bars and bullets separate names; a role beside a name describes the person, unless it names an agency
+        ('<meta name="author" content="Ines Marlow | Reuters">', ["Ines Marlow"], ["Reuters"]),
+        ('<meta name="author" content="Ines Marlow • 5 min read">', ["Ines Marlow"], []),
+        ('<meta name="author" content="Ines Marlow | Updated 3 hours ago">', ["Ines Marlow"], []),
+        ('<meta name="author" content="Ines Marlow, Senior Harbour Correspondent">', ["Ines Marlow"], []),
+        ('<meta name="author" content="Ines Marlow und Tobias Renn, Korrespondentin in Kiel">', ["Ines Marlow", "Tobias Renn"], []),
+        ('<meta name="author" content="Ines Marlow, AP Transport Writer">', ["Ines Marlow"], ["AP Transport Writer"]),
+        ('<meta name="author" content="Ines Marlow and the Associated Press">', ["Ines Marlow"], ["Associated Press"]),
+        # a role standing alone is the credit itself
+        ('<meta name="author" content="Riverside staff reporter">', [], ["Riverside staff reporter"]),
     ],
 )
 def test_declared_byline_strings(head, people, orgs):

@@ -13,15 +13,27 @@ from dataclasses import dataclass, field
 ORGANISATION_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "NGO", "GovernmentOrganization", "EducationalOrganization"}
 
 # Joiners between names in one byline string, in the languages the corpus shows most.
-_JOINERS = re.compile(r"\s*(?:[,&]|\band\b|\bund\b|\bog\b|\bet\b|\by\b|\be\b|\bi\b|\bva\b)\s+|\s*[;/]\s*", re.I)
+_JOINERS = re.compile(r"\s*(?:[,&]|\band\b|\bund\b|\bog\b|\bet\b|\by\b|\be\b|\bi\b|\bva\b)\s+|\s*[;/|•·]\s*", re.I)
+# A part of a byline beside a person's name that is the person's role ("Jane Roe, Staff Writer", "Anna
+# Muster, Korrespondentin in Berlin"), kept only for the agency or site it names ("AP Technology Writer");
+# and parts that are the page's furniture ("| 5 min read", "| Updated 3 hours ago"), never names.
+_ROLE = re.compile(
+    r"\b(?:correspondent|reporter|writer|columnist|journalist|contributor|critic|photographer|analyst|producer|editor"
+    r"|korrespondent(?:in)?|redakteur(?:in)?|reporter(?:in)?|journalist(?:in)?|correspondant(?:e)?|journaliste|rédacteur|rédactrice"
+    r"|periodista|corresponsal|redactor(?:a)?|giornalista|inviat[oa]|corrispondente)\b",
+    re.I,
+)
+_FURNITURE = re.compile(r"\d.*\b(?:min|mins|minutes?|minuten|minutos|minuti|hours?|stunden|ago|read)\b|\b(?:updated|published|lesezeit|reading time)\b", re.I)
 _PREFIX = re.compile(r"^(?:by|von|par|por|di|door|av|autor(?:in)?|author|text|written by|reporting by)[:\s]+", re.I)
 # "Elena Muster (emu)": the desk's initials after a name
 _TRAILING_INITIALS = re.compile(r"\s*\([^)]{1,8}\)\s*$")
 _URL = re.compile(r"^(?:https?:)?//|^www\.", re.I)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
-# Wire services and newsroom words: a byline containing one is an organisation.
+# Wire services, and newsroom words: a byline containing one is an organisation.
+_AGENCIES = r"AP|AFP|APA|ANP|ANSA|dpa|epd|EFE|KNA|SDA|Keystone-SDA|PA|UPI|TASS|Reuters|Xinhua|Bloomberg"
+_AGENCY = re.compile(rf"\b(?:{_AGENCIES})\b", re.I)
 _ORGANISATION_WORDS = re.compile(
-    r"\b(?:AP|AFP|APA|ANP|ANSA|dpa|epd|EFE|KNA|SDA|Keystone-SDA|PA|UPI|TASS|Reuters|Xinhua|Bloomberg"
+    rf"\b(?:{_AGENCIES}"
     r"|press|presse|prensa|news|nachrichten|redaktion|redaction|rédaction|redacción|redazione|newsroom|staff|desk"
     r"|agency|agence|agencia|agenzia|agentur(?:en)?|ajansı|media|team|wire|editors?|editorial|online)\b",
     re.I,
@@ -54,7 +66,7 @@ def _key(text: str) -> str:
 
 
 def _clean_name(name: str) -> str:
-    name = _PREFIX.sub("", " ".join(name.split()))
+    name = _PREFIX.sub("", " ".join(name.split())).removeprefix("the ")  # "Jane Roe and the Associated Press"
     return _TRAILING_INITIALS.sub("", name).strip(" ,;|-–—")
 
 
@@ -66,6 +78,7 @@ def split_names(text: str) -> list[str]:
     return [
         name for name in names
         if any(ch.isalpha() for ch in name) and len(name.split()) <= _MAX_NAME_WORDS and not _EMAIL.fullmatch(name)
+        and not _FURNITURE.search(name)
     ]
 
 
@@ -122,7 +135,10 @@ def _add_string(byline: Byline, text: str, site_names: list[str], declared_org: 
     employer, not a co-author; on its own, or as its own entry, the site is kept as an organisation.
     """
     names = split_names(text)
-    people = [name for name in names if not declared_org and not is_organisation(name, site_names)]
+    roles = [name for name in names if _ROLE.search(name)]
+    people = [name for name in names if name not in roles and not declared_org and not is_organisation(name, site_names)]
+    if people:  # a role beside a name describes that person; one standing alone is the credit ("Guardian staff reporter")
+        names = [name for name in names if name not in roles or _AGENCY.search(name) or is_site(name, site_names)]
     for name in names:
         if name in people:
             target = byline.people
