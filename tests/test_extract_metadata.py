@@ -53,6 +53,11 @@ def extract(html: str, url: str = URL) -> dict:
          "x", "Ferry adds early crossings", "meta:og:title"),
         # the site name only in the host; a date segment after it
         ('<title>Ferry adds early crossings | Riverside | 12.04.2023</title>', "", "Ferry adds early crossings", "html:title"),
+        # a date in words, and the declared section
+        ('<meta property="og:site_name" content="Riverside Post"><meta property="article:section" content="Local News">'
+         '<meta property="og:title" content="Ferry adds early crossings - Thursday, March 14, 2024 - Local News - Riverside Post">',
+         "", "Ferry adds early crossings", "meta:og:title"),
+        ('<title>Ferry adds early crossings | 14. März 2024 | Riverside</title>', "", "Ferry adds early crossings", "html:title"),
         # a headline's own " - " is kept when the other side does not name the site
         ('<meta property="og:site_name" content="Riverside Post"><meta property="og:title" content="Storm warning - ferries stay in port">',
          "x", "Storm warning - ferries stay in port", "meta:og:title"),

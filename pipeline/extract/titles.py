@@ -28,6 +28,8 @@ from dataclasses import dataclass
 _SEPARATOR = re.compile(r"\s+[|\-–—·•*»/:]\s+|\s*[|｜ㅣ：]\s*|\s+::\s+")
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door)\s+\S", re.I)
 _DATE_SEGMENT = re.compile(r"^[\d\s./-]{6,}$")
+# "March 14, 2024", "14. März 2024", "Thursday, 14 March 2024": a date in words, with its year
+_WORDED_DATE_SEGMENT = re.compile(r"^(?:[^\W\d]+,?\s+)?(?:\d{1,2}\.?\s+[^\W\d]+\.?|[^\W\d]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?)\s+\d{4}$")
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060\ufeff]")
 PRINTED, PAGE_TITLE = "h1", "html:title"
 
@@ -42,7 +44,7 @@ def _names_key(names: list[str]) -> list[str]:
 
 def _is_affix(segment: str, name_keys: list[str]) -> bool:
     segment = segment.strip()
-    if _BYLINE.match(segment) or _DATE_SEGMENT.match(segment):
+    if _BYLINE.match(segment) or _DATE_SEGMENT.match(segment) or _WORDED_DATE_SEGMENT.match(segment):
         return True
     key = _key(segment)
     if len(key) < 2:
