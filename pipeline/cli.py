@@ -252,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     web.set_defaults(func=cmd_newsweb)
 
     extract = sub.add_parser("extract", parents=[common], help="extract articles from HTML or WARC files; one JSON record per article")
-    extract.add_argument("paths", nargs="+", metavar="FILE_OR_WARC")
+    extract.add_argument("paths", nargs="+", metavar="FILE_OR_WARC", help="HTML or WARC files, gzipped or not; - for standard input")
     extract.add_argument("--url", help="the URL an HTML file was served at (default: its file:// URI)")
     extract.set_defaults(func=cmd_extract)
 

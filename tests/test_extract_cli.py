@@ -182,6 +182,21 @@ def test_a_warc_through_a_pipe_is_read_as_a_warc(tmp_path, capsys):
     assert [json.loads(line)["url"] for line in out.splitlines()] == [SEED_URL] and err.splitlines()[-1] == "1 page: 1 article"
 
 
+def test_dash_reads_standard_input_a_page_with_its_url_a_warc_as_it_is(tmp_path):
+    page = (PAGES / "reprint_courtesy.html").read_bytes()
+    warc = tmp_path / "pages.warc.gz"
+    write_warc(warc, [(SEED_URL, "200 OK", page)])
+
+    def extract_stdin(data: bytes, *options: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", "-", *options], input=data, capture_output=True, timeout=300)
+
+    for data, options in ((page, ("--url", SEED_URL)), (warc.read_bytes(), ())):
+        result = extract_stdin(data, *options)
+        assert result.returncode == 0 and [json.loads(line)["url"] for line in result.stdout.splitlines()] == [SEED_URL]
+    unnamed = extract_stdin(page)
+    assert (unnamed.returncode, unnamed.stderr.decode()) == (2, "wirelake: error: -: a page read from standard input needs --url (a WARC records its own)\n")
+
+
 def test_importing_extraction_loads_neither_the_cli_nor_the_news_web():
     """Every extraction worker (Scrapy, Airflow tasks) imports pipeline.extract."""
     code = "import sys, pipeline.extract; print(sorted(m for m in sys.modules if m.startswith(('pipeline.cli', 'pipeline.newsweb', 'pipeline.sources'))))"

@@ -32,6 +32,7 @@ _WARC_MAGIC = b"WARC/"
 _GZIP_MAGIC = b"\x1f\x8b"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 text has NUL bytes and is still text
 _SNIFF_BYTES = 8192
+_STDIN = "/dev/stdin"  # what "-" names
 
 
 class InputError(Exception):
@@ -130,7 +131,7 @@ def read_inputs(paths: list[str], url: str | None) -> list[InputPage]:
     _check_url_option(paths, url)
     pages = []
     for name in paths:
-        path = Path(name)
+        path = Path(_STDIN if name == "-" else name)
         if path.is_dir():
             raise InputError(f"{name}: is a directory, not a file")
         if not path.exists():
@@ -142,8 +143,11 @@ def read_inputs(paths: list[str], url: str | None) -> list[InputPage]:
                     for page in iter_pages(readable, name)
                     if page.status == 200 and page.is_html
                 ]
+            elif url or path != Path(_STDIN):
+                # absolute(), not resolve(): /dev/stdin would become /proc/<pid>/fd/pipe:[…]
+                pages.append(InputPage(url or path.absolute().as_uri(), decode_html(_html_bytes(readable, name)), None))
             else:
-                pages.append(InputPage(url or path.resolve().as_uri(), decode_html(_html_bytes(readable, name)), None))
+                raise InputError(f"{name}: a page read from standard input needs --url (a WARC records its own)")
     return pages
 
 
