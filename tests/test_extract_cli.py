@@ -20,7 +20,7 @@ from warcio.warcwriter import WARCWriter
 
 from pipeline.cli import main
 from pipeline.extract import decode_html, extract_page, main_extract
-from pipeline.extract.cli import InputError
+from pipeline.extract.cli import MAX_HTML_BYTES, InputError
 from pipeline.rawpages import RawPagesError
 
 PAGES = Path(__file__).parent / "pages"
@@ -195,6 +195,16 @@ def test_dash_reads_standard_input_a_page_with_its_url_a_warc_as_it_is(tmp_path)
         assert result.returncode == 0 and [json.loads(line)["url"] for line in result.stdout.splitlines()] == [SEED_URL]
     unnamed = extract_stdin(page)
     assert (unnamed.returncode, unnamed.stderr.decode()) == (2, "wirelake: error: -: a page read from standard input needs --url (a WARC records its own)\n")
+
+
+def test_an_html_file_far_larger_than_any_news_page_is_refused_not_ground_through(tmp_path, capsys):
+    huge = tmp_path / "huge.html.gz"
+    paragraph = b"<p>" + b"The harbour office counted every crossing of the summer. " * 20 + b"</p>"
+    html = b"<html><body>" + paragraph * (MAX_HTML_BYTES // len(paragraph) + 1) + b"</body></html>"
+    huge.write_bytes(gzip.compress(html))
+    assert main_extract([str(huge)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == f"wirelake: error: {huge}: {len(html) / 1e6:.1f} MB of HTML, larger than any news page (the limit is 20 MB)\n"
 
 
 def test_importing_extraction_loads_neither_the_cli_nor_the_news_web():
