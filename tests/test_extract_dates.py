@@ -125,3 +125,9 @@ def test_a_printed_update_is_never_the_publication_date(meta, published_at, upda
     record = extract_page(story(meta=meta), DATED_URL.replace("/2024/05/26/", "/harbour/") if published_at is None else NO_DATE_URL)
     assert (record["published_at"], record["updated_at"]) == (published_at, updated_at)
     assert record["provenance"].get("updated_at") in ("visible-text", "time-near-headline")
+
+
+def test_a_video_page_is_dated_by_its_upload_date():
+    """A video page declares a VideoObject, not an article: its uploadDate, with the time, is the publication."""
+    video = '<script type="application/ld+json">{"@type": "VideoObject", "name": "New pontoon", "uploadDate": "2024-05-26T15:00Z"}</script>'
+    assert published(story(video)) == (datetime(2024, 5, 26, 15, 0, tzinfo=UTC), "jsonld:uploadDate")

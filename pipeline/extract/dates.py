@@ -127,6 +127,13 @@ def _declared(signals: PageSignals, jsonld_key: str, meta_keys: tuple[str, ...])
     return None
 
 
+def _video_upload(signals: PageSignals) -> Dated | None:
+    """A video page states its date as its VideoObject's uploadDate, when no article says otherwise."""
+    if not signals.article and (value := parse_datetime(signals.video.get("uploadDate"))):
+        return Dated(value, "jsonld:uploadDate")
+    return None
+
+
 def _time_element(tree: HtmlElement) -> Dated | None:
     for element in tree.xpath('//time[@itemprop="datePublished" or @pubdate][@datetime]'):
         if value := parse_datetime(element.get("datetime")):
@@ -235,6 +242,7 @@ def published_at(tree: HtmlElement, signals: PageSignals, headline: HtmlElement 
     htmldate's find is no publication date when it is the date printed as the update."""
     stated = (
         _declared(signals, "datePublished", PUBLISHED_META)
+        or _video_upload(signals)
         or _time_element(tree)
         or _near_headline(headline, "published")
         or _from_url(url)

@@ -24,6 +24,7 @@ LISTING_TYPES = {"CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage
 class PageSignals:
     meta: dict[str, str] = field(default_factory=dict)  # lower-cased name/property/itemprop -> first content
     article: dict = field(default_factory=dict)  # the JSON-LD object describing the story, if any
+    video: dict = field(default_factory=dict)  # the page's JSON-LD VideoObject, if any: a video page's dates
     jsonld_types: set[str] = field(default_factory=set)  # every @type seen, to tell listings from articles
     tags: list[str] = field(default_factory=list)  # every article:tag, the one repeated meta tag we use
     canonical: str | None = None
@@ -97,6 +98,7 @@ def read_signals(tree: HtmlElement) -> PageSignals:
         # The story's own object carries a headline; teasers in lists often do not.
         article = max(articles, key=lambda node: ("headline" in node, "datePublished" in node))
         signals.article = _with_references_resolved(article, nodes)
+    signals.video = next((node for node in nodes if "VideoObject" in _types(node)), {})
     for link in tree.xpath('//link[@rel and @href]'):
         if "canonical" in link.get("rel", "").lower().split():
             signals.canonical = link.get("href").strip()
