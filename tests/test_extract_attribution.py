@@ -82,6 +82,14 @@ def test_ordinary_sentences_are_not_attribution(line):
         ("LONDON, Jan 29 (Reuters) - Shares fell in early trade.", "Reuters", "Shares fell in early trade."),
         ("(Reuters) - Shares fell in early trade.", "Reuters", "Shares fell in early trade."),
         ("PARIS (AFP) – Rail workers walked out.", "Agence France-Presse", "Rail workers walked out."),
+        # known agencies after a city in any case, regional services, Spanish and Italian styles
+        ("KIEL (dpa) - Die Fähre fährt wieder.", "dpa", "Die Fähre fährt wieder."),
+        ("Marseille (AFP) - Les marins ont voté.", "Agence France-Presse", "Les marins ont voté."),
+        ("Hannover (dpa/lni) - Der Landtag tagt.", "dpa", "Der Landtag tagt."),
+        ("Cádiz, 3 mar (EFE).- El puerto reabre.", "EFE", "El puerto reabre."),
+        ("(ANSA) - GENOVA, 05 MAR - Il porto riapre.", "ANSA", "Il porto riapre."),
+        # any other name needs the upper-case city of a dateline
+        ("KIEL (Hafenbote) - Die Fähre fährt wieder.", "Hafenbote", "Die Fähre fährt wieder."),
     ],
 )
 def test_wire_dateline_keeps_the_sentence(first, publisher, rest):
@@ -89,6 +97,16 @@ def test_wire_dateline_keeps_the_sentence(first, publisher, rest):
     assert kept == [Block(PARAGRAPH, rest), BODY]
     assert attribution.publisher == publisher
     assert attribution.signal == "dateline"
+
+
+@pytest.mark.parametrize("first", [
+    "Kiel (Hafenbote) - Die Fähre fährt wieder.",  # an unknown name after a city in ordinary case
+    "The harbour master (left) - smiling - opened the pier.",
+    "Die Polizei (Symbolbild) – ermittelt weiter.",
+])
+def test_parentheses_at_the_start_of_a_story_are_not_a_dateline_without_a_wire_or_a_city_in_capitals(first):
+    kept, attribution = split_attribution([Block(PARAGRAPH, first), BODY])
+    assert (kept, attribution) == ([Block(PARAGRAPH, first), BODY], None)
 
 
 def test_a_dateline_printed_as_its_own_paragraph_leaves_no_empty_block():

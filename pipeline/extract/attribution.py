@@ -118,12 +118,35 @@ WIRE_AGENCIES = {
     "UPI": "United Press International",
     "dpa": "dpa",
     "Bloomberg": "Bloomberg",
+    "EFE": "EFE",
+    "Europa Press": "Europa Press",
+    "ANSA": "ANSA",
+    "APA": "APA",
+    "ANP": "ANP",
+    "KNA": "KNA",
+    "epd": "epd",
+    "SDA": "Keystone-SDA",
+    "Keystone-SDA": "Keystone-SDA",
+    "ATS": "Keystone-ATS",
+    "PA": "PA Media",
+    "CP": "The Canadian Press",
+    "AAP": "Australian Associated Press",
+    "Kyodo": "Kyodo",
+    "Yonhap": "Yonhap",
+    "Xinhua": "Xinhua",
+    "TASS": "TASS",
+    "NTB": "NTB",
+    "TT": "TT",
+    "Ritzau": "Ritzau",
 }
-# "CITY (AP) —", "CITY, State (Agency Name) —", "(Reuters) -": a known agency may stand
-# alone; any other name in parentheses needs an upper-case city before it.
+_KNOWN_WIRES = {abbreviation.casefold(): name for abbreviation, name in WIRE_AGENCIES.items()}
+# "CITY (AP) —", "Paris (AFP) -", "Hannover (dpa/lni) -", "Sevilla, 3 mar (EFE).-", "(Reuters) -",
+# "(ANSA) - ROMA, 05 MAR -": a known agency (a regional service after its slash) may follow any
+# city or stand alone; any other name in parentheses needs an upper-case city before it.
 _DATELINE = re.compile(
-    r"^(?:(?P<city>[A-ZÀ-Þ][A-ZÀ-Þ.'’ -]{1,40}?(?:,\s*[\w.'’ ]{1,30})?)\s*)?"
-    r"\((?P<wire>[A-Z][\w.&'’ -]{1,40}?)\)\s*[—–-]{1,2}\s*",
+    r"^(?:(?P<city>[^\W\d_][\w.'’ -]{0,40}?(?:,\s*[\w.'’ ]{1,30})?)\s*)?"
+    r"\((?P<wire>[^\W\d_][\w.&'’/ -]{0,40}?)\)\.?\s*[—–-]{1,2}\s*"
+    r"(?:[A-ZÀ-Þ][A-ZÀ-Þ'’ ]{1,30},\s*\d{1,2}\s+[A-ZÀ-Þ]{3,}\.?\s*[—–-]{1,2}\s*)?",
     re.UNICODE,
 )
 
@@ -202,10 +225,10 @@ def _dateline_agency(paragraph: str) -> tuple[str, int] | None:
     match = _DATELINE.match(paragraph)
     if not match:
         return None
-    wire = match.group("wire").strip()
-    if wire in WIRE_AGENCIES:
-        return WIRE_AGENCIES[wire], match.end()
-    if match.group("city") and len(wire.split()) <= 5:
+    wire, city = match.group("wire").strip(), match.group("city")
+    if known := _KNOWN_WIRES.get(wire.split("/")[0].strip().casefold()):
+        return known, match.end()
+    if city and city.split(",")[0] == city.split(",")[0].upper() and len(wire.split()) <= 5:
         return wire, match.end()
     return None
 
