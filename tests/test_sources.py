@@ -72,6 +72,7 @@ def test_a_private_address_needs_the_sources_permission(tmp_path):
         ("schedule: '0 2 * * 1'", "field 'schedule': cron '0 2 * * 1' must fire exactly once per UTC day"),
         ("schedule: '0 2 1-15 * *'", "field 'schedule': cron '0 2 1-15 * *' must fire exactly once per UTC day"),
         ("schedule: '0 2 * 1-6 *'", "field 'schedule': cron '0 2 * 1-6 *' must fire exactly once per UTC day"),
+        ("schedule: '0 0 30 2 *'", "field 'schedule': cron '0 0 30 2 *' must fire exactly once per UTC day"),
         ("feeds: ['http://example.com:187650/rss']", "field 'feeds[0]': bad port in URL: 'http://example.com:187650/rss'"),
         ("feeds: ['http://example.com/site map.xml']", "field 'feeds[0]': URL contains whitespace"),
         ("archive: 'https://example.com/{date}/'\n            article_pattern: x",
