@@ -136,6 +136,11 @@ class Quality(_Strict):
     min_articles: int = Field(1, ge=0, description="fewer articles than this fails validation")
     max_empty_text_share: float = Field(0.2, ge=0, le=1)
     max_error_share: float = Field(0.5, ge=0, le=1, description="share of fetches that ended in an HTTP or network error")
+    min_recrawl_share: float = Field(
+        0.8, ge=0, le=1,
+        description="a re-crawl of a stored day must fetch at least this share of its stored article pages, or nothing"
+        " is replaced (sitemaps and feeds forget old stories); 0 accepts any re-crawl",
+    )
 
 
 class Source(_Strict):

@@ -46,7 +46,7 @@ def crawl_step(source: str, day: date, store_uri: str | None = None, sources_pat
         warc_path, stats_path, log_path = Path(tmp) / "pages.warc.gz", Path(tmp) / "stats.json", Path(tmp) / "crawl.log"
         try:
             stats = run_crawl(src, day, day + timedelta(days=1), warc_path, stats_path, resolve_path(sources_path), log_path=log_path)
-            problems = _crawl_gate_problems(src, stats.to_dict())
+            problems = _crawl_gate_problems(src, stats.to_dict()) + _recrawl_problems(src, store, day, stats.to_dict())
             if problems:
                 raise CrawlFailed(f"crawl of {source} {day} breaks its quality gates, nothing replaced: {'; '.join(problems)}", stats)
         except CrawlFailed as failure:
@@ -76,6 +76,34 @@ def _crawl_gate_problems(src: Source, stats: dict) -> list[str]:
         problems.append(f"{stats.get('articles', 0)} article pages fetched, fewer than quality.min_articles={gates.min_articles}")
     if (share := _fetch_error_share(stats)) > gates.max_error_share:
         problems.append(f"{share:.0%} of fetches failed (quality.max_error_share={gates.max_error_share})")
+    return problems
+
+
+def _recrawl_problems(src: Source, store: ObjectStore, day: date, stats: dict) -> list[str]:
+    """A re-crawl (a backfill, a cleared run) that finds far fewer article pages than the stored
+    crawl of the day would replace good raw pages with a remnant: news sitemaps list two days,
+    feeds their last items, so an old day's re-crawl often finds a fraction of it."""
+    key = layout.crawl_stats_key(src.name, day)
+    if not src.quality.min_recrawl_share or not store.exists(key):
+        return []
+    stored = int(json.loads(store.get_bytes(key)).get("articles", 0))
+    found = int(stats.get("articles", 0))
+    if found >= src.quality.min_recrawl_share * stored:
+        return []
+    return [f"{found} article pages fetched where the stored crawl has {stored} (quality.min_recrawl_share={src.quality.min_recrawl_share};"
+            " `wirelake reprocess` re-extracts the stored pages)"]
+
+
+def content_gate_problems(src: Source, table) -> list[str]:
+    """The gates on a day's extracted articles: checked before they are published, so a bad day
+    never replaces a good partition nor reaches analysts, and again by validate."""
+    gates, problems = src.quality, []
+    articles = table.num_rows
+    empty = sum(1 for text in table.column("text").to_pylist() if not (text or "").strip())
+    if articles < gates.min_articles:
+        problems.append(f"{articles} articles, fewer than quality.min_articles={gates.min_articles}")
+    if articles and empty / articles > gates.max_empty_text_share:
+        problems.append(f"{empty / articles:.0%} of articles have empty text (quality.max_empty_text_share={gates.max_empty_text_share})")
     return problems
 
 
@@ -128,8 +156,10 @@ def publish_step(source: str, day: date, store_uri: str | None = None, sources_p
     of this partition until the step is re-run, which repairs it. Commits should not run
     concurrently (Airflow's dedup pool has one slot); one that loses a race plans again.
     """
-    _src, store = _context(source, store_uri, sources_path)
+    src, store = _context(source, store_uri, sources_path)
     table = corpus.read_partition(store, layout.staged_articles_key(source, day))
+    if problems := content_gate_problems(src, table):
+        raise QualityGateFailed(f"{src.name} {day}: " + "; ".join(problems) + "; nothing published")
     key = layout.corpus_partition_key(source, day)
     plan = dedup.dedup_and_commit(store, source, day, table, lambda articles: corpus.write_partition(store, key, articles))
     return {"key": key, "uri": store.url(key), "rows": plan.articles.num_rows, **{f"dedup_{k}": v for k, v in plan.stats.items()}}
@@ -145,11 +175,7 @@ def validate_step(source: str, day: date, store_uri: str | None = None, sources_
     error_share = _fetch_error_share(stats)
     report = {"articles": articles, "empty_text_share": empty / articles if articles else 0.0, "error_share": error_share}
     gates = src.quality
-    problems = []
-    if articles < gates.min_articles:
-        problems.append(f"{articles} articles, fewer than quality.min_articles={gates.min_articles}")
-    if report["empty_text_share"] > gates.max_empty_text_share:
-        problems.append(f"{report['empty_text_share']:.0%} of articles have empty text (quality.max_empty_text_share={gates.max_empty_text_share})")
+    problems = content_gate_problems(src, table)
     if error_share > gates.max_error_share:
         problems.append(f"{error_share:.0%} of fetches failed (quality.max_error_share={gates.max_error_share})")
     unclustered = dedup.unassigned(store, source, day, table.column("doc_id").to_pylist())

@@ -194,3 +194,16 @@ def test_crawl_task_fails_with_a_clear_message_when_the_site_returns_only_errors
     assert not store.exists() or not list(store.rglob("*.warc.gz"))  # a failed crawl stores nothing
     [stats] = [x["value"] for x in records(env, "wirelake_unavailable")["xcoms"] if x["key"] == "crawl_stats"]
     assert stats["source"] == "unavailable" and stats["pages_ok"] == 0 and stats["errors"] >= 1
+
+
+def test_a_manual_run_for_a_day_not_over_fails_at_once_without_retries(airflow_home, tmp_path):
+    """A trigger for a future day has nothing whole to crawl, and a retry an hour later would not
+    change that: the task fails immediately (AirflowFailException), naming the day."""
+    home, sources = airflow_home
+    env = airflow_env(home, sources, str(tmp_path / "lake"))
+    airflow(env, "dags", "reserialize")
+    airflow(env, "dags", "trigger", "wirelake_capitol_ledger", "--run-id", "future-day", "--logical-date", "2099-05-20T00:00:00+00:00")
+    done = airflow(env, "tasks", "test", "wirelake_capitol_ledger", "crawl", "future-day", check=False)
+    output = done.stdout + done.stderr
+    assert "AirflowFailException: logical date 2099-05-20T00:00:00+00:00 is UTC day 2099-05-20, which is not over yet" in output
+    assert not (tmp_path / "lake").exists()  # nothing crawled, nothing stored

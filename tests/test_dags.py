@@ -15,7 +15,7 @@ import pytest
 
 from pipeline.orchestration import pools
 from pipeline.orchestration.credentials import OVERRIDDEN, aws_variables, exported
-from pipeline.orchestration.windows import partition_day
+from pipeline.orchestration.windows import DayNotOver, partition_day
 from pipeline.sources import load_sources
 
 REPO = Path(__file__).resolve().parent.parent
@@ -111,11 +111,11 @@ def test_crawls_take_the_source_pool_publishes_the_dedup_pool_and_retry_with_bac
         assert tasks["validate"]["retries"] == 0
 
 
-def test_a_hung_crawl_times_out_after_the_source_crawl_limit_plus_a_margin(repo_dags):
+def test_every_task_has_a_timeout_the_crawl_s_after_the_source_crawl_limit_plus_a_margin(repo_dags):
     for name, source in load_sources(REPO / "sources.yaml").items():
         tasks = repo_dags["dags"][f"wirelake_{name}"]["tasks"]
         assert tasks["crawl"]["timeout"] == source.politeness.max_crawl_minutes * 60 + 600
-        assert {tasks[t]["timeout"] for t in ("extract", "publish", "validate")} == {None}
+        assert {t: tasks[t]["timeout"] for t in ("extract", "publish", "validate")} == {"extract": 7200, "publish": 3600, "validate": 1800}
 
 
 def test_a_broken_source_is_an_import_error_naming_source_and_field_and_the_others_keep_their_dags(tmp_path):
@@ -178,6 +178,13 @@ UTC = timezone.utc
 )
 def test_partition_day(run_type, logical_date, interval_start, run_after, day):
     assert partition_day(run_type, logical_date, interval_start, run_after) == day
+
+
+@pytest.mark.parametrize("logical_date", [datetime(2024, 5, 29, tzinfo=UTC), datetime(2024, 5, 27, 23, tzinfo=UTC)], ids=["future", "today"])
+def test_a_manual_run_for_a_day_not_over_is_refused(logical_date):
+    """Triggered on 2024-05-25 for the 29th, or run by `airflow tasks test` on the 27th for that day: nothing whole to crawl."""
+    with pytest.raises(DayNotOver, match=r"^logical date 2024-05-2\dT.* is UTC day 2024-05-2\d, which is not over yet"):
+        partition_day("manual", logical_date, None, datetime(2024, 5, 25, tzinfo=UTC), today=date(2024, 5, 27))
 
 
 def test_partition_day_accepts_airflow_run_types():

@@ -132,6 +132,47 @@ def test_a_crawl_breaking_its_gates_keeps_the_previous_partition(crawled, source
     store.delete(layout.crawl_log_key("capitol_ledger", WEEK_START, failed=True))  # the module's other tests compare keys
 
 
+def _with_quality(sources_file: str, path, quality: str) -> str:
+    path.write_text(open(sources_file).read().replace("  - name: capitol_ledger\n", f"  - name: capitol_ledger\n    quality: {quality}\n"))
+    return str(path)
+
+
+def test_a_recrawl_finding_far_fewer_article_pages_than_stored_replaces_nothing(newsweb, sources_file, tmp_path):
+    """A backfill of an old day whose sitemap has forgotten most of it must not swap the stored
+    raw pages for the remnant; quality.min_recrawl_share: 0 accepts it. (The stored crawl is made
+    to claim more pages than the news web serves: the remnant case without waiting for a site to forget.)"""
+    lake = str(tmp_path / "lake")
+    assert wirelake("crawl", "capitol_ledger", "--date", str(WEEK_START), "--store", lake, "--sources", sources_file).returncode == 0
+    store = open_store(lake)
+    stats_key, warc_key = layout.crawl_stats_key("capitol_ledger", WEEK_START), layout.raw_warc_key("capitol_ledger", WEEK_START)
+    stats = json.loads(store.get_bytes(stats_key))
+    found, stats["articles"] = stats["articles"], 10 * stats["articles"]
+    store.put_bytes(stats_key, json.dumps(stats).encode())
+    stored = (store.get_bytes(stats_key), store.get_bytes(warc_key))
+
+    again = wirelake("crawl", "capitol_ledger", "--date", str(WEEK_START), "--store", lake, "--sources", sources_file)
+    assert again.returncode == 1
+    assert f"{found} article pages fetched where the stored crawl has {10 * found} (quality.min_recrawl_share=0.8" in again.stderr
+    assert (store.get_bytes(stats_key), store.get_bytes(warc_key)) == stored
+
+    accepting = _with_quality(sources_file, tmp_path / "accepting.yaml", "{min_recrawl_share: 0}")
+    assert wirelake("crawl", "capitol_ledger", "--date", str(WEEK_START), "--store", lake, "--sources", accepting).returncode == 0
+    assert json.loads(store.get_bytes(stats_key))["articles"] == found
+
+
+def test_a_day_breaking_its_content_gates_is_not_published(crawled, sources_file, tmp_path):
+    """Gates on the extracted articles run before the commit: analysts never see the bad day."""
+    store_uri, _, _ = crawled
+    store = open_store(store_uri)
+    key = layout.corpus_partition_key("capitol_ledger", WEEK_START)
+    before = store.get_bytes(key)
+    strict = _with_quality(sources_file, tmp_path / "strict.yaml", "{min_articles: 100}")
+    result = wirelake("reprocess", "capitol_ledger", "--date", str(WEEK_START), "--store", store_uri, "--sources", strict)
+    assert result.returncode == 1
+    assert "fewer than quality.min_articles=100; nothing published" in result.stderr
+    assert store.get_bytes(key) == before
+
+
 def test_reprocess_rebuilds_days_from_the_raw_zone_without_fetching(crawled, sources_file, tmp_path):
     """The raw WARC is enough: with every site unreachable the day is extracted and published again, the same."""
     store_uri, _, _ = crawled

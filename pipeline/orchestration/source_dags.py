@@ -29,6 +29,9 @@ MAX_ACTIVE_RUNS = 2
 """Days of one source in flight: the next day's crawl overlaps this day's extraction."""
 CRAWL_TIMEOUT_MARGIN = timedelta(minutes=10)
 """Beyond politeness.max_crawl_minutes: Scrapy's start-up, its own close, the WARC upload."""
+STEP_TIMEOUTS = {"extract": timedelta(hours=2), "publish": timedelta(hours=1), "validate": timedelta(minutes=30)}
+"""Far beyond a day's work (extraction runs at about 30 pages/s): a hung step fails and frees
+its slot (publish holds the one dedup slot every source shares) instead of stalling all runs."""
 RETRY_ARGS = {
     "retries": 3,
     "retry_delay": timedelta(minutes=5),
@@ -99,14 +102,14 @@ def crawl_task(source: Source):
 
 
 def extract_task(source: Source):
-    return task(tasks.extract, task_id="extract")(source.name)
+    return task(tasks.extract, task_id="extract", execution_timeout=STEP_TIMEOUTS["extract"])(source.name)
 
 
 def publish_task(source: Source):
-    return task(tasks.publish, task_id="publish", pool=DEDUP_POOL, outlets=[tasks.CORPUS_ASSET])(source.name)
+    return task(tasks.publish, task_id="publish", pool=DEDUP_POOL, outlets=[tasks.CORPUS_ASSET], execution_timeout=STEP_TIMEOUTS["publish"])(source.name)
 
 
 def validate_task(source: Source):
     # A failed quality gate is about the data, which a retry of this task cannot change:
     # fix the cause, then clear the whole run.
-    return task(tasks.validate, task_id="validate", retries=0)(source.name)
+    return task(tasks.validate, task_id="validate", retries=0, execution_timeout=STEP_TIMEOUTS["validate"])(source.name)

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from datetime import date
 
 from airflow.sdk import Asset, get_current_context
+from airflow.sdk.exceptions import AirflowFailException
 
 from pipeline.orchestration.credentials import connection_variables, exported
-from pipeline.orchestration.windows import partition_day
+from pipeline.orchestration.windows import DayNotOver, partition_day
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +31,19 @@ def _day() -> date:
 
 
 def _run(step: Callable[[str, date], dict], source: str) -> dict:
-    day = _day()
-    context = get_current_context()
-    log.info("%s for source %s, day %s (%s run, logical date %s)", step.__name__, source, day, context["dag_run"].run_type, context.get("logical_date"))
-    with exported(connection_variables()):
-        result = step(source, day)
+    """Run one step for the run's day. Failures a retry cannot change (a registry problem, a
+    day not over yet, a day breaking its content gates) fail the task at once, without retries."""
+    from pipeline.sources import SourcesError
+    from pipeline.steps import QualityGateFailed
+
+    try:
+        day = _day()
+        context = get_current_context()
+        log.info("%s for source %s, day %s (%s run, logical date %s)", step.__name__, source, day, context["dag_run"].run_type, context.get("logical_date"))
+        with exported(connection_variables()):
+            result = step(source, day)
+    except (SourcesError, DayNotOver, QualityGateFailed) as exc:
+        raise AirflowFailException(str(exc)) from exc
     log.info("%s result: %s", step.__name__, json.dumps(result, default=str))
     return result
 
