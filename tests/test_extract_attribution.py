@@ -26,6 +26,8 @@ BODY = Block(PARAGRAPH, "The council voted on Friday to extend the ferry contrac
         ("Reprinted with permission from The Civic Quarterly, a nonprofit newsroom.", "The Civic Quarterly"),
         ("Republished with permission of Ridge Line Media.", "Ridge Line Media"),
         ("First published in The Lantern.", "The Lantern"),
+        ("This article is republished from The Lantern under a Creative Commons license.", "The Lantern"),
+        ("A version of this story first appeared in the Canyon State Ledger.", "Canyon State Ledger"),
         # the same in the languages the corpus shows most
         ("(Quelle: Harbour Wire)", "Harbour Wire"),
         ("Dieser Artikel ist zuerst bei „Kestrel Kapital“ erschienen.", "Kestrel Kapital"),

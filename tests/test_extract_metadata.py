@@ -273,6 +273,20 @@ def test_declared_byline_strings(head, people, orgs):
     assert (record["authors"], record["author_orgs"]) == (people, orgs)
 
 
+def test_the_story_s_json_ld_is_not_a_related_story_listed_before_it():
+    """An ItemList of related stories (with their own headlines, authors and dates) printed first."""
+    related = ('<script type="application/ld+json">{"@type": "ItemList", "itemListElement": [{"@type": "NewsArticle",'
+               ' "headline": "Harbour dredging resumes", "datePublished": "2024-01-20T13:00:00Z", "author": {"@type": "Person", "name": "Tobias Renn"}}]}</script>')
+    record = extract(page(related + _jsonld_author('{"@type": "Person", "name": "Ines Marlow"}')))
+    assert record["authors"] == ["Ines Marlow"] and record["published_at"] != datetime(2024, 1, 20, 13, tzinfo=timezone.utc)
+
+
+def test_a_public_suffix_is_no_site_name_inside_a_reporter_s_name():
+    """On a .org.uk site, "org" is the suffix, not the site: George Whitfield is a person."""
+    record = extract(page(top='<p class="byline">By George Whitfield</p>'), "https://www.riversidevoice.org.uk/news/ferry-crossings")
+    assert (record["authors"], record["author_orgs"]) == (["George Whitfield"], [])
+
+
 def test_an_author_given_by_reference_is_read_from_the_node_it_names():
     # Yoast SEO's graph: the article names its author by @id, the Person node elsewhere holds the name
     graph = """<script type="application/ld+json">{"@graph": [
@@ -333,6 +347,16 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
         ("", [*BODY, '<form class="comment-form"><div class="form-author">'
          '<label for="author">Name:*</label><input id="author" name="author"></div></form>'], [], []),
         ("", [*BODY, '<label class="comment-author">Your Name</label>'], [], []),
+        # month and day names are first names unless a number follows; Dutch, Swedish and Spanish names and joiners
+        ('<p class="byline">Von Jan Hoffmann, 5. März 2026</p>', BODY, ["Jan Hoffmann"], []),
+        ('<p class="byline">By May Chen and August Berg, March 5, 2026</p>', BODY, ["May Chen", "August Berg"], []),
+        ('<p class="byline">Door Pieter Bakker en Sanne Visser</p>', BODY, ["Pieter Bakker", "Sanne Visser"], []),
+        ('<p class="byline">Av Lina Ek och Per Holm</p>', BODY, ["Lina Ek", "Per Holm"], []),
+        ('<p class="autor">Ana María de los Ríos</p>', BODY, ["Ana María de los Ríos"], []),
+        # a "Text:" credit beside a picture credit
+        ('<p class="credits">Text: Lena Marquardt | Fotos: Tobias Renn</p>', BODY, ["Lena Marquardt"], []),
+        # a month in bold heading a fixture list is no name
+        ("", [*BODY, "<b>July</b>", "<b>25-29</b> Harbour regatta"], [], []),
         # a job title printed under the name is a role, not a second author
         ('<div class="bylines"><div class="byline">Ines Marlow</div><div class="role">Senior Correspondent</div>'
          '<div class="byline">Tobias Renn</div><div class="role">Wirtschaftsredakteur</div></div>', BODY, ["Ines Marlow", "Tobias Renn"], []),

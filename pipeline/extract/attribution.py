@@ -44,6 +44,18 @@ _REPUBLICATION_NOTES = [
     ),
     re.compile(rf"^\(?\s*(?:originally\s+|first\s+)?(?:published|appeared)\s+(?:originally\s+)?(?:on|in|by)\s+{_NAME}{_LINE_END}", re.I),
     re.compile(rf"^\(?\s*(?:reprinted|republished|reproduced)\s+(?:here\s+)?with\s+(?:the\s+)?(?:kind\s+)?permission\s+(?:from|of)\s+{_NAME}{_NAME_END}", re.I),
+    # "This article is republished from X under a Creative Commons license."; "A version of this
+    # story first appeared in X."
+    re.compile(
+        rf"^\(?\s*(?:this|the)\s+(?:article|story|post|piece|report|column|essay)\s+(?:is|was|has\s+been)\s+(?:republished|reprinted|reproduced)"
+        rf"\s+(?:here\s+)?from\s+{_NAME}{_NAME_END}",
+        re.I,
+    ),
+    re.compile(
+        rf"^\(?\s*an?\s+(?:earlier\s+|longer\s+|shorter\s+|different\s+)?version\s+of\s+this\s+(?:article|story|post|piece|report)\s+"
+        rf"(?:originally\s+|first\s+)?(?:appeared|(?:was\s+)?(?:published|posted|ran))\s+(?:on|in|at|by)\s+{_NAME}{_NAME_END}",
+        re.I,
+    ),
     re.compile(
         rf"^\(?\s*(?:(?:dieser|der)\s+(?:artikel|beitrag|text|bericht|kommentar|gastbeitrag)\s+(?:ist|wurde)\s+)?(?:zuerst|ursprünglich|erstmals)"
         rf"\s+(?:bei|in|im|auf)\s+{_NAME}\s+(?:erschienen|veröffentlicht){_LINE_END}",
@@ -67,7 +79,7 @@ _REPUBLICATION_NOTES = [
 # is read only among the story's closing lines: outside them it is a footer's legal line.
 CREDIT_WORDS = (
     "courtesy", "source:", "source :", "quelle:", "fuente:", "fonte:", "bron:", "originally", "first appeared",
-    "first published", "first posted", "first ran", "reprinted", "republished", "reproduced", "erschienen",
+    "first published", "first posted", "first ran", "reprinted", "republished", "reproduced", "version of this", "erschienen",
     "veröffentlicht", "publié", "paru", "publicad", "aparecid",
 )
 
@@ -162,7 +174,7 @@ def _publisher(match: re.Match | None) -> str | None:
     date, a language or the site's own pages (_NOT_A_PUBLISHER)."""
     if match is None:
         return None
-    name = match.group("name").strip(" \"'“”„‘’‚«»‹›*_")
+    name = match.group("name").strip(" \"'“”„‘’‚«»‹›*_").removeprefix("the ")  # "appeared in the Canyon Journal"
     return name if sum(char.isalpha() for char in name) >= 2 and not _NOT_A_PUBLISHER.search(name) else None
 
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 ORGANISATION_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "NGO", "GovernmentOrganization", "EducationalOrganization"}
 
 # Joiners between names in one byline string, in the languages the corpus shows most.
-_JOINERS = re.compile(r"\s*(?:[,&]|\band\b|\bund\b|\bog\b|\bet\b|\by\b|\be\b|\bi\b|\bva\b)\s+|\s*[;/|•·]\s*", re.I)
+_JOINERS = re.compile(
+    r"\s*(?:[,&]|\b(?:and|und|og|och|en|ja|et|y|e|i|va|with|mit|avec|con)\b)\s+|\s*[;/|•·]\s*", re.I,
+)
 # A part of a byline beside a person's name that is the person's role ("Jane Roe, Staff Writer", "Anna
 # Muster, Korrespondentin in Berlin"), kept only for the agency or site it names ("AP Technology Writer");
 # and parts that are the page's furniture ("| 5 min read", "| Updated 3 hours ago"), never names.
@@ -23,7 +25,11 @@ _ROLE = re.compile(
     r"|periodista|corresponsal|redactor(?:a)?|giornalista|inviat[oa]|corrispondente)\b",
     re.I,
 )
-_FURNITURE = re.compile(r"\d.*\b(?:min|mins|minutes?|minuten|minutos|minuti|hours?|stunden|ago|read)\b|\b(?:updated|published|lesezeit|reading time)\b", re.I)
+_FURNITURE = re.compile(
+    r"\d.*\b(?:min|mins|minutes?|minuten|minutos|minuti|hours?|stunden|ago|read)\b|\b(?:updated|published|lesezeit|reading time)\b"
+    r"|^(?:fotos?|photos?|bilder?|images?|grafik|illustrations?|video)\s*:",
+    re.I,
+)
 _PREFIX = re.compile(r"^(?:by|von|par|por|di|door|av|autor(?:in)?|author|text|written by|reporting by)[:\s]+", re.I)
 # "Elena Muster (emu)": the desk's initials after a name
 _TRAILING_INITIALS = re.compile(r"\s*\([^)]{1,8}\)\s*$")
@@ -35,7 +41,7 @@ _AGENCY = re.compile(rf"\b(?:{_AGENCIES})\b", re.I)
 _ORGANISATION_WORDS = re.compile(
     rf"\b(?:{_AGENCIES}"
     r"|press|presse|prensa|news|nachrichten|redaktion|redaction|rédaction|redacción|redazione|newsroom|staff|desk"
-    r"|agency|agence|agencia|agenzia|agentur(?:en)?|ajansı|media|team|wire|editors?|editorial|online)\b",
+    r"|agency|agencies|agence|agences|agencia|agencias|agenzia|agenzie|agentur(?:en)?|ajansı|media|team|wire|editors?|editorial|online)\b",
     re.I,
 )
 _DOMAIN = re.compile(r"\w\.(?:[a-z]{2,3})$", re.I)
@@ -181,7 +187,7 @@ _MARKED_BYLINES = (
 )
 # Credit lines without markup: text that starts with a credit word or an author label, not
 # inside a link (a teaser for another story credits that story).
-_CREDIT_START = r"^\s*(?:by|von|par|por|door|av|written by|reporting by|autor(?:in|en)?(?:/autor(?:in)?)?|authors?|auteurs?|autore|autora)(?:\s|:|$)"
+_CREDIT_START = r"^\s*(?:by|von|par|por|door|av|written by|reporting by|autor(?:in|en)?(?:/autor(?:in)?)?|authors?|auteurs?|autore|autora|text(?=\s*:))(?:\s|:|$)"
 _CREDIT_LINES = f"//body//*[text()[re:test(., '{_CREDIT_START}', 'i')]][not(ancestor::a)]" + _OUTSIDE_CHROME
 _CREDIT_LABEL = re.compile(_CREDIT_START + r"\s*:?\s*$", re.I)
 # A story paragraph that is nothing but a bold name, first or last in the story: how many
@@ -200,19 +206,27 @@ _BLOCKS = {"div", "p", "li", "ul", "ol", "dl", "dt", "dd", "address", "section",
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 _MAX_BYLINE_CHARS = 120
 # A printed byline often runs on into the date line or a place ("By Jane Roe in Paris"): cut it there.
-_DATE_LINE = re.compile(
-    r"(?<!\w)\d|(?<!\w)in\s|\b(?:stand|updated|published|posted|veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado"
-    r"|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?|january|february|march|april|may|june|july|august"
+# Month and day names start a date only before a number or a month ("March 5", "Monday, March 5"):
+# alone they are first names ("Jan Hoffmann", "May Chen", "June Park", "August Berg").
+_MONTH_NAMES = (
+    r"(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?|january|february|march|april|may|june|july|august"
     r"|september|october|november|december|januar|februar|märz|juni|juli|oktober|dezember"
-    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+)
+_WEEKDAY_NAMES = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_CALENDAR_WORD = re.compile(rf"(?:{_MONTH_NAMES}|{_WEEKDAY_NAMES})", re.I)
+_DATE_LINE = re.compile(
+    r"(?<!\w)\d|(?<!\w)in\s|\b(?:stand|updated|published|posted|veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado)\b"
+    rf"|\b(?:{_MONTH_NAMES})(?=\s*\d)"
+    rf"|\b(?:{_WEEKDAY_NAMES})\b(?=,?\s+(?:\d|(?:{_MONTH_NAMES})\b))",
     re.I,
 )
 # "Kicker words von Jane Roe": the credit starts after the first "by"-word or author label
 # (a later "von" belongs to a name: "By Ursula von der Leyen").
-_CREDIT_WORD = re.compile(r"^.*?\b(?:by|von|par|por|av|door|autor(?:in)?|author|auteur|autore|autora)\b[\s:;]*", re.I)
+_CREDIT_WORD = re.compile(r"^.*?\b(?:by|von|par|por|av|door|autor(?:in)?|author|auteur|autore|autora|text(?=\s*:))\b[\s:;]*", re.I)
 # Lower-case words a name may contain: nobiliary and family particles, alone or joined ("al-Amin", "d'Arcy").
 _PARTICLES = {
-    "van", "von", "de", "der", "den", "del", "della", "da", "das", "dos", "do", "du", "di", "la", "le", "y", "bin", "al", "el", "ter", "ten", "zu", "af",
+    "van", "von", "de", "der", "den", "del", "della", "da", "das", "dos", "do", "du", "di", "la", "le", "los", "las", "y", "bin", "al", "el", "ter", "ten",
+    "zu", "af",
 }
 _JOINED_PARTICLE = re.compile(r"^(?:al|el|d|l)['’-]\w", re.I)
 # Job titles printed under a name ("Senior Correspondent", "Wirtschaftsredakteurin"): a role, not a
@@ -225,6 +239,8 @@ def _looks_like_a_name(name: str) -> bool:
     phrases ("Themen bearbeiten") and job titles are not names. Scripts without case pass."""
     if not any(ch.isalpha() and ch.lower() != ch.upper() for ch in name):
         return True
+    if _CALENDAR_WORD.fullmatch(name.strip()):  # a fixture list's bold "July" heading
+        return False
     words = [word for word in name.split() if word[0].isalpha()]
     if any(_ROLE_WORD.search(word) for word in words):
         return False

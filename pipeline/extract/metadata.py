@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
+from tld import get_tld
 from trafilatura.metadata import extract_metadata
 
 from pipeline.extract import language
@@ -94,6 +95,15 @@ def _first(pairs: list[tuple[str, str | None]]) -> tuple[str | None, str | None]
     return None, None
 
 
+def _name_labels(host: str) -> list[str]:
+    """The host's labels that name the site, without its public suffix: "org" of .org.uk is in
+    "George" and would make a reporter the site (the tld package holds the Public Suffix List)."""
+    parsed = get_tld(host, fix_protocol=True, as_object=True, fail_silently=True)
+    if parsed is None:  # an IP address, localhost: every label but the last
+        return host.split(".")[:-1]
+    return [*(parsed.subdomain.split(".") if parsed.subdomain else []), parsed.domain]
+
+
 def site_names(signals: PageSignals, url: str) -> list[str]:
     """Every way the page names its site: declared names and the host's labels.
 
@@ -101,7 +111,7 @@ def site_names(signals: PageSignals, url: str) -> list[str]:
     application-name with it) names nothing, and would make the headline its own affix.
     """
     host = (urlsplit(url).hostname or "").removeprefix("www.")
-    labels = [label for label in host.split(".")[:-1] if len(label) > 2]
+    labels = [label for label in _name_labels(host) if len(label) > 2]
     headlines = {words_key(title) for title in (_jsonld_name(signals.article.get("headline")), signals.meta.get("og:title")) if title}
     declared = [
         signals.meta.get("og:site_name"), signals.meta.get("application-name"), signals.meta.get("twitter:site", "").lstrip("@"),

@@ -36,19 +36,20 @@ def _types(node: dict) -> set[str]:
     return {value} if isinstance(value, str) else {v for v in value if isinstance(v, str)}
 
 
-def _walk_jsonld(value):
-    """Every dict in a JSON-LD document, @graph and nested lists included."""
+def _walk_jsonld(value, listed: bool = False):
+    """(node, listed) for every dict in a JSON-LD document, @graph and nested lists included;
+    `listed` when it was reached through an ItemList's elements (a teaser, not the page's story)."""
     if isinstance(value, list):
         for item in value:
-            yield from _walk_jsonld(item)
+            yield from _walk_jsonld(item, listed)
     elif isinstance(value, dict):
-        yield value
+        yield value, listed
         for key in ("@graph", "mainEntity", "itemListElement"):
             if key in value:
-                yield from _walk_jsonld(value[key])
+                yield from _walk_jsonld(value[key], listed or key == "itemListElement")
 
 
-def _jsonld_nodes(tree: HtmlElement) -> list[dict]:
+def _jsonld_nodes(tree: HtmlElement) -> list[tuple[dict, bool]]:
     nodes = []
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
@@ -90,13 +91,15 @@ def read_signals(tree: HtmlElement) -> PageSignals:
             signals.meta.setdefault(key, content.strip())
             if key == "article:tag":
                 signals.tags.append(content.strip())
-    nodes = _jsonld_nodes(tree)
+    listed_nodes = _jsonld_nodes(tree)
+    nodes = [node for node, _ in listed_nodes]
     for node in nodes:
         signals.jsonld_types |= _types(node)
-    articles = [node for node in nodes if _types(node) & ARTICLE_TYPES]
+    articles = [(node, listed) for node, listed in listed_nodes if _types(node) & ARTICLE_TYPES]
     if articles:
-        # The story's own object carries a headline; teasers in lists often do not.
-        article = max(articles, key=lambda node: ("headline" in node, "datePublished" in node))
+        # The story's own object is not a list's element (related stories), and it carries a
+        # headline, which teasers often do not.
+        article, _ = max(articles, key=lambda pair: (not pair[1], "headline" in pair[0], "datePublished" in pair[0]))
         signals.article = _with_references_resolved(article, nodes)
     signals.video = next((node for node in nodes if "VideoObject" in _types(node)), {})
     for link in tree.xpath('//link[@rel and @href]'):
