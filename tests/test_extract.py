@@ -272,6 +272,27 @@ def test_embed_notices_and_picture_credits_are_not_story_text():
     assert text.split("\n\n") == STORY
 
 
+@pytest.mark.parametrize("header", [
+    '<p class="autor">Von Ana Ferreira</p>',
+    '<div class="info"><span>Aggiornato il 06 marzo 2026 alle 10:15</span> · <span>Pubblicato il 05 marzo 2026 alle 18:02</span></div>',
+    '<p class="kicker">Ferry adds early crossings</p>',
+], ids=["byline", "dateline", "headline-again"])
+def test_the_story_s_header_lines_are_not_its_first_paragraphs(header):
+    """trafilatura keeps a byline, a dateline or the headline printed as a paragraph; they have their columns."""
+    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title><script type="application/ld+json">
+    {{"@type": "NewsArticle", "headline": "Ferry adds early crossings", "author": {{"@type": "Person", "name": "Ana Ferreira"}}}}</script>
+    </head><body><main><article><h1>Ferry adds early crossings</h1>{header}{"".join(f"<p>{text}</p>" for text in STORY)}</article></main></body></html>"""
+    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY
+
+
+def test_a_byline_or_date_sentence_later_in_the_story_stays():
+    later = ["Published 5 March 2026, the timetable surprised commuters.", "Von Ana Ferreira"]
+    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title><script type="application/ld+json">
+    {{"@type": "NewsArticle", "headline": "Ferry adds early crossings", "author": {{"@type": "Person", "name": "Ana Ferreira"}}}}</script>
+    </head><body><main><article><h1>Ferry adds early crossings</h1>{"".join(f"<p>{text}</p>" for text in STORY + later)}</article></main></body></html>"""
+    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY + later
+
+
 def _scrolling_page(next_story: str) -> str:
     return f"""<html lang="en"><head><title>Ferry adds early crossings</title>
     <meta property="og:title" content="Ferry adds early crossings"></head><body><main>

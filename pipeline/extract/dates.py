@@ -64,6 +64,9 @@ _DATE_LABEL = re.compile(
 )
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
 @dataclass(frozen=True)
 class Dated:
     value: datetime  # aware, UTC
@@ -152,6 +155,12 @@ def _following(element: HtmlElement):
 
 def _own_text(element: HtmlElement) -> str:
     return " ".join(part.strip() for part in [element.text, *(child.tail for child in element)] if part and part.strip())
+
+
+def is_dateline(text: str) -> bool:
+    """A line that labels a date with its year ("Updated: March 15, 2024 | Published: …",
+    "Pubblicato il 05 marzo 2026"): the page's header, not the story."""
+    return bool(_DATE_LABEL.match(text.strip())) and bool(_YEAR.search(text))
 
 
 def _labelled_parts(text: str) -> list[tuple[str | None, str]]:

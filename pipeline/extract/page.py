@@ -19,11 +19,12 @@ from trafilatura.utils import load_html
 from pipeline.extract import dates, language, pagetype, quality
 from pipeline.extract.appended import drop_appended_stories
 from pipeline.extract.attribution import Attribution, find_attribution_line, mentions_credit, split_attribution
-from pipeline.extract.blocks import HEADING, Block, body_blocks, count_words, normalised_text, render_markdown, render_text
+from pipeline.extract.blocks import Block, body_blocks, count_words, normalised_text, render_markdown, render_text
 from pipeline.extract.bylines import is_exactly_site
 from pipeline.extract.captions import drop_repeated_captions
 from pipeline.extract.declared_body import completed_body
 from pipeline.extract.furniture import drop_page_furniture
+from pipeline.extract.header import drop_header_lines
 from pipeline.extract.metadata import Metadata, headline_of, read_metadata, site_names
 from pipeline.extract.script_body import script_body
 from pipeline.extract.signals import read_signals
@@ -63,13 +64,6 @@ def is_page_url(url: object) -> bool:
 def content_hash(text: str) -> str:
     """Equal for copies that differ only in case, Unicode form or whitespace."""
     return hashlib.sha256(normalised_text(text).encode()).hexdigest()
-
-
-def _without_headline(blocks: list[Block], title: str | None) -> list[Block]:
-    """trafilatura sometimes keeps the headline as the first heading; the title column has it."""
-    if blocks and title and blocks[0].kind == HEADING and normalised_text(title) in normalised_text(blocks[0].text):
-        return blocks[1:]
-    return blocks
 
 
 def _story_blocks(page: HtmlElement | str, url: str) -> list[Block]:
@@ -113,7 +107,7 @@ def read_page(html: str, url: str) -> Page | None:
     if count_words(render_text(printed)) < pagetype.MIN_ARTICLE_WORDS and pagetype.declares_article(signals):
         if from_scripts := script_body(tree, lambda story: _story_blocks(story, url)):
             printed, provenance["text"] = from_scripts, "script:html-string"
-    blocks = _without_headline(printed, metadata.title)
+    blocks = drop_header_lines(printed, metadata.title, metadata.byline.people, site_names(signals, url))
     if completed := completed_body(blocks, signals.article):
         blocks, provenance["text"] = completed, "jsonld:articleBody"
     blocks, attribution = split_attribution(blocks)
