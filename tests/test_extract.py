@@ -390,6 +390,22 @@ def test_script_data_is_no_story_on_pages_not_declaring_one_or_too_short(og_type
     assert extract_page(_script_rendered_page(og_type, story), "https://ferries.example/news/early-crossings") is None
 
 
+@pytest.mark.parametrize("line", ["READ MORE: Council backs night boat study", "Lesen Sie auch: Neue Buslinie zum Hafen startet im Mai",
+                                  "À lire aussi : le port rouvre", "Les også: Ny ferge til øya", "Related: Harbour office opens on Sundays"])
+def test_read_more_links_between_paragraphs_are_not_story_text(line):
+    body = "".join(f"<p>{text}</p>" + (f"<p><a href='/news/other'>{line}</a></p>" if i == 1 else "") for i, text in enumerate(STORY))
+    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
+    <h1>Ferry adds early crossings</h1>{body}</article></body></html>"""
+    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY
+
+
+def test_a_sentence_that_opens_like_a_read_more_label_stays():
+    sentence = "Related to the timetable change, the harbour office will open an hour earlier on weekdays from May."
+    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
+    <h1>Ferry adds early crossings</h1>{"".join(f"<p>{text}</p>" for text in [*STORY, sentence])}</article></body></html>"""
+    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == [*STORY, sentence]
+
+
 @pytest.mark.parametrize("credit", ["Kai Lund/AFP via Getty Images", "NOEL CELIS/AFP via Getty Images", "Foto: Peter M. Müller/dpa",
                                     "Photo: Dmitri Azarov, Kommersant", "(Image: Ilse Brandvik)", "Getty Images", "Ilse Brandvik via Shutterstock"])
 def test_picture_credits(credit):

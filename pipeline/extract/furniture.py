@@ -1,5 +1,5 @@
-"""Page furniture that one page alone gives away: notices repeated down the story and picture
-credits printed as paragraphs.
+"""Page furniture that one page alone gives away: notices repeated down the story, picture
+credits printed as paragraphs, and links to other stories set between its paragraphs.
 
 Template learning (templates.py) needs several pages of a site; these two kinds of block
 are recognisable on a single page, so a site's first page is cleaned of them too.
@@ -15,6 +15,9 @@ are recognisable on a single page, so a site's first page is cleaned of them too
   is a caption trafilatura kept as text: after the label, names only (capitalised words,
   initials, agencies after a slash). Only picture credits: a "Source: …" line may credit the
   story's original publisher, which attribution.py reads first.
+- A short paragraph that opens with a read-more label ("READ MORE: …", "Lesen Sie auch: …",
+  "À lire aussi : …") links another story: the label and its colon are what tell it from a
+  sentence of the story.
 """
 
 from __future__ import annotations
@@ -34,6 +37,14 @@ _AGENCY_CREDIT = re.compile(
     r"^(?:[^.!?]{0,80}(?:/|\bvia\s|,\s))?(?:getty images|shutterstock|istock(?:photo)?|imago(?: images)?|picture[- ]alliance)\)?$", re.I,
 )
 _CREDIT_JOINERS = {"and", "und", "et", "y", "via", "for", "&", "/", "|", "-"}
+_READ_MORE = re.compile(
+    r"^(?:read more|read also|also read|more on this(?: story)?|see also|related(?: stories| articles?)?|recommended"
+    r"|lesen sie (?:auch|mehr)|auch interessant|mehr zum thema|das könnte sie (?:auch )?interessieren|weiterlesen"
+    r"|(?:à )?lire aussi|à lire également|lee también|leer más|te puede interesar|leggi anche|lees ook|les også|läs också"
+    r"|læs også|czytaj (?:też|także|również))\s*[:»>|–-]\s*\S",
+    re.I,
+)
+_MAX_READ_MORE_WORDS = 25
 
 
 def _names_only(credit: str) -> bool:
@@ -53,7 +64,7 @@ def is_picture_credit(text: str) -> bool:
 
 
 def drop_page_furniture(blocks: list[Block]) -> list[Block]:
-    """The story's blocks without notices printed three times or more and without picture credits."""
+    """The story's blocks without notices printed three times or more, picture credits and read-more links."""
     paragraphs = [block for block in blocks if block.kind == PARAGRAPH]
     counts = Counter(
         normalised_text(block.text) for block in paragraphs
@@ -61,5 +72,10 @@ def drop_page_furniture(blocks: list[Block]) -> list[Block]:
     )
     return [
         block for block in blocks
-        if block.kind != PARAGRAPH or counts[normalised_text(block.text)] < _REPEATED and not is_picture_credit(block.text)
+        if block.kind != PARAGRAPH
+        or counts[normalised_text(block.text)] < _REPEATED and not is_picture_credit(block.text) and not _links_another_story(block.text)
     ]
+
+
+def _links_another_story(text: str) -> bool:
+    return len(text.split()) <= _MAX_READ_MORE_WORDS and bool(_READ_MORE.match(text))
