@@ -451,6 +451,13 @@ def _declared_page(printed: list[str], declared: str, kind: str = "NewsArticle")
     <h1>Ferry adds early crossings</h1>{paragraphs}<div class="more" data-src="/api/rest-of-story"></div></article></body></html>"""
 
 
+def test_a_page_printing_no_story_keeps_the_paragraphs_of_its_declared_body():
+    """Rendered by script: trafilatura's fallback reads the JSON-LD articleBody on one line; its paragraphs come back."""
+    record = extract_page(_declared_page([], "\n\n".join(STORY)), URL_EARLY)
+    assert record["text"].split("\n\n") == STORY
+    assert record["provenance"]["text"] == "jsonld:articleBody"
+
+
 def test_a_story_printed_in_part_is_completed_from_its_declared_body():
     # a metered template prints the first paragraphs; the JSON-LD declares the whole story on one line
     record = extract_page(_declared_page(STORY[:2], " ".join(STORY[:2] + REST_OF_STORY)), URL_EARLY)

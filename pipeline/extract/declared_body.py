@@ -12,6 +12,9 @@ whose declaration adds a "Read more" tail is left alone), the printed page was t
 - when that point cannot be found, a declared body written in paragraphs replaces the
   printed part; one written as a single line is not used, as it would lose the paragraphs.
 
+A page that prints no story at all (rendered by script) gets the declared body from
+trafilatura's own fallback, flattened to one line: its paragraphs are restored from it.
+
 Not used at all: live blogs (their declared body strings the entries together) and declared
 bodies holding HTML markup, escaped or not.
 """
@@ -63,6 +66,8 @@ def completed_body(blocks: list[Block], article: dict) -> list[Block] | None:
         return None
     declared = html.unescape(declared)
     extracted = " ".join(block.text for block in blocks)
+    if len(blocks) == 1 and " ".join(extracted.split()) == " ".join(declared.split()) and len(paragraphs := _paragraphs(declared)) > 1:
+        return paragraphs  # trafilatura's own fallback read the declared body, on one line
     extracted_words, declared_words = len(_WORD.findall(extracted)), len(_WORD.findall(declared))
     if declared_words < max(_LONGER * extracted_words, extracted_words + _MORE_WORDS) or _MARKUP.search(declared):
         return None
