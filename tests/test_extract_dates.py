@@ -117,8 +117,10 @@ UTC = timezone.utc
         ('Updated <time datetime="2024-05-27T09:00:00Z">May 27</time> Published <time datetime="2024-05-26T08:30:00Z">May 26</time>',
          datetime(2024, 5, 26, 8, 30, tzinfo=UTC), datetime(2024, 5, 27, 9, 0, tzinfo=UTC)),
         ('<b>Updated:</b> <span>May 27, 2024</span>', None, datetime(2024, 5, 27, tzinfo=UTC)),
+        ('<span>Aggiornato il 27 maggio 2024 alle 10:15</span> · <span>Pubblicato il 26 maggio 2024 alle 18:02</span>',
+         datetime(2024, 5, 26, tzinfo=UTC), datetime(2024, 5, 27, tzinfo=UTC)),
     ],
-    ids=["one-line", "german-spans", "time-elements", "update-only"],
+    ids=["one-line", "german-spans", "time-elements", "update-only", "italian-articles"],
 )
 def test_a_printed_update_is_never_the_publication_date(meta, published_at, updated_at):
     """Datelines print the update first ("Updated … | Published …"); an unlabelled date is the publication's."""

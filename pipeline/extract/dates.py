@@ -65,6 +65,8 @@ _DATE_LABEL = re.compile(
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# "Pubblicato il 05 marzo", "publicado el 5 de marzo", "published on March 5": words before the date
+_LEADING_ARTICLE = re.compile(r"^\W*(?:il|el|le|la|am|on|den|the|op|em|no|dne)\s+")
 
 
 @dataclass(frozen=True)
@@ -116,8 +118,8 @@ def parse_visible_date(text: str) -> datetime | None:
     """A date as printed for readers ("JANUARY 29, 2022", "29.01.2022"), at midnight UTC."""
     if len(text) > _MAX_DATE_TEXT:
         return None
-    # htmldate's parser matches month names in lower case only
-    found = try_date_expr(text.lower(), "%Y-%m-%d", True, EARLIEST, latest())
+    # htmldate's parser matches month names in lower case only, and no article before the day
+    found = try_date_expr(_LEADING_ARTICLE.sub("", text.lower()), "%Y-%m-%d", True, EARLIEST, latest())
     return datetime.fromisoformat(found).replace(tzinfo=timezone.utc) if found else None
 
 
