@@ -133,3 +133,10 @@ def test_a_video_page_is_dated_by_its_upload_date():
     """A video page declares a VideoObject, not an article: its uploadDate, with the time, is the publication."""
     video = '<script type="application/ld+json">{"@type": "VideoObject", "name": "New pontoon", "uploadDate": "2024-05-26T15:00Z"}</script>'
     assert published(story(video)) == (datetime(2024, 5, 26, 15, 0, tzinfo=UTC), "jsonld:uploadDate")
+
+
+def test_a_ticker_s_marked_time_is_not_the_story_s():
+    """Tickers and teasers mark their stories' <time pubdate> too; the story's is the one after its headline."""
+    html = story(meta='<time pubdate datetime="2024-05-26T09:30:00Z">26 May 2024</time>').replace(
+        "<article>", '<article><div class="ticker"><a href="/harbour/bridge/">Bridge reopens</a> <time pubdate datetime="2024-05-27T07:00:00Z">27 May</time></div>')
+    assert published(html) == (datetime(2024, 5, 26, 9, 30, tzinfo=UTC), "time:datePublished")

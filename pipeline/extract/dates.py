@@ -48,6 +48,11 @@ _FURNITURE = (
     "'header|masthead|top-?bar|topnav|navbar|menu|sidebar|footer|related|teaser|breadcrumb', 'i')]"
 )
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
+_MARKED_TIME = (
+    '//time[@itemprop="datePublished" or @pubdate][@datetime][not(ancestor::nav) and not(ancestor::aside) and not(ancestor::footer)'
+    " and not(ancestor::header[not(ancestor::article)])"
+    " and not(ancestor::*[re:test(concat(@class, ' ', @id), 'ticker|teaser|related|breaking', 'i')])]"
+)
 
 # The printed date sits between the headline and the body; a long text node is the body.
 _VISIBLE_WINDOW = 40
@@ -139,11 +144,14 @@ def _video_upload(signals: PageSignals) -> Dated | None:
     return None
 
 
-def _time_element(tree: HtmlElement) -> Dated | None:
-    for element in tree.xpath('//time[@itemprop="datePublished" or @pubdate][@datetime]'):
-        if value := parse_datetime(element.get("datetime")):
-            return Dated(value, "time:datePublished")
-    return None
+def _time_element(tree: HtmlElement, headline: HtmlElement | None) -> Dated | None:
+    """A <time> marked as the publication's, outside the page's furniture (a ticker of other
+    stories marks theirs too); the first after the headline when there are several."""
+    marked = [element for element in tree.xpath(_MARKED_TIME, namespaces=_REGEX_NS) if parse_datetime(element.get("datetime"))]
+    if len(marked) > 1 and headline is not None:
+        order = {element: index for index, element in enumerate(tree.iter())}
+        marked = [element for element in marked if order[element] > order[headline]] or marked
+    return Dated(parse_datetime(marked[0].get("datetime")), "time:datePublished") if marked else None
 
 
 def _following(element: HtmlElement):
@@ -254,7 +262,7 @@ def published_at(tree: HtmlElement, signals: PageSignals, headline: HtmlElement 
     stated = (
         _declared(signals, "datePublished", PUBLISHED_META)
         or _video_upload(signals)
-        or _time_element(tree)
+        or _time_element(tree, headline)
         or _near_headline(headline, "published")
         or _from_url(url)
     )
