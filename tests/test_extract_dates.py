@@ -140,3 +140,9 @@ def test_a_ticker_s_marked_time_is_not_the_story_s():
     html = story(meta='<time pubdate datetime="2024-05-26T09:30:00Z">26 May 2024</time>').replace(
         "<article>", '<article><div class="ticker"><a href="/harbour/bridge/">Bridge reopens</a> <time pubdate datetime="2024-05-27T07:00:00Z">27 May</time></div>')
     assert published(html) == (datetime(2024, 5, 26, 9, 30, tzinfo=UTC), "time:datePublished")
+
+
+@pytest.mark.parametrize(("lang", "day"), [("fr", datetime(2024, 3, 5, tzinfo=UTC)), ("en", datetime(2024, 5, 3, tzinfo=UTC))])
+def test_a_numeric_meta_date_is_read_day_first_but_in_english(lang, day):
+    html = story('<meta name="date" content="05/03/2024">').replace('lang="en"', f'lang="{lang}"')
+    assert published(html) == (day, "meta:date")

@@ -92,25 +92,26 @@ def latest() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None) + FUTURE_SLACK
 
 
-def _parse_full_date(text: str) -> datetime | None:
+def _parse_full_date(text: str, dayfirst: bool) -> datetime | None:
     """dateutil's reading of a text that names a year, a month and a day; None for "14:54",
     "Monday", "May 26" or "2024", which it would complete from its default (today)."""
     try:
-        first, second = (dateutil_parser.parse(text, default=default) for default in _DEFAULTS)
+        first, second = (dateutil_parser.parse(text, default=default, dayfirst=dayfirst) for default in _DEFAULTS)
     except (ValueError, OverflowError):
         return None
     return first if first.date() == second.date() else None
 
 
-def parse_datetime(text: str | None) -> datetime | None:
-    """An ISO-8601 or RFC-822 style timestamp with a full date, as an aware UTC datetime, else None."""
+def parse_datetime(text: str | None, dayfirst: bool = False) -> datetime | None:
+    """An ISO-8601 or RFC-822 style timestamp with a full date, as an aware UTC datetime, else None.
+    `dayfirst` reads "05/03/2026" as 5 March, as every language but (American) English writes it."""
     if not text or not isinstance(text, str):
         return None
     text = text.strip()
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))  # always has a full date
     except ValueError:
-        value = _parse_full_date(text)
+        value = _parse_full_date(text, dayfirst)
     if value is None:
         return None
     value = to_utc(value)
@@ -128,11 +129,18 @@ def parse_visible_date(text: str) -> datetime | None:
     return datetime.fromisoformat(found).replace(tzinfo=timezone.utc) if found else None
 
 
+def _writes_day_first(signals: PageSignals) -> bool:
+    """Numeric dates put the day first everywhere but in English (where the US puts the month first)."""
+    language = signals.html_lang or signals.meta.get("og:locale") or signals.meta.get("content-language") or "en"
+    return not language.lower().startswith("en")
+
+
 def _declared(signals: PageSignals, jsonld_key: str, meta_keys: tuple[str, ...]) -> Dated | None:
-    if value := parse_datetime(signals.article.get(jsonld_key)):
+    dayfirst = _writes_day_first(signals)
+    if value := parse_datetime(signals.article.get(jsonld_key), dayfirst):
         return Dated(value, f"jsonld:{jsonld_key}")
     for key in meta_keys:
-        if value := parse_datetime(signals.meta.get(key)):
+        if value := parse_datetime(signals.meta.get(key), dayfirst):
             return Dated(value, f"meta:{key}")
     return None
 
