@@ -474,9 +474,25 @@ def test_declared_paywall():
 
 
 def test_paywall_prompt_closing_a_teaser():
-    record = extract(page(body=[*BODY[:2], "Subscribe now to continue reading this article and everything else we publish."]))
+    record = extract(page(body=[*BODY[:2], "Subscribe now to continue reading this article and everything else we publish.",
+                                "Already a subscriber? Log in"]))
     assert record["is_paywalled"] is True
     assert record["provenance"]["is_paywalled"] == "text:subscription-prompt"
+    assert record["text"].split("\n\n") == BODY[:2]
+
+
+@pytest.mark.parametrize(("box", "paywalled"), [
+    ('<div class="paywall-prompt"><h3>Subscribe to continue reading</h3><a href="/subscribe">Subscribe now</a></div>', True),
+    ('<div id="piano-offer"><p>Suscríbete para seguir leyendo</p></div>', True),
+    ('<div class="paywall-prompt"></div>', False),  # the empty placeholder templates print on free stories too
+    ('<div class="newsletter"><p>Subscribe to continue reading our morning briefing</p></div>', False),  # not marked a paywall
+])
+def test_a_paywall_prompt_in_its_own_box_inside_the_story(box, paywalled):
+    """trafilatura leaves such a box out as boilerplate; the story's <article> still holds it."""
+    record = extract(page(body=BODY[:2]).replace("</article>", f"{box}</article>"))
+    assert record["is_paywalled"] is paywalled
+    assert record["provenance"].get("is_paywalled") in (("text:subscription-prompt", "page:subscription-prompt") if paywalled else (None,))
+    assert record["text"].split("\n\n") == BODY[:2]  # a prompt trafilatura kept is no story text
 
 
 def test_newsletter_prompt_is_not_a_paywall():

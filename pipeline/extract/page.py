@@ -126,6 +126,8 @@ def read_page(html: str, url: str) -> Page | None:
             provenance[name] = dated.signal
     if attribution:
         provenance["attribution"] = attribution.signal
+    paywalled = quality.is_paywalled(signals, blocks, tree)
+    blocks = quality.without_subscription_prompt(blocks)
     return Page(
         url=url,
         metadata=metadata,
@@ -134,7 +136,7 @@ def read_page(html: str, url: str) -> Page | None:
         published=published,
         updated=updated,
         page_type=pagetype.classify(tree, signals, url, metadata.title, blocks),
-        paywalled=quality.is_paywalled(signals, blocks),
+        paywalled=paywalled,
         provenance=provenance,
     )
 

@@ -1,12 +1,17 @@
 """Quality flags analysts filter on: a paywalled teaser, a too-short text.
 
 A paywall is declared by schema.org's isAccessibleForFree (Google's documented markup
-for subscription content) or shows as a subscription prompt closing the extracted text.
+for subscription content) or shows as a subscription prompt: closing the extracted text, or
+in its own box inside the story's <article> (a box trafilatura leaves out as boilerplate),
+marked as a paywall by its class or id and saying so in words. Empty placeholders that
+templates print on free stories too say nothing, and do not count.
 """
 
 from __future__ import annotations
 
 import re
+
+from lxml.html import HtmlElement
 
 from pipeline.extract.blocks import Block
 from pipeline.extract.signals import PageSignals
@@ -17,10 +22,16 @@ TOO_SHORT_WORDS = 100
 _PAYWALL_PROMPT = re.compile(
     r"(?:continue reading|read the full (?:article|story)|subscribers? only|exclusive(?:ly)? for subscribers|already a subscriber"
     r"|subscribe (?:now )?to (?:continue|read|unlock)|weiterlesen mit|jetzt weiterlesen|exklusiv für abonnenten|nur für abonnenten"
-    r"|mit (?:einem )?abo\b|plus-artikel|réservé aux abonnés|solo para suscriptores|riservato agli abbonati)",
+    r"|mit (?:einem )?abo\b|plus-artikel|réservé aux abonnés|abonnez-vous pour (?:lire|continuer)|solo para suscriptores"
+    r"|suscríbete para (?:seguir leyendo|continuar|leer)|riservato agli abbonati|abbonati per continuare)",
     re.I,
 )
 _MAX_PROMPT_WORDS = 40
+_PROMPT_BLOCKS = 2  # a prompt closes the text: its last blocks
+_PAYWALL_BOXES = (
+    "//article[.//h1]//*[re:test(concat(@class, ' ', @id), 'paywall|piano|regwall|metered|subscri|abo-|premium-', 'i')]"
+)
+_REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 
 
 def _declared_not_free(signals: PageSignals) -> bool:
@@ -30,11 +41,25 @@ def _declared_not_free(signals: PageSignals) -> bool:
     return value is False
 
 
-def is_paywalled(signals: PageSignals, blocks: list[Block]) -> tuple[bool, str | None]:
+def _is_prompt(text: str) -> bool:
+    return len(text.split()) <= _MAX_PROMPT_WORDS and bool(_PAYWALL_PROMPT.search(text))
+
+
+def is_paywalled(signals: PageSignals, blocks: list[Block], tree: HtmlElement) -> tuple[bool, str | None]:
     """(flag, signal that set it)."""
     if _declared_not_free(signals):
         return True, "jsonld:isAccessibleForFree"
-    tail = blocks[-2:]
-    if any(len(block.text.split()) <= _MAX_PROMPT_WORDS and _PAYWALL_PROMPT.search(block.text) for block in tail):
+    if any(_is_prompt(block.text) for block in blocks[-_PROMPT_BLOCKS:]):
         return True, "text:subscription-prompt"
+    if any(_is_prompt(" ".join(box.text_content().split())) for box in tree.xpath(_PAYWALL_BOXES, namespaces=_REGEX_NS)):
+        return True, "page:subscription-prompt"
     return False, None
+
+
+def without_subscription_prompt(blocks: list[Block]) -> list[Block]:
+    """The story without the prompt lines closing it ("Subscribe to continue reading",
+    "Already a subscriber? Log in"): the flag says the page is a teaser, the text keeps the story."""
+    end = len(blocks)
+    while end > max(len(blocks) - _PROMPT_BLOCKS, 1) and _is_prompt(blocks[end - 1].text):
+        end -= 1
+    return blocks[:end]
