@@ -276,12 +276,20 @@ def test_embed_notices_and_picture_credits_are_not_story_text():
     '<p class="autor">Von Ana Ferreira</p>',
     '<div class="info"><span>Aggiornato il 06 marzo 2026 alle 10:15</span> · <span>Pubblicato il 05 marzo 2026 alle 18:02</span></div>',
     '<p class="kicker">Ferry adds early crossings</p>',
-], ids=["byline", "dateline", "headline-again"])
+    '<p class="date">March 9, 2026</p>',
+], ids=["byline", "dateline", "headline-again", "bare-date"])
 def test_the_story_s_header_lines_are_not_its_first_paragraphs(header):
     """trafilatura keeps a byline, a dateline or the headline printed as a paragraph; they have their columns."""
     html = f"""<html lang="en"><head><title>Ferry adds early crossings</title><script type="application/ld+json">
     {{"@type": "NewsArticle", "headline": "Ferry adds early crossings", "author": {{"@type": "Person", "name": "Ana Ferreira"}}}}</script>
     </head><body><main><article><h1>Ferry adds early crossings</h1>{header}{"".join(f"<p>{text}</p>" for text in STORY)}</article></main></body></html>"""
+    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY
+
+
+def test_a_kicker_above_the_headline_goes_with_it():
+    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><main><article>
+    <div class="kicker"><p>Transport</p></div><div class="title"><p>Ferry adds early crossings</p></div>
+    {"".join(f"<p>{text}</p>" for text in STORY)}</article></main></body></html>"""
     assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY
 
 
@@ -390,7 +398,7 @@ def test_script_data_is_no_story_on_pages_not_declaring_one_or_too_short(og_type
     assert extract_page(_script_rendered_page(og_type, story), "https://ferries.example/news/early-crossings") is None
 
 
-@pytest.mark.parametrize("line", ["READ MORE: Council backs night boat study", "Lesen Sie auch: Neue Buslinie zum Hafen startet im Mai",
+@pytest.mark.parametrize("line", ["Advertisement", "Anzeige", "READ MORE: Council backs night boat study", "Lesen Sie auch: Neue Buslinie zum Hafen startet im Mai",
                                   "À lire aussi : le port rouvre", "Les også: Ny ferge til øya", "Related: Harbour office opens on Sundays"])
 def test_read_more_links_between_paragraphs_are_not_story_text(line):
     body = "".join(f"<p>{text}</p>" + (f"<p><a href='/news/other'>{line}</a></p>" if i == 1 else "") for i, text in enumerate(STORY))

@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.extract import extract_page
 from pipeline.extract.attribution import split_attribution
-from pipeline.extract.blocks import PARAGRAPH, Block
+from pipeline.extract.blocks import PARAGRAPH, ROW, Block
 
 BODY = Block(PARAGRAPH, "The council voted on Friday to extend the ferry contract by one year.")
 
@@ -90,6 +90,11 @@ def test_ordinary_sentences_are_not_attribution(line):
         ("Hannover (dpa/lni) - Der Landtag tagt.", "dpa", "Der Landtag tagt."),
         ("Cádiz, 3 mar (EFE).- El puerto reabre.", "EFE", "El puerto reabre."),
         ("(ANSA) - GENOVA, 05 MAR - Il porto riapre.", "ANSA", "Il porto riapre."),
+        # press releases
+        ("LOWFIELD, England--(BUSINESS WIRE)--Harbour Lines today announced two new routes.", "Business Wire",
+         "Harbour Lines today announced two new routes."),
+        ("LOWFIELD, England, March 9, 2026 /PRNewswire/ -- Harbour Lines today announced two new routes.", "PR Newswire",
+         "Harbour Lines today announced two new routes."),
         # any other name needs the upper-case city of a dateline
         ("KIEL (Hafenbote) - Die Fähre fährt wieder.", "Hafenbote", "Die Fähre fährt wieder."),
     ],
@@ -114,6 +119,12 @@ def test_parentheses_at_the_start_of_a_story_are_not_a_dateline_without_a_wire_o
 def test_a_dateline_printed_as_its_own_paragraph_leaves_no_empty_block():
     kept, attribution = split_attribution([Block(PARAGRAPH, "WASHINGTON (AP) —"), BODY])
     assert kept == [BODY] and attribution.publisher == "Associated Press"
+
+
+def test_a_source_line_under_a_table_credits_its_figures_not_the_story():
+    table = [Block(ROW, "Ward | Votes", True, ["Ward", "Votes"]), Block(ROW, "Quayside | 1,204", False, ["Quayside", "1,204"])]
+    blocks = [BODY, *table, Block(PARAGRAPH, "Source: Lowfield Borough Council")]
+    assert split_attribution(blocks) == (blocks, None)
 
 
 def test_closing_line_wins_over_dateline():

@@ -146,3 +146,9 @@ def test_a_ticker_s_marked_time_is_not_the_story_s():
 def test_a_numeric_meta_date_is_read_day_first_but_in_english(lang, day):
     html = story('<meta name="date" content="05/03/2024">').replace('lang="en"', f'lang="{lang}"')
     assert published(html) == (day, "meta:date")
+
+
+def test_a_date_in_a_short_story_paragraph_is_the_story_s_not_its_publication():
+    """'Minutes of the meeting, 8 March 2024.' is a sentence of the story: the URL's date speaks."""
+    html = story().replace(f"<p>{BODY[1]}</p>", f"<p>Minutes of the harbour board meeting, 20 May 2024.</p><p>{BODY[1]}</p>")
+    assert published(html, DATED_URL) == (datetime(2024, 5, 26, tzinfo=UTC), "url")

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from pipeline.extract.blocks import Block
+from pipeline.extract.blocks import ROW, Block
 
 # A publisher's name ends at sentence punctuation or at the clause that usually follows it
 # ("... on X and is republished here with permission", "... in X, a partner site"). A dot
@@ -150,14 +150,18 @@ WIRE_AGENCIES = {
     "NTB": "NTB",
     "TT": "TT",
     "Ritzau": "Ritzau",
+    "Business Wire": "Business Wire",
+    "GLOBE NEWSWIRE": "GlobeNewswire",
+    "PRNewswire": "PR Newswire",
 }
 _KNOWN_WIRES = {abbreviation.casefold(): name for abbreviation, name in WIRE_AGENCIES.items()}
 # "CITY (AP) —", "Paris (AFP) -", "Hannover (dpa/lni) -", "Sevilla, 3 mar (EFE).-", "(Reuters) -",
 # "(ANSA) - ROMA, 05 MAR -": a known agency (a regional service after its slash) may follow any
 # city or stand alone; any other name in parentheses needs an upper-case city before it.
+# Press releases: "CITY, Country--(BUSINESS WIRE)--" and "CITY, March 9, 2026 /PRNewswire/ --".
 _DATELINE = re.compile(
-    r"^(?:(?P<city>[^\W\d_][\w.'’ -]{0,40}?(?:,\s*[\w.'’ ]{1,30})?)\s*)?"
-    r"\((?P<wire>[^\W\d_][\w.&'’/ -]{0,40}?)\)\.?\s*[—–-]{1,2}\s*"
+    r"^(?:(?P<city>[^\W\d_][\w.'’ -]{0,40}?(?:,\s*[\w.'’ ]{1,30}){0,3})\s*(?:--)?)?"
+    r"(?:\((?P<wire>[^\W\d_][\w.&'’/ -]{0,40}?)\)|(?<=\s)/(?P<release_wire>PRNewswire)/)\.?\s*[—–-]{1,2}\s*"
     r"(?:[A-ZÀ-Þ][A-ZÀ-Þ'’ ]{1,30},\s*\d{1,2}\s+[A-ZÀ-Þ]{3,}\.?\s*[—–-]{1,2}\s*)?",
     re.UNICODE,
 )
@@ -206,6 +210,8 @@ def split_attribution(blocks: list[Block]) -> tuple[list[Block], Attribution | N
     closing = len(blocks) - _CLOSING_BLOCKS
     for index, block in enumerate(blocks):
         credit = _credit_publisher if index >= closing else _republication_publisher if index == 0 else None
+        if credit is _credit_publisher and index and blocks[index - 1].kind == ROW:
+            credit = _republication_publisher  # "Source: X" under a table credits the table's figures, not the story
         if credit is not None:
             block, publisher = _without_credit_line(block, credit)
             found = found or (Attribution(publisher, "closing-line") if publisher else None)
@@ -237,7 +243,7 @@ def _dateline_agency(paragraph: str) -> tuple[str, int] | None:
     match = _DATELINE.match(paragraph)
     if not match:
         return None
-    wire, city = match.group("wire").strip(), match.group("city")
+    wire, city = (match.group("wire") or match.group("release_wire")).strip(), match.group("city")
     if known := _KNOWN_WIRES.get(wire.split("/")[0].strip().casefold()):
         return known, match.end()
     if city and city.split(",")[0] == city.split(",")[0].upper() and len(wire.split()) <= 5:

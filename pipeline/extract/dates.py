@@ -57,6 +57,7 @@ _MARKED_TIME = (
 # The printed date sits between the headline and the body; a long text node is the body.
 _VISIBLE_WINDOW = 40
 _MAX_DATE_TEXT = 120
+_STORY_SENTENCE_WORDS = 8
 
 
 # What a dateline prints before a date it labels; "updated" dates are never publication dates.
@@ -177,8 +178,12 @@ def _own_text(element: HtmlElement) -> str:
 
 def is_dateline(text: str) -> bool:
     """A line that labels a date with its year ("Updated: March 15, 2024 | Published: …",
-    "Pubblicato il 05 marzo 2026"): the page's header, not the story."""
-    return bool(_DATE_LABEL.match(text.strip())) and bool(_YEAR.search(text))
+    "Pubblicato il 05 marzo 2026") or is nothing but a date ("March 9, 2026", "2026.03.09 14:05"):
+    the page's header, not the story."""
+    text = text.strip()
+    if _DATE_LABEL.match(text):
+        return bool(_YEAR.search(text))
+    return bool(_YEAR.search(text)) and _parse_full_date(text.strip(" |·•-–—"), dayfirst=True) is not None
 
 
 def _labelled_parts(text: str) -> list[tuple[str | None, str]]:
@@ -193,10 +198,18 @@ def _labelled_parts(text: str) -> list[tuple[str | None, str]]:
     return parts
 
 
-def _near_headline(headline: HtmlElement | None, wanted: str) -> Dated | None:
+def _in_story(text: str, story: list[str]) -> bool:
+    """Whether the text is one of the story's paragraphs, or a sentence of one (eight words and
+    more): a short text such as "March 9, 2026" may also be quoted inside the story."""
+    text = " ".join(text.split())
+    return text in story or len(text.split()) >= _STORY_SENTENCE_WORDS and any(text in paragraph for paragraph in story)
+
+
+def _near_headline(headline: HtmlElement | None, wanted: str, story: list[str]) -> Dated | None:
     """The first date after the headline, before the body starts, that is the `wanted` one
     ("published" or "updated"): a date labelled as an update is never the publication's, and
-    only a date so labelled is an update."""
+    only a date so labelled is an update. The body starts at the first text of the extracted
+    `story`: "The vote was held on 8 March 2026." is the story's, not its date."""
     if headline is None:
         return None
     seen = 0
@@ -207,7 +220,7 @@ def _near_headline(headline: HtmlElement | None, wanted: str) -> Dated | None:
         text = _own_text(element)
         if not text:
             continue
-        if len(text) > 2 * _MAX_DATE_TEXT or seen >= _VISIBLE_WINDOW:
+        if len(text) > 2 * _MAX_DATE_TEXT or seen >= _VISIBLE_WINDOW or _in_story(text, story):
             break
         seen += 1
         for label, part in _labelled_parts(text):
@@ -264,27 +277,27 @@ def _stated_in_full(tree: HtmlElement, found: str) -> bool:
     return any(year in text and (value := regex_parse(text)) and value.date().isoformat() == found for text in tree.itertext())
 
 
-def published_at(tree: HtmlElement, signals: PageSignals, headline: HtmlElement | None, url: str) -> Dated | None:
+def published_at(tree: HtmlElement, signals: PageSignals, headline: HtmlElement | None, url: str, story: list[str]) -> Dated | None:
     """The order was measured on fundus-publishers (benchmarks/extraction.py): declared first.
     htmldate's find is no publication date when it is the date printed as the update."""
     stated = (
         _declared(signals, "datePublished", PUBLISHED_META)
         or _video_upload(signals)
         or _time_element(tree, headline)
-        or _near_headline(headline, "published")
+        or _near_headline(headline, "published", story)
         or _from_url(url)
     )
     if stated or not (found := _htmldate_without_furniture(tree)):
         return stated
-    update = _near_headline(headline, "updated")
+    update = _near_headline(headline, "updated", story)
     return None if update and update.value.date() == found.value.date() else found
 
 
-def updated_at(signals: PageSignals, headline: HtmlElement | None, published: Dated | None) -> Dated | None:
+def updated_at(signals: PageSignals, headline: HtmlElement | None, published: Dated | None, story: list[str]) -> Dated | None:
     """The declared modification time, else one printed as "Updated …" near the headline, when
     it is later than publication: CMSs fill dateModified with datePublished until an edit, which
     is no update."""
-    updated = _declared(signals, "dateModified", MODIFIED_META) or _near_headline(headline, "updated")
+    updated = _declared(signals, "dateModified", MODIFIED_META) or _near_headline(headline, "updated", story)
     if updated and published and updated.value <= published.value:
         return None
     return updated

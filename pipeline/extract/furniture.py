@@ -45,6 +45,8 @@ _READ_MORE = re.compile(
     re.I,
 )
 _MAX_READ_MORE_WORDS = 25
+# An ad slot's label left as a paragraph (AMP's placeholder, a CMS's empty ad box).
+_AD_LABEL = re.compile(r"^(?:advertisement|advertising|sponsored|anzeige|werbung|publicité|publicidad|pubblicità|advertentie|annonse|annons|reklama|reklam)$", re.I)
 
 
 def _names_only(credit: str) -> bool:
@@ -78,4 +80,5 @@ def drop_page_furniture(blocks: list[Block]) -> list[Block]:
 
 
 def _links_another_story(text: str) -> bool:
-    return len(text.split()) <= _MAX_READ_MORE_WORDS and bool(_READ_MORE.match(text))
+    """A read-more link, or an ad slot's label: both stand between the story's paragraphs."""
+    return len(text.split()) <= _MAX_READ_MORE_WORDS and bool(_READ_MORE.match(text)) or bool(_AD_LABEL.match(text.strip()))

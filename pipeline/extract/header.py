@@ -1,5 +1,6 @@
-"""The story's header lines that trafilatura keeps as the first paragraphs: the headline again,
-the byline and the dateline ("Von Martina Roesler", "Updated 6 March 2026 · Published 5 March").
+"""The story's header lines that trafilatura keeps as the first paragraphs: the headline again
+(with a kicker above it), the byline and the dateline ("Von Martina Roesler", "March 9, 2026",
+"Updated 6 March 2026 · Published 5 March").
 
 They are metadata, read into their own columns; in the text they would open every story of a
 site with the same kind of line and count as words of the story. Only the first few blocks are
@@ -14,11 +15,16 @@ from pipeline.extract.dates import is_dateline
 
 _HEADER_BLOCKS = 3
 _MAX_HEADER_WORDS = 20
+_MAX_KICKER_WORDS = 5
+
+
+def _is_title(block: Block, title: str | None) -> bool:
+    text = normalised_text(block.text)
+    return bool(title) and (text == normalised_text(title) or block.kind == HEADING and normalised_text(title) in text)
 
 
 def _is_header_line(block: Block, title: str | None, people: list[str], site_names: list[str]) -> bool:
-    text = normalised_text(block.text)
-    if title and (text == normalised_text(title) or block.kind == HEADING and normalised_text(title) in text):
+    if _is_title(block, title):
         return True
     if len(block.text.split()) > _MAX_HEADER_WORDS:
         return False
@@ -26,7 +32,12 @@ def _is_header_line(block: Block, title: str | None, people: list[str], site_nam
 
 
 def drop_header_lines(blocks: list[Block], title: str | None, people: list[str], site_names: list[str]) -> list[Block]:
-    """The blocks without the leading headline, byline and dateline lines."""
+    """The blocks without the leading headline, byline and dateline lines; a kicker printed
+    above the headline ("Politics", "Obituaries") goes with the headline."""
+    for index, block in enumerate(blocks[:_HEADER_BLOCKS]):
+        if _is_title(block, title) and all(len(before.text.split()) <= _MAX_KICKER_WORDS for before in blocks[:index]):
+            blocks = blocks[index + 1 :]
+            break
     start = 0
     while start < min(len(blocks), _HEADER_BLOCKS) and _is_header_line(blocks[start], title, people, site_names):
         start += 1

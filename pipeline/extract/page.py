@@ -119,8 +119,9 @@ def read_page(html: str, url: str) -> Page | None:
 
     if metadata.language is None and (detected := language.detect(" ".join(block.text for block in blocks[:20]))):
         metadata.language, provenance["language"] = detected, "detected:py3langid"
-    published = dates.published_at(tree, signals, headline, url)
-    updated = dates.updated_at(signals, headline, published)
+    story = [" ".join(block.text.split()) for block in blocks]
+    published = dates.published_at(tree, signals, headline, url, story)
+    updated = dates.updated_at(signals, headline, published, story)
     for name, dated in (("published_at", published), ("updated_at", updated)):
         if dated:
             provenance[name] = dated.signal
