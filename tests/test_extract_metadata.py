@@ -353,6 +353,12 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
         ('<p class="byline">Door Pieter Bakker en Sanne Visser</p>', BODY, ["Pieter Bakker", "Sanne Visser"], []),
         ('<p class="byline">Av Lina Ek och Per Holm</p>', BODY, ["Lina Ek", "Per Holm"], []),
         ('<p class="autor">Ana María de los Ríos</p>', BODY, ["Ana María de los Ríos"], []),
+        # credit words in other scripts; Japanese desks and "reporter" around the name
+        ('<p class="meta">Автор: Ирина Соколова</p>', BODY, ["Ирина Соколова"], []),
+        ('<p class="meta">מאת: נועה לוי</p>', BODY, ["נועה לוי"], []),
+        ('<p class="meta">كتب: سامي الحداد</p>', BODY, ["سامي الحداد"], []),
+        ('<p class="meta">作者：李明</p>', BODY, ["李明"], []),
+        ('<p class="byline">社会部 山田 花子 記者</p>', BODY, ["山田 花子"], []),
         # a "Text:" credit beside a picture credit
         ('<p class="credits">Text: Lena Marquardt | Fotos: Tobias Renn</p>', BODY, ["Lena Marquardt"], []),
         # a month in bold heading a fixture list is no name

@@ -30,7 +30,13 @@ _FURNITURE = re.compile(
     r"|^(?:fotos?|photos?|bilder?|images?|grafik|illustrations?|video)\s*:",
     re.I,
 )
-_PREFIX = re.compile(r"^(?:by|von|par|por|di|door|av|autor(?:in)?|author|text|written by|reporting by)[:\s]+", re.I)
+# Credit words before names; Russian, Hebrew, Arabic, Chinese, Turkish, Greek and Polish besides.
+_OTHER_SCRIPTS_CREDIT = r"автор(?:ы)?|מאת|كتب|作者|yazan|haber|του|της|tekst"
+_PREFIX = re.compile(rf"^(?:by|von|par|por|di|door|av|autor(?:in)?|author|text|written by|reporting by|{_OTHER_SCRIPTS_CREDIT})[:：\s]+", re.I)
+# Japanese, Korean and Chinese bylines put the desk before the name and "reporter" after it:
+# "社会部 山田 花子 記者", "김민준 기자".
+_CJK_DESK = re.compile(r"^\S+部\s+")
+_CJK_REPORTER = re.compile(r"\s*(?:記者|记者|기자|特派員|特派员|編集委員)(?:\s.*)?$")
 # "Elena Muster (emu)": the desk's initials after a name
 _TRAILING_INITIALS = re.compile(r"\s*\([^)]{1,8}\)\s*$")
 _URL = re.compile(r"^(?:https?:)?//|^www\.", re.I)
@@ -73,6 +79,8 @@ def _key(text: str) -> str:
 
 def _clean_name(name: str) -> str:
     name = _PREFIX.sub("", " ".join(name.split())).removeprefix("the ")  # "Jane Roe and the Associated Press"
+    if _CJK_REPORTER.search(name):
+        name = _CJK_DESK.sub("", _CJK_REPORTER.sub("", name))
     return _TRAILING_INITIALS.sub("", name).strip(" ,;|-–—")
 
 
@@ -187,7 +195,10 @@ _MARKED_BYLINES = (
 )
 # Credit lines without markup: text that starts with a credit word or an author label, not
 # inside a link (a teaser for another story credits that story).
-_CREDIT_START = r"^\s*(?:by|von|par|por|door|av|written by|reporting by|autor(?:in|en)?(?:/autor(?:in)?)?|authors?|auteurs?|autore|autora|text(?=\s*:))(?:\s|:|$)"
+_CREDIT_START = (
+    r"^\s*(?:by|von|par|por|door|av|written by|reporting by|autor(?:in|en)?(?:/autor(?:in)?)?|authors?|auteurs?|autore|autora|text(?=\s*:)"
+    rf"|{_OTHER_SCRIPTS_CREDIT})(?:\s|:|：|$)"
+)
 _CREDIT_LINES = f"//body//*[text()[re:test(., '{_CREDIT_START}', 'i')]][not(ancestor::a)]" + _OUTSIDE_CHROME
 _CREDIT_LABEL = re.compile(_CREDIT_START + r"\s*:?\s*$", re.I)
 # A story paragraph that is nothing but a bold name, first or last in the story: how many
@@ -222,7 +233,9 @@ _DATE_LINE = re.compile(
 )
 # "Kicker words von Jane Roe": the credit starts after the first "by"-word or author label
 # (a later "von" belongs to a name: "By Ursula von der Leyen").
-_CREDIT_WORD = re.compile(r"^.*?\b(?:by|von|par|por|av|door|autor(?:in)?|author|auteur|autore|autora|text(?=\s*:))\b[\s:;]*", re.I)
+_CREDIT_WORD = re.compile(
+    rf"^.*?(?<!\w)(?:by|von|par|por|av|door|autor(?:in)?|author|auteur|autore|autora|text(?=\s*:)|{_OTHER_SCRIPTS_CREDIT})(?!\w)[\s:：;]*", re.I,
+)
 # Lower-case words a name may contain: nobiliary and family particles, alone or joined ("al-Amin", "d'Arcy").
 _PARTICLES = {
     "van", "von", "de", "der", "den", "del", "della", "da", "das", "dos", "do", "du", "di", "la", "le", "los", "las", "y", "bin", "al", "el", "ter", "ten",
@@ -275,11 +288,11 @@ def _text(element) -> str:
 def _credit_line(element):
     """The element holding the whole credit, None for a sentence that merely starts with "by"/"von".
 
-    A credit line opens with a capital ("By", "Von:"); a label alone ("<b>Author</b> Jane Roe")
-    credits with its parent's text.
+    A credit line opens with a capital ("By", "Von:"), or in a script without case ("كتب:", "作者："); a
+    label alone ("<b>Author</b> Jane Roe") credits with its parent's text.
     """
     text = _text(element)
-    if not text[:1].isupper():
+    if not text[:1].isupper() and text[:1].lower() != text[:1].upper():
         return None
     return element.getparent() if _CREDIT_LABEL.match(text) and element.getparent() is not None else element
 
