@@ -27,6 +27,11 @@ class QualityGateFailed(Exception):
     """A published partition looks wrong (too few articles, too many empty texts or errors)."""
 
 
+class RecrawlTooSmall(CrawlFailed):
+    """A re-crawl found far fewer article pages than the stored crawl of the day: crawling again
+    an hour later will not bring back what the site's sitemaps have forgotten."""
+
+
 def _context(source: str, store_uri: str | None, sources_path: str | None) -> tuple[Source, ObjectStore]:
     return get_source(source, sources_path), open_store(store_uri)
 
@@ -46,14 +51,15 @@ def crawl_step(source: str, day: date, store_uri: str | None = None, sources_pat
         warc_path, stats_path, log_path = Path(tmp) / "pages.warc.gz", Path(tmp) / "stats.json", Path(tmp) / "crawl.log"
         try:
             stats = run_crawl(src, day, day + timedelta(days=1), warc_path, stats_path, resolve_path(sources_path), log_path=log_path)
-            problems = _crawl_gate_problems(src, stats.to_dict()) + _recrawl_problems(src, store, day, stats.to_dict())
-            if problems:
+            if problems := _crawl_gate_problems(src, stats.to_dict()):
                 raise CrawlFailed(f"crawl of {source} {day} breaks its quality gates, nothing replaced: {'; '.join(problems)}", stats)
+            if problem := _recrawl_problem(src, store, day, stats.to_dict()):
+                raise RecrawlTooSmall(f"crawl of {source} {day} is smaller than the stored one, nothing replaced: {problem}", stats)
         except CrawlFailed as failure:
             if not log_path.exists():
                 raise
             store.put_file(failed_log, log_path)
-            raise CrawlFailed(f"{failure} (log: {store.url(failed_log)})", failure.stats) from None
+            raise type(failure)(f"{failure} (log: {store.url(failed_log)})", failure.stats) from None
         store.delete(layout.crawl_stats_key(source, day))
         store.put_file(layout.raw_warc_key(source, day), warc_path)
         store.put_file(layout.crawl_log_key(source, day), log_path)
@@ -79,19 +85,19 @@ def _crawl_gate_problems(src: Source, stats: dict) -> list[str]:
     return problems
 
 
-def _recrawl_problems(src: Source, store: ObjectStore, day: date, stats: dict) -> list[str]:
+def _recrawl_problem(src: Source, store: ObjectStore, day: date, stats: dict) -> str | None:
     """A re-crawl (a backfill, a cleared run) that finds far fewer article pages than the stored
     crawl of the day would replace good raw pages with a remnant: news sitemaps list two days,
     feeds their last items, so an old day's re-crawl often finds a fraction of it."""
     key = layout.crawl_stats_key(src.name, day)
     if not src.quality.min_recrawl_share or not store.exists(key):
-        return []
+        return None
     stored = int(json.loads(store.get_bytes(key)).get("articles", 0))
     found = int(stats.get("articles", 0))
     if found >= src.quality.min_recrawl_share * stored:
-        return []
-    return [f"{found} article pages fetched where the stored crawl has {stored} (quality.min_recrawl_share={src.quality.min_recrawl_share};"
-            " `wirelake reprocess` re-extracts the stored pages)"]
+        return None
+    return (f"{found} article pages fetched where the stored crawl has {stored} (quality.min_recrawl_share={src.quality.min_recrawl_share};"
+            " `wirelake reprocess` re-extracts the stored pages)")
 
 
 def content_gate_problems(src: Source, table) -> list[str]:

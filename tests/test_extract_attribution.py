@@ -110,6 +110,10 @@ def test_wire_dateline_keeps_the_sentence(first, publisher, rest):
     "Kiel (Hafenbote) - Die Fähre fährt wieder.",  # an unknown name after a city in ordinary case
     "The harbour master (left) - smiling - opened the pier.",
     "Die Polizei (Symbolbild) – ermittelt weiter.",
+    # a sentence naming something by an agency's letters
+    "The American Psychological Association (APA) — the largest body of its kind — said the study was sound.",
+    "Patients with Crohn's disease (CP) - a chronic condition - were enrolled in the harbour town's trial.",
+    "Washington (AP) — the ambiguous letters need a city in capitals.",
 ])
 def test_parentheses_at_the_start_of_a_story_are_not_a_dateline_without_a_wire_or_a_city_in_capitals(first):
     kept, attribution = split_attribution([Block(PARAGRAPH, first), BODY])

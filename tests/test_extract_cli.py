@@ -193,6 +193,9 @@ def test_dash_reads_standard_input_a_page_with_its_url_a_warc_as_it_is(tmp_path)
     for data, options in ((page, ("--url", SEED_URL)), (warc.read_bytes(), ())):
         result = extract_stdin(data, *options)
         assert result.returncode == 0 and [json.loads(line)["url"] for line in result.stdout.splitlines()] == [SEED_URL]
+    warc_with_url = extract_stdin(warc.read_bytes(), "--url", SEED_URL)
+    assert (warc_with_url.returncode, warc_with_url.stderr.decode()) == (
+        2, "wirelake: error: --url is for an HTML file; - is a WARC, which records each page's URL\n")
     unnamed = extract_stdin(page)
     assert (unnamed.returncode, unnamed.stderr.decode()) == (2, "wirelake: error: -: a page read from standard input needs --url (a WARC records its own)\n")
 

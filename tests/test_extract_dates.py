@@ -129,10 +129,30 @@ def test_a_printed_update_is_never_the_publication_date(meta, published_at, upda
     assert record["provenance"].get("updated_at") in ("visible-text", "time-near-headline")
 
 
-def test_a_video_page_is_dated_by_its_upload_date():
-    """A video page declares a VideoObject, not an article: its uploadDate, with the time, is the publication."""
-    video = '<script type="application/ld+json">{"@type": "VideoObject", "name": "New pontoon", "uploadDate": "2024-05-26T15:00Z"}</script>'
-    assert published(story(video)) == (datetime(2024, 5, 26, 15, 0, tzinfo=UTC), "jsonld:uploadDate")
+@pytest.mark.parametrize("og_type", ["video.other", "article"])
+def test_a_video_page_is_dated_by_its_upload_date_a_story_not_by_its_embedded_clip(og_type):
+    """A video page declares a VideoObject, not an article: its uploadDate, with the time, is the
+    publication. On a story page the VideoObject is an embedded clip, dated when the clip was."""
+    video = '<script type="application/ld+json">{"@type": "VideoObject", "name": "New pontoon", "uploadDate": "2020-01-06T15:00Z"}</script>'
+    html = story(video).replace('content="article"', f'content="{og_type}"')
+    expected = (datetime(2020, 1, 6, 15, 0, tzinfo=UTC), "jsonld:uploadDate") if og_type.startswith("video") else (datetime(2024, 5, 26, tzinfo=UTC), "url")
+    assert published(html, DATED_URL) == expected
+
+
+def test_a_headline_ending_in_a_label_word_does_not_label_the_time_after_it():
+    """<h1>Why the rules were modified</h1><time …>: the headline's words are its own."""
+    html = story(meta='<time datetime="2024-05-26T09:30:00Z">26 May 2024</time>').replace(
+        "<h1>New pontoon for the rowing club</h1>", "<h1>Why the pontoon plans were updated</h1>").replace('<div class="byline">By Maren Oyelaran ', '<div class="byline">')
+    html = html.replace('<div class="byline">', "").replace("</div><div class=\"story\">", "<div class=\"story\">", 1)
+    record = extract_page(html, NO_DATE_URL)
+    assert (record["published_at"], record["updated_at"]) == (datetime(2024, 5, 26, 9, 30, tzinfo=UTC), None)
+
+
+@pytest.mark.parametrize("first", ["Updated figures released on Tuesday show the pontoon cost rose in 2024.",
+                                   "Published in 2019, the harbour plan first named the pontoon."])
+def test_an_opening_sentence_starting_with_a_label_word_is_no_dateline(first):
+    html = story().replace(f"<p>{BODY[0]}</p>", f"<p>{first}</p><p>{BODY[0]}</p>")
+    assert extract_page(html, NO_DATE_URL)["text"].split("\n\n")[0] == first
 
 
 def test_a_ticker_s_marked_time_is_not_the_story_s():
@@ -142,9 +162,13 @@ def test_a_ticker_s_marked_time_is_not_the_story_s():
     assert published(html) == (datetime(2024, 5, 26, 9, 30, tzinfo=UTC), "time:datePublished")
 
 
-@pytest.mark.parametrize(("lang", "day"), [("fr", datetime(2024, 3, 5, tzinfo=UTC)), ("en", datetime(2024, 5, 3, tzinfo=UTC))])
-def test_a_numeric_meta_date_is_read_day_first_but_in_english(lang, day):
-    html = story('<meta name="date" content="05/03/2024">').replace('lang="en"', f'lang="{lang}"')
+@pytest.mark.parametrize(("lang", "text", "day"), [
+    ("fr", "05/03/2024", datetime(2024, 3, 5, tzinfo=UTC)), ("en-GB", "05/03/2024", datetime(2024, 3, 5, tzinfo=UTC)),
+    ("en", "05/03/2024", datetime(2024, 5, 3, tzinfo=UTC)), ("en-US", "05/03/2024", datetime(2024, 5, 3, tzinfo=UTC)),
+    ("de", "2024/03/05", datetime(2024, 3, 5, tzinfo=UTC)),  # year first is never day first
+])
+def test_a_numeric_meta_date_is_read_day_first_but_in_american_english(lang, text, day):
+    html = story(f'<meta name="date" content="{text}">').replace('lang="en"', f'lang="{lang}"')
     assert published(html) == (day, "meta:date")
 
 

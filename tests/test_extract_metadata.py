@@ -58,6 +58,9 @@ def extract(html: str, url: str = URL) -> dict:
          '<meta property="og:title" content="Ferry adds early crossings - Thursday, March 14, 2024 - Local News - Riverside Post">',
          "", "Ferry adds early crossings", "meta:og:title"),
         ('<title>Ferry adds early crossings | 14. März 2024 | Riverside</title>', "", "Ferry adds early crossings", "html:title"),
+        # a number and a year are no date without a month: "Formula 1 2024" is part of the headline
+        ('<meta property="og:site_name" content="Riverside Post"><meta property="og:title" content="Pole for the ferry team - Formula 1 2024 - Riverside Post">',
+         "", "Pole for the ferry team - Formula 1 2024", "meta:og:title"),
         # a headline's own " - " is kept when the other side does not name the site
         ('<meta property="og:site_name" content="Riverside Post"><meta property="og:title" content="Storm warning - ferries stay in port">',
          "x", "Storm warning - ferries stay in port", "meta:og:title"),
@@ -264,6 +267,10 @@ def test_printed_byline_when_the_declared_one_is_missing_or_only_the_site(head, 
         ('<meta name="author" content="Ines Marlow und Tobias Renn, Korrespondentin in Kiel">', ["Ines Marlow", "Tobias Renn"], []),
         ('<meta name="author" content="Ines Marlow, AP Transport Writer">', ["Ines Marlow"], ["AP Transport Writer"]),
         ('<meta name="author" content="Ines Marlow and the Associated Press">', ["Ines Marlow"], ["Associated Press"]),
+        # joiner words start names too; "additional reporting by" credits a second person
+        ('<meta name="author" content="By Con Coughlin">', ["Con Coughlin"], []),
+        ('<meta name="author" content="En Liang Khong">', ["En Liang Khong"], []),
+        ('<meta name="author" content="Ines Marlow with additional reporting by Tobias Renn">', ["Ines Marlow", "Tobias Renn"], []),
         # a role standing alone is the credit itself
         ('<meta name="author" content="Riverside staff reporter">', [], ["Riverside staff reporter"]),
     ],
@@ -492,6 +499,7 @@ def test_paywall_prompt_closing_a_teaser():
     ('<div id="piano-offer"><p>Suscríbete para seguir leyendo</p></div>', True),
     ('<div class="paywall-prompt"></div>', False),  # the empty placeholder templates print on free stories too
     ('<div class="newsletter"><p>Subscribe to continue reading our morning briefing</p></div>', False),  # not marked a paywall
+    ('<div class="newsletter-subscribe"><p>Subscribe to continue reading our morning briefing</p></div>', False),
 ])
 def test_a_paywall_prompt_in_its_own_box_inside_the_story(box, paywalled):
     """trafilatura leaves such a box out as boilerplate; the story's <article> still holds it."""
@@ -499,6 +507,12 @@ def test_a_paywall_prompt_in_its_own_box_inside_the_story(box, paywalled):
     assert record["is_paywalled"] is paywalled
     assert record["provenance"].get("is_paywalled") in (("text:subscription-prompt", "page:subscription-prompt") if paywalled else (None,))
     assert record["text"].split("\n\n") == BODY[:2]  # a prompt trafilatura kept is no story text
+
+
+def test_a_closing_line_about_subscribers_is_flagged_but_stays_in_the_text():
+    """It may be a wall's words, but it asks nothing of the reader: only prompts to act leave the text."""
+    record = extract(page(body=[*BODY, "The harbour museum's archive is open to subscribers only until May."]))
+    assert record["text"].split("\n\n")[-1] == "The harbour museum's archive is open to subscribers only until May."
 
 
 def test_newsletter_prompt_is_not_a_paywall():

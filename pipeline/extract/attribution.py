@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from pipeline.extract.blocks import ROW, Block
+from pipeline.extract.calendar import MONTH_NAMES
 
 # A publisher's name ends at sentence punctuation or at the clause that usually follows it
 # ("... on X and is republished here with permission", "... in X, a partner site"). A dot
@@ -101,16 +102,11 @@ _DATA_CITATION = re.compile(
     re.I,
 )
 
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec"
-    "|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre"
-    "|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
-)
 # What a credit's "name" may turn out to be that names no publisher: a date ("on 3 May 2024",
 # "im März 2023", "en marzo de 2020"), a language ("zuerst auf Englisch erschienen"), or the
 # site's own pages ("in unserer Printausgabe", "dans notre édition", "im vergangenen Jahr").
 _NOT_A_PUBLISHER = re.compile(
-    rf"^[\d\s./-]+$|\b(?:{_MONTHS})\b\.?(?:\s+de)?\s+\d|\d\.?\s*(?:{_MONTHS})\b|\b\d{{4}}\b"
+    rf"^[\d\s./-]+$|\b(?:{MONTH_NAMES})\b\.?(?:\s+de)?\s+\d|\d\.?\s*(?:{MONTH_NAMES})\b|\b\d{{4}}\b"
     r"|^(?:unser\w*|dies\w*|vergangen\w*|letzt\w*|notre|nos|nuestr[oa]s?|our|this|last|englisch|deutsch|französisch|spanisch"
     r"|english|german|french|spanish|inglés|español|francés|alemán|anglais|allemand|espagnol|français)\b",
     re.I,
@@ -155,6 +151,11 @@ WIRE_AGENCIES = {
     "PRNewswire": "PR Newswire",
 }
 _KNOWN_WIRES = {abbreviation.casefold(): name for abbreviation, name in WIRE_AGENCIES.items()}
+# Abbreviations that also name other things ("the American Psychological Association (APA)", "Crohn's
+# disease (CP)"): a wire only as printed, after a city in capitals.
+_AMBIGUOUS_WIRES = {"AP", "APA", "ANP", "ATS", "CP", "PA", "SDA", "TT", "KNA", "NTB", "AAP"}
+# A city in ordinary case: one to three capitalised words ("Paris", "Sevilla, 3 mar", "Bad Homburg").
+_PLAIN_CITY = re.compile(r"^(?:[^\W\d_][^\W_]*['’.-]?\s?){1,3}(?:,.*)?$")
 # "CITY (AP) —", "Paris (AFP) -", "Hannover (dpa/lni) -", "Sevilla, 3 mar (EFE).-", "(Reuters) -",
 # "(ANSA) - ROMA, 05 MAR -": a known agency (a regional service after its slash) may follow any
 # city or stand alone; any other name in parentheses needs an upper-case city before it.
@@ -244,9 +245,15 @@ def _dateline_agency(paragraph: str) -> tuple[str, int] | None:
     if not match:
         return None
     wire, city = (match.group("wire") or match.group("release_wire")).strip(), match.group("city")
-    if known := _KNOWN_WIRES.get(wire.split("/")[0].strip().casefold()):
-        return known, match.end()
-    if city and city.split(",")[0] == city.split(",")[0].upper() and len(wire.split()) <= 5:
+    place = (city or "").split(",")[0].strip()
+    capitals = bool(place) and place == place.upper()
+    agency = wire.split("/")[0].strip()
+    if known := _KNOWN_WIRES.get(agency.casefold()):
+        if agency in _AMBIGUOUS_WIRES or agency.upper() in _AMBIGUOUS_WIRES:
+            return (known, match.end()) if agency in _AMBIGUOUS_WIRES and (capitals or not city) else None
+        plain_city = not city or capitals or all(word[:1].isupper() for word in place.split()) and _PLAIN_CITY.match(place)
+        return (known, match.end()) if plain_city else None
+    if capitals and len(wire.split()) <= 5:
         return wire, match.end()
     return None
 

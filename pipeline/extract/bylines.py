@@ -10,11 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipeline.extract.calendar import MONTH_NAMES, WEEKDAY_NAMES
+
 ORGANISATION_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "NGO", "GovernmentOrganization", "EducationalOrganization"}
 
 # Joiners between names in one byline string, in the languages the corpus shows most.
+# Word joiners only in lower case and between names: "Con Coughlin", "Ja Morant" and "En Liang Khong"
+# start with one.
 _JOINERS = re.compile(
-    r"\s*(?:[,&]|\b(?:and|und|og|och|en|ja|et|y|e|i|va|with|mit|avec|con)\b)\s+|\s*[;/|•·]\s*", re.I,
+    r"\s*[,&]\s+|(?<=\S)\s+(?:and|And|und|og|och|en|ja|et|y|e|i|va|with|mit|avec|con)\s+|\s*[;/|•·]\s*",
 )
 # A part of a byline beside a person's name that is the person's role ("Jane Roe, Staff Writer", "Anna
 # Muster, Korrespondentin in Berlin"), kept only for the agency or site it names ("AP Technology Writer");
@@ -32,7 +36,9 @@ _FURNITURE = re.compile(
 )
 # Credit words before names; Russian, Hebrew, Arabic, Chinese, Turkish, Greek and Polish besides.
 _OTHER_SCRIPTS_CREDIT = r"автор(?:ы)?|מאת|كتب|作者|yazan|haber|του|της|tekst"
-_PREFIX = re.compile(rf"^(?:by|von|par|por|di|door|av|autor(?:in)?|author|text|written by|reporting by|{_OTHER_SCRIPTS_CREDIT})[:：\s]+", re.I)
+_PREFIX = re.compile(
+    rf"^(?:by|von|par|por|di|door|av|autor(?:in)?|author|text|written by|(?:additional\s+)?reporting by|{_OTHER_SCRIPTS_CREDIT})[:：\s]+", re.I,
+)
 # Japanese, Korean and Chinese bylines put the desk before the name and "reporter" after it:
 # "社会部 山田 花子 記者", "김민준 기자".
 _CJK_DESK = re.compile(r"^\S+部\s+")
@@ -219,16 +225,11 @@ _MAX_BYLINE_CHARS = 120
 # A printed byline often runs on into the date line or a place ("By Jane Roe in Paris"): cut it there.
 # Month and day names start a date only before a number or a month ("March 5", "Monday, March 5"):
 # alone they are first names ("Jan Hoffmann", "May Chen", "June Park", "August Berg").
-_MONTH_NAMES = (
-    r"(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?|january|february|march|april|may|june|july|august"
-    r"|september|october|november|december|januar|februar|märz|juni|juli|oktober|dezember"
-)
-_WEEKDAY_NAMES = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-_CALENDAR_WORD = re.compile(rf"(?:{_MONTH_NAMES}|{_WEEKDAY_NAMES})", re.I)
+_CALENDAR_WORD = re.compile(rf"(?:{MONTH_NAMES}|{WEEKDAY_NAMES})", re.I)
 _DATE_LINE = re.compile(
     r"(?<!\w)\d|(?<!\w)in\s|\b(?:stand|updated|published|posted|veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado)\b"
-    rf"|\b(?:{_MONTH_NAMES})(?=\s*\d)"
-    rf"|\b(?:{_WEEKDAY_NAMES})\b(?=,?\s+(?:\d|(?:{_MONTH_NAMES})\b))",
+    rf"|\b(?:{MONTH_NAMES})(?=\s*\d)"
+    rf"|\b(?:{WEEKDAY_NAMES})\b(?=,?\s+(?:\d|(?:{MONTH_NAMES})\b))",
     re.I,
 )
 # "Kicker words von Jane Roe": the credit starts after the first "by"-word or author label

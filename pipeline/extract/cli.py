@@ -142,6 +142,8 @@ def read_inputs(paths: list[str], url: str | None) -> list[InputPage]:
         if not path.exists():
             raise InputError(f"{name}: no such file")
         with _as_regular_file(path, name) as readable:
+            if _is_warc(readable) and url is not None:  # a WARC known only by its content, e.g. on standard input
+                raise InputError(f"--url is for an HTML file; {name} is a WARC, which records each page's URL")
             if _is_warc(readable):
                 pages += [
                     InputPage(page.url, decode_html(page.body, page.headers.get("content-type")), page.fetched_at)  # as the pipeline decodes them

@@ -48,6 +48,7 @@ _FURNITURE = (
     "'header|masthead|top-?bar|topnav|navbar|menu|sidebar|footer|related|teaser|breadcrumb', 'i')]"
 )
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _MARKED_TIME = (
     '//time[@itemprop="datePublished" or @pubdate][@datetime][not(ancestor::nav) and not(ancestor::aside) and not(ancestor::footer)'
     " and not(ancestor::header[not(ancestor::article)])"
@@ -58,6 +59,7 @@ _MARKED_TIME = (
 _VISIBLE_WINDOW = 40
 _MAX_DATE_TEXT = 120
 _STORY_SENTENCE_WORDS = 8
+_MAX_DATELINE_PART = 45  # "il 06 marzo 2026 alle 10:15 · ": a date and its time, no more
 
 
 # What a dateline prints before a date it labels; "updated" dates are never publication dates.
@@ -71,6 +73,8 @@ _DATE_LABEL = re.compile(
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# "05/03/2026", "5.3.26": day and month in either order; "2026/03/05" is never day first.
+_DAY_OR_MONTH_FIRST = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
 # "Pubblicato il 05 marzo", "publicado el 5 de marzo", "published on March 5": words before the date
 _LEADING_ARTICLE = re.compile(r"^\W*(?:il|el|le|la|am|on|den|the|op|em|no|dne)\s+")
 
@@ -112,7 +116,7 @@ def parse_datetime(text: str | None, dayfirst: bool = False) -> datetime | None:
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))  # always has a full date
     except ValueError:
-        value = _parse_full_date(text, dayfirst)
+        value = _parse_full_date(text, dayfirst and bool(_DAY_OR_MONTH_FIRST.match(text)))
     if value is None:
         return None
     value = to_utc(value)
@@ -131,9 +135,10 @@ def parse_visible_date(text: str) -> datetime | None:
 
 
 def _writes_day_first(signals: PageSignals) -> bool:
-    """Numeric dates put the day first everywhere but in English (where the US puts the month first)."""
-    language = signals.html_lang or signals.meta.get("og:locale") or signals.meta.get("content-language") or "en"
-    return not language.lower().startswith("en")
+    """Numeric dates put the day first everywhere but in American English; a page saying only "en"
+    is read the American way, the commonest on the web."""
+    language = (signals.html_lang or signals.meta.get("og:locale") or signals.meta.get("content-language") or "en").lower().replace("_", "-")
+    return not (language == "en" or language.startswith("en-us"))
 
 
 def _declared(signals: PageSignals, jsonld_key: str, meta_keys: tuple[str, ...]) -> Dated | None:
@@ -147,8 +152,9 @@ def _declared(signals: PageSignals, jsonld_key: str, meta_keys: tuple[str, ...])
 
 
 def _video_upload(signals: PageSignals) -> Dated | None:
-    """A video page states its date as its VideoObject's uploadDate, when no article says otherwise."""
-    if not signals.article and (value := parse_datetime(signals.video.get("uploadDate"))):
+    """A video page (og:type video) states its date as its VideoObject's uploadDate; on a story
+    page a VideoObject is an embedded clip, dated when the clip was."""
+    if signals.meta.get("og:type", "").lower().startswith("video") and (value := parse_datetime(signals.video.get("uploadDate"))):
         return Dated(value, "jsonld:uploadDate")
     return None
 
@@ -181,9 +187,11 @@ def is_dateline(text: str) -> bool:
     "Pubblicato il 05 marzo 2026") or is nothing but a date ("March 9, 2026", "2026.03.09 14:05"):
     the page's header, not the story."""
     text = text.strip()
-    if _DATE_LABEL.match(text):
-        return bool(_YEAR.search(text))
-    return bool(_YEAR.search(text)) and _parse_full_date(text.strip(" |·•-–—"), dayfirst=True) is not None
+    if not _YEAR.search(text):
+        return False
+    if _DATE_LABEL.match(text):  # every labelled part a short date: "Updated figures released … in 2024" is a sentence
+        return all(len(part) <= _MAX_DATELINE_PART and parse_visible_date(part) for _, part in _labelled_parts(text))
+    return _parse_full_date(text.strip(" |·•-–—"), dayfirst=True) is not None
 
 
 def _labelled_parts(text: str) -> list[tuple[str | None, str]]:
@@ -232,10 +240,10 @@ def _near_headline(headline: HtmlElement | None, wanted: str, story: list[str]) 
 def _label_before(element: HtmlElement) -> str | None:
     """The label printed just before `element` ("Updated <time>…", "<b>Published:</b> <span>…")."""
     previous, parent = element.getprevious(), element.getparent()
-    if previous is not None:
-        before = previous.text_content() + (previous.tail or "")
+    if previous is not None:  # a heading's words are its own ("Why the rules were modified"), only its tail may label
+        before = ("" if previous.tag in _HEADINGS else previous.text_content()) + (previous.tail or "")
     else:
-        before = (parent.text or "") if parent is not None else ""
+        before = (parent.text or "") if parent is not None and parent.tag not in _HEADINGS else ""
     labels = list(_DATE_LABEL.finditer(before[-_MAX_DATE_TEXT:]))
     return labels[-1].lastgroup if labels else None
 
@@ -282,8 +290,8 @@ def published_at(tree: HtmlElement, signals: PageSignals, headline: HtmlElement 
     htmldate's find is no publication date when it is the date printed as the update."""
     stated = (
         _declared(signals, "datePublished", PUBLISHED_META)
-        or _video_upload(signals)
         or _time_element(tree, headline)
+        or _video_upload(signals)
         or _near_headline(headline, "published", story)
         or _from_url(url)
     )

@@ -29,9 +29,13 @@ _PAYWALL_PROMPT = re.compile(
 _MAX_PROMPT_WORDS = 40
 _PROMPT_BLOCKS = 2  # a prompt closes the text: its last blocks
 _PAYWALL_BOXES = (
-    "//article[.//h1]//*[re:test(concat(@class, ' ', @id), 'paywall|piano|regwall|metered|subscri|abo-|premium-', 'i')]"
+    "//article[.//h1]//*[re:test(concat(@class, ' ', @id), 'paywall|piano|regwall|metered|abo-|premium-', 'i')]"
 )
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
+_ASKS_TO_ACT = re.compile(
+    r"continue reading|already a subscriber|log ?in|sign ?in|subscribe now|subscribe to|weiterlesen|anmelden|abonnez-vous|suscríbete|abbonati",
+    re.I,
+)
 
 
 def _declared_not_free(signals: PageSignals) -> bool:
@@ -58,8 +62,9 @@ def is_paywalled(signals: PageSignals, blocks: list[Block], tree: HtmlElement) -
 
 def without_subscription_prompt(blocks: list[Block]) -> list[Block]:
     """The story without the prompt lines closing it ("Subscribe to continue reading",
-    "Already a subscriber? Log in"): the flag says the page is a teaser, the text keeps the story."""
+    "Already a subscriber? Log in"): the flag says the page is a teaser, the text keeps the story.
+    Only lines that ask the reader to act go; "The exhibition is open to subscribers only." stays."""
     end = len(blocks)
-    while end > max(len(blocks) - _PROMPT_BLOCKS, 1) and _is_prompt(blocks[end - 1].text):
+    while end > max(len(blocks) - _PROMPT_BLOCKS, 1) and _is_prompt(blocks[end - 1].text) and _ASKS_TO_ACT.search(blocks[end - 1].text):
         end -= 1
     return blocks[:end]

@@ -101,7 +101,7 @@ def read_signals(tree: HtmlElement) -> PageSignals:
         # headline, which teasers often do not.
         article, _ = max(articles, key=lambda pair: (not pair[1], "headline" in pair[0], "datePublished" in pair[0]))
         signals.article = _with_references_resolved(article, nodes)
-    signals.video = next((node for node in nodes if "VideoObject" in _types(node)), {})
+    signals.video = next((node for node, listed in listed_nodes if "VideoObject" in _types(node) and not listed), {})
     for link in tree.xpath('//link[@rel and @href]'):
         if "canonical" in link.get("rel", "").lower().split():
             signals.canonical = link.get("href").strip()

@@ -24,12 +24,16 @@ import html
 import re
 from dataclasses import dataclass
 
+from pipeline.extract.calendar import MONTH_NAMES, WEEKDAY_NAMES
+
 # separators publishers put between headline and site name; CJK sites leave out the spaces
 _SEPARATOR = re.compile(r"\s+[|\-–—·•*»/:]\s+|\s*[|｜ㅣ：]\s*|\s+::\s+")
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door)\s+\S", re.I)
 _DATE_SEGMENT = re.compile(r"^[\d\s./-]{6,}$")
 # "March 14, 2024", "14. März 2024", "Thursday, 14 March 2024": a date in words, with its year
-_WORDED_DATE_SEGMENT = re.compile(r"^(?:[^\W\d]+,?\s+)?(?:\d{1,2}\.?\s+[^\W\d]+\.?|[^\W\d]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?)\s+\d{4}$")
+_WORDED_DATE_SEGMENT = re.compile(
+    rf"^(?:(?:{WEEKDAY_NAMES}),?\s+)?(?:\d{{1,2}}\.?\s+(?:{MONTH_NAMES})\.?|(?:{MONTH_NAMES})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?)\s+\d{{4}}$", re.I,
+)
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060\ufeff]")
 PRINTED, PAGE_TITLE = "h1", "html:title"
 

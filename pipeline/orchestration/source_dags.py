@@ -73,7 +73,8 @@ def _doc_md(source: Source) -> str:
             "Each run processes one UTC day, its partition. A scheduled or backfill run for the interval"
             " [D, D+1) at the cron time processes day D. A manual run processes its logical date's day; without"
             " a logical date, or with one on the day it is triggered (the trigger form's default \"now\"), it"
-            " processes yesterday, the last finished day. Re-running a day replaces its partition.",
+            " processes yesterday, the last finished day. Re-running a day replaces its partition; clearing the run"
+            " from `extract` re-extracts the stored pages without crawling again.",
         ]
     )
 

@@ -32,9 +32,10 @@ def _day() -> date:
 
 def _run(step: Callable[[str, date], dict], source: str) -> dict:
     """Run one step for the run's day. Failures a retry cannot change (a registry problem, a
-    day not over yet, a day breaking its content gates) fail the task at once, without retries."""
+    day not over yet, a day breaking its content gates, a re-crawl smaller than the stored day)
+    fail the task at once, without retries."""
     from pipeline.sources import SourcesError
-    from pipeline.steps import QualityGateFailed
+    from pipeline.steps import QualityGateFailed, RecrawlTooSmall
 
     try:
         day = _day()
@@ -42,7 +43,7 @@ def _run(step: Callable[[str, date], dict], source: str) -> dict:
         log.info("%s for source %s, day %s (%s run, logical date %s)", step.__name__, source, day, context["dag_run"].run_type, context.get("logical_date"))
         with exported(connection_variables()):
             result = step(source, day)
-    except (SourcesError, DayNotOver, QualityGateFailed) as exc:
+    except (SourcesError, DayNotOver, QualityGateFailed, RecrawlTooSmall) as exc:
         raise AirflowFailException(str(exc)) from exc
     log.info("%s result: %s", step.__name__, json.dumps(result, default=str))
     return result
@@ -56,9 +57,10 @@ def crawl(source: str) -> dict:
 
     try:
         return _run(crawl_step, source)
-    except CrawlFailed as failure:
-        if failure.stats is not None:
-            stats = failure.stats.to_dict()
+    except (CrawlFailed, AirflowFailException) as failure:
+        failed = failure if isinstance(failure, CrawlFailed) else failure.__cause__  # _run keeps the crawl's as the cause
+        if isinstance(failed, CrawlFailed) and failed.stats is not None:
+            stats = failed.stats.to_dict()
             log.error("crawl stats: %s", json.dumps(stats))
             get_current_context()["ti"].xcom_push(key="crawl_stats", value=stats)
         raise
