@@ -36,6 +36,8 @@ BODY = Block(PARAGRAPH, "The council voted on Friday to extend the ferry contrac
         ("Cet article a été initialement publié dans La Gazette du Port.", "La Gazette du Port"),
         ("Article publié initialement sur Le Phare.", "Le Phare"),
         ("Fuente: Diario del Puerto", "Diario del Puerto"),
+        ("Источник: «Волжская неделя»", "Волжская неделя"),
+        ("来源：岭南港报", "岭南港报"),
         ("Courtesy: Studio Lanterna", "Studio Lanterna"),  # "studio" is a data word in Italian, a name here
         ("Este artículo fue publicado originalmente en Crónica del Valle.", "Crónica del Valle"),
     ],

@@ -33,7 +33,8 @@ _LINE_END = r"(?:\s+on\s+(?:\w+\s+)?\d[\w ,]*)?[\s.)]*$"
 # "Source: X" and "Courtesy: X": a bare label, used for text and for figures alike; "Source"
 # in the languages the corpus shows most.
 _LABEL_LINE = re.compile(
-    rf"^\(?\s*(?:courtesy\s*/\s*source|courtesy|source|quelle|fuente|fonte|bron)\s*[:\-–—]\s*{_NAME}{_NAME_END}", re.I
+    rf"^\(?\s*(?:courtesy\s*/\s*source|courtesy|source|quelle|fuente|fonte|bron|источник|źródło|kaynak|πηγή|المصدر|מקור|来源|來源|出典|출처)"
+    rf"\s*[:：\-–—]\s*{_NAME}{_NAME_END}", re.I
 )
 # Lines that say in words that the story itself was published elsewhere first. German puts
 # the verb after the name ("Dieser Artikel ist zuerst bei X erschienen").
@@ -79,7 +80,8 @@ _REPUBLICATION_NOTES = [
 # test first. Kept beside the patterns so that they change together. A bare "Published by X"
 # is read only among the story's closing lines: outside them it is a footer's legal line.
 CREDIT_WORDS = (
-    "courtesy", "source:", "source :", "quelle:", "fuente:", "fonte:", "bron:", "originally", "first appeared",
+    "courtesy", "source:", "source :", "quelle:", "fuente:", "fonte:", "bron:", "источник", "źródło", "kaynak", "πηγή", "المصدر",
+    "מקור", "来源", "來源", "出典", "출처", "originally", "first appeared",
     "first published", "first posted", "first ran", "reprinted", "republished", "reproduced", "version of this", "erschienen",
     "veröffentlicht", "publié", "paru", "publicad", "aparecid",
 )
