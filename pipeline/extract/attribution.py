@@ -87,11 +87,12 @@ CREDIT_WORDS = (
 )
 
 
-def mentions_credit(text: str) -> bool:
-    """Whether text holds one of CREDIT_WORDS. Substring tests on the lower-cased text: a
-    case-insensitive regex of them is ten times slower on a whole page."""
+def credit_words_in(text: str, words: tuple[str, ...] = CREDIT_WORDS) -> tuple[str, ...]:
+    """The CREDIT_WORDS (or a subset of them) that text holds. Substring tests on the lower-cased
+    text: a regex of them is slower (measured). A page's own words are the only ones worth
+    testing on each of its text nodes."""
     lower = text.lower()
-    return any(word in lower for word in CREDIT_WORDS)
+    return tuple(word for word in words if word in lower)
 
 # A label line credits a publisher when it names one and at most says what it is ("Source:
 # Harbour Wire", "Courtesy: X, a partner site"); it cites data when it also says what was

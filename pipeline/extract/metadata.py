@@ -8,6 +8,7 @@ The orders were chosen by measurement (benchmarks/extraction.py).
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from copy import deepcopy
@@ -95,13 +96,15 @@ def _first(pairs: list[tuple[str, str | None]]) -> tuple[str | None, str | None]
     return None, None
 
 
-def _name_labels(host: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def _name_labels(host: str) -> tuple[str, ...]:
     """The host's labels that name the site, without its public suffix: "org" of .org.uk is in
-    "George" and would make a reporter the site (the tld package holds the Public Suffix List)."""
+    "George" and would make a reporter the site (the tld package holds the Public Suffix List).
+    Cached: a batch holds many pages of few hosts."""
     parsed = get_tld(host, fix_protocol=True, as_object=True, fail_silently=True)
     if parsed is None:  # an IP address, localhost: every label but the last
-        return host.split(".")[:-1]
-    return [*(parsed.subdomain.split(".") if parsed.subdomain else []), parsed.domain]
+        return tuple(host.split(".")[:-1])
+    return (*(parsed.subdomain.split(".") if parsed.subdomain else []), parsed.domain)
 
 
 def site_names(signals: PageSignals, url: str) -> list[str]:

@@ -28,9 +28,7 @@ _PAYWALL_PROMPT = re.compile(
 )
 _MAX_PROMPT_WORDS = 40
 _PROMPT_BLOCKS = 2  # a prompt closes the text: its last blocks
-_PAYWALL_BOXES = (
-    "//article[.//h1]//*[re:test(concat(@class, ' ', @id), 'paywall|piano|regwall|metered|abo-|premium-', 'i')]"
-)
+_PAYWALL_BOXES = "//article[.//h1]//*[@class or @id][re:test(concat(@class, ' ', @id), 'paywall|piano|regwall|metered|abo-|premium-', 'i')]"
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 _ASKS_TO_ACT = re.compile(
     r"continue reading|already a subscriber|log ?in|sign ?in|subscribe now|subscribe to|weiterlesen|anmelden|abonnez-vous|suscríbete|abbonati",
