@@ -366,6 +366,12 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
         ('<p class="meta">كتب: سامي الحداد</p>', BODY, ["سامي الحداد"], []),
         ('<p class="meta">作者：李明</p>', BODY, ["李明"], []),
         ('<p class="byline">社会部 山田 花子 記者</p>', BODY, ["山田 花子"], []),
+        # one card or line per author, printed one after the other
+        ('<div class="author-card"><a href="/author/ines-marlow">Ines Marlow</a></div>'
+         '<div class="author-card"><a href="/author/tobias-renn">Tobias Renn</a></div>', BODY, ["Ines Marlow", "Tobias Renn"], []),
+        ('<p class="byline">By Ines Marlow</p><p class="byline">and Tobias Renn</p>', BODY, ["Ines Marlow", "Tobias Renn"], []),
+        # a credit further down (an author box after the story) is not a second author
+        ('<p class="byline">By Ines Marlow</p>', [*BODY, '<span class="author">Tobias Renn</span>'], ["Ines Marlow"], []),
         # a "Text:" credit beside a picture credit
         ('<p class="credits">Text: Lena Marquardt | Fotos: Tobias Renn</p>', BODY, ["Lena Marquardt"], []),
         # a month in bold heading a fixture list is no name

@@ -232,6 +232,8 @@ _DATE_LINE = re.compile(
     rf"|\b(?:{WEEKDAY_NAMES})\b(?=,?\s+(?:\d|(?:{MONTH_NAMES})\b))",
     re.I,
 )
+# A second author's card continues the first's: "and John Doe".
+_LEADING_JOINER = re.compile(r"^\s*(?:and|und|et|y|e|og|och|en|&)\s+")
 # "Kicker words von Jane Roe": the credit starts after the first "by"-word or author label
 # (a later "von" belongs to a name: "By Ursula von der Leyen").
 _CREDIT_WORD = re.compile(
@@ -327,17 +329,38 @@ def printed_byline(tree, headline, site_names: list[str]) -> Byline:
     """The byline as printed on the page: the first credit after the headline (when there is
     a headline: an author box further down describes, it does not credit) that names people,
     else the first naming organisations only."""
-    first_organisations = Byline()
+    first_organisations, found, last = Byline(), None, None
     for element in _candidates(tree, headline):
-        text = _text(element)
-        if not text or len(text) > _MAX_BYLINE_CHARS or _OTHER_CREDIT.match(text):
-            continue
-        if cut := _DATE_LINE.search(text):
-            text = text[: cut.start()]
-        byline = byline_from_text(_CREDIT_WORD.sub("", text), site_names)
-        byline.people = [name for name in byline.people if _looks_like_a_name(name)]
-        if byline.people:
-            return byline
-        if byline and not first_organisations:
+        if found is not None and _outermost(element) is last:
+            continue  # a link inside the card already read
+        if found is not None and _outermost(element) is not last.getnext():
+            break  # the credit ended; a later one (an author box) describes
+        byline = _byline_of(element, site_names)
+        if found is not None:  # one card per author: "By Jane Roe" then "and John Doe"
+            if not byline.people:
+                break
+            found.people += [name for name in byline.people if name not in found.people]
+            last = _outermost(element)
+        elif byline.people:
+            found, last = byline, _outermost(element)
+        elif byline and not first_organisations:
             first_organisations = byline
-    return first_organisations
+    return found or first_organisations
+
+
+def _outermost(element):
+    """The element itself, or the parent it fills alone (<div class="card"><a>Jane Roe</a></div>)."""
+    while (parent := element.getparent()) is not None and len(parent) == 1 and not (parent.text or "").strip():
+        element = parent
+    return element
+
+
+def _byline_of(element, site_names: list[str]) -> Byline:
+    text = _text(element)
+    if not text or len(text) > _MAX_BYLINE_CHARS or _OTHER_CREDIT.match(text):
+        return Byline()
+    if cut := _DATE_LINE.search(text):
+        text = text[: cut.start()]
+    byline = byline_from_text(_LEADING_JOINER.sub("", _CREDIT_WORD.sub("", text)), site_names)
+    byline.people = [name for name in byline.people if _looks_like_a_name(name)]
+    return byline
