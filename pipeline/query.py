@@ -124,11 +124,15 @@ def write_query(sql: str, store_uri: str | None, fmt: str, out: TextIO) -> list[
     try:
         store = open_store(store_uri)
         found = store.found()  # first: an unusable store (an endpoint down, a refused key) is named by its own URI
-        if not (found and _holds_corpus(store)):
+        # Every publish, a quiet day's empty partition included, commits a dedup generation and writes a
+        # corpus partition; a directory such as /tmp has neither. The few manifests are listed first:
+        # the corpus can be thousands of objects.
+        has_dedup = found and bool(store.list(dedup_state.MANIFESTS))
+        if not (has_dedup or found and store.list(CORPUS_ARTICLES_PREFIX)):
             # A mistyped path or prefix, or a directory such as /tmp, would otherwise look like an empty corpus.
             problem = "holds no wirelake corpus" if found else "no store there"
             raise StoreURIError(f"{store.uri}: {problem} (run `wirelake crawl` or `wirelake demo` first, or fix --store)")
-        warnings = [] if store.list(dedup_state.MANIFESTS) else [
+        warnings = [] if has_dedup else [
             f"{store.uri}: no dedup state (dedup/): cluster and original columns are null and the dedup views empty;"
             " copy dedup/ along with corpus/"
         ]
@@ -152,13 +156,6 @@ def write_query(sql: str, store_uri: str | None, fmt: str, out: TextIO) -> list[
 def _batches(cursor: duckdb.DuckDBPyConnection) -> Iterator[list[tuple]]:
     while rows := cursor.fetchmany(_BATCH_ROWS):
         yield rows
-
-
-def _holds_corpus(store: ObjectStore) -> bool:
-    """Every publish, a quiet day's empty partition included, commits a dedup generation and
-    writes a corpus partition; a directory such as /tmp has neither. The few manifests are
-    listed first: the corpus can be thousands of objects."""
-    return bool(store.list(dedup_state.MANIFESTS) or store.list(CORPUS_ARTICLES_PREFIX))
 
 
 def _one_line(message: str) -> str:
