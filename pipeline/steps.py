@@ -100,16 +100,19 @@ def _recrawl_problem(src: Source, store: ObjectStore, day: date, stats: dict) ->
             " `wirelake reprocess` re-extracts the stored pages)")
 
 
-def content_gate_problems(src: Source, table) -> list[str]:
+def _empty_text_share(table) -> float:
+    texts = table.column("text").to_pylist()
+    return sum(1 for text in texts if not (text or "").strip()) / len(texts) if texts else 0.0
+
+
+def _content_gate_problems(src: Source, articles: int, empty_text_share: float) -> list[str]:
     """The gates on a day's extracted articles: checked before they are published, so a bad day
     never replaces a good partition nor reaches analysts, and again by validate."""
     gates, problems = src.quality, []
-    articles = table.num_rows
-    empty = sum(1 for text in table.column("text").to_pylist() if not (text or "").strip())
     if articles < gates.min_articles:
         problems.append(f"{articles} articles, fewer than quality.min_articles={gates.min_articles}")
-    if articles and empty / articles > gates.max_empty_text_share:
-        problems.append(f"{empty / articles:.0%} of articles have empty text (quality.max_empty_text_share={gates.max_empty_text_share})")
+    if empty_text_share > gates.max_empty_text_share:
+        problems.append(f"{empty_text_share:.0%} of articles have empty text (quality.max_empty_text_share={gates.max_empty_text_share})")
     return problems
 
 
@@ -164,7 +167,7 @@ def publish_step(source: str, day: date, store_uri: str | None = None, sources_p
     """
     src, store = _context(source, store_uri, sources_path)
     table = corpus.read_partition(store, layout.staged_articles_key(source, day))
-    if problems := content_gate_problems(src, table):
+    if problems := _content_gate_problems(src, table.num_rows, _empty_text_share(table)):
         raise QualityGateFailed(f"{src.name} {day}: " + "; ".join(problems) + "; nothing published")
     key = layout.corpus_partition_key(source, day)
     plan = dedup.dedup_and_commit(store, source, day, table, lambda articles: corpus.write_partition(store, key, articles))
@@ -176,14 +179,11 @@ def validate_step(source: str, day: date, store_uri: str | None = None, sources_
     src, store = _context(source, store_uri, sources_path)
     table = corpus.read_partition(store, layout.corpus_partition_key(source, day))
     stats = json.loads(store.get_bytes(layout.crawl_stats_key(source, day)))
-    articles = table.num_rows
-    empty = sum(1 for text in table.column("text").to_pylist() if not (text or "").strip())
     error_share = _fetch_error_share(stats)
-    report = {"articles": articles, "empty_text_share": empty / articles if articles else 0.0, "error_share": error_share}
-    gates = src.quality
-    problems = content_gate_problems(src, table)
-    if error_share > gates.max_error_share:
-        problems.append(f"{error_share:.0%} of fetches failed (quality.max_error_share={gates.max_error_share})")
+    report = {"articles": table.num_rows, "empty_text_share": _empty_text_share(table), "error_share": error_share}
+    problems = _content_gate_problems(src, report["articles"], report["empty_text_share"])
+    if error_share > src.quality.max_error_share:
+        problems.append(f"{error_share:.0%} of fetches failed (quality.max_error_share={src.quality.max_error_share})")
     unclustered = dedup.unassigned(store, source, day, table.column("doc_id").to_pylist())
     if unclustered:
         problems.append(f"{unclustered} articles have no dedup cluster (the dedup commit did not land: re-run publish)")
