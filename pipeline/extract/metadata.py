@@ -215,12 +215,12 @@ def headline_of(tree: HtmlElement, signals: PageSignals) -> HtmlElement | None:
     return find_headline(tree, [*declared, " ".join(tree.xpath("//head/title//text()"))])
 
 
-def read_metadata(tree: HtmlElement, signals: PageSignals, url: str, headline: HtmlElement | None) -> Metadata:
-    """Everything but the dates (dates.py) from the page's declarations and its printed headline."""
+def read_metadata(tree: HtmlElement, signals: PageSignals, url: str, headline: HtmlElement | None, names: list[str]) -> Metadata:
+    """Everything but the dates (dates.py) from the page's declarations and its printed headline;
+    `names` are the site's (site_names)."""
     meta, article = signals.meta, signals.article
     result = Metadata()
     prov = result.provenance
-    names = site_names(signals, url)
     result.title, prov["title"] = _title(signals, tree, headline, names, url)
     result.byline, prov["author"] = _byline(tree, headline, signals, names)
 

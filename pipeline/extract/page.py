@@ -106,18 +106,19 @@ def read_page(html: str, url: str) -> Page | None:
     headline = headline_of(tree, signals)
     drop_appended_stories(tree, headline)
     printed = _story_blocks(tree, url)
-    metadata = read_metadata(tree, signals, url, headline)
+    names = site_names(signals, url)
+    metadata = read_metadata(tree, signals, url, headline, names)
     provenance = dict(metadata.provenance)
     if count_words(render_text(printed)) < pagetype.MIN_ARTICLE_WORDS and pagetype.declares_article(signals):
         if from_scripts := script_body(tree, lambda story: _story_blocks(story, url)):
             printed, provenance["text"] = from_scripts, "script:html-string"
-    blocks = drop_header_lines(printed, metadata.title, metadata.byline.people, site_names(signals, url))
+    blocks = drop_header_lines(printed, metadata.title, metadata.byline.people, names)
     if completed := completed_body(blocks, signals.article):
         blocks, provenance["text"] = completed, "jsonld:articleBody"
     blocks, attribution = split_attribution(blocks)
     if attribution is None:
         attribution = find_attribution_line(_lines_not_kept(tree, blocks))
-    if attribution and is_exactly_site(attribution.publisher, site_names(signals, url)):
+    if attribution and is_exactly_site(attribution.publisher, names):
         attribution = None  # "Quelle: example.de" on example.de credits the site's own newsroom: no reprint
     blocks = drop_page_furniture(drop_repeated_captions(blocks))
 
