@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipeline.extract.attribution import WIRE_AGENCIES
 from pipeline.extract.calendar import MONTH_NAMES, WEEKDAY_NAMES
 
 ORGANISATION_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "NGO", "GovernmentOrganization", "EducationalOrganization"}
@@ -17,18 +18,18 @@ ORGANISATION_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "N
 # Joiners between names in one byline string, in the languages the corpus shows most.
 # Word joiners only in lower case and between names: "Con Coughlin", "Ja Morant" and "En Liang Khong"
 # start with one.
-_JOINERS = re.compile(
-    r"\s*[,&]\s+|(?<=\S)\s+(?:and|And|und|og|och|en|ja|et|y|e|i|va|with|mit|avec|con)\s+|\s*[;/|•·]\s*",
+_JOINER_WORDS = r"and|And|und|og|och|en|ja|et|y|e|i|va|with|mit|avec|con"
+_JOINERS = re.compile(rf"\s*[,&]\s+|(?<=\S)\s+(?:{_JOINER_WORDS})\s+|\s*[;/|•·]\s*")
+# Job titles, with their feminine and plural endings ("Korrespondentin", "redactora", "inviata").
+_ROLE_WORDS = (
+    r"(?:correspondent|reporter|writer|columnist|kolumnist|journalist|contributor|critic|photographer|analyst|producer|editor"
+    r"|korrespondent|redakteur|volontär|correspondant|journaliste|rédacteur|rédactrice|periodista|corresponsal|redactor"
+    r"|giornalista|inviat|corrispondente)(?:in|innen|e|a|o|s)?"
 )
 # A part of a byline beside a person's name that is the person's role ("Jane Roe, Staff Writer", "Anna
 # Muster, Korrespondentin in Berlin"), kept only for the agency or site it names ("AP Technology Writer");
 # and parts that are the page's furniture ("| 5 min read", "| Updated 3 hours ago"), never names.
-_ROLE = re.compile(
-    r"\b(?:correspondent|reporter|writer|columnist|journalist|contributor|critic|photographer|analyst|producer|editor"
-    r"|korrespondent(?:in)?|redakteur(?:in)?|reporter(?:in)?|journalist(?:in)?|correspondant(?:e)?|journaliste|rédacteur|rédactrice"
-    r"|periodista|corresponsal|redactor(?:a)?|giornalista|inviat[oa]|corrispondente)\b",
-    re.I,
-)
+_ROLE = re.compile(rf"\b{_ROLE_WORDS}\b", re.I)
 _FURNITURE = re.compile(
     r"\d.*\b(?:min|mins|minutes?|minuten|minutos|minuti|hours?|stunden|ago|read)\b|\b(?:updated|published|lesezeit|reading time)\b"
     r"|^(?:fotos?|photos?|bilder?|images?|grafik|illustrations?|video)\s*:",
@@ -48,7 +49,7 @@ _TRAILING_INITIALS = re.compile(r"\s*\([^)]{1,8}\)\s*$")
 _URL = re.compile(r"^(?:https?:)?//|^www\.", re.I)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 # Wire services, and newsroom words: a byline containing one is an organisation.
-_AGENCIES = r"AP|AFP|APA|ANP|ANSA|dpa|epd|EFE|KNA|SDA|Keystone-SDA|PA|UPI|TASS|Reuters|Xinhua|Bloomberg"
+_AGENCIES = "|".join(map(re.escape, WIRE_AGENCIES))
 _AGENCY = re.compile(rf"\b(?:{_AGENCIES})\b", re.I)
 _ORGANISATION_WORDS = re.compile(
     rf"\b(?:{_AGENCIES}"
@@ -233,7 +234,7 @@ _DATE_LINE = re.compile(
     re.I,
 )
 # A second author's card continues the first's: "and John Doe".
-_LEADING_JOINER = re.compile(r"^\s*(?:and|und|et|y|e|og|och|en|&)\s+")
+_LEADING_JOINER = re.compile(rf"^\s*(?:{_JOINER_WORDS}|&)\s+")
 # "Kicker words von Jane Roe": the credit starts after the first "by"-word or author label
 # (a later "von" belongs to a name: "By Ursula von der Leyen").
 _CREDIT_WORD = re.compile(
@@ -247,7 +248,7 @@ _PARTICLES = {
 _JOINED_PARTICLE = re.compile(r"^(?:al|el|d|l)['’-]\w", re.I)
 # Job titles printed under a name ("Senior Correspondent", "Wirtschaftsredakteurin"): a role, not a
 # person; German compounds end in the role word.
-_ROLE_WORD = re.compile(r"(?:journalist|reporter|redakteur|korrespondent|correspondent|columnist|kolumnist|volontär)(?:in|innen|s)?$", re.I)
+_ROLE_WORD = re.compile(rf"{_ROLE_WORDS}$", re.I)
 
 
 def _looks_like_a_name(name: str) -> bool:
