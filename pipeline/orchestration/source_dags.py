@@ -112,5 +112,5 @@ def publish_task(source: Source):
 
 def validate_task(source: Source):
     # A failed quality gate is about the data, which a retry of this task cannot change:
-    # fix the cause, then clear the whole run.
+    # fix the cause, then clear the run from extract (the stored pages) or crawl (a new fetch).
     return task(tasks.validate, task_id="validate", retries=0, execution_timeout=STEP_TIMEOUTS["validate"])(source.name)

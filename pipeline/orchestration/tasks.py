@@ -55,15 +55,17 @@ def crawl(source: str) -> dict:
     from pipeline.crawl import CrawlFailed
     from pipeline.steps import crawl_step
 
-    try:
-        return _run(crawl_step, source)
-    except (CrawlFailed, AirflowFailException) as failure:
-        failed = failure if isinstance(failure, CrawlFailed) else failure.__cause__  # _run keeps the crawl's as the cause
-        if isinstance(failed, CrawlFailed) and failed.stats is not None:
-            stats = failed.stats.to_dict()
-            log.error("crawl stats: %s", json.dumps(stats))
-            get_current_context()["ti"].xcom_push(key="crawl_stats", value=stats)
-        raise
+    def crawl_keeping_stats(source: str, day: date) -> dict:
+        try:
+            return crawl_step(source, day)
+        except CrawlFailed as failure:  # whether _run then retries it or fails at once
+            if failure.stats is not None:
+                stats = failure.stats.to_dict()
+                log.error("crawl stats: %s", json.dumps(stats))
+                get_current_context()["ti"].xcom_push(key="crawl_stats", value=stats)
+            raise
+
+    return _run(crawl_keeping_stats, source)
 
 
 def extract(source: str) -> dict:
