@@ -176,3 +176,27 @@ def test_a_date_in_a_short_story_paragraph_is_the_story_s_not_its_publication():
     """'Minutes of the meeting, 8 March 2024.' is a sentence of the story: the URL's date speaks."""
     html = story().replace(f"<p>{BODY[1]}</p>", f"<p>Minutes of the harbour board meeting, 20 May 2024.</p><p>{BODY[1]}</p>")
     assert published(html, DATED_URL) == (datetime(2024, 5, 26, tzinfo=UTC), "url")
+
+
+def test_a_date_a_footnote_mentions_is_no_publication_date():
+    """With no date declared, printed or in the URL, htmldate's search of the page must not read
+    the date a note under the story cites: the record has no date rather than a wrong one."""
+    notes = '<section class="footnotes"><ol><li>Minutes of the harbour board meeting, 20 May 2024.</li></ol></section>'
+    html = story().replace("</div></article>", f"</div>{notes}</article>")
+    assert published(html) == (None, None)
+
+
+def test_a_date_after_a_byline_on_one_line_is_read():
+    """'Autor: Jan Kowalski · 26 maja 2024': the byline's "Jan" is no January."""
+    html = story().replace('<div class="byline">By Maren Oyelaran </div>', '<p class="meta">Autor: Jan Kowalski · 26 maja 2024, 08:15</p>')
+    html = html.replace('lang="en"', 'lang="pl"')
+    assert published(html) == (datetime(2024, 5, 26, tzinfo=UTC), "visible-text")
+
+
+def test_a_date_under_a_headline_printed_as_h2_is_read():
+    """Templates without an <h1> print the headline as <h2>: the one repeating the declared title
+    is the headline, and the date printed under it is the story's."""
+    html = story('<meta property="og:title" content="New pontoon for the rowing club">', "<span>2024.05.26 14:05</span>")
+    html = html.replace("<h1>New pontoon for the rowing club</h1>", "<h2>Harbour</h2><h2>New pontoon for the rowing club</h2>")
+    html = html.replace('<div class="byline">By Maren Oyelaran', '<div class="info">')
+    assert published(html) == (datetime(2024, 5, 26, tzinfo=UTC), "visible-text")

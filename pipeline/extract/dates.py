@@ -57,6 +57,7 @@ _MARKED_TIME = (
 
 # The printed date sits between the headline and the body; a long text node is the body.
 _VISIBLE_WINDOW = 40
+_STORY_TAGS = ("p", "li", "blockquote", "dd", "td")
 _MAX_DATE_TEXT = 120
 _STORY_SENTENCE_WORDS = 8
 _MAX_DATELINE_PART = 45  # "il 06 marzo 2026 alle 10:15 · ": a date and its time, no more
@@ -66,7 +67,7 @@ _MAX_DATELINE_PART = 45  # "il 06 marzo 2026 alle 10:15 · ": a date and its tim
 _DATE_LABEL = re.compile(
     r"(?<!\w)(?:(?P<updated>(?:last\s+)?updated|last\s+modified|modified|(?:zuletzt\s+)?aktualisiert|mis\s+à\s+jour|actualizado|"
     r"aggiornato|bijgewerkt|oppdatert|opdateret|uppdaterad|zaktualizowano|güncelleme|güncellendi)"
-    r"|(?P<published>(?:first\s+)?published|posted|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd|publisert|"
+    r"|(?P<published>(?:first\s+)?published|posted|filed|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd|publisert|"
     r"publiceret|publicerad|opublikowano|yayınlanma))(?!\w)",
     re.I,
 )
@@ -76,6 +77,8 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # "05/03/2026", "5.3.26": day and month in either order; "2026/03/05" is never day first.
 _DAY_OR_MONTH_FIRST = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
 # "Pubblicato il 05 marzo", "publicado el 5 de marzo", "published on March 5": words before the date
+# what separates a dateline's parts: "Jan Kowalski · 9 marca 2026, 08:15", "By X | March 9, 2026"
+_LINE_PARTS = re.compile(r"\s+[|·•–—-]\s+|\s*[|·•]\s*")
 _LEADING_ARTICLE = re.compile(r"^\W*(?:il|el|le|la|am|on|den|the|op|em|no|dne)\s+")
 
 
@@ -126,12 +129,16 @@ def parse_datetime(text: str | None, dayfirst: bool = False) -> datetime | None:
 
 
 def parse_visible_date(text: str) -> datetime | None:
-    """A date as printed for readers ("JANUARY 29, 2022", "29.01.2022"), at midnight UTC."""
+    """A date as printed for readers ("JANUARY 29, 2022", "29.01.2022"), at midnight UTC. A line
+    joining a byline and a date ("Autor: Jan Kowalski · 9 marca 2026") is read part by part:
+    the whole would give htmldate's parser "jan" as January."""
     if len(text) > _MAX_DATE_TEXT:
         return None
-    # htmldate's parser matches month names in lower case only, and no article before the day
-    found = try_date_expr(_LEADING_ARTICLE.sub("", text.lower()), "%Y-%m-%d", True, EARLIEST, latest())
-    return datetime.fromisoformat(found).replace(tzinfo=timezone.utc) if found else None
+    for part in [*_LINE_PARTS.split(text), text]:
+        # htmldate's parser matches month names in lower case only, and no article before the day
+        if found := try_date_expr(_LEADING_ARTICLE.sub("", part.lower()), "%Y-%m-%d", True, EARLIEST, latest()):
+            return datetime.fromisoformat(found).replace(tzinfo=timezone.utc)
+    return None
 
 
 def _writes_day_first(signals: PageSignals) -> bool:
@@ -258,10 +265,18 @@ def _from_url(url: str) -> Dated | None:
     return None
 
 
-def _htmldate_without_furniture(tree: HtmlElement) -> Dated | None:
+def _htmldate_without_furniture(tree: HtmlElement, story: list[str]) -> Dated | None:
+    """htmldate's search of the page without its furniture, and without the story's paragraphs
+    but the first (which may open with a dateline) and those labelling a date ("Filed on 1 March
+    2023"): a date that a later paragraph or a footnote mentions is what the story is about, not
+    when it was published."""
     pruned = deepcopy(tree)
     for element in pruned.xpath(_FURNITURE, namespaces=_REGEX_NS):
         if element.getparent() is not None and element.tag != "body":
+            element.getparent().remove(element)
+    later_paragraphs = {paragraph for paragraph in story[1:] if not _DATE_LABEL.search(paragraph)} - set(story[:1])
+    for element in list(pruned.iter(_STORY_TAGS)):
+        if element.getparent() is not None and " ".join(element.text_content().split()) in later_paragraphs:
             element.getparent().remove(element)
     found = htmldate.find_date(pruned, extensive_search=True, original_date=True, min_date=EARLIEST, max_date=latest())
     if not found:
@@ -295,7 +310,7 @@ def published_at(tree: HtmlElement, signals: PageSignals, headline: HtmlElement 
         or _near_headline(headline, "published", story)
         or _from_url(url)
     )
-    if stated or not (found := _htmldate_without_furniture(tree)):
+    if stated or not (found := _htmldate_without_furniture(tree, story)):
         return stated
     update = _near_headline(headline, "updated", story)
     return None if update and update.value.date() == found.value.date() else found

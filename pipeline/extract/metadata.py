@@ -23,7 +23,7 @@ from pipeline.extract import language
 from pipeline.extract.blocks import words_key
 from pipeline.extract.bylines import Byline, byline_from_jsonld, byline_from_text, printed_byline
 from pipeline.extract.signals import PageSignals
-from pipeline.extract.titles import choose_title, clean_text, strip_site_affixes
+from pipeline.extract.titles import choose_title, clean_text, stated_keys, strip_site_affixes, title_key
 
 _WORD = re.compile(r"\w+")
 _AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
@@ -60,7 +60,10 @@ def find_headline(tree: HtmlElement, hints: list[str]) -> HtmlElement | None:
     """
     candidates = [h for h in tree.xpath("//body//h1[not(ancestor::nav) and not(ancestor::footer)]") if _text(h)]
     if not candidates:
-        return None
+        # Some templates print the headline in an <h2> and have no <h1>: an <h2> is the headline
+        # only when it repeats a declared title, as section and teaser headings do not.
+        keys = set().union(*(stated_keys(hint) for hint in hints if hint))
+        return next((h for h in tree.xpath("//body//h2[not(ancestor::nav) and not(ancestor::footer)]") if title_key(_text(h)) in keys), None)
     hint_words = set().union(*(_words(hint) for hint in hints if hint))
 
     def score(h1: HtmlElement) -> tuple[float, int]:

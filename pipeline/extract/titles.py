@@ -38,19 +38,20 @@ _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060\ufeff]")
 PRINTED, PAGE_TITLE = "h1", "html:title"
 
 
-def _key(text: str) -> str:
+def title_key(text: str) -> str:
+    """What two wordings of one headline share: case, spacing and punctuation aside."""
     return re.sub(r"\W+", "", text.casefold())
 
 
 def _names_key(names: list[str]) -> list[str]:
-    return [key for key in (_key(name) for name in names if name) if len(key) >= 2]
+    return [key for key in (title_key(name) for name in names if name) if len(key) >= 2]
 
 
 def _is_affix(segment: str, name_keys: list[str]) -> bool:
     segment = segment.strip()
     if _BYLINE.match(segment) or _DATE_SEGMENT.match(segment) or _WORDED_DATE_SEGMENT.match(segment):
         return True
-    key = _key(segment)
+    key = title_key(segment)
     if len(key) < 2:
         return not segment.strip()
     return any(key == name or (len(key) >= 2 and (key in name or name in key) and len(key) <= len(name) + 4) for name in name_keys)
@@ -81,6 +82,12 @@ def strip_site_affixes(title: str, names: list[str]) -> str:
     return "".join(pieces).strip()
 
 
+def stated_keys(title: str) -> set[str]:
+    """The comparison keys of a title signal and of each headline it may state between its
+    separators ("Council passes the budget | Lowfield Star" states "Council passes the budget")."""
+    return {key for key in map(title_key, [title, *_cores(title, [])]) if key}
+
+
 def _cores(title: str, name_keys: list[str]) -> list[str]:
     """Each text `title` holds between two separators (or its ends), longer than what it leaves
     out unless what it leaves out names the site.
@@ -96,7 +103,7 @@ def _cores(title: str, name_keys: list[str]) -> list[str]:
             core = title[start:end].strip()
             if end <= start or (start, end) == (0, len(title)):
                 continue
-            left_out = _key(title[:start] + title[end:])
+            left_out = title_key(title[:start] + title[end:])
             if len(core) > len(title) - len(core) or any(len(name) >= 3 and name in left_out for name in name_keys):
                 cores.append(core)
     return cores
@@ -116,13 +123,13 @@ def choose_title(declared: list[tuple[str, str | None]], printed: str | None, pa
     and the <title>; `names` are the site's names and section. See the module docstring."""
     candidates = []
     for signal, raw in [*declared, (PRINTED, printed), (PAGE_TITLE, page_title)]:
-        if raw and _key(text := strip_site_affixes(clean_text(raw), names)):
-            candidates.append(_Candidate(signal, text, _key(text), _key(text)))
+        if raw and title_key(text := strip_site_affixes(clean_text(raw), names)):
+            candidates.append(_Candidate(signal, text, title_key(text), title_key(text)))
     if not candidates:
         return None, None
     keys, name_keys = {candidate.key for candidate in candidates}, _names_key(names)
     for candidate in candidates:
-        if shorter := [_key(core) for core in _cores(candidate.text, name_keys) if _key(core) in keys]:
+        if shorter := [title_key(core) for core in _cores(candidate.text, name_keys) if title_key(core) in keys]:
             candidate.states = min(shorter, key=len)
     chosen = candidates[0].states
     declared_signals = {signal for signal, _ in declared}
