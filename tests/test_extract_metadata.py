@@ -366,6 +366,8 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
         ('<p class="meta">كتب: سامي الحداد</p>', BODY, ["سامي الحداد"], []),
         ('<p class="meta">作者：李明</p>', BODY, ["李明"], []),
         ('<p class="byline">社会部 山田 花子 記者</p>', BODY, ["山田 花子"], []),
+        # a Korean story signed in its last paragraph
+        ("", [*BODY, "김민준 기자 minjun.kim@hanbit.example"], ["김민준"], []),
         # one card or line per author, printed one after the other
         ('<div class="author-card"><a href="/author/ines-marlow">Ines Marlow</a></div>'
          '<div class="author-card"><a href="/author/tobias-renn">Tobias Renn</a></div>', BODY, ["Ines Marlow", "Tobias Renn"], []),
@@ -385,6 +387,19 @@ def test_printed_byline_rules(top, body, people, orgs):
     record = extract(page(top=top, body=body))
     assert (record["authors"], record["author_orgs"]) == (people, orgs)
     assert record["provenance"].get("author") == ("printed-byline" if people or orgs else None)
+
+
+def test_a_signature_and_a_copyright_notice_closing_the_story_leave_its_text():
+    """Korean sites sign each story in its last paragraph and close it with the site's copyright."""
+    record = extract(page(body=[*BODY, "김민준 기자 minjun.kim@hanbit.example", "ⓒ 한빛일보, 무단전재 및 재배포 금지"]))
+    assert record["authors"] == ["김민준"]
+    assert record["text"].split("\n\n") == BODY
+
+
+@pytest.mark.parametrize("notice", ["© 2026 Riverside Courier. All rights reserved.", "Copyright (c) 2026 Riverside Courier"])
+def test_a_copyright_notice_under_the_story_leaves_its_text(notice):
+    record = extract(page(body=[*BODY, notice]))
+    assert record["text"].split("\n\n") == BODY
 
 
 def test_a_page_wrapped_in_one_form_keeps_its_byline():

@@ -208,6 +208,10 @@ _CREDIT_START = (
 )
 _CREDIT_LINES = f"//body//*[text()[re:test(., '{_CREDIT_START}', 'i')]][not(ancestor::a)]" + _OUTSIDE_CHROME
 _CREDIT_LABEL = re.compile(_CREDIT_START + r"\s*:?\s*$", re.I)
+# Korean stories are signed in their last paragraph: "김민준 기자 minjun@example.kr".
+_SIGNATURE = r"^[가-힣]{2,4} ?(?:기자|특파원)(?: [^ ]+@[^ ]+)?$"
+SIGNATURE = re.compile(_SIGNATURE)
+_SIGNATURE_LINES = f"//body//p[re:test(normalize-space(.), '{_SIGNATURE}')]" + _OUTSIDE_CHROME
 # A story paragraph that is nothing but a bold name, first or last in the story: how many
 # smaller sites credit their reporters.
 _BOLD_PARAGRAPHS = "//body//p[count(*)=1][b or strong]" + _OUTSIDE_CHROME
@@ -317,10 +321,11 @@ def _is_running_text(paragraph) -> bool:
 
 
 def _candidates(tree, headline) -> list:
-    """Marked bylines, credit lines and bold name paragraphs after the headline, in page order."""
+    """Marked bylines, credit lines, bold name paragraphs and signatures after the headline, in page order."""
     found = tree.xpath(_MARKED_BYLINES, namespaces=_REGEX_NS)
     found += [line for element in tree.xpath(_CREDIT_LINES, namespaces=_REGEX_NS) if (line := _credit_line(element)) is not None]
     found += [p for p in tree.xpath(_BOLD_PARAGRAPHS, namespaces=_REGEX_NS) if _is_story_edge(p)]
+    found += tree.xpath(_SIGNATURE_LINES, namespaces=_REGEX_NS)
     order = {element: index for index, element in enumerate(tree.iter())}
     start = order.get(headline, -1) if headline is not None else -1
     return sorted({e for e in found if order.get(e, -1) > start}, key=order.get)

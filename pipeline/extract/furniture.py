@@ -18,6 +18,8 @@ are recognisable on a single page, so a site's first page is cleaned of them too
 - A short paragraph that opens with a read-more label ("READ MORE: …", "Lesen Sie auch: …",
   "À lire aussi : …") links another story: the label and its colon are what tell it from a
   sentence of the story.
+- A short paragraph that is a copyright notice ("© 2026 Example Times", "ⓒ 한빛일보, 무단전재 및
+  재배포 금지") is the site's line under every story.
 """
 
 from __future__ import annotations
@@ -45,6 +47,10 @@ _READ_MORE = re.compile(
     re.I,
 )
 _MAX_READ_MORE_WORDS = 25
+# A copyright notice closing the story ("© 2026 Lowfield Star. All rights reserved.", Korean
+# sites' "ⓒ 한빛일보, 무단전재 및 재배포 금지"): the site's line, not the writer's.
+_COPYRIGHT = re.compile(r"^[<(\[]?\s*(?:저작권자\s*)?(?:©|ⓒ|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\)|\d{4}))|무단\s*전재", re.I)
+_MAX_COPYRIGHT_WORDS = 20
 # An ad slot's label left as a paragraph (AMP's placeholder, a CMS's empty ad box).
 _AD_LABEL = re.compile(r"^(?:advertisement|advertising|sponsored|anzeige|werbung|publicité|publicidad|pubblicità|advertentie|annonse|annons|reklama|reklam)$", re.I)
 
@@ -66,7 +72,8 @@ def is_picture_credit(text: str) -> bool:
 
 
 def drop_page_furniture(blocks: list[Block]) -> list[Block]:
-    """The story's blocks without notices printed three times or more, picture credits and read-more links."""
+    """The story's blocks without notices printed three times or more, picture credits, read-more
+    links and copyright notices."""
     paragraphs = [block for block in blocks if block.kind == PARAGRAPH]
     counts = Counter(
         normalised_text(block.text) for block in paragraphs
@@ -76,9 +83,14 @@ def drop_page_furniture(blocks: list[Block]) -> list[Block]:
         block for block in blocks
         if block.kind != PARAGRAPH
         or counts[normalised_text(block.text)] < _REPEATED and not is_picture_credit(block.text) and not _links_another_story(block.text)
+        and not _is_copyright_notice(block.text)
     ]
 
 
 def _links_another_story(text: str) -> bool:
     """A read-more link, or an ad slot's label: both stand between the story's paragraphs."""
     return len(text.split()) <= _MAX_READ_MORE_WORDS and bool(_READ_MORE.match(text)) or bool(_AD_LABEL.match(text.strip()))
+
+
+def _is_copyright_notice(text: str) -> bool:
+    return len(text.split()) <= _MAX_COPYRIGHT_WORDS and bool(_COPYRIGHT.search(text.strip()))

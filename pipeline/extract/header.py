@@ -1,16 +1,17 @@
 """The story's header lines that trafilatura keeps as the first paragraphs: the headline again
 (with a kicker above it), the byline and the dateline ("Von Martina Roesler", "March 9, 2026",
-"Updated 6 March 2026 · Published 5 March").
+"Updated 6 March 2026 · Published 5 March"); and the signature Korean sites print as the
+story's last paragraph ("김민준 기자 minjun@example.kr").
 
 They are metadata, read into their own columns; in the text they would open every story of a
-site with the same kind of line and count as words of the story. Only the first few blocks are
-looked at, and only short ones: the same words later in the story are the story's.
+site with the same kind of line and count as words of the story. Only the first few blocks and
+the last are looked at, and only short ones: the same words elsewhere in the story are the story's.
 """
 
 from __future__ import annotations
 
 from pipeline.extract.blocks import HEADING, Block, normalised_text
-from pipeline.extract.bylines import byline_from_text
+from pipeline.extract.bylines import SIGNATURE, byline_from_text
 from pipeline.extract.dates import is_dateline
 
 _HEADER_BLOCKS = 3
@@ -42,3 +43,10 @@ def drop_header_lines(blocks: list[Block], title: str | None, people: list[str],
     while start < min(len(blocks), _HEADER_BLOCKS) and _is_header_line(blocks[start], title, people, site_names):
         start += 1
     return blocks[start:]
+
+
+def drop_closing_signature(blocks: list[Block]) -> list[Block]:
+    """The blocks without a last paragraph that signs the story (a story is never left empty).
+    Other closing credits ("Von Ana Ferreira") stay: in Western templates they are rare and
+    cannot be told from the story's last line as safely."""
+    return blocks[:-1] if len(blocks) > 1 and SIGNATURE.match(" ".join(blocks[-1].text.split())) else blocks
