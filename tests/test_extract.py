@@ -248,6 +248,17 @@ def test_a_front_saved_to_a_file_is_a_listing(front):
     assert extract_page(html, "file:///tmp/front.html") is None
 
 
+def test_a_section_front_read_as_its_lead_story_s_summary_is_a_listing():
+    """trafilatura may keep only the lead story's summary of a section front; the page's teasers,
+    each a linked headline over a line, still show it is a front."""
+    lead = f'<div class="lead"><h2><a href="/business/early-crossings">{HEADLINES[0]}</a></h2><p>{" ".join(STORY[:3])}</p></div>'
+    teasers = "".join(f'<div class="teaser"><h2><a href="/business/{n}">{h}</a></h2><time>9 May 2024</time><p>Summary {n}.</p></div>'
+                      for n, h in enumerate(HEADLINES[1:]))
+    html = f"""<html lang="en"><head><title>Business | Ferry Times</title><meta property="og:type" content="website"></head>
+    <body><h1>Business</h1>{lead}{teasers}</body></html>"""
+    assert extract_page(html, "file:///tmp/business.html") is None
+
+
 def test_stories_made_of_list_items_and_links_stay_articles():
     """A listicle's <li><a>name</a>: description</li> items are no teasers in a story, and an A-Z
     index or a menu of one-word links says nothing about the text (whole words count, not letters)."""

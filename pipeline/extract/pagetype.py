@@ -89,7 +89,9 @@ def _reads_like_teasers(tree: HtmlElement, blocks: list[Block], words: int, head
     teasers = "\n".join(_unspaced(text) for text, _ in small)
     in_teasers = [block for block in blocks if _unspaced(block.text) in teasers]
     teaser_words = sum(count_words(block.text) for block in in_teasers)
-    return len(in_teasers) >= _MIN_TEASER_BLOCKS and teaser_words >= _TEASER_SHARE * words
+    # the page's teasers, not the blocks read from them, are counted: trafilatura may keep one
+    # lead story's summary from a section front, and that alone
+    return len(small) >= _MIN_TEASER_BLOCKS and teaser_words >= _TEASER_SHARE * words
 
 
 def _mostly_link_text(tree: HtmlElement, blocks: list[Block], words: int) -> bool:
