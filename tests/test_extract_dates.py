@@ -200,3 +200,19 @@ def test_a_date_under_a_headline_printed_as_h2_is_read():
     html = html.replace("<h1>New pontoon for the rowing club</h1>", "<h2>Harbour</h2><h2>New pontoon for the rowing club</h2>")
     html = html.replace('<div class="byline">By Maren Oyelaran', '<div class="info">')
     assert published(html) == (datetime(2024, 5, 26, tzinfo=UTC), "visible-text")
+
+
+def test_the_record_keeps_the_offset_the_page_states_so_its_day_is_the_page_s():
+    """20:53 in New York on the 15th is the 16th in UTC: the record says the 15th, the instant is the same."""
+    value, signal = published(story('<meta property="article:published_time" content="2024-05-15T20:53:24-04:00">'))
+    assert (value.isoformat(), signal) == ("2024-05-15T20:53:24-04:00", "meta:article:published_time")
+    assert value == datetime(2024, 5, 16, 0, 53, 24, tzinfo=UTC)
+
+
+def test_a_date_in_the_story_s_own_header_is_found_whatever_its_class_says():
+    """The last resort skips the site's header and menus, but not the header that holds the headline
+    (WordPress's <header class="entry-header">), where blogs print the date, here above the headline."""
+    html = story().replace('<h1>New pontoon for the rowing club</h1>\n<div class="byline">By Maren Oyelaran </div>',
+                           '<header class="entry-header"><div class="entry-meta">Geschrieben am 26. Mai 2024 von Maren</div>'
+                           '<h1>New pontoon for the rowing club</h1></header>')
+    assert published(html) == (datetime(2024, 5, 26, tzinfo=UTC), "htmldate")

@@ -84,15 +84,15 @@ _LEADING_ARTICLE = re.compile(r"^\W*(?:il|el|le|la|am|on|den|the|op|em|no|dne)\s
 
 @dataclass(frozen=True)
 class Dated:
-    value: datetime  # aware, UTC
+    value: datetime  # aware, in the zone the page states (UTC when it states none)
     signal: str  # where it was read, e.g. "jsonld:datePublished", "visible-text", "url"
 
 
-def to_utc(value: datetime) -> datetime:
-    """Naive times carry no zone on the page; UTC is the least surprising reading."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+def _aware(value: datetime) -> datetime:
+    """The time in the zone the page states, so that its day is the page's own day ("20:53-04:00"
+    is still the 15th); a naive time carries no zone on the page and UTC is the least surprising
+    reading. The corpus stores the instant (UTC); the record keeps the page's offset."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
 
 
 def latest() -> datetime:
@@ -111,7 +111,7 @@ def _parse_full_date(text: str, dayfirst: bool) -> datetime | None:
 
 
 def parse_datetime(text: str | None, dayfirst: bool = False) -> datetime | None:
-    """An ISO-8601 or RFC-822 style timestamp with a full date, as an aware UTC datetime, else None.
+    """An ISO-8601 or RFC-822 style timestamp with a full date, as an aware datetime, else None.
     `dayfirst` reads "05/03/2026" as 5 March, as every language but (American) English writes it."""
     if not text or not isinstance(text, str):
         return None
@@ -122,8 +122,8 @@ def parse_datetime(text: str | None, dayfirst: bool = False) -> datetime | None:
         value = _parse_full_date(text, dayfirst and bool(_DAY_OR_MONTH_FIRST.match(text)))
     if value is None:
         return None
-    value = to_utc(value)
-    if not EARLIEST <= value.replace(tzinfo=None) <= latest():
+    value = _aware(value)
+    if not EARLIEST <= value.astimezone(timezone.utc).replace(tzinfo=None) <= latest():
         return None
     return value
 
@@ -265,14 +265,18 @@ def _from_url(url: str) -> Dated | None:
     return None
 
 
-def _htmldate_without_furniture(tree: HtmlElement, story: list[str]) -> Dated | None:
+def _htmldate_without_furniture(tree: HtmlElement, headline: HtmlElement | None, story: list[str]) -> Dated | None:
     """htmldate's search of the page without its furniture, and without the story's paragraphs
     but the first (which may open with a dateline) and those labelling a date ("Filed on 1 March
     2023"): a date that a later paragraph or a footnote mentions is what the story is about, not
-    when it was published."""
+    when it was published. What holds the headline is the story's own header
+    (`<header class="entry-header">`), however its class reads: it stays."""
     pruned = deepcopy(tree)
+    story_header = set()
+    if headline is not None:
+        story_header = set(pruned.getroottree().xpath(tree.getroottree().getpath(headline))[0].iterancestors())
     for element in pruned.xpath(_FURNITURE, namespaces=_REGEX_NS):
-        if element.getparent() is not None and element.tag != "body":
+        if element.getparent() is not None and element.tag != "body" and element not in story_header:
             element.getparent().remove(element)
     later_paragraphs = {paragraph for paragraph in story[1:] if not _DATE_LABEL.search(paragraph)} - set(story[:1])
     for element in list(pruned.iter(_STORY_TAGS)):
@@ -310,7 +314,7 @@ def published_at(tree: HtmlElement, signals: PageSignals, headline: HtmlElement 
         or _near_headline(headline, "published", story)
         or _from_url(url)
     )
-    if stated or not (found := _htmldate_without_furniture(tree, story)):
+    if stated or not (found := _htmldate_without_furniture(tree, headline, story)):
         return stated
     update = _near_headline(headline, "updated", story)
     return None if update and update.value.date() == found.value.date() else found
