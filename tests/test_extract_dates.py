@@ -216,3 +216,10 @@ def test_a_date_in_the_story_s_own_header_is_found_whatever_its_class_says():
                            '<header class="entry-header"><div class="entry-meta">Geschrieben am 26. Mai 2024 von Maren</div>'
                            '<h1>New pontoon for the rowing club</h1></header>')
     assert published(html) == (datetime(2024, 5, 26, tzinfo=UTC), "htmldate")
+
+
+def test_a_page_without_head_or_date_is_searched_without_error():
+    """lxml roots such a page at its first element: the story's header is still found in htmldate's copy."""
+    paragraphs = "".join(f"<p>{text}</p>" for text in BODY)
+    html = f"<!-- saved page --><html><body><article><h1>New pontoon for the rowing club</h1>{paragraphs}</article></body></html>"
+    assert published(html) == (None, None)

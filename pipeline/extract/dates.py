@@ -272,9 +272,9 @@ def _htmldate_without_furniture(tree: HtmlElement, headline: HtmlElement | None,
     when it was published. What holds the headline is the story's own header
     (`<header class="entry-header">`), however its class reads: it stays."""
     pruned = deepcopy(tree)
-    story_header = set()
-    if headline is not None:
-        story_header = set(pruned.getroottree().xpath(tree.getroottree().getpath(headline))[0].iterancestors())
+    # the copy's headline: both trees iterate in the same order
+    copied_headline = next((copied for original, copied in zip(tree.iter(), pruned.iter()) if original is headline), None)
+    story_header = set(copied_headline.iterancestors()) if copied_headline is not None else set()
     for element in pruned.xpath(_FURNITURE, namespaces=_REGEX_NS):
         if element.getparent() is not None and element.tag != "body" and element not in story_header:
             element.getparent().remove(element)
