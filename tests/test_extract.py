@@ -288,7 +288,8 @@ def test_embed_notices_and_picture_credits_are_not_story_text():
     '<div class="info"><span>Aggiornato il 06 marzo 2026 alle 10:15</span> · <span>Pubblicato il 05 marzo 2026 alle 18:02</span></div>',
     '<p class="kicker">Ferry adds early crossings</p>',
     '<p class="date">March 9, 2026</p>',
-], ids=["byline", "dateline", "headline-again", "bare-date"])
+    '<p class="is-last-update">5 marzo 2026 (modifica il 6 marzo 2026 | 10:12)</p>',
+], ids=["byline", "dateline", "headline-again", "bare-date", "date-then-update"])
 def test_the_story_s_header_lines_are_not_its_first_paragraphs(header):
     """trafilatura keeps a byline, a dateline or the headline printed as a paragraph; they have their columns."""
     html = f"""<html lang="en"><head><title>Ferry adds early crossings</title><script type="application/ld+json">
@@ -410,7 +411,8 @@ def test_script_data_is_no_story_on_pages_not_declaring_one_or_too_short(og_type
 
 
 @pytest.mark.parametrize("line", ["Advertisement", "Anzeige", "READ MORE: Council backs night boat study", "Lesen Sie auch: Neue Buslinie zum Hafen startet im Mai",
-                                  "À lire aussi : le port rouvre", "Les også: Ny ferge til øya", "Related: Harbour office opens on Sundays"])
+                                  "À lire aussi : le port rouvre", "Les også: Ny ferge til øya", "Related: Harbour office opens on Sundays",
+                                  "Leia também: Balsa ganha horário extra", "Baca juga: Kapal feri tambah jadwal pagi"])
 def test_read_more_links_between_paragraphs_are_not_story_text(line):
     body = "".join(f"<p>{text}</p>" + (f"<p><a href='/news/other'>{line}</a></p>" if i == 1 else "") for i, text in enumerate(STORY))
     html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>

@@ -221,6 +221,8 @@ def _jsonld_author(author: str) -> str:
          [], ["Riverside Post", "dpa"], "jsonld:author"),
         ('<meta property="article:author" content="https://social.example/riversidepost"><meta name="author" content="By Ines Marlow, Staff">',
          ["Ines Marlow"], ["Staff"], "meta:author"),
+        # a newsroom typed as a person, in Portuguese
+        (_jsonld_author('{"@type": "Person", "name": "Redação"}'), [], ["Redação"], "jsonld:author"),
     ],
 )
 def test_bylines_people_and_organisations(head, people, orgs, signal):
@@ -360,6 +362,7 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
         ('<p class="byline">Door Pieter Bakker en Sanne Visser</p>', BODY, ["Pieter Bakker", "Sanne Visser"], []),
         ('<p class="byline">Av Lina Ek och Per Holm</p>', BODY, ["Lina Ek", "Per Holm"], []),
         ('<p class="autor">Ana María de los Ríos</p>', BODY, ["Ana María de los Ríos"], []),
+        ('<div class="byline">By <a href="/authors/nurul-aisyah">Nurul Aisyah binti Ahmad</a></div>', BODY, ["Nurul Aisyah binti Ahmad"], []),
         # credit words in other scripts; Japanese desks and "reporter" around the name
         ('<p class="meta">Автор: Ирина Соколова</p>', BODY, ["Ирина Соколова"], []),
         ('<p class="meta">מאת: נועה לוי</p>', BODY, ["נועה לוי"], []),
@@ -518,6 +521,8 @@ def test_paywall_prompt_closing_a_teaser():
 @pytest.mark.parametrize(("box", "paywalled"), [
     ('<div class="paywall-prompt"><h3>Subscribe to continue reading</h3><a href="/subscribe">Subscribe now</a></div>', True),
     ('<div id="piano-offer"><p>Suscríbete para seguir leyendo</p></div>', True),
+    ('<div class="paywall"><h3>Subscribe to keep reading</h3><p>Get unlimited access for $1 a week. Cancel anytime.</p>'
+     '<a href="/subscribe">Subscribe now</a></div>', True),
     ('<div class="paywall-prompt"></div>', False),  # the empty placeholder templates print on free stories too
     ('<div class="newsletter"><p>Subscribe to continue reading our morning briefing</p></div>', False),  # not marked a paywall
     ('<div class="newsletter-subscribe"><p>Subscribe to continue reading our morning briefing</p></div>', False),

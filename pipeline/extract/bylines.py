@@ -53,7 +53,7 @@ _AGENCIES = "|".join(map(re.escape, WIRE_AGENCIES))
 _AGENCY = re.compile(rf"\b(?:{_AGENCIES})\b", re.I)
 _ORGANISATION_WORDS = re.compile(
     rf"\b(?:{_AGENCIES}"
-    r"|press|presse|prensa|news|nachrichten|redaktion|redaction|rédaction|redacción|redazione|newsroom|staff|desk"
+    r"|press|presse|prensa|news|nachrichten|redaktion|redaction|rédaction|redacción|redazione|redação|redacao|redaksi|newsroom|staff|desk|equipe"
     r"|agency|agencies|agence|agences|agencia|agencias|agenzia|agenzie|agentur(?:en)?|ajansı|media|team|wire|editors?|editorial|online)\b",
     re.I,
 )
@@ -246,7 +246,7 @@ _CREDIT_WORD = re.compile(
 )
 # Lower-case words a name may contain: nobiliary and family particles, alone or joined ("al-Amin", "d'Arcy").
 _PARTICLES = {
-    "van", "von", "de", "der", "den", "del", "della", "da", "das", "dos", "do", "du", "di", "la", "le", "los", "las", "y", "bin", "al", "el", "ter", "ten",
+    "van", "von", "de", "der", "den", "del", "della", "da", "das", "dos", "do", "du", "di", "la", "le", "los", "las", "y", "bin", "binti", "al", "el", "ter", "ten",
     "zu", "af",
 }
 _JOINED_PARTICLE = re.compile(r"^(?:al|el|d|l)['’-]\w", re.I)

@@ -66,7 +66,7 @@ _MAX_DATELINE_PART = 45  # "il 06 marzo 2026 alle 10:15 · ": a date and its tim
 # What a dateline prints before a date it labels; "updated" dates are never publication dates.
 _DATE_LABEL = re.compile(
     r"(?<!\w)(?:(?P<updated>(?:last\s+)?updated|last\s+modified|modified|(?:zuletzt\s+)?aktualisiert|mis\s+à\s+jour|actualizado|"
-    r"aggiornato|bijgewerkt|oppdatert|opdateret|uppdaterad|zaktualizowano|güncelleme|güncellendi)"
+    r"aggiornato|modificato|modifica|bijgewerkt|oppdatert|opdateret|uppdaterad|zaktualizowano|güncelleme|güncellendi)"
     r"|(?P<published>(?:first\s+)?published|posted|filed|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd|publisert|"
     r"publiceret|publicerad|opublikowano|yayınlanma))(?!\w)",
     re.I,
@@ -196,7 +196,7 @@ def is_dateline(text: str) -> bool:
     text = text.strip()
     if not _YEAR.search(text):
         return False
-    if _DATE_LABEL.match(text):  # every labelled part a short date: "Updated figures released … in 2024" is a sentence
+    if _DATE_LABEL.search(text):  # every part a short date: "Updated figures released … in 2024" is a sentence
         return all(len(part) <= _MAX_DATELINE_PART and parse_visible_date(part) for _, part in _labelled_parts(text))
     return _parse_full_date(text.strip(" |·•-–—"), dayfirst=True) is not None
 

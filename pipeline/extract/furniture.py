@@ -43,7 +43,7 @@ _READ_MORE = re.compile(
     r"^(?:read more|read also|also read|more on this(?: story)?|see also|related(?: stories| articles?)?|recommended"
     r"|lesen sie (?:auch|mehr)|auch interessant|mehr zum thema|das könnte sie (?:auch )?interessieren|weiterlesen"
     r"|(?:à )?lire aussi|à lire également|lee también|leer más|te puede interesar|leggi anche|lees ook|les også|läs också"
-    r"|læs også|czytaj (?:też|także|również))(?:\s*[:»>|]|\s+[–-]\s)\s*\S",
+    r"|læs også|czytaj (?:też|także|również)|leia (?:também|mais)|veja (?:também|mais)|saiba mais|baca juga|simak juga|lihat juga)(?:\s*[:»>|]|\s+[–-]\s)\s*\S",
     re.I,
 )
 _MAX_READ_MORE_WORDS = 25

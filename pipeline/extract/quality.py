@@ -20,8 +20,8 @@ from pipeline.extract.signals import PageSignals
 TOO_SHORT_WORDS = 100
 # Subscription prompts that end a teaser, in the corpus's most common languages.
 _PAYWALL_PROMPT = re.compile(
-    r"(?:continue reading|read the full (?:article|story)|subscribers? only|exclusive(?:ly)? for subscribers|already a subscriber"
-    r"|subscribe (?:now )?to (?:continue|read|unlock)|weiterlesen mit|jetzt weiterlesen|exklusiv für abonnenten|nur für abonnenten"
+    r"(?:continue reading|keep reading|read the full (?:article|story)|subscribers? only|exclusive(?:ly)? for subscribers|already a subscriber"
+    r"|subscribe (?:now )?to (?:continue|read|unlock|keep)|get unlimited (?:digital )?access|weiterlesen mit|jetzt weiterlesen|exklusiv für abonnenten|nur für abonnenten"
     r"|mit (?:einem )?abo\b|plus-artikel|réservé aux abonnés|abonnez-vous pour (?:lire|continuer)|solo para suscriptores"
     r"|suscríbete para (?:seguir leyendo|continuar|leer)|riservato agli abbonati|abbonati per continuare)",
     re.I,
@@ -31,7 +31,7 @@ _PROMPT_BLOCKS = 2  # a prompt closes the text: its last blocks
 _PAYWALL_BOXES = "//article[.//h1]//*[@class or @id][re:test(concat(@class, ' ', @id), 'paywall|piano|regwall|metered|abo-|premium-', 'i')]"
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 _ASKS_TO_ACT = re.compile(
-    r"continue reading|already a subscriber|log ?in|sign ?in|subscribe now|subscribe to|weiterlesen|anmelden|abonnez-vous|suscríbete|abbonati",
+    r"continue reading|keep reading|get unlimited|cancel any ?time|already a subscriber|log ?in|sign ?in|subscribe now|subscribe to|weiterlesen|anmelden|abonnez-vous|suscríbete|abbonati",
     re.I,
 )
 
