@@ -363,6 +363,9 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
         ('<p class="byline">Av Lina Ek och Per Holm</p>', BODY, ["Lina Ek", "Per Holm"], []),
         ('<p class="autor">Ana María de los Ríos</p>', BODY, ["Ana María de los Ríos"], []),
         ('<div class="byline">By <a href="/authors/nurul-aisyah">Nurul Aisyah binti Ahmad</a></div>', BODY, ["Nurul Aisyah binti Ahmad"], []),
+        # wire copy on US local papers: the agency after the name without a comma
+        ('<span class="byline">By LENA HARTWELL Associated Press</span>', BODY, ["LENA HARTWELL"], ["Associated Press"]),
+        ('<span class="byline">By Lena Hartwell AP Technology Writer</span>', BODY, ["Lena Hartwell"], ["AP Technology Writer"]),
         # credit words in other scripts; Japanese desks and "reporter" around the name
         ('<p class="meta">Автор: Ирина Соколова</p>', BODY, ["Ирина Соколова"], []),
         ('<p class="meta">מאת: נועה לוי</p>', BODY, ["נועה לוי"], []),

@@ -48,8 +48,8 @@ _CJK_REPORTER = re.compile(r"\s*(?:記者|记者|기자|特派員|特派员|編�
 _TRAILING_INITIALS = re.compile(r"\s*\([^)]{1,8}\)\s*$")
 _URL = re.compile(r"^(?:https?:)?//|^www\.", re.I)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
-# Wire services, and newsroom words: a byline containing one is an organisation.
-_AGENCIES = "|".join(map(re.escape, WIRE_AGENCIES))
+# Wire services (abbreviated or in full), and newsroom words: a byline containing one is an organisation.
+_AGENCIES = "|".join(map(re.escape, sorted({*WIRE_AGENCIES, *WIRE_AGENCIES.values()}, key=len, reverse=True)))
 _AGENCY = re.compile(rf"\b(?:{_AGENCIES})\b", re.I)
 _ORGANISATION_WORDS = re.compile(
     rf"\b(?:{_AGENCIES}"
@@ -155,7 +155,7 @@ def _add_string(byline: Byline, text: str, site_names: list[str], declared_org: 
     The site's own name after people in the same string ("Jane Roe, Example Times") is their
     employer, not a co-author; on its own, or as its own entry, the site is kept as an organisation.
     """
-    names = split_names(text)
+    names = [part for name in split_names(text) for part in _without_agency_suffix(name)]
     roles = [name for name in names if _ROLE.search(name)]
     people = [name for name in names if name not in roles and not declared_org and not is_organisation(name, site_names)]
     if people:  # a role beside a name describes that person; one standing alone is the credit ("Guardian staff reporter")
@@ -169,6 +169,16 @@ def _add_string(byline: Byline, text: str, site_names: list[str], declared_org: 
             target = byline.organisations
         if name not in target:
             target.append(name)
+
+
+def _without_agency_suffix(name: str) -> list[str]:
+    """A name and the wire service printed after it without a comma, as US papers run wire copy
+    ("LENA HARTWELL Associated Press", "Lena Hartwell AP Technology Writer"): two names."""
+    agency = _AGENCY.search(name)
+    person = name[: agency.start()].strip(" ,;|/-–—") if agency else ""
+    if not 2 <= len(person.split()) <= 4 or not all(word[0].isupper() for word in person.split()):
+        return [name]
+    return [person, name[agency.start() :]]
 
 
 def byline_from_jsonld(value, site_names: list[str]) -> Byline:
