@@ -54,7 +54,8 @@ _AGENCY = re.compile(rf"\b(?:{_AGENCIES})\b", re.I)
 _ORGANISATION_WORDS = re.compile(
     rf"\b(?:{_AGENCIES}"
     r"|press|presse|prensa|news|nachrichten|redaktion|redaction|rédaction|redacción|redazione|redação|redacao|redaksi|newsroom|staff|desk|equipe"
-    r"|agency|agencies|agence|agences|agencia|agencias|agenzia|agenzie|agentur(?:en)?|ajansı|media|team|wire|editors?|editorial|online)\b",
+    r"|agency|agencies|agence|agences|agencia|agencias|agenzia|agenzie|agentur(?:en)?|ajansı|media|team|wire|editors?|editorial|online"
+    r"|gmbh|ag|kg|inc|llc|ltd|verlag)\b",
     re.I,
 )
 _DOMAIN = re.compile(r"\w\.(?:[a-z]{2,3})$", re.I)
@@ -155,7 +156,7 @@ def _add_string(byline: Byline, text: str, site_names: list[str], declared_org: 
     The site's own name after people in the same string ("Jane Roe, Example Times") is their
     employer, not a co-author; on its own, or as its own entry, the site is kept as an organisation.
     """
-    names = [part for name in split_names(text) for part in _without_agency_suffix(name)]
+    names = [part for name in split_names(text) for part in _without_agency_suffix(name) if part.casefold() not in _PLACEHOLDERS]
     roles = [name for name in names if _ROLE.search(name)]
     people = [name for name in names if name not in roles and not declared_org and not is_organisation(name, site_names)]
     if people:  # a role beside a name describes that person; one standing alone is the credit ("Guardian staff reporter")
@@ -169,6 +170,10 @@ def _add_string(byline: Byline, text: str, site_names: list[str], declared_org: 
             target = byline.organisations
         if name not in target:
             target.append(name)
+
+
+# What a CMS fills the author field with when nobody is credited: no author at all.
+_PLACEHOLDERS = {"admin", "administrator", "publisher", "super user", "unknown", "anonymous", "anónimo", "anonym", "unbenannt", "webmaster", "guest"}
 
 
 def _without_agency_suffix(name: str) -> list[str]:
@@ -265,6 +270,13 @@ _JOINED_PARTICLE = re.compile(r"^(?:al|el|d|l)['’-]\w", re.I)
 _ROLE_WORD = re.compile(rf"{_ROLE_WORDS}$", re.I)
 
 
+# Words of an author box's links and labels ("More Posts", "Alle Beiträge", "Autorenseite von"), never of a name.
+_INTERFACE_WORDS = {
+    "posts", "beiträge", "artikel", "articles", "stories", "more", "mehr", "alle", "all", "view", "profile", "profil",
+    "autorenseite", "über", "about", "anmelden", "login", "follow", "folgen", "kontakt", "contact", "website",
+}
+
+
 def _looks_like_a_name(name: str) -> bool:
     """Every word capitalised but the particles: desk initials ("amw"), kicker words ("capital"),
     phrases ("Themen bearbeiten") and job titles are not names. Scripts without case pass."""
@@ -273,7 +285,9 @@ def _looks_like_a_name(name: str) -> bool:
     if _CALENDAR_WORD.fullmatch(name.strip()):  # a fixture list's bold "July" heading
         return False
     words = [word for word in name.split() if word[0].isalpha()]
-    if any(_ROLE_WORD.search(word) for word in words):
+    if any(_ROLE_WORD.search(word) for word in words) or any(word.casefold() in _INTERFACE_WORDS for word in words):
+        return False
+    if name.rstrip().endswith(":"):  # a label ("Update:", "Musik:") whose value follows
         return False
     return any(word[0].isupper() for word in words) and all(
         word[0].isupper() or word in _PARTICLES or _JOINED_PARTICLE.match(word) for word in words
