@@ -75,6 +75,8 @@ class CrawlStats:
     skipped_article_pages: dict[str, int] = field(default_factory=dict)
     """Article URLs fetched OK but not articles: not_html, empty."""
     warc_records: int = 0
+    retries: int = 0
+    """Requests retried (a 500 then a 200 is one URL and two responses in pages_fetched)."""
 
     @classmethod
     def from_scrapy_stats(cls, stats: Mapping[str, Any], *, source: str, start: date, end: date, spider: str) -> "CrawlStats":
@@ -98,6 +100,7 @@ class CrawlStats:
             listed=dict(sorted(_count(stats, "wirelake/listed/").items())),
             skipped_article_pages=_count(stats, "wirelake/article_pages/"),
             warc_records=int(stats.get("wirelake/warc_records", 0)),
+            retries=int(stats.get("retry/count", 0)),
         )
 
     @classmethod

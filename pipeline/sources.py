@@ -131,15 +131,16 @@ class Politeness(_Strict):
 
 
 class Quality(_Strict):
-    """Gates a published partition must pass (issue 3's validate task)."""
+    """Gates a day must pass: the crawl before it replaces stored pages, the articles before they
+    are published, and the published partition again in validate."""
 
-    min_articles: int = Field(1, ge=0, description="fewer articles than this fails validation")
+    min_articles: int = Field(1, ge=0, description="fewer article pages or articles than this fails the day")
     max_empty_text_share: float = Field(0.2, ge=0, le=1)
-    max_error_share: float = Field(0.5, ge=0, le=1, description="share of fetches that ended in an HTTP or network error")
+    max_error_share: float = Field(0.5, ge=0, le=1, description="share of fetched URLs that ended in an HTTP or network error")
     min_recrawl_share: float = Field(
         0.8, ge=0, le=1,
-        description="a re-crawl of a stored day must fetch at least this share of its stored article pages, or nothing"
-        " is replaced (sitemaps and feeds forget old stories); 0 accepts any re-crawl",
+        description="a re-crawl of a published day must find at least this share of its articles (of a stored, unpublished"
+        " day: of its article pages), or nothing is replaced (sitemaps and feeds forget old stories); 0 accepts any re-crawl",
     )
 
 

@@ -41,9 +41,11 @@ def crawl_step(source: str, day: date, store_uri: str | None = None, sources_pat
 
     A crawl that fails, or that breaks the source's crawl gates (too many fetch errors,
     too few article pages), raises CrawlFailed before anything is replaced: a bad night
-    never overwrites a good partition, and the task's retries get a chance. Its log is
-    kept as failed-crawl.log. The stats object marks a complete raw partition: it is
-    removed first and written last, so a crash in between never pairs new pages with old stats.
+    never overwrites a good partition, and the task's retries get a chance. A re-crawl of a
+    stored day must also do as well as that day (_recrawl_problem). Its log is kept as
+    failed-crawl.log. The stats object marks a complete raw partition: it is removed first
+    and written last, so a crash in between never pairs new pages with old stats; a write
+    that fails in between puts the old stats back, as the old pages are still there.
     """
     src, store = _context(source, store_uri, sources_path)
     failed_log = layout.crawl_log_key(source, day, failed=True)
@@ -53,55 +55,96 @@ def crawl_step(source: str, day: date, store_uri: str | None = None, sources_pat
             stats = run_crawl(src, day, day + timedelta(days=1), warc_path, stats_path, resolve_path(sources_path), log_path=log_path)
             if problems := _crawl_gate_problems(src, stats.to_dict()):
                 raise CrawlFailed(f"crawl of {source} {day} breaks its quality gates, nothing replaced: {'; '.join(problems)}", stats)
-            if problem := _recrawl_problem(src, store, day, stats.to_dict()):
-                raise RecrawlTooSmall(f"crawl of {source} {day} is smaller than the stored one, nothing replaced: {problem}", stats)
+            if problem := _recrawl_problem(src, store, day, stats.to_dict(), warc_path):
+                raise RecrawlTooSmall(f"re-crawl of {source} {day} does worse than the stored day, nothing replaced: {problem}", stats)
         except CrawlFailed as failure:
             if not log_path.exists():
                 raise
             store.put_file(failed_log, log_path)
             raise type(failure)(f"{failure} (log: {store.url(failed_log)})", failure.stats) from None
-        store.delete(layout.crawl_stats_key(source, day))
+        _replace_raw(store, source, day, warc_path, log_path, stats.to_dict())
+    store.delete(failed_log)
+    return stats.to_dict()
+
+
+def _replace_raw(store: ObjectStore, source: str, day: date, warc_path: Path, log_path: Path, stats: dict) -> None:
+    stats_key = layout.crawl_stats_key(source, day)
+    previous = store.get_bytes(stats_key) if store.exists(stats_key) else None
+    store.delete(stats_key)
+    try:
         store.put_file(layout.raw_warc_key(source, day), warc_path)
         store.put_file(layout.crawl_log_key(source, day), log_path)
-    stats_dict = stats.to_dict()
-    store.put_bytes(layout.crawl_stats_key(source, day), json.dumps(stats_dict, indent=2, default=str).encode())
-    store.delete(failed_log)
-    return stats_dict
+    except BaseException:  # each put is whole or nothing: a failed one left the old pages in place
+        if previous is not None:
+            store.put_bytes(stats_key, previous)
+        raise
+    store.put_bytes(stats_key, json.dumps(stats, indent=2, default=str).encode())
 
 
-def _fetch_error_share(stats: dict) -> float:
-    """Failed fetches over fetches; robots-forbidden and refused URLs were never fetched (policy, not errors)."""
+def fetch_error_share(stats: dict) -> float:
+    """Failed URLs over fetched URLs: a URL retried twice is one fetch, not three; robots-forbidden
+    and refused URLs were never fetched (policy, not errors)."""
     counts = stats.get("error_counts", {})
     fetch_errors = int(stats.get("errors", 0)) - int(counts.get("robots_forbidden", 0)) - int(counts.get("refused_private_address", 0))
-    return max(fetch_errors, 0) / max(int(stats.get("pages_fetched", 0)), 1)
+    fetched_urls = int(stats.get("pages_fetched", 0)) - int(stats.get("retries", 0))
+    return max(fetch_errors, 0) / max(fetched_urls, fetch_errors, 1)
 
 
 def _crawl_gate_problems(src: Source, stats: dict) -> list[str]:
     gates, problems = src.quality, []
     if int(stats.get("articles", 0)) < gates.min_articles:
         problems.append(f"{stats.get('articles', 0)} article pages fetched, fewer than quality.min_articles={gates.min_articles}")
-    if (share := _fetch_error_share(stats)) > gates.max_error_share:
+    if (share := fetch_error_share(stats)) > gates.max_error_share:
         problems.append(f"{share:.0%} of fetches failed (quality.max_error_share={gates.max_error_share})")
     return problems
 
 
-def _recrawl_problem(src: Source, store: ObjectStore, day: date, stats: dict) -> str | None:
-    """A re-crawl (a backfill, a cleared run) that finds far fewer article pages than the stored
-    crawl of the day would replace good raw pages with a remnant: news sitemaps list two days,
-    feeds their last items, so an old day's re-crawl often finds a fraction of it."""
-    key = layout.crawl_stats_key(src.name, day)
-    if not src.quality.min_recrawl_share or not store.exists(key):
+def _recrawl_problem(src: Source, store: ObjectStore, day: date, stats: dict, warc_path: Path) -> str | None:
+    """Why a re-crawl (a backfill, a cleared run) must not replace the stored day, or None.
+
+    News sitemaps list two days and feeds their last items, so an old day's re-crawl often finds
+    a fraction of it; a site in maintenance serves pages that fetch fine and hold no story. So a
+    re-crawl of a published day is extracted first and must pass the content gates and find
+    quality.min_recrawl_share of the published articles; of a day crawled but not published,
+    that share of its article pages.
+    """
+    published, stats_key = layout.corpus_partition_key(src.name, day), layout.crawl_stats_key(src.name, day)
+    if store.exists(published):
+        records = [record for _, record in _extracted(_html_pages(warc_path, str(warc_path)))]
+        if problems := _content_gate_problems(src, len(records), _empty_text_share_of(records)):
+            return "; ".join(problems)
+        found, stored, unit = len(records), corpus.read_partition(store, published).num_rows, "articles"
+    elif store.exists(stats_key):
+        found, stored, unit = int(stats.get("articles", 0)), int(stored_crawl_stats(store, src.name, day).get("articles", 0)), "article pages"
+    else:
         return None
-    stored = int(json.loads(store.get_bytes(key)).get("articles", 0))
-    found = int(stats.get("articles", 0))
     if found >= src.quality.min_recrawl_share * stored:
         return None
-    return (f"{found} article pages fetched where the stored crawl has {stored} (quality.min_recrawl_share={src.quality.min_recrawl_share};"
+    return (f"{found} {unit} where the stored day has {stored} (quality.min_recrawl_share={src.quality.min_recrawl_share};"
             " `wirelake reprocess` re-extracts the stored pages)")
 
 
+def stored_crawl_stats(store: ObjectStore, source: str, day: date) -> dict:
+    """The stored crawl's stats; a damaged file is named in one line, not a JSON traceback."""
+    key = layout.crawl_stats_key(source, day)
+    try:
+        stats = json.loads(store.get_bytes(key))
+        for field in ("pages_fetched", "errors"):
+            int(stats[field])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"{store.url(key)}: damaged crawl stats ({type(exc).__name__}: {exc}); crawl the day again or restore the file") from None
+    return stats
+
+
 def _empty_text_share(table) -> float:
-    texts = table.column("text").to_pylist()
+    return _empty_share(table.column("text").to_pylist())
+
+
+def _empty_text_share_of(records: list[dict]) -> float:
+    return _empty_share([record["text"] for record in records])
+
+
+def _empty_share(texts: list[str | None]) -> float:
     return sum(1 for text in texts if not (text or "").strip()) / len(texts) if texts else 0.0
 
 
@@ -129,22 +172,29 @@ def stored_html_pages(store: ObjectStore, source: str, day: date) -> list[RawPag
         warc_path = Path(tmp) / "pages.warc.gz"
         warc_key = layout.raw_warc_key(source, day)
         store.download(warc_key, warc_path)
-        return [page for page in iter_pages(warc_path, name=store.url(warc_key)) if page.status == 200 and page.is_html]
+        return _html_pages(warc_path, store.url(warc_key))
+
+
+def _html_pages(warc_path: Path, name: str) -> list[RawPage]:
+    return [page for page in iter_pages(warc_path, name=name) if page.status == 200 and page.is_html]
 
 
 def html_of(page: RawPage) -> str:
     return decode_html(page.body, page.headers.get("content-type"))
 
 
+def _extracted(pages: list[RawPage], store: ObjectStore | None = None) -> list[tuple[RawPage, dict]]:
+    """(page, record) for each page that is an article; with a store, the site's templates are learned and used."""
+    records = extract_pages([(page.url, html_of(page)) for page in pages], store=store)
+    return [(page, record) for page, record in zip(pages, records) if record is not None]
+
+
 def extract_step(source: str, day: date, store_uri: str | None = None, sources_path: str | None = None) -> dict:
     """Raw WARC of the partition -> staged article records (non-articles dropped)."""
     src, store = _context(source, store_uri, sources_path)
     pages = stored_html_pages(store, source, day)
-    records = extract_pages([(page.url, html_of(page)) for page in pages], store=store)
     articles = []
-    for page, record in zip(pages, records):
-        if record is None:
-            continue
+    for page, record in _extracted(pages, store):
         record.update(
             source=src.name,
             crawl_date=day,
@@ -178,8 +228,8 @@ def validate_step(source: str, day: date, store_uri: str | None = None, sources_
     """Quality gates on the published partition and its crawl, with the source's thresholds."""
     src, store = _context(source, store_uri, sources_path)
     table = corpus.read_partition(store, layout.corpus_partition_key(source, day))
-    stats = json.loads(store.get_bytes(layout.crawl_stats_key(source, day)))
-    error_share = _fetch_error_share(stats)
+    stats = stored_crawl_stats(store, source, day)
+    error_share = fetch_error_share(stats)
     report = {"articles": table.num_rows, "empty_text_share": _empty_text_share(table), "error_share": error_share}
     problems = _content_gate_problems(src, report["articles"], report["empty_text_share"])
     if error_share > src.quality.max_error_share:
@@ -226,8 +276,8 @@ def reprocess_day(source: str, day: date, store_uri: str | None = None, sources_
     pages the stored crawl fetched."""
     report = report or DayReport(source, day)
     _src, store = _context(source, store_uri, sources_path)
-    if store.exists(key := layout.crawl_stats_key(source, day)):
-        stats = json.loads(store.get_bytes(key))
+    if store.exists(layout.crawl_stats_key(source, day)):
+        stats = stored_crawl_stats(store, source, day)
         report.pages_fetched, report.errors = int(stats["pages_fetched"]), int(stats["errors"])
     return _ingest_stored(source, day, store_uri, sources_path, report)
 

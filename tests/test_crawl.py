@@ -26,6 +26,7 @@ from pipeline.crawl import CrawlFailed, CrawlStats, run_crawl
 from pipeline.extract import decode_html
 from pipeline.rawpages import RawPagesError, iter_pages
 from pipeline.sources import get_source
+from pipeline.steps import fetch_error_share
 from tests.loopback import loopback_site
 
 DAY, NEXT_DAY = date(2024, 5, 26), date(2024, 5, 27)
@@ -323,6 +324,15 @@ def test_expected_trouble_is_counted_not_fatal():
     assert stats.failure() is None
     assert (stats.pages_fetched, stats.pages_ok, stats.articles, stats.errors) == (9, 5, 4, 3)
     assert stats.errors_text() == "3 errors (1 http_errors, 1 size_limit, 1 robots_forbidden)"
+
+
+def test_a_url_failing_after_its_retries_counts_once_in_the_error_share():
+    """40 article URLs answering 500 three times each (two retries) are 40 failed fetches of 42,
+    not 40 of 122 responses: the max_error_share gate must see the whole site failing."""
+    stats = stats_of(**{"downloader/response_count": 122, "downloader/response_status_count/500": 120, "retry/count": 80,
+                        "httperror/response_ignored_count": 40, "robotstxt/forbidden": 0, "wirelake/size_limit_dropped": 0})
+    assert stats.retries == 80
+    assert fetch_error_share(stats.to_dict()) == 40 / 42
 
 
 @pytest.mark.parametrize(

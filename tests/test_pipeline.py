@@ -16,9 +16,10 @@ import sys
 from datetime import date
 
 import psutil
+import pyarrow as pa
 import pytest
 
-from pipeline import layout
+from pipeline import corpus, layout
 from pipeline.cli import NEWSWEB_PORT
 from pipeline.console import port_number
 from pipeline.newsweb import DEFAULT_PORT, demo_plan, expected_articles, expected_clusters
@@ -137,27 +138,69 @@ def _with_quality(sources_file: str, path, quality: str) -> str:
     return str(path)
 
 
-def test_a_recrawl_finding_far_fewer_article_pages_than_stored_replaces_nothing(newsweb, sources_file, tmp_path):
-    """A backfill of an old day whose sitemap has forgotten most of it must not swap the stored
-    raw pages for the remnant; quality.min_recrawl_share: 0 accepts it. (The stored crawl is made
-    to claim more pages than the news web serves: the remnant case without waiting for a site to forget.)"""
+def test_a_recrawl_doing_worse_than_the_stored_day_replaces_nothing(newsweb, sources_file, tmp_path):
+    """A backfill of an old day whose sitemap has forgotten most of it, or of a site serving
+    maintenance pages, must not swap the stored raw pages for the remnant. A published day is
+    compared by its articles (the re-crawl is extracted first), a day crawled but not published
+    by its article pages; quality.min_recrawl_share: 0 accepts the remnant. (The stored day is
+    made to claim ten times what the news web serves: the remnant without waiting for a site to forget.)"""
     lake = str(tmp_path / "lake")
     assert wirelake("crawl", "capitol_ledger", "--date", str(WEEK_START), "--store", lake, "--sources", sources_file).returncode == 0
     store = open_store(lake)
     stats_key, warc_key = layout.crawl_stats_key("capitol_ledger", WEEK_START), layout.raw_warc_key("capitol_ledger", WEEK_START)
-    stats = json.loads(store.get_bytes(stats_key))
-    found, stats["articles"] = stats["articles"], 10 * stats["articles"]
-    store.put_bytes(stats_key, json.dumps(stats).encode())
-    stored = (store.get_bytes(stats_key), store.get_bytes(warc_key))
+    published = layout.corpus_partition_key("capitol_ledger", WEEK_START)
+    table = corpus.read_partition(store, published)
+    articles = table.num_rows
+    corpus.write_partition(store, published, pa.concat_tables([table] * 10))
+    stored = (store.get_bytes(stats_key), store.get_bytes(warc_key), store.get_bytes(published))
 
     again = wirelake("crawl", "capitol_ledger", "--date", str(WEEK_START), "--store", lake, "--sources", sources_file)
     assert again.returncode == 1
-    assert f"{found} article pages fetched where the stored crawl has {10 * found} (quality.min_recrawl_share=0.8" in again.stderr
-    assert (store.get_bytes(stats_key), store.get_bytes(warc_key)) == stored
+    assert f"{articles} articles where the stored day has {10 * articles} (quality.min_recrawl_share=0.8" in again.stderr
+    assert (store.get_bytes(stats_key), store.get_bytes(warc_key), store.get_bytes(published)) == stored
+
+    store.delete(published)
+    stats = json.loads(store.get_bytes(stats_key))
+    pages, stats["articles"] = stats["articles"], 10 * stats["articles"]
+    store.put_bytes(stats_key, json.dumps(stats).encode())
+    unpublished = wirelake("crawl", "capitol_ledger", "--date", str(WEEK_START), "--store", lake, "--sources", sources_file)
+    assert unpublished.returncode == 1
+    assert f"{pages} article pages where the stored day has {10 * pages} (quality.min_recrawl_share=0.8" in unpublished.stderr
 
     accepting = _with_quality(sources_file, tmp_path / "accepting.yaml", "{min_recrawl_share: 0}")
     assert wirelake("crawl", "capitol_ledger", "--date", str(WEEK_START), "--store", lake, "--sources", accepting).returncode == 0
-    assert json.loads(store.get_bytes(stats_key))["articles"] == found
+    assert json.loads(store.get_bytes(stats_key))["articles"] == pages
+
+
+def test_a_raw_write_failing_during_a_recrawl_keeps_the_stored_day_complete(newsweb, sources_file, tmp_path):
+    """The stats mark a complete raw partition and are removed before the new pages are written:
+    a write that fails (here: a directory has taken the WARC's path) puts them back, so the
+    stored day can still be reprocessed and the re-crawl guard stays armed."""
+    lake = tmp_path / "lake"
+    assert wirelake("crawl", "capitol_ledger", "--date", str(WEEK_START), "--store", str(lake), "--sources", sources_file).returncode == 0
+    store = open_store(str(lake))
+    stats_key, warc_key = layout.crawl_stats_key("capitol_ledger", WEEK_START), layout.raw_warc_key("capitol_ledger", WEEK_START)
+    stats = store.get_bytes(stats_key)
+    warc = lake / warc_key
+    warc.rename(tmp_path / "pages.warc.gz")
+    (warc / "taken").mkdir(parents=True)
+    failed = wirelake("crawl", "capitol_ledger", "--date", str(WEEK_START), "--store", str(lake), "--sources", sources_file)
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr
+    assert store.get_bytes(stats_key) == stats
+
+
+def test_a_damaged_stored_crawl_stats_file_is_named_in_one_line(crawled, sources_file):
+    store_uri, _, _ = crawled
+    store = open_store(store_uri)
+    key = layout.crawl_stats_key("capitol_ledger", WEEK_START)
+    good = store.get_bytes(key)
+    store.put_bytes(key, b"{bad")
+    try:
+        result = wirelake("reprocess", "capitol_ledger", "--date", str(WEEK_START), "--store", store_uri, "--sources", sources_file)
+    finally:
+        store.put_bytes(key, good)
+    assert result.returncode == 1
+    assert f"{store.url(key)}: damaged crawl stats (JSONDecodeError" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_day_breaking_its_content_gates_is_not_published(crawled, sources_file, tmp_path):
