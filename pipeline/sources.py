@@ -7,7 +7,6 @@ as one line naming the file, the source and the field, so ops can fix them all a
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 import socket
@@ -31,11 +30,15 @@ from pydantic import (
     model_validator,
 )
 
+from pipeline.addresses import is_public
+
 SOURCES_ENV = "WIRELAKE_SOURCES"
 # The repository's sources.yaml, reached through a symlink inside the package so that a
 # non-editable install (a wheel, the Docker image) carries a copy of it too.
 REPO_SOURCES = Path(__file__).resolve().parent / "fixture_sources.yaml"
 DISCOVERY_METHODS = ("news_sitemaps", "sitemaps", "feeds", "archive")
+# A source's DAG and crawl pool are named wirelake_<name>; the dedup pool takes one of those names.
+RESERVED_NAMES = ("dedup",)
 
 
 class SourcesError(Exception):
@@ -94,11 +97,11 @@ def _is_private_host(host: str) -> bool:
     refuses those (spiders/middlewares.py)."""
     host = host.rstrip(".")  # "127.0.0.1." is the same address to a URL
     try:
-        return not ipaddress.ip_address(host).is_global
+        return not is_public(host)
     except ValueError:
         pass
     try:
-        return not ipaddress.IPv4Address(socket.inet_aton(host)).is_global
+        return not is_public(socket.inet_ntoa(socket.inet_aton(host)))
     except OSError:  # not an IPv4 address in any form: a name
         return False
 
@@ -157,6 +160,13 @@ class Source(_Strict):
     schedule: str = "0 2 * * *"
     politeness: Politeness = Politeness()
     quality: Quality = Quality()
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_reserved(cls, name: str) -> str:
+        if name in RESERVED_NAMES:
+            raise ValueError(f"{name!r} is reserved: Airflow's wirelake_{name} pool serialises every source's publishes")
+        return name
 
     @field_validator("domains", mode="before")
     @classmethod

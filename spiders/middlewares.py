@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 
 from scrapy import Request
@@ -10,16 +9,9 @@ from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 
+from pipeline.addresses import is_public
+
 logger = logging.getLogger(__name__)
-
-
-def is_public(address: str) -> bool:
-    """False for private, loopback, link-local, reserved, multicast and unspecified addresses
-    (an IPv4-mapped IPv6 address is judged as the IPv4 address it carries)."""
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return not (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified)
 
 
 class PrivateAddressGuard:

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from pipeline.addresses import is_public
 from pipeline.sources import REPO_SOURCES, SourcesError, check_sources, get_source, load_sources
 
 VALID = """
@@ -60,6 +61,20 @@ def test_a_private_address_needs_the_sources_permission(tmp_path):
     assert len(problems) == 1 and "field 'allow_private_addresses'" in problems[0]  # its own error, not a domains one too
 
 
+@pytest.mark.parametrize(("address", "public"), [
+    ("93.184.215.14", True), ("2606:4700::1", True), ("10.0.0.7", False), ("::ffff:127.0.0.1", False),
+    ("100.100.100.200", False),  # shared address space: some clouds' instance metadata lives there
+    ("64:ff9b::7f00:1", False),  # NAT64's form of 127.0.0.1
+    ("224.0.0.1", False),
+])
+def test_the_registry_and_the_crawler_judge_addresses_alike(tmp_path, address, public):
+    """One function answers for both: the registry refuses a literal the crawler would refuse once resolved."""
+    assert is_public(address) is public
+    if ":" not in address:  # the registry takes IPv4 literals among a source's domains
+        _, problems = check_sources(write(tmp_path, f"sources:\n  - name: site\n    domains: ['{address}']\n    feeds: ['http://{address}/feed.xml']\n"))
+        assert any("private addresses" in problem for problem in problems) is not public
+
+
 @pytest.mark.parametrize(
     ("entry", "expected"),
     [
@@ -97,6 +112,12 @@ def test_each_problem_names_source_and_field(tmp_path, entry, expected):
     assert len(problems) == 1
     assert problems[0].startswith(f"{path}: source 'broken': ")
     assert expected in problems[0]
+
+
+def test_a_source_may_not_take_the_dedup_pool_s_name(tmp_path):
+    """Its crawl pool would be wirelake_dedup, the one slot every publish queues on."""
+    _, problems = check_sources(write(tmp_path, "sources:\n  - name: dedup\n    domains: [example.com]\n    feeds: [https://example.com/rss]\n"))
+    assert len(problems) == 1 and "field 'name': 'dedup' is reserved" in problems[0]
 
 
 def test_a_host_written_in_digits_must_be_quoted(tmp_path):
