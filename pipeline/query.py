@@ -242,6 +242,10 @@ def _short(text: str) -> str:
 
 
 def _csv_cell(value: object) -> object:
+    """An empty cell for null, NaN and infinities; true/false as in JSON and DuckDB's own CSV."""
+    value = _finite(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return "" if value is None else _json_value(value)
 
 
@@ -267,12 +271,13 @@ def _finite(value: object) -> object:
 
 
 def _iso_duration(value: timedelta) -> str:
-    """ISO 8601 duration (P847DT8H30M), what JSON consumers parse; negative with a leading '-'."""
-    seconds = abs(value.total_seconds())
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    clock = "".join(f"{n:g}{unit}" for n, unit in ((hours, "H"), (minutes, "M"), (secs, "S")) if n)
-    text = f"P{days:g}D" if days else "P"
-    text += f"T{clock}" if clock else ("" if days else "T0S")
-    return ("-" if value.total_seconds() < 0 else "") + text
+    """ISO 8601 duration (P847DT8H30M, PT2M50.429563S), exact to the microsecond as DuckDB holds
+    it, what JSON consumers parse; negative with a leading '-'."""
+    sign, value = ("-" if value < timedelta(0) else ""), abs(value)
+    hours, rest = divmod(value.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    secs = f"{seconds}.{value.microseconds:06d}".rstrip("0") if value.microseconds else str(seconds)
+    clock = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M"), (secs, "S")) if n and n != "0")
+    text = f"P{value.days}D" if value.days else "P"
+    text += f"T{clock}" if clock else ("" if value.days else "T0S")
+    return sign + text

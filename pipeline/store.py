@@ -15,7 +15,7 @@ import uuid
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import BinaryIO, Callable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pyarrow.fs as pafs
 
@@ -347,7 +347,7 @@ def open_store(uri: str | None = None) -> ObjectStore:
         parts = urlsplit(uri)
         if parts.netloc not in ("", "localhost"):
             raise StoreURIError(f"{uri}: file:// URIs take an absolute path, as in file:///data/lake (or give a plain path)")
-        uri = parts.path
+        uri = unquote(parts.path)  # Path.as_uri() writes "sp ace" as "sp%20ace"
     elif "://" in uri:
         raise StoreURIError(f"{uri}: unsupported store (use a path, file://PATH or s3://BUCKET/PREFIX)")
     return LocalStore(uri)

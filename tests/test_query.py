@@ -223,6 +223,15 @@ def test_json_has_no_nan_and_durations_are_iso_8601(quiet_uri):
     assert json.loads(run_query(sql, quiet_uri, "json")) == [{"ratio": None, "lag": "P847DT8H30M", "zero": "PT0S"}]
 
 
+def test_csv_and_json_print_values_alike_and_durations_exactly(quiet_uri):
+    """NaN and infinities are null in csv too, booleans true/false in both, and a duration keeps
+    its microseconds and a day count of any size (no 4-digit rounding, no "3e+06")."""
+    sql = ("select 'nan'::double as f, 'inf'::double as g, true as b, interval 2 minutes + interval 50429563 microseconds as fetch,"
+           " interval 3000000 days as long")
+    assert run_query(sql, quiet_uri, "csv").splitlines() == ["f,g,b,fetch,long", ",,true,PT2M50.429563S,P3000000D"]
+    assert json.loads(run_query(sql, quiet_uri, "json")) == [{"f": None, "g": None, "b": True, "fetch": "PT2M50.429563S", "long": "P3000000D"}]
+
+
 def test_json_keeps_columns_that_share_a_name_under_duckdbs_own_names(corpus_uri):
     sql = "select a.url, b.url from articles a join articles b using (doc_id) where a.source = 'metro_wire'"
     assert json.loads(run_query(sql, corpus_uri, "json")) == [{"url": "http://example.test/metro_wire/0", "url_1": "http://example.test/metro_wire/0"}]

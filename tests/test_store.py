@@ -127,6 +127,8 @@ def test_arrow_filesystem_reads_what_the_store_wrote(store_uri):
 def test_open_store_chooses_the_backend(tmp_path, monkeypatch, s3_endpoint):
     assert isinstance(open_store(str(tmp_path)), LocalStore)
     assert open_store(f"file://{tmp_path}").uri == f"file://{tmp_path}"
+    spaced = tmp_path / "sp ace"
+    assert open_store(spaced.as_uri()).uri == open_store(str(spaced)).uri  # a percent-encoded path, as Path.as_uri() writes it
     monkeypatch.setenv("WIRELAKE_STORE", "s3://some-bucket/some/prefix")
     store = open_store()
     assert isinstance(store, S3Store)
