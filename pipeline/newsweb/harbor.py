@@ -60,7 +60,8 @@ def archive_page(day: date, stories: list[Article], page_number: int, pages: int
         links.append(f'<link rel="next" href="{archive_path(day, page_number + 1)}">')
     items = "".join(f'<li><a href="{a.path}">{esc(a.title)}</a> <span class="time">{clock(a.posted_at)}</span></li>' for a in stories)
     listing = f'<ul class="archive-list">{items}</ul>' if stories else '<p class="empty">No stories were published on this day.</p>'
-    pager = ""
+    # the last page's rel=next leads to the day before, as some themes' "Older stories" do: a crawl of the day stops here
+    pager = f'<a class="older" rel="next" href="{archive_path(day - timedelta(days=1))}">Older stories &raquo;</a>'
     if page_number < pages:
         pager = f'<a class="next" rel="next" href="{archive_path(day, page_number + 1)}">Next page &raquo;</a>'
     title = f"Archive for {long_date(day)}" + (f", page {page_number}" if page_number > 1 else "")

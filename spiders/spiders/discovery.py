@@ -206,8 +206,10 @@ class SourceSpider(SitemapSpider):
     def parse_archive(self, response: Response, day_url: str) -> Iterator[Request]:
         """One page of a day's archive: the articles it links and its further pages.
 
-        Further pages are rel=next links and links under the day's archive URL that are not
-        articles (?page=2, page/2/), which covers both "next" links and numbered pagers.
+        Further pages are links under the day's archive URL that are not articles (?page=2,
+        page/2/), which covers both "next" links and numbered pagers. A rel=next link elsewhere
+        (the last page's "older posts", leading to the day before and on through the site's
+        history) is counted as out of the window, not followed.
         """
         # No allow_domains: it compares host:port with the domains; OffsiteMiddleware checks hosts.
         articles = LinkExtractor(allow=self.entry.article_pattern)
@@ -215,8 +217,10 @@ class SourceSpider(SitemapSpider):
             self.crawler.stats.inc_value("wirelake/listed/archive/in_window")
             yield Request(link.url, self.parse_article)
         pages = LinkExtractor(allow=f"^{re.escape(day_url)}", deny=self.entry.article_pattern)
-        next_links = response.xpath("//a[@rel='next']/@href | //link[@rel='next']/@href").getall()
-        for url in {*(link.url for link in pages.extract_links(response)), *map(response.urljoin, next_links)}:
+        next_links = set(map(response.urljoin, response.xpath("//a[@rel='next']/@href | //link[@rel='next']/@href").getall()))
+        elsewhere = {url for url in next_links if not url.startswith(day_url)}
+        self.crawler.stats.inc_value("wirelake/listed/archive/out_of_window", len(elsewhere))
+        for url in {*(link.url for link in pages.extract_links(response)), *(next_links - elsewhere)}:
             yield Request(url, self.parse_archive, cb_kwargs={"day_url": day_url})
 
     def parse_article(self, response: Response) -> Iterator[ArticlePage]:
