@@ -200,6 +200,7 @@ def run_crawl(
         sys.executable, "-m", "scrapy", "crawl", spider,
         "-a", f"source={source.name}", "-a", f"start={start.isoformat()}", "-a", f"end={end.isoformat()}",
         "-s", f"WIRELAKE_WARC_PATH={warc_path}", "-s", f"WIRELAKE_STATS_PATH={stats_path}",
+        "-s", f"WIRELAKE_PARENT_PID={os.getpid()}",
     ]  # fmt: skip
     env = _crawl_environment(resolve_path(sources_path).resolve())
     returncode, explanation = _run_scrapy(command, env, warc_path.parent, label, log_path)

@@ -1,9 +1,13 @@
-"""The crawl stats file: how callers judge a crawl, since `scrapy crawl` exits 0 when callbacks raise."""
+"""Extensions of every crawl: the stats file (how callers judge a crawl, since `scrapy crawl`
+exits 0 when callbacks raise) and the crawl's end with the process that started it."""
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import signal
+import sys
 from pathlib import Path
 
 from scrapy import signals
@@ -42,3 +46,27 @@ class CrawlStatsFile:
         partial = self.path.with_name(self.path.name + ".partial")
         partial.write_text(json.dumps(stats.to_dict(), indent=2) + "\n", encoding="utf-8")
         os.replace(partial, self.path)
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+class DieWithParent:
+    """Ends the crawl when the process that started it (WIRELAKE_PARENT_PID) dies, however it
+    died: Linux sends this process SIGKILL then. A `wirelake crawl` or an Airflow task killed
+    with SIGKILL would otherwise leave its crawl fetching on, outside the source's pool and its
+    politeness budget. No library offers this; prctl is one call through ctypes. A parent gone
+    before the call is caught by comparing parent ids. Linux only; elsewhere not configured.
+    (The signal follows the parent *thread* that started the child: the CLI and Airflow's task
+    runner start crawls from their main thread.)"""
+
+    @classmethod
+    def from_crawler(cls, crawler) -> "DieWithParent":
+        parent = crawler.settings.getint("WIRELAKE_PARENT_PID")
+        if not parent or not sys.platform.startswith("linux"):
+            raise NotConfigured("no WIRELAKE_PARENT_PID, or not Linux")
+        if ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
+            raise NotConfigured(f"prctl: {os.strerror(ctypes.get_errno())}")
+        if os.getppid() != parent:
+            os._exit(1)  # the parent died before the call: nobody will read this crawl
+        return cls()

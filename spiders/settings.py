@@ -30,10 +30,12 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.FailedDownloadCounter": 540,  # just below RetryMiddleware (550)
     "spiders.warc.WarcRecorder": 950,  # next to the download handler: every raw response
 }
-EXTENSIONS = {"spiders.extensions.CrawlStatsFile": 500}
+EXTENSIONS = {"spiders.extensions.CrawlStatsFile": 500, "spiders.extensions.DieWithParent": 0}
 
 WIRELAKE_WARC_PATH = None
 """Where the crawl's WARC goes; unset, nothing is recorded."""
 WIRELAKE_STATS_PATH = None
 """Where the crawl's stats JSON goes; unset, none is written."""
+WIRELAKE_PARENT_PID = None
+"""The process that started the crawl: the crawl ends when it dies; unset, it runs on alone."""
 WIRELAKE_ALLOW_PRIVATE_ADDRESSES = False
