@@ -23,8 +23,9 @@ $(VENV)/.installed-test: $(BIN)/python pyproject.toml constraints.txt
 install: $(VENV)/.installed-base
 install-test: $(VENV)/.installed-test
 
+# PORT=N serves the offline news web on another port when the default one is taken
 demo: install
-	$(BIN)/wirelake demo
+	$(BIN)/wirelake demo $(if $(PORT),--port $(PORT))
 
 # .venv/bin first on PATH: tests run the installed console scripts (airflow, wirelake) as users do.
 test: install-test

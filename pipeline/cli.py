@@ -25,7 +25,8 @@ whole news web for every command (a test keeps the two equal)."""
 
 
 def _day(text: str) -> date:
-    """A UTC day up to today: a later one has no news yet, and would only fail its crawl."""
+    """A UTC day that is over, as Airflow's runs require: a later one has no news yet, and
+    today's crawl would be a partial day that looks like a finished partition."""
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             raise ValueError
@@ -34,6 +35,8 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
     if day > (today := datetime.now(timezone.utc).date()):
         raise argparse.ArgumentTypeError(f"{text} is in the future (today is {today}, UTC)")
+    if day == today:
+        raise argparse.ArgumentTypeError(f"{text} is not over yet (UTC): a partial day would look like a finished one; crawl it tomorrow")
     return day
 
 
@@ -131,10 +134,9 @@ def cmd_crawl(args, refetch: bool = True) -> int:
     from pipeline.store import StoreURIError, open_store
 
     store = open_store(args.store)
-    if refetch:
-        store.check()
-    elif not store.found():  # reprocessing reads what is there: a mistyped --store is one error, not one per day
+    if not refetch and not store.found():  # reprocessing reads what is there: a mistyped --store is one error, not one per day
         raise StoreURIError(f"{store.uri}: no store there (nothing to reprocess)")
+    store.check()  # and writes: a read-only store is one error, not one per day
     reports = run_days([(args.source, d) for d in days], args.store, args.sources, args.debug, refetch)
     print()
     print(format_table(_summary(reports)))

@@ -306,6 +306,8 @@ def check_sources(path: str | os.PathLike | None = None) -> tuple[dict[str, Sour
         return {}, [f"{path}:{where} not valid YAML: {getattr(exc, 'problem', exc)}"]
     if not isinstance(raw, dict) or not isinstance(raw.get("sources"), list):
         return {}, [f"{path}: expected a mapping with a 'sources:' list"]
+    if not raw["sources"]:  # in Airflow an empty registry would silently retire every DAG
+        return {}, [f"{path}: the 'sources:' list is empty"]
     unknown_top = sorted(set(raw) - {"sources"})
     problems = [f"{path}: unknown top-level key {k!r}" for k in unknown_top]
     sources: dict[str, Source] = {}

@@ -14,7 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime, timezone
 
 import psutil
 import pyarrow as pa
@@ -244,6 +244,7 @@ def test_reprocess_rebuilds_days_from_the_raw_zone_without_fetching(crawled, sou
         (["--date", "20240520"], "argument --date: not a date (YYYY-MM-DD): '20240520'"),
         (["--date", "2024-05-21", "--to", "2024-05-20"], "crawl: --to 2024-05-20 is before --date 2024-05-21"),
         (["--date", "2999-01-01"], "argument --date: 2999-01-01 is in the future (today is "),
+        (["--date", str(datetime.now(timezone.utc).date())], "is not over yet (UTC): a partial day would look like a finished one"),
     ],
 )
 def test_bad_days_are_usage_errors(args, message, tmp_path, sources_file):

@@ -213,6 +213,8 @@ def test_unreadable_files(tmp_path):
     assert "line 3 not valid YAML" in check_sources(broken)[1][0]
     broken.write_text("- just a list\n")
     assert "expected a mapping with a 'sources:' list" in check_sources(broken)[1][0]
+    broken.write_text("sources: []\n")  # in Airflow this would retire every source's DAG without a word
+    assert check_sources(broken)[1] == [f"{broken}: the 'sources:' list is empty"]
 
 
 def test_duplicate_keys_and_unreadable_content(tmp_path):

@@ -123,7 +123,7 @@ def _bind(port: int, log: list) -> dict[str, _SiteServer]:
                 try:
                     servers[source] = _SiteServer((site.ip, chosen), log)
                 except OSError as exc:
-                    hint = " (another news web running? choose another port with --port)" if exc.errno == errno.EADDRINUSE else ""
+                    hint = " (another news web running? choose another port with --port, or make demo PORT=N)" if exc.errno == errno.EADDRINUSE else ""
                     raise NewswebError(f"cannot serve {source} on {site.ip}:{chosen}: {exc.strerror or exc}{hint}") from exc
                 chosen = servers[source].server_address[1]
             return servers
