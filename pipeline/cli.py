@@ -16,7 +16,7 @@ import time
 from datetime import date, datetime, timedelta, timezone
 
 from pipeline import sources as registry
-from pipeline.console import EXIT_USAGE, OneLineParser, Stopped, counted, port_number, stop_signal, stopped_by_signals
+from pipeline.console import EXIT_USAGE, OneLineParser, Stopped, counted, first_line, port_number, stop_signal, stopped_by_signals
 
 EXIT_FAILURE = 1
 NEWSWEB_PORT = 8765
@@ -292,7 +292,7 @@ def _is_bug(exc: BaseException) -> bool:
 
 def _one_line(exc: BaseException) -> str:
     """The message for the user: the first line, marked as ours when it is a bug."""
-    first = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+    first = first_line(exc)
     return f"internal error: {type(exc).__name__}: {first} (run with --debug for the traceback)" if _is_bug(exc) else first
 
 

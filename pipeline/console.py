@@ -16,6 +16,11 @@ from contextlib import contextmanager
 EXIT_USAGE = 2
 
 
+def first_line(exc: BaseException) -> str:
+    """An exception's message for a one-line error: its first non-blank line, or its type's name."""
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
 def counted(n: int, noun: str) -> str:
     """'1 page', '2 pages': the counts every command prints."""
     return f"{n} {noun}" + ("" if n == 1 else "s")

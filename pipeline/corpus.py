@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipeline.console import first_line
 from pipeline.schema import ARTICLE_SCHEMA
 from pipeline.store import ObjectStore
 
@@ -124,13 +125,13 @@ def _coerce(field: pa.Field, values: list | pa.ChunkedArray) -> pa.ChunkedArray 
         try:
             return pa.array(values, type=field.type)
         except _CONVERSION_ERRORS as exc:
-            raise CorpusError(f"column {field.name}: not a map of strings ({_first_line(exc)})") from None
+            raise CorpusError(f"column {field.name}: not a map of strings ({first_line(exc)})") from None
     try:
         array = values if isinstance(values, pa.ChunkedArray) else pa.array(values)
         return array.cast(field.type)
     except _CONVERSION_ERRORS as exc:
         if isinstance(values, pa.ChunkedArray):
-            raise CorpusError(f"column {field.name}: cannot convert {values.type} to {field.type} ({_first_line(exc)})") from None
+            raise CorpusError(f"column {field.name}: cannot convert {values.type} to {field.type} ({first_line(exc)})") from None
     # Mixed Python types (say ISO strings and dates) defeat inference: convert value by
     # value, which also names the first record that cannot be converted.
     converted = []
@@ -140,10 +141,6 @@ def _coerce(field: pa.Field, values: list | pa.ChunkedArray) -> pa.ChunkedArray 
         except _CONVERSION_ERRORS:
             raise CorpusError(f"record {number}: column {field.name}: {value!r} is not a valid {field.type}") from None
     return pa.concat_arrays(converted)
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _parse_partition_value(segment: str, dtype: pa.DataType, value: str) -> object:

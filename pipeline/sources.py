@@ -249,9 +249,6 @@ class Source(_Strict):
     def discovery_methods(self) -> list[str]:
         return [m for m in DISCOVERY_METHODS if getattr(self, m)]
 
-    def allows_host(self, host: str) -> bool:
-        return _host_in(host, self.domains)
-
     def archive_url(self, day: date) -> str:
         assert self.archive is not None
         return self.archive.format(date=datetime(day.year, day.month, day.day))

@@ -36,7 +36,6 @@ def test_repository_registry_is_valid():
 
 def test_valid_entry_with_defaults(tmp_path):
     source = get_source("example_news", write(tmp_path, VALID))
-    assert source.allows_host("www.example.com") and not source.allows_host("example.org")
     assert source.archive_url(date(2024, 5, 6)) == "https://example.com/2024/05/06/"
     assert source.politeness.delay == 2.5 and source.politeness.retries == 2
     assert source.allow_private_addresses is False
