@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_MODULE = "spiders.settings"
+CRAWL_SPIDER = "source"  # the spider running every discovery method a source lists
 
 ERROR_KINDS = {
     "spider_exceptions": "spider_exceptions/count",
@@ -184,7 +185,6 @@ def run_crawl(
     warc_path: Path,
     stats_path: Path,
     sources_path: Path | None = None,
-    spider: str = "source",
     log_path: Path | None = None,
 ) -> CrawlStats:
     """Crawl `source` over [start, end) into warc_path; the stats, or CrawlFailed.
@@ -197,7 +197,7 @@ def run_crawl(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.unlink(missing_ok=True)  # a stale file from an earlier run must not pass for this one
     command = [
-        sys.executable, "-m", "scrapy", "crawl", spider,
+        sys.executable, "-m", "scrapy", "crawl", CRAWL_SPIDER,
         "-a", f"source={source.name}", "-a", f"start={start.isoformat()}", "-a", f"end={end.isoformat()}",
         "-s", f"WIRELAKE_WARC_PATH={warc_path}", "-s", f"WIRELAKE_STATS_PATH={stats_path}",
         "-s", f"WIRELAKE_PARENT_PID={os.getpid()}",

@@ -91,12 +91,17 @@ def fetch_error_share(stats: dict) -> float:
 
 
 def _crawl_gate_problems(src: Source, stats: dict) -> list[str]:
-    gates, problems = src.quality, []
+    gates, problems = src.quality, _error_gate_problems(src, fetch_error_share(stats))
     if int(stats.get("articles", 0)) < gates.min_articles:
-        problems.append(f"{stats.get('articles', 0)} article pages fetched, fewer than quality.min_articles={gates.min_articles}")
-    if (share := fetch_error_share(stats)) > gates.max_error_share:
-        problems.append(f"{share:.0%} of fetches failed (quality.max_error_share={gates.max_error_share})")
+        problems.insert(0, f"{stats.get('articles', 0)} article pages fetched, fewer than quality.min_articles={gates.min_articles}")
     return problems
+
+
+def _error_gate_problems(src: Source, error_share: float) -> list[str]:
+    """The gate on failed fetches: checked before a crawl replaces anything, and again by validate."""
+    if error_share > src.quality.max_error_share:
+        return [f"{error_share:.0%} of fetched URLs failed (quality.max_error_share={src.quality.max_error_share})"]
+    return []
 
 
 def _recrawl_problem(src: Source, store: ObjectStore, day: date, stats: dict, warc_path: Path) -> str | None:
@@ -231,9 +236,7 @@ def validate_step(source: str, day: date, store_uri: str | None = None, sources_
     stats = stored_crawl_stats(store, source, day)
     error_share = fetch_error_share(stats)
     report = {"articles": table.num_rows, "empty_text_share": _empty_text_share(table), "error_share": error_share}
-    problems = _content_gate_problems(src, report["articles"], report["empty_text_share"])
-    if error_share > src.quality.max_error_share:
-        problems.append(f"{error_share:.0%} of fetches failed (quality.max_error_share={src.quality.max_error_share})")
+    problems = _content_gate_problems(src, report["articles"], report["empty_text_share"]) + _error_gate_problems(src, error_share)
     unclustered = dedup.unassigned(store, source, day, table.column("doc_id").to_pylist())
     if unclustered:
         problems.append(f"{unclustered} articles have no dedup cluster (the dedup commit did not land: re-run publish)")

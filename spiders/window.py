@@ -7,6 +7,7 @@ parser is involved: a value that is neither is reported, not interpreted.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
@@ -47,7 +48,10 @@ class Window:
 
 
 def _day(argument: str, text: str) -> date:
+    """YYYY-MM-DD only, as the CLI takes it: Python also reads "20240520" and "2024-W21-1"."""
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
         return date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"-a {argument}={text!r} is not a date (YYYY-MM-DD)") from None

@@ -88,6 +88,7 @@ def test_scrapy_list_names_one_spider_per_discovery_method_and_the_combined_one(
     ("arguments", "message"),
     [
         (["-a", "source=capitol_ledger", "-a", "start=2024-13-01"], "-a start='2024-13-01' is not a date (YYYY-MM-DD)"),
+        (["-a", "source=capitol_ledger", "-a", "start=20240520"], "-a start='20240520' is not a date (YYYY-MM-DD)"),
         (["-a", "source=capitol_ledger", "-a", "start=2024-05-22", "-a", "end=2024-05-21"], "-a end=2024-05-21 must be after -a start=2024-05-22 (the window is [start, end))"),
         (["-a", "source=nowhere", "-a", "start=2024-05-22"], "no source named 'nowhere' (known: capitol_ledger, daily_courier, harbor_gazette, metro_wire)"),
         (["-a", "source=capitol_ledger", "-a", "start=2024-05-22", "-a", "stat=x"], "unknown argument -a stat=... (expected source, start, end)"),

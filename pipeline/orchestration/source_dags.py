@@ -1,6 +1,6 @@
 """The DAG of one source and its tasks, with the scheduling knobs in one place.
 
-Politeness across runs comes from three knobs:
+Politeness across runs comes from four knobs:
 - the crawl task's pool (pools.py): one crawl of a source at a time, whatever the
   number of active runs; the pool is what holds back a backfill of hundreds of days;
 - MAX_ACTIVE_RUNS: days of one source in flight for scheduled runs (a backfill has its
@@ -68,7 +68,8 @@ def _doc_md(source: Source) -> str:
             f"| politeness | delay {politeness.delay} s, {politeness.concurrency} requests per domain,"
             f" crawl task times out after {crawl_timeout(source)} |",
             f"| pools | crawl: `{pool_name(source.name)}` (one crawl of this source at a time); publish: `{DEDUP_POOL}` (one dedup commit at a time) |",
-            f"| quality gates | min_articles {gates.min_articles}, max_empty_text_share {gates.max_empty_text_share}, max_error_share {gates.max_error_share} |",
+            f"| quality gates | min_articles {gates.min_articles}, max_empty_text_share {gates.max_empty_text_share}, max_error_share {gates.max_error_share},"
+            f" min_recrawl_share {gates.min_recrawl_share} |",
             "",
             "Each run processes one UTC day, its partition. A scheduled or backfill run for the interval"
             " [D, D+1) at the cron time processes day D. A manual run processes its logical date's day; without"
