@@ -172,6 +172,13 @@ def test_a_numeric_meta_date_is_read_day_first_but_in_american_english(lang, tex
     assert published(html) == (day, "meta:date")
 
 
+@pytest.mark.parametrize(("lang", "day"), [("en-US", datetime(2024, 5, 3, tzinfo=UTC)), ("de", datetime(2024, 3, 5, tzinfo=UTC))])
+def test_a_numeric_printed_date_is_read_as_the_page_s_language_writes_it(lang, day):
+    """"Published 05/03/2024" under the headline: May 3 on an American page, 5 March elsewhere."""
+    html = story(meta="| Published 05/03/2024 2:15 PM").replace('lang="en"', f'lang="{lang}"')
+    assert published(html) == (day, "visible-text")
+
+
 def test_a_date_in_a_short_story_paragraph_is_the_story_s_not_its_publication():
     """'Minutes of the meeting, 8 March 2024.' is a sentence of the story: the URL's date speaks."""
     html = story().replace(f"<p>{BODY[1]}</p>", f"<p>Minutes of the harbour board meeting, 20 May 2024.</p><p>{BODY[1]}</p>")

@@ -79,6 +79,8 @@ _DAY_OR_MONTH_FIRST = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
 # "Pubblicato il 05 marzo", "publicado el 5 de marzo", "published on March 5": words before the date
 # what separates a dateline's parts: "Jan Kowalski · 9 marca 2026, 08:15", "By X | March 9, 2026"
 _LINE_PARTS = re.compile(r"\s+[|·•–—-]\s+|\s*[|·•]\s*")
+# "03/04/2026", "3-4-2026": month first in American English (dotted dates are day first everywhere)
+_SLASHED_DATE = re.compile(r"(?<![\d./-])(?P<month>\d{1,2})([/-])(?P<day>\d{1,2})\2(?P<year>\d{4})(?![\d./-])")
 _LEADING_ARTICLE = re.compile(r"^\W*(?:il|el|le|la|am|on|den|the|op|em|no|dne)\s+")
 
 
@@ -128,17 +130,30 @@ def parse_datetime(text: str | None, dayfirst: bool = False) -> datetime | None:
     return value
 
 
-def parse_visible_date(text: str) -> datetime | None:
+def parse_visible_date(text: str, dayfirst: bool = True) -> datetime | None:
     """A date as printed for readers ("JANUARY 29, 2022", "29.01.2022"), at midnight UTC. A line
     joining a byline and a date ("Autor: Jan Kowalski · 9 marca 2026") is read part by part:
-    the whole would give htmldate's parser "jan" as January."""
+    the whole would give htmldate's parser "jan" as January. Unless `dayfirst`, "03/04/2026"
+    is March 4, as American pages print it (htmldate reads it day first)."""
     if len(text) > _MAX_DATE_TEXT:
         return None
     for part in [*_LINE_PARTS.split(text), text]:
+        if not dayfirst and (month_first := _month_first(part)):
+            return month_first
         # htmldate's parser matches month names in lower case only, and no article before the day
         if found := try_date_expr(_LEADING_ARTICLE.sub("", part.lower()), "%Y-%m-%d", True, EARLIEST, latest()):
             return datetime.fromisoformat(found).replace(tzinfo=timezone.utc)
     return None
+
+
+def _month_first(text: str) -> datetime | None:
+    if not (match := _SLASHED_DATE.search(text)):
+        return None
+    try:
+        value = datetime(int(match["year"]), int(match["month"]), int(match["day"]), tzinfo=timezone.utc)
+    except ValueError:
+        return None
+    return value if EARLIEST <= value.replace(tzinfo=None) <= latest() else None
 
 
 def _writes_day_first(signals: PageSignals) -> bool:
@@ -220,7 +235,7 @@ def _in_story(text: str, story: list[str]) -> bool:
     return text in story or len(text.split()) >= _STORY_SENTENCE_WORDS and any(text in paragraph for paragraph in story)
 
 
-def _near_headline(headline: HtmlElement | None, wanted: str, story: list[str]) -> Dated | None:
+def _near_headline(headline: HtmlElement | None, wanted: str, story: list[str], dayfirst: bool) -> Dated | None:
     """The first date after the headline, before the body starts, that is the `wanted` one
     ("published" or "updated"): a date labelled as an update is never the publication's, and
     only a date so labelled is an update. The body starts at the first text of the extracted
@@ -239,7 +254,7 @@ def _near_headline(headline: HtmlElement | None, wanted: str, story: list[str]) 
             break
         seen += 1
         for label, part in _labelled_parts(text):
-            if (label or unlabelled) == wanted and (value := parse_visible_date(part)):
+            if (label or unlabelled) == wanted and (value := parse_visible_date(part, dayfirst)):
                 return Dated(value, "visible-text")
     return None
 
@@ -311,12 +326,12 @@ def published_at(tree: HtmlElement, signals: PageSignals, headline: HtmlElement 
         _declared(signals, "datePublished", PUBLISHED_META)
         or _time_element(tree, headline)
         or _video_upload(signals)
-        or _near_headline(headline, "published", story)
+        or _near_headline(headline, "published", story, _writes_day_first(signals))
         or _from_url(url)
     )
     if stated or not (found := _htmldate_without_furniture(tree, headline, story)):
         return stated
-    update = _near_headline(headline, "updated", story)
+    update = _near_headline(headline, "updated", story, _writes_day_first(signals))
     return None if update and update.value.date() == found.value.date() else found
 
 
@@ -324,7 +339,7 @@ def updated_at(signals: PageSignals, headline: HtmlElement | None, published: Da
     """The declared modification time, else one printed as "Updated …" near the headline, when
     it is later than publication: CMSs fill dateModified with datePublished until an edit, which
     is no update."""
-    updated = _declared(signals, "dateModified", MODIFIED_META) or _near_headline(headline, "updated", story)
+    updated = _declared(signals, "dateModified", MODIFIED_META) or _near_headline(headline, "updated", story, _writes_day_first(signals))
     if updated and published and updated.value <= published.value:
         return None
     return updated
