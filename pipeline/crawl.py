@@ -78,6 +78,8 @@ class CrawlStats:
     warc_records: int = 0
     retries: int = 0
     """Requests retried (a 500 then a 200 is one URL and two responses in pages_fetched)."""
+    first_failure: str = ""
+    """The first fetch that failed for good, e.g. "HTTP 500 at https://example.com/rss.xml"."""
 
     @classmethod
     def from_scrapy_stats(cls, stats: Mapping[str, Any], *, source: str, start: date, end: date, spider: str) -> "CrawlStats":
@@ -102,6 +104,7 @@ class CrawlStats:
             skipped_article_pages=_count(stats, "wirelake/article_pages/"),
             warc_records=int(stats.get("wirelake/warc_records", 0)),
             retries=int(stats.get("retry/count", 0)),
+            first_failure=str(stats.get("wirelake/first_failure", "")),
         )
 
     @classmethod
@@ -134,9 +137,11 @@ class CrawlStats:
         return None
 
     def errors_text(self) -> str:
-        """'3 errors (1 http_errors, 2 robots_forbidden)', or '0 errors'."""
-        kinds = ", ".join(f"{n} {kind}" for kind, n in self.error_counts.items() if n)
-        return f"{self.errors} errors" + (f" ({kinds})" if kinds else "")
+        """'3 errors (1 http_errors, 2 robots_forbidden; first: HTTP 500 at URL)', or '0 errors'."""
+        details = ", ".join(f"{n} {kind}" for kind, n in self.error_counts.items() if n)
+        if self.first_failure:
+            details += f"; first: {self.first_failure}"
+        return f"{self.errors} errors" + (f" ({details})" if details else "")
 
     def summary(self) -> str:
         return (

@@ -13,6 +13,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from pipeline.addresses import is_public
 
 logger = logging.getLogger(__name__)
+FIRST_FAILURE_STAT = "wirelake/first_failure"
 
 
 class PrivateAddressGuard:
@@ -60,7 +61,8 @@ class FailedDownloadCounter:
     Scrapy logs these but keeps no stat of them; the crawl's caller needs the count.
     Refusals (robots.txt, private addresses, offsite) are IgnoreRequest and counted by
     the middleware that refused; Scrapy names a URL robots.txt refused only at DEBUG, so
-    it is logged here, for the operator reading the crawl's log.
+    it is logged here, for the operator reading the crawl's log. The first failure of any
+    kind, an HTTP error status too, is kept as a stat: a failed crawl's one-line error names it.
     """
 
     def __init__(self, stats):
@@ -79,4 +81,14 @@ class FailedDownloadCounter:
             self.stats.inc_value("wirelake/size_limit_dropped")
         else:
             self.stats.inc_value(f"wirelake/download_failed/{type(exception).__name__}")
+            self._first_failure(f"{type(exception).__name__} at {request.url}")
         return None
+
+    def process_response(self, request: Request, response, spider=None):
+        if response.status >= 400 and not request.meta.get("dont_obey_robotstxt"):  # a missing robots.txt is no failure
+            self._first_failure(f"HTTP {response.status} at {request.url}")
+        return response
+
+    def _first_failure(self, failure: str) -> None:
+        if not self.stats.get_value(FIRST_FAILURE_STAT):
+            self.stats.set_value(FIRST_FAILURE_STAT, failure)

@@ -255,8 +255,8 @@ def test_site_answering_only_errors_fails_the_crawl(newsweb, tmp_path):
         crawl_source("gone_ledger", registry, tmp_path)
     assert str(failure.value) == (
         "crawl of gone_ledger [2024-05-26, 2024-05-27) failed: "
-        "nothing was fetched successfully (1x200, 2x404; 2 errors (2 http_errors))"
-    )
+        f"nothing was fetched successfully (1x200, 2x404; 2 errors (2 http_errors; first: HTTP 404 at {base}/gone/news.xml))"
+    )  # the one-line error names a URL that failed
     assert failure.value.stats.pages_ok == 0
 
 
@@ -269,7 +269,7 @@ def test_port_nothing_listens_on_fails_the_crawl(tmp_path):
             crawl_source("dark_site", registry, tmp_path)
     assert str(failure.value) == (
         "crawl of dark_site [2024-05-26, 2024-05-27) failed: "
-        "nothing was fetched successfully (no responses; 2 errors (2 download_failed))"
+        f"nothing was fetched successfully (no responses; 2 errors (2 download_failed; first: DownloadConnectionRefusedError at http://127.0.0.1:{port}/robots.txt))"
     )  # robots.txt and the feed, each after its retry
 
 
