@@ -40,7 +40,7 @@ from pipeline import newsweb  # noqa: E402
 from pipeline.crawl import CrawlFailed  # noqa: E402
 from pipeline.extract import extract_pages  # noqa: E402
 from pipeline.rawpages import RawPagesError  # noqa: E402
-from pipeline.steps import crawl_step, extract_step, html_of, publish_step, stored_html_pages as partition_pages  # noqa: E402
+from pipeline.steps import crawl_step, extract_step, publish_step, stored_html_pages as partition_pages  # noqa: E402
 from pipeline.store import ObjectStore, StoreError, open_store  # noqa: E402
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "pipeline.json"
@@ -110,7 +110,7 @@ def run_end_to_end(plan: list[tuple[str, date]], store_uri: str, sources_path: s
 def stored_html_pages(store: ObjectStore, source: str, day: date) -> Batch:
     """The partition's pages exactly as extract_step selects and decodes them, read back from
     the stored WARC; run() checks that the counts agree with what extract_step reported."""
-    return [(page.url, html_of(page)) for page in partition_pages(store, source, day)]
+    return [(page.url, html) for page, html in partition_pages(store, source, day)]
 
 
 EXTRACTORS: dict[str, Callable[[Batch], list]] = {

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from pipeline import corpus, dedup, layout
 from pipeline.crawl import CrawlFailed, run_crawl
-from pipeline.extract import decode_html, extract_pages
-from pipeline.rawpages import RawPage, iter_pages
+from pipeline.extract import extract_pages
+from pipeline.extract.warc_pages import html_pages
+from pipeline.rawpages import RawPage
 from pipeline.sources import Source, get_source, resolve_path
 from pipeline.store import ObjectStore, StoreError, open_store
 
@@ -115,7 +116,7 @@ def _recrawl_problem(src: Source, store: ObjectStore, day: date, stats: dict, wa
     """
     published, stats_key = layout.corpus_partition_key(src.name, day), layout.crawl_stats_key(src.name, day)
     if store.exists(published):
-        records = [record for _, record in _extracted(_html_pages(warc_path, str(warc_path)))]
+        records = [record for _, record in _extracted(html_pages(warc_path, str(warc_path)))]
         if problems := _content_gate_problems(src, len(records), _empty_text_share_of(records)):
             return "; ".join(problems)
         found, stored, unit = len(records), corpus.read_partition(store, published).num_rows, "articles"
@@ -169,29 +170,21 @@ def _doc_id(url: str, content_hash: str) -> str:
     return hashlib.sha256(f"{url}\n{content_hash}".encode()).hexdigest()[:24]
 
 
-def stored_html_pages(store: ObjectStore, source: str, day: date) -> list[RawPage]:
-    """The raw partition's pages that extraction reads: every HTML response with status 200."""
+def stored_html_pages(store: ObjectStore, source: str, day: date) -> list[tuple[RawPage, str]]:
+    """The raw partition's pages that extraction reads, with their HTML: every HTML response with status 200."""
     if not store.exists(layout.crawl_stats_key(source, day)):
         raise StoreError(f"{store.url(layout.raw_warc_key(source, day))}: no complete raw partition for {source} {day}: run the crawl first")
     with tempfile.TemporaryDirectory(prefix="wirelake-extract-") as tmp:
         warc_path = Path(tmp) / "pages.warc.gz"
         warc_key = layout.raw_warc_key(source, day)
         store.download(warc_key, warc_path)
-        return _html_pages(warc_path, store.url(warc_key))
+        return html_pages(warc_path, store.url(warc_key))
 
 
-def _html_pages(warc_path: Path, name: str) -> list[RawPage]:
-    return [page for page in iter_pages(warc_path, name=name) if page.status == 200 and page.is_html]
-
-
-def html_of(page: RawPage) -> str:
-    return decode_html(page.body, page.headers.get("content-type"))
-
-
-def _extracted(pages: list[RawPage], store: ObjectStore | None = None) -> list[tuple[RawPage, dict]]:
+def _extracted(pages: list[tuple[RawPage, str]], store: ObjectStore | None = None) -> list[tuple[RawPage, dict]]:
     """(page, record) for each page that is an article; with a store, the site's templates are learned and used."""
-    records = extract_pages([(page.url, html_of(page)) for page in pages], store=store)
-    return [(page, record) for page, record in zip(pages, records) if record is not None]
+    records = extract_pages([(page.url, html) for page, html in pages], store=store)
+    return [(page, record) for (page, _), record in zip(pages, records) if record is not None]
 
 
 def extract_step(source: str, day: date, store_uri: str | None = None, sources_path: str | None = None) -> dict:

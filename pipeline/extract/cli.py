@@ -25,7 +25,8 @@ from pipeline.console import counted
 from pipeline.extract.charset import decode_html
 from pipeline.extract.page import Page, is_page_url, to_record
 from pipeline.extract.pagetype import EMPTY, STORY_TYPES
-from pipeline.rawpages import RawPagesError, iter_pages
+from pipeline.extract.warc_pages import html_pages
+from pipeline.rawpages import RawPagesError
 
 _WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 _WARC_MAGIC = b"WARC/"
@@ -145,11 +146,7 @@ def read_inputs(paths: list[str], url: str | None) -> list[InputPage]:
             if _is_warc(readable) and url is not None:  # a WARC known only by its content, e.g. on standard input
                 raise InputError(f"--url is for an HTML file; {name} is a WARC, which records each page's URL")
             if _is_warc(readable):
-                pages += [
-                    InputPage(page.url, decode_html(page.body, page.headers.get("content-type")), page.fetched_at)  # as the pipeline decodes them
-                    for page in iter_pages(readable, name)
-                    if page.status == 200 and page.is_html
-                ]
+                pages += [InputPage(page.url, html, page.fetched_at) for page, html in html_pages(readable, name)]  # as the pipeline reads them
             elif url or path != Path(_STDIN):
                 # absolute(), not resolve(): /dev/stdin would become /proc/<pid>/fd/pipe:[…]
                 pages.append(InputPage(url or path.absolute().as_uri(), decode_html(_html_bytes(readable, name)), None))
