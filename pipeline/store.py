@@ -13,6 +13,8 @@ import os
 import shutil
 import uuid
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Callable
 from urllib.parse import unquote, urlsplit
@@ -223,13 +225,21 @@ class S3Store(ObjectStore):
         return f"{self.prefix}/{key}" if self.prefix else key
 
     def _fail(self, key: str, exc: Exception) -> StoreError:
+        """botocore's many exception types, one meaning: the operation on this object did not happen."""
+        if _is_not_found(exc):
+            return StoreError(f"{self.url(key)}: no such object")
         return StoreError(f"{self.url(key)}: {exc}")
 
-    def put_bytes(self, key: str, data: bytes) -> None:
+    @contextmanager
+    def _failing_as_store_errors(self, key: str) -> Iterator[None]:
         try:
-            self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
-        except Exception as exc:  # botocore raises many unrelated types; all mean "not stored"
+            yield
+        except Exception as exc:
             raise self._fail(key, exc) from None
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        with self._failing_as_store_errors(key):
+            self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
 
     def put_bytes_if_absent(self, key: str, data: bytes) -> bool:
         try:
@@ -237,63 +247,43 @@ class S3Store(ObjectStore):
             # conditional write to it is in flight; either way another writer has it.
             self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data, IfNoneMatch="*")
             return True
-        except self.client.exceptions.ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("PreconditionFailed", "ConditionalRequestConflict"):
-                return False
-            raise self._fail(key, exc) from None
         except Exception as exc:
+            if _error_code(exc) in ("PreconditionFailed", "ConditionalRequestConflict"):
+                return False
             raise self._fail(key, exc) from None
 
     def put_file(self, key: str, path: str | os.PathLike) -> None:
-        try:
+        with self._failing_as_store_errors(key):
             self.client.upload_file(str(path), self.bucket, self._key(key))
-        except Exception as exc:
-            raise self._fail(key, exc) from None
 
     def get_bytes(self, key: str) -> bytes:
-        try:
+        with self._failing_as_store_errors(key):
             return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
-        except self.client.exceptions.NoSuchKey:
-            raise StoreError(f"{self.url(key)}: no such object") from None
-        except Exception as exc:
-            raise self._fail(key, exc) from None
 
     def download(self, key: str, path: str | os.PathLike) -> None:
-        try:
+        with self._failing_as_store_errors(key):
             self.client.download_file(self.bucket, self._key(key), str(path))
-        except self.client.exceptions.ClientError as exc:
-            if _is_not_found(exc):
-                raise StoreError(f"{self.url(key)}: no such object") from None
-            raise self._fail(key, exc) from None
-        except Exception as exc:
-            raise self._fail(key, exc) from None
 
     def list(self, prefix: str = "") -> list[str]:
         keys = []
         strip = len(self.prefix) + 1 if self.prefix else 0
-        try:
+        with self._failing_as_store_errors(prefix):
             for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
                 keys.extend(obj["Key"][strip:] for obj in page.get("Contents", []))
-        except Exception as exc:
-            raise self._fail(prefix, exc) from None
         return sorted(keys)
 
     def exists(self, key: str) -> bool:
         try:
             self.client.head_object(Bucket=self.bucket, Key=self._key(key))
             return True
-        except self.client.exceptions.ClientError as exc:
+        except Exception as exc:
             if _is_not_found(exc):
                 return False
             raise self._fail(key, exc) from None
-        except Exception as exc:
-            raise self._fail(key, exc) from None
 
     def delete(self, key: str) -> None:
-        try:
+        with self._failing_as_store_errors(key):
             self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
-        except Exception as exc:
-            raise self._fail(key, exc) from None
 
     def arrow_filesystem(self) -> tuple[pafs.FileSystem, str]:
         options: dict = dict(region=self.client.meta.region_name or "us-east-1")
