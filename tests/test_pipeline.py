@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date, datetime, timezone
 
 import psutil
@@ -305,19 +306,34 @@ def test_a_quiet_day_of_a_local_paper_is_an_empty_partition(tmp_path, sources_fi
     assert open_store(lake).exists(layout.corpus_partition_key("harbor_gazette", date(2024, 5, 23)))
 
 
-def _stalled_crawl(tmp_path, site: socket.socket, temp) -> subprocess.Popen:
-    """`wirelake crawl` of a site that is a loopback socket accepting the crawl's first connection
-    and never answering: once accept() returns, the crawl is running, whatever the machine's speed."""
-    registry = tmp_path / "sources.yaml"
-    registry.write_text(f"""sources:
+@contextlib.contextmanager
+def _stalled_crawl(tmp_path, temp) -> Iterator[tuple[subprocess.Popen, list[psutil.Process]]]:
+    """`wirelake crawl` (and its Scrapy children) of a site that is a loopback socket accepting the
+    crawl's first connection and never answering: once accept() returns, the crawl is running,
+    whatever the machine's speed. Whatever is still running at the end is killed."""
+    children: list[psutil.Process] = []
+    with socket.create_server(("127.0.0.1", 0)) as site:
+        site.settimeout(120)
+        registry = tmp_path / "sources.yaml"
+        registry.write_text(f"""sources:
   - name: stalled_site
     domains: [127.0.0.1]
     sitemaps: [http://127.0.0.1:{site.getsockname()[1]}/sitemap.xml]
     allow_private_addresses: true
 """)
-    command = [sys.executable, "-m", "pipeline.cli", "crawl", "stalled_site", "--date", "2024-05-20",
-               "--store", str(tmp_path / "lake"), "--sources", str(registry)]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(temp)})
+        command = [sys.executable, "-m", "pipeline.cli", "crawl", "stalled_site", "--date", "2024-05-20",
+                   "--store", str(tmp_path / "lake"), "--sources", str(registry)]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(temp)})
+        try:
+            connection, _ = site.accept()
+            with connection:
+                children = psutil.Process(process.pid).children(recursive=True)
+                assert any("scrapy" in child.cmdline() for child in children)
+                yield process, children
+        finally:
+            for leftover in [process, *children]:
+                with contextlib.suppress(psutil.NoSuchProcess, ProcessLookupError):
+                    leftover.kill()
 
 
 def test_sigterm_stops_a_crawl_like_ctrl_c(tmp_path):
@@ -325,21 +341,11 @@ def test_sigterm_stops_a_crawl_like_ctrl_c(tmp_path):
     its temporary files are removed, one line says so and the status is 128 + 15."""
     temp = tmp_path / "tmp"
     temp.mkdir()
-    with socket.create_server(("127.0.0.1", 0)) as site:
-        site.settimeout(120)
-        process = _stalled_crawl(tmp_path, site, temp)
-        try:
-            connection, _ = site.accept()
-            children = psutil.Process(process.pid).children(recursive=True)
-            assert any("scrapy" in child.cmdline() for child in children)
-            process.send_signal(signal.SIGTERM)
-            _, stderr = process.communicate(timeout=60)
-            connection.close()
-        finally:
-            if process.poll() is None:
-                process.kill()
+    with _stalled_crawl(tmp_path, temp) as (process, children):
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+        _, alive = psutil.wait_procs(children, timeout=30)
     assert (process.returncode, stderr) == (143, "wirelake: interrupted\n")
-    _, alive = psutil.wait_procs(children, timeout=30)
     assert alive == []
     assert list(temp.iterdir()) == []
 
@@ -347,21 +353,10 @@ def test_sigterm_stops_a_crawl_like_ctrl_c(tmp_path):
 def test_a_crawl_dies_with_a_killed_parent(tmp_path):
     """SIGKILL leaves the command no time to stop its crawl (a worker killed by the OOM killer or
     a hard task timeout): the Scrapy child ends with it instead of fetching on outside its pool."""
-    with socket.create_server(("127.0.0.1", 0)) as site:
-        site.settimeout(120)
-        process = _stalled_crawl(tmp_path, site, tmp_path)
-        try:
-            connection, _ = site.accept()
-            children = psutil.Process(process.pid).children(recursive=True)
-            assert any("scrapy" in child.cmdline() for child in children)
-            process.kill()
-            process.communicate(timeout=60)
-            _, alive = psutil.wait_procs(children, timeout=30)
-            connection.close()
-        finally:
-            for child in children:
-                with contextlib.suppress(psutil.NoSuchProcess):
-                    child.kill()
+    with _stalled_crawl(tmp_path, tmp_path) as (process, children):
+        process.kill()
+        process.communicate(timeout=60)
+        _, alive = psutil.wait_procs(children, timeout=30)
     assert alive == []
 
 
