@@ -6,6 +6,10 @@ The folder holds real publisher pages with what Fundus's hand-written parsers ex
 (see its README). A folder in the layout of Zyte's article-extraction-benchmark
 (ground-truth.json mapping each page's id to its url and articleBody, pages in
 html/<id>.html.gz) works too: it has bodies only, so titles, dates and authors show "-".
+So does a JSON file mapping each page's URL to its file and metadata, as trafilatura's
+tests/evaldata.json and htmldate's tests/eval_mediacloud_2020.json do ({"file": …, "title":
+…, "author": "A; B" or "" for none, "date": "YYYY-MM-DD"}, the files in folders beside it):
+metadata only, so the body columns show "-".
 
 Scores: body precision/recall/F1 on word 4-gram shingles and on the bag of words, title exact
 match, publication date to the day, author set (people and organisations together, as the
@@ -57,7 +61,7 @@ class Case:
     title: str | None
     authors: list[str] | None  # None: the ground truth does not list authors
     published: datetime | None
-    body: str
+    body: str | None  # None: the ground truth has no body
     page_type: str  # what the page declares itself to be (JSON-LD / og:type), not our guess
 
 
@@ -116,9 +120,34 @@ def paired_versions(page_names: list[str], publisher: str, versions: dict) -> li
 
 
 def load_corpus(root: Path) -> list[Case]:
+    if root.is_file():
+        return _load_annotations(root)
     if (root / "ground-truth.json").is_file():
         return _load_bodies_only(root)
     return _load_fundus(root)
+
+
+def _load_annotations(annotations: Path) -> list[Case]:
+    """trafilatura's and htmldate's evaluation sets: URL -> file and metadata; each page's host
+    stands for its publisher. Entries without title, author or date, files not found beside the
+    JSON and dates not written YYYY-MM-DD (a few typos in those sets) are left out of scoring."""
+    cases = []
+    files = {path.name: path for path in annotations.parent.rglob("*") if path.is_file()}
+    for url, truth in sorted(json.loads(annotations.read_text()).items()):
+        page = files.get(truth.get("file", ""))
+        if page is None or not {"title", "author", "date"} & set(truth):
+            continue
+        html = decode_html(page.read_bytes())
+        author = truth.get("author")
+        if isinstance(author, list):  # a few entries list their authors
+            author = "; ".join(author)
+        day = truth.get("date") if isinstance(truth.get("date"), str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", truth["date"][:10]) else None
+        cases.append(Case(
+            publisher=urlsplit(url).hostname or page.name, file=page.name, url=url[url.index("http"):] if "http" in url else url, html=html,
+            title=truth.get("title") or None, authors=None if author is None else [name.strip() for name in author.split(";") if name.strip()],
+            published=_truth_date(day[:10]) if day else None, body=None, page_type=declared_type(html),
+        ))
+    return cases
 
 
 def _load_bodies_only(root: Path) -> list[Case]:
@@ -237,12 +266,12 @@ def _author_set(names: list[str]) -> set[str]:
 
 
 def score(case: Case, prediction: Prediction) -> dict:
-    truth_tokens, predicted_tokens = _tokens(case.body), _tokens(prediction.body)
-    shingle_p, shingle_r, shingle_f = _prf(_shingles(predicted_tokens), _shingles(truth_tokens))
-    bag_p, bag_r, bag_f = _prf(Counter(predicted_tokens), Counter(truth_tokens))
-    row = {
-        "shingle_p": shingle_p, "shingle_r": shingle_r, "shingle_f1": shingle_f,
-        "bag_p": bag_p, "bag_r": bag_r, "bag_f1": bag_f,
+    row = dict.fromkeys(["shingle_p", "shingle_r", "shingle_f1", "bag_p", "bag_r", "bag_f1"])
+    if case.body is not None:
+        truth_tokens, predicted_tokens = _tokens(case.body), _tokens(prediction.body)
+        row["shingle_p"], row["shingle_r"], row["shingle_f1"] = _prf(_shingles(predicted_tokens), _shingles(truth_tokens))
+        row["bag_p"], row["bag_r"], row["bag_f1"] = _prf(Counter(predicted_tokens), Counter(truth_tokens))
+    row |= {
         "title": float(_normal(prediction.title) == _normal(case.title)) if case.title else None,
         "date": float(_date_ok(prediction.published, case.published)) if case.published else None,
         "authors": float(_author_set(prediction.authors) == _author_set(case.authors)) if case.authors is not None else None,
@@ -286,12 +315,13 @@ def table(title: str, header: list[str], rows: list[list]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", type=Path, help="folder of pages with ground truth (fundus-publishers or article-extraction-benchmark layout)")
+    parser.add_argument("corpus", type=Path, help="folder of pages with ground truth (fundus-publishers or article-extraction-benchmark layout),"
+                        " or a URL-keyed annotations JSON (trafilatura's tests/evaldata.json, htmldate's tests/eval_mediacloud_2020.json)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON results (default {DEFAULT_OUT})")
     parser.add_argument("--publisher", help="only publishers whose name contains this (for development)")
     parser.add_argument("--repeat", type=int, default=2, help="timed runs per extractor, alternating; the fastest counts (default 2)")
     args = parser.parse_args(argv)
-    if not args.corpus.is_dir():
+    if not args.corpus.exists():
         print(f"skipped: corpus folder {args.corpus} not found (this benchmark needs real pages with ground truth)")
         return 0
     cases = load_corpus(args.corpus)
@@ -332,7 +362,8 @@ def main(argv: list[str] | None = None) -> int:
         index = [i for i, case in enumerate(cases) if case.publisher == publisher]
         for name, rows in scored.items():
             by_publisher[publisher][name] = mean_scores([rows[i] for i in index])
-    losing = {p: s for p, s in by_publisher.items() if s["ours"]["shingle_f1"] < s["trafilatura"]["shingle_f1"] - 1e-9}
+    losing = {p: s for p, s in by_publisher.items()
+              if s["ours"]["shingle_f1"] is not None and s["ours"]["shingle_f1"] < s["trafilatura"]["shingle_f1"] - 1e-9}
 
     columns = METRICS + ["pages_per_s"]
     print(table(f"Extraction on {len(cases)} pages of {len(by_publisher)} publishers ({args.corpus})", ["extractor", *columns],

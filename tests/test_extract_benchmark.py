@@ -81,6 +81,28 @@ def test_scores_a_corpus_of_bodies_only(benchmark, tmp_path, capsys):
     assert ours["shingle_r"] == 1.0
 
 
+def test_scores_a_url_keyed_annotations_file(benchmark, tmp_path, capsys):
+    """The layout of trafilatura's tests/evaldata.json and htmldate's evaluation sets: metadata
+    only, pages in folders beside the JSON; an entry with nothing to score is left out."""
+    tests = tmp_path / "tests"
+    (tests / "eval").mkdir(parents=True)
+    (tests / "eval" / "dostana.html").write_bytes((PAGES / "reprint_courtesy.html").read_bytes())
+    (tests / "evaldata.json").write_text(json.dumps({
+        "https://dostana.example/business/a-bridge-too-slow-council-ferry-plan/": {
+            "file": "dostana.html", "title": "‘A bridge too slow’: council says ferry plan misses deadline again", "author": "", "date": "2022-01-29",
+        },
+        "https://dostana.example/only-snippets/": {"file": "dostana.html", "with": ["ferry"]},
+    }))
+    out = tmp_path / "result.json"
+
+    assert benchmark.main([str(tests / "evaldata.json"), "--out", str(out), "--repeat", "1"]) == 0
+
+    assert "Extraction on 1 pages of 1 publishers" in capsys.readouterr().out
+    ours = json.loads(out.read_text())["overall"]["ours"]
+    assert ours["shingle_f1"] is None and (ours["title"], ours["date"]) == (1.0, 1.0)
+    assert ours["authors"] == 1.0  # "" is the truth that nobody is credited, and the page credits nobody
+
+
 def test_names_and_titles_match_up_to_case_quote_style_and_invisible_characters(benchmark):
     assert benchmark._author_set(["MATT O’BRIEN", " Ines  Marlow "]) == benchmark._author_set(["Matt O'Brien", "Ines Marlow"])
     assert benchmark._author_set(["Ines Marlow"]) != benchmark._author_set(["Ines Marlowe"])

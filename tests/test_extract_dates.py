@@ -87,6 +87,16 @@ def test_parse_datetime_needs_year_month_and_day(text, value):
     assert parse_datetime(text) == value
 
 
+@pytest.mark.parametrize(("text", "value"), [
+    ("Sun, 26 May 2024 14:54:00 CEST", datetime(2024, 5, 26, 12, 54, tzinfo=timezone.utc)),
+    ("May 26, 2024 5:12 PM EDT", datetime(2024, 5, 26, 21, 12, tzinfo=timezone.utc)),
+    ("2024-05-26 14:54 IST", datetime(2024, 5, 26, 14, 54, tzinfo=timezone.utc)),  # India or Ireland: read as UTC
+])
+def test_a_printed_zone_abbreviation_places_the_time_without_a_warning(text, value, recwarn):
+    assert parse_datetime(text) == value
+    assert not recwarn.list  # dateutil warns of zones it cannot place; extraction's output stays clean
+
+
 def test_parse_datetime_allows_clock_slack_but_not_the_future():
     soon = datetime.now(timezone.utc) + timedelta(hours=12)
     assert parse_datetime(soon.isoformat()) == soon

@@ -14,6 +14,7 @@ would stamp a page with the day extraction ran, different on every re-run.
 from __future__ import annotations
 
 import re
+import warnings
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -74,6 +75,12 @@ _DATE_LABEL = re.compile(
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# Zone abbreviations pages print after a time ("Mon, 09 Mar 2026 14:05:00 CEST"), in hours from
+# UTC; dateutil knows only UTC, GMT and the machine's own. Ambiguous ones (CST, IST) are left out.
+_ZONES = {name: hours * 3600 for name, hours in {
+    "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11,
+    "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+}.items()}
 # "05/03/2026", "5.3.26": day and month in either order; "2026/03/05" is never day first.
 _DAY_OR_MONTH_FIRST = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
 # "Pubblicato il 05 marzo", "publicado el 5 de marzo", "published on March 5": words before the date
@@ -104,9 +111,12 @@ def latest() -> datetime:
 
 def _parse_full_date(text: str, dayfirst: bool) -> datetime | None:
     """dateutil's reading of a text that names a year, a month and a day; None for "14:54",
-    "Monday", "May 26" or "2024", which it would complete from its default (today)."""
+    "Monday", "May 26" or "2024", which it would complete from its default (today). A zone
+    abbreviation it cannot place (CST, IST: each names two zones) leaves the time in UTC."""
     try:
-        first, second = (dateutil_parser.parse(text, default=default, dayfirst=dayfirst) for default in _DEFAULTS)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
+            first, second = (dateutil_parser.parse(text, default=default, dayfirst=dayfirst, tzinfos=_ZONES) for default in _DEFAULTS)
     except (ValueError, OverflowError):
         return None
     return first if first.date() == second.date() else None
