@@ -52,6 +52,11 @@ def _text(element: HtmlElement) -> str:
     return " ".join(element.text_content().split())
 
 
+# An <h1> that prints the site's name (WordPress themes' "site-title", linking home), beside the story's own.
+_SITE_TITLE = "self::*[re:test(concat(@id, ' ', @class), 'site-?(?:title|name)|logo|brand', 'i')] or .//a[@rel='home']"
+_REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
+
+
 def find_headline(tree: HtmlElement, hints: list[str]) -> HtmlElement | None:
     """The <h1> that prints the story's headline.
 
@@ -59,6 +64,7 @@ def find_headline(tree: HtmlElement, hints: list[str]) -> HtmlElement | None:
     words with the declared titles wins; without any declared title, the longest one.
     """
     candidates = [h for h in tree.xpath("//body//h1[not(ancestor::nav) and not(ancestor::footer)]") if _text(h)]
+    candidates = [h for h in candidates if not h.xpath(_SITE_TITLE, namespaces=_REGEX_NS)] or candidates
     if not candidates:
         # Some templates print the headline in an <h2> and have no <h1>: an <h2> is the headline
         # only when it repeats a declared title, as section and teaser headings do not.

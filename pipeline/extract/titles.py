@@ -52,6 +52,8 @@ def _is_affix(segment: str, name_keys: list[str]) -> bool:
     if _BYLINE.match(segment) or _DATE_SEGMENT.match(segment) or _WORDED_DATE_SEGMENT.match(segment):
         return True
     key = title_key(segment)
+    if not key:  # decoration without a letter or digit ("☆☆☆☆☆", "»")
+        return True
     if len(key) < 2:
         return not segment.strip()
     return any(key == name or (len(key) >= 2 and (key in name or name in key) and len(key) <= len(name) + 4) for name in name_keys)
