@@ -36,7 +36,7 @@ def _day(text: str) -> date:
     if day > (today := datetime.now(timezone.utc).date()):
         raise argparse.ArgumentTypeError(f"{text} is in the future (today is {today}, UTC)")
     if day == today:
-        raise argparse.ArgumentTypeError(f"{text} is not over yet (UTC): a partial day would look like a finished one; crawl it tomorrow")
+        raise argparse.ArgumentTypeError(f"{text} is not over yet (UTC): a partial day would look like a finished one")
     return day
 
 

@@ -76,8 +76,8 @@ class CrawlStats:
     skipped_article_pages: dict[str, int] = field(default_factory=dict)
     """Article URLs fetched OK but not articles: not_html, empty."""
     warc_records: int = 0
-    retries: int = 0
-    """Requests retried (a 500 then a 200 is one URL and two responses in pages_fetched)."""
+    urls_answered: int = 0
+    """URLs whose final response came (a 500 then a 200 is one URL and two responses in pages_fetched)."""
     first_failure: str = ""
     """The first fetch that failed for good, e.g. "HTTP 500 at https://example.com/rss.xml"."""
 
@@ -103,7 +103,7 @@ class CrawlStats:
             listed=dict(sorted(_count(stats, "wirelake/listed/").items())),
             skipped_article_pages=_count(stats, "wirelake/article_pages/"),
             warc_records=int(stats.get("wirelake/warc_records", 0)),
-            retries=int(stats.get("retry/count", 0)),
+            urls_answered=int(stats.get("wirelake/urls_answered", 0)),
             first_failure=str(stats.get("wirelake/first_failure", "")),
         )
 

@@ -142,8 +142,8 @@ class Quality(_Strict):
     max_error_share: float = Field(0.5, ge=0, le=1, description="share of fetched URLs that ended in an HTTP or network error")
     min_recrawl_share: float = Field(
         0.8, ge=0, le=1,
-        description="a re-crawl of a published day must find at least this share of its articles (of a stored, unpublished"
-        " day: of its article pages), or nothing is replaced (sitemaps and feeds forget old stories); 0 accepts any re-crawl",
+        description="a re-crawl of a stored day must find at least this share of its articles (published, or else in its"
+        " stored pages), or nothing is replaced (sitemaps and feeds forget old stories); 0 accepts any re-crawl",
     )
 
 

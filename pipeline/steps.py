@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from pipeline import corpus, dedup, layout
-from pipeline.crawl import CrawlFailed, run_crawl
+from pipeline.crawl import CrawlFailed, CrawlStats, run_crawl
 from pipeline.extract import extract_pages
 from pipeline.extract.warc_pages import html_pages
 from pipeline.rawpages import RawPage
@@ -29,8 +29,8 @@ class QualityGateFailed(Exception):
 
 
 class RecrawlTooSmall(CrawlFailed):
-    """A re-crawl found far fewer article pages than the stored crawl of the day: crawling again
-    an hour later will not bring back what the site's sitemaps have forgotten."""
+    """A re-crawl found far fewer articles than the stored day: crawling again an hour later will
+    not bring back what the site's sitemaps have forgotten."""
 
 
 def _context(source: str, store_uri: str | None, sources_path: str | None) -> tuple[Source, ObjectStore]:
@@ -43,10 +43,8 @@ def crawl_step(source: str, day: date, store_uri: str | None = None, sources_pat
     A crawl that fails, or that breaks the source's crawl gates (too many fetch errors,
     too few article pages), raises CrawlFailed before anything is replaced: a bad night
     never overwrites a good partition, and the task's retries get a chance. A re-crawl of a
-    stored day must also do as well as that day (_recrawl_problem). Its log is kept as
-    failed-crawl.log. The stats object marks a complete raw partition: it is removed first
-    and written last, so a crash in between never pairs new pages with old stats; a write
-    that fails in between puts the old stats back, as the old pages are still there.
+    stored day must also pass the content gates and do nearly as well as that day
+    (_recrawl_problems). Its log is kept as failed-crawl.log.
     """
     src, store = _context(source, store_uri, sources_path)
     failed_log = layout.crawl_log_key(source, day, failed=True)
@@ -56,8 +54,7 @@ def crawl_step(source: str, day: date, store_uri: str | None = None, sources_pat
             stats = run_crawl(src, day, day + timedelta(days=1), warc_path, stats_path, resolve_path(sources_path), log_path=log_path)
             if problems := _crawl_gate_problems(src, stats.to_dict()):
                 raise CrawlFailed(f"crawl of {source} {day} breaks its quality gates, nothing replaced: {'; '.join(problems)}", stats)
-            if problem := _recrawl_problem(src, store, day, stats.to_dict(), warc_path):
-                raise RecrawlTooSmall(f"re-crawl of {source} {day} does worse than the stored day, nothing replaced: {problem}", stats)
+            _check_recrawl(src, store, day, warc_path, stats)
         except CrawlFailed as failure:
             if not log_path.exists():
                 raise
@@ -69,75 +66,81 @@ def crawl_step(source: str, day: date, store_uri: str | None = None, sources_pat
 
 
 def _replace_raw(store: ObjectStore, source: str, day: date, warc_path: Path, log_path: Path, stats: dict) -> None:
-    stats_key = layout.crawl_stats_key(source, day)
-    previous = store.get_bytes(stats_key) if store.exists(stats_key) else None
-    store.delete(stats_key)
-    try:
-        store.put_file(layout.raw_warc_key(source, day), warc_path)
-        store.put_file(layout.crawl_log_key(source, day), log_path)
-    except BaseException:  # each put is whole or nothing: a failed one left the old pages in place
-        if previous is not None:
-            store.put_bytes(stats_key, previous)
-        raise
-    store.put_bytes(stats_key, json.dumps(stats, indent=2, default=str).encode())
+    """The new crawl's pages, then their stats, then their log, each put whole or not at all.
+
+    The stats mark a complete raw partition. They are not removed before the pages are replaced:
+    an interruption between the two puts leaves the old stats beside the new pages until the
+    next crawl, a day that reprocess still reads; removing them first would leave a day that no
+    command reads, and one a site in maintenance could not be crawled back into.
+    """
+    store.put_file(layout.raw_warc_key(source, day), warc_path)
+    store.put_bytes(layout.crawl_stats_key(source, day), json.dumps(stats, indent=2, default=str).encode())
+    store.put_file(layout.crawl_log_key(source, day), log_path)
 
 
 def fetch_error_share(stats: dict) -> float:
-    """Failed URLs over fetched URLs: a URL retried twice is one fetch, not three; robots-forbidden
-    and refused URLs were never fetched (policy, not errors)."""
+    """Failed URLs over fetched URLs: a URL retried twice is one fetch, not three, answered or
+    not; robots-forbidden and refused URLs were never fetched (policy, not errors). Stats from
+    before urls_answered was counted divide by their responses."""
     counts = stats.get("error_counts", {})
     fetch_errors = int(stats.get("errors", 0)) - int(counts.get("robots_forbidden", 0)) - int(counts.get("refused_private_address", 0))
-    fetched_urls = int(stats.get("pages_fetched", 0)) - int(stats.get("retries", 0))
+    unanswered = int(counts.get("download_failed", 0)) + int(counts.get("size_limit", 0))
+    fetched_urls = int(stats["urls_answered"]) + unanswered if stats.get("urls_answered") else int(stats.get("pages_fetched", 0))
     return max(fetch_errors, 0) / max(fetched_urls, fetch_errors, 1)
 
 
 def _crawl_gate_problems(src: Source, stats: dict) -> list[str]:
-    gates, problems = src.quality, _error_gate_problems(src, fetch_error_share(stats))
+    gates, problems = src.quality, _error_gate_problems(src, stats)
     if int(stats.get("articles", 0)) < gates.min_articles:
         problems.insert(0, f"{stats.get('articles', 0)} article pages fetched, fewer than quality.min_articles={gates.min_articles}")
     return problems
 
 
-def _error_gate_problems(src: Source, error_share: float) -> list[str]:
+def _error_gate_problems(src: Source, stats: dict) -> list[str]:
     """The gate on failed fetches: checked before a crawl replaces anything, and again by validate."""
-    if error_share > src.quality.max_error_share:
-        return [f"{error_share:.0%} of fetched URLs failed (quality.max_error_share={src.quality.max_error_share})"]
+    if (share := fetch_error_share(stats)) > src.quality.max_error_share:
+        first = f"; first: {stats['first_failure']}" if stats.get("first_failure") else ""
+        return [f"{share:.0%} of fetched URLs failed (quality.max_error_share={src.quality.max_error_share}{first})"]
     return []
 
 
-def _recrawl_problem(src: Source, store: ObjectStore, day: date, stats: dict, warc_path: Path) -> str | None:
-    """Why a re-crawl (a backfill, a cleared run) must not replace the stored day, or None.
+def _check_recrawl(src: Source, store: ObjectStore, day: date, warc_path: Path, stats: CrawlStats) -> None:
+    """A re-crawl (a backfill, a cleared run) of a day the store holds must not replace it with less.
 
-    News sitemaps list two days and feeds their last items, so an old day's re-crawl often finds
-    a fraction of it; a site in maintenance serves pages that fetch fine and hold no story. So a
-    re-crawl of a published day is extracted first and must pass the content gates and find
-    quality.min_recrawl_share of the published articles; of a day crawled but not published,
-    that share of its article pages.
+    A site in maintenance serves pages that fetch fine and hold no story, so the re-crawl is
+    extracted first and must pass the content gates (CrawlFailed: a retry may find the site
+    back). News sitemaps list two days and feeds their last items, so an old day's re-crawl
+    often finds a fraction of it: it must find quality.min_recrawl_share of the published
+    articles, or of the stored pages' articles when the day was never published
+    (RecrawlTooSmall: crawling again will not bring the stories back). Both sides are extracted
+    without the site's learned templates, which only remove blocks.
     """
-    published, stats_key = layout.corpus_partition_key(src.name, day), layout.crawl_stats_key(src.name, day)
+    published, stored_raw = layout.corpus_partition_key(src.name, day), layout.crawl_stats_key(src.name, day)
+    if not store.exists(published) and not store.exists(stored_raw):
+        return  # a first crawl replaces nothing
+    records = [record for _, record in _extracted(html_pages(warc_path, f"the re-crawl of {src.name} {day}"))]
+    if problems := _content_gate_problems(src, len(records), _empty_text_share_of(records)):
+        raise CrawlFailed(f"re-crawl of {src.name} {day} breaks its quality gates, nothing replaced: {'; '.join(problems)}", stats)
     if store.exists(published):
-        records = [record for _, record in _extracted(html_pages(warc_path, str(warc_path)))]
-        if problems := _content_gate_problems(src, len(records), _empty_text_share_of(records)):
-            return "; ".join(problems)
-        found, stored, unit = len(records), corpus.read_partition(store, published).num_rows, "articles"
-    elif store.exists(stats_key):
-        found, stored, unit = int(stats.get("articles", 0)), int(stored_crawl_stats(store, src.name, day).get("articles", 0)), "article pages"
+        stored = corpus.read_partition(store, published).num_rows
     else:
-        return None
-    if found >= src.quality.min_recrawl_share * stored:
-        return None
-    return (f"{found} {unit} where the stored day has {stored} (quality.min_recrawl_share={src.quality.min_recrawl_share};"
-            " `wirelake reprocess` re-extracts the stored pages)")
+        stored = len(_extracted(stored_html_pages(store, src.name, day)))
+    if len(records) < src.quality.min_recrawl_share * stored:
+        raise RecrawlTooSmall(
+            f"re-crawl of {src.name} {day} does worse than the stored day, nothing replaced: {len(records)} articles where the stored day has"
+            f" {stored} (quality.min_recrawl_share={src.quality.min_recrawl_share}; `wirelake reprocess` re-extracts the stored pages)", stats)
 
 
 def stored_crawl_stats(store: ObjectStore, source: str, day: date) -> dict:
-    """The stored crawl's stats; a damaged file is named in one line, not a JSON traceback."""
+    """The stored crawl's stats; a damaged file is named in one line, not a traceback."""
     key = layout.crawl_stats_key(source, day)
     try:
         stats = json.loads(store.get_bytes(key))
-        for field in ("pages_fetched", "errors"):
-            int(stats[field])
-    except (ValueError, KeyError, TypeError) as exc:
+        counts = stats["error_counts"] if "error_counts" in stats else {}
+        for value in [stats["pages_fetched"], stats["errors"], *(stats.get(name, 0) for name in ("articles", "urls_answered")), *counts.values()]:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"{value!r} is not a count")
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise StoreError(f"{store.url(key)}: damaged crawl stats ({type(exc).__name__}: {exc}); crawl the day again or restore the file") from None
     return stats
 
@@ -229,7 +232,7 @@ def validate_step(source: str, day: date, store_uri: str | None = None, sources_
     stats = stored_crawl_stats(store, source, day)
     error_share = fetch_error_share(stats)
     report = {"articles": table.num_rows, "empty_text_share": _empty_text_share(table), "error_share": error_share}
-    problems = _content_gate_problems(src, report["articles"], report["empty_text_share"]) + _error_gate_problems(src, error_share)
+    problems = _content_gate_problems(src, report["articles"], report["empty_text_share"]) + _error_gate_problems(src, stats)
     unclustered = dedup.unassigned(store, source, day, table.column("doc_id").to_pylist())
     if unclustered:
         problems.append(f"{unclustered} articles have no dedup cluster (the dedup commit did not land: re-run publish)")

@@ -317,7 +317,7 @@ class S3Store(ObjectStore):
 
 def _error_code(exc: Exception) -> str | None:
     """The S3 error code of a botocore ClientError, None for any other exception."""
-    return getattr(exc, "response", {}).get("Error", {}).get("Code")
+    return (getattr(exc, "response", None) or {}).get("Error", {}).get("Code")  # network errors carry response=None
 
 
 def _is_not_found(exc: Exception) -> bool:

@@ -85,6 +85,7 @@ class FailedDownloadCounter:
         return None
 
     def process_response(self, request: Request, response, spider=None):
+        self.stats.inc_value("wirelake/urls_answered")  # once per URL: a response retried never gets here
         if response.status >= 400 and not request.meta.get("dont_obey_robotstxt"):  # a missing robots.txt is no failure
             self._first_failure(f"HTTP {response.status} at {request.url}")
         return response

@@ -326,13 +326,18 @@ def test_expected_trouble_is_counted_not_fatal():
     assert stats.errors_text() == "3 errors (1 http_errors, 1 size_limit, 1 robots_forbidden)"
 
 
-def test_a_url_failing_after_its_retries_counts_once_in_the_error_share():
-    """40 article URLs answering 500 three times each (two retries) are 40 failed fetches of 42,
-    not 40 of 122 responses: the max_error_share gate must see the whole site failing."""
-    stats = stats_of(**{"downloader/response_count": 122, "downloader/response_status_count/500": 120, "retry/count": 80,
-                        "httperror/response_ignored_count": 40, "robotstxt/forbidden": 0, "wirelake/size_limit_dropped": 0})
-    assert stats.retries == 80
-    assert fetch_error_share(stats.to_dict()) == 40 / 42
+@pytest.mark.parametrize(("changes", "share"), [
+    # 40 article URLs answering 500 three times each (two retries): 40 failed fetches of 42 URLs, not 40 of 122 responses
+    ({"downloader/response_count": 122, "downloader/response_status_count/500": 120, "wirelake/urls_answered": 42,
+      "httperror/response_ignored_count": 40}, 40 / 42),
+    # 100 pages fine and 50 URLs timing out after their retries: 50 of 150 URLs, though no timeout left a response
+    ({"downloader/response_count": 100, "wirelake/urls_answered": 100, "wirelake/download_failed/TimeoutError": 50,
+      "httperror/response_ignored_count": 0}, 50 / 150),
+])
+def test_the_error_share_counts_each_url_once_whatever_its_retries(changes, share):
+    """The max_error_share gate must see a whole site failing, and not a few flaky URLs as all of it."""
+    stats = stats_of(**{"robotstxt/forbidden": 0, "wirelake/size_limit_dropped": 0, **changes})
+    assert fetch_error_share(stats.to_dict()) == share
 
 
 @pytest.mark.parametrize(

@@ -219,6 +219,19 @@ def test_a_date_under_a_headline_printed_as_h2_is_read():
     assert published(html) == (datetime(2024, 5, 26, tzinfo=UTC), "visible-text")
 
 
+def test_a_site_name_printed_as_h2_is_no_headline_to_date_the_story_by():
+    """Without an <h1>, the site's name in an <h2> (repeating <title>'s affix) is not the
+    headline, and the header's "today" beside it is not the story's date."""
+    html = story(meta="May 26, 2024").replace('<div class="byline">By Maren Oyelaran ', '<div class="byline">')
+    html = html.replace("<title>New pontoon for the rowing club</title>", "<title>New pontoon for the rowing club | Tidewater Evening Star</title>")
+    html = html.replace("<body><article><h1>New pontoon for the rowing club</h1>",
+                        '<body><div class="top"><h2 class="site-title">Tidewater Evening Star</h2><div class="today">Friday, May 31, 2024</div></div>'
+                        "<article><h2>New pontoon for the rowing club</h2>")
+    record = extract_page(html, NO_DATE_URL)
+    assert record["title"] == "New pontoon for the rowing club"
+    assert (record["published_at"], record["provenance"]["published_at"]) == (datetime(2024, 5, 26, tzinfo=UTC), "visible-text")
+
+
 def test_the_record_keeps_the_offset_the_page_states_so_its_day_is_the_page_s():
     """20:53 in New York on the 15th is the 16th in UTC: the record says the 15th, the instant is the same."""
     value, signal = published(story('<meta property="article:published_time" content="2024-05-15T20:53:24-04:00">'))

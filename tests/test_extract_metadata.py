@@ -108,6 +108,9 @@ SEO_HEADLINE = "Ferry operator to run extra early boats this summer"
         # a kicker's colon is not an affix separator: each signal's wording stands
         (_jsonld_headline("Island transport: Ferry adds early crossings") + _og_title("Ferry adds early crossings"), "",
          "Island transport: Ferry adds early crossings", "jsonld:headline"),
+        # a theme's site-title <h1> (linking home) beside the story's own <h1>, no declared title; a rating's stars are decoration
+        ("<title>Ferry adds early crossings | The Island Ferry Log and Harbour Notes ☆☆☆☆☆</title>",
+         '<a rel="home" href="/">The Island Ferry Log and Harbour Notes</a></h1><h1 class="entry-title">Ferry adds early crossings', "Ferry adds early crossings", "h1"),
         # a "site name" that repeats the headline names nothing, and cuts nothing from it
         ('<meta name="application-name" content="Ferry adds early crossings - commuters pleased">'
          + _og_title("Ferry adds early crossings - commuters pleased"), "", "Ferry adds early crossings - commuters pleased", "meta:og:title"),
@@ -369,6 +372,7 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
         ('<div class="byline">By <a href="/authors/nurul-aisyah">Nurul Aisyah binti Ahmad</a></div>', BODY, ["Nurul Aisyah binti Ahmad"], []),
         # an author box's links and labels are no names
         ('<div class="author-box"><a href="/author/ines-marlow/">More Posts</a></div>', BODY, [], []),
+        ('<p class="byline">By Pooja More</p>', BODY, ["Pooja More"], []),  # a surname, not a link's "More"
         ('<p class="byline">Update:</p>', BODY, [], []),
         # wire copy on US local papers: the agency after the name without a comma
         ('<span class="byline">By LENA HARTWELL Associated Press</span>', BODY, ["LENA HARTWELL"], ["Associated Press"]),
@@ -413,6 +417,13 @@ def test_a_signature_and_a_copyright_notice_closing_the_story_leave_its_text():
 def test_a_copyright_notice_under_the_story_leaves_its_text(notice):
     record = extract(page(body=[*BODY, notice]))
     assert record["text"].split("\n\n") == BODY
+
+
+@pytest.mark.parametrize("sentence", ["Copyright 2024 rules now let artists keep the rights to their own ferry posters.",
+                                      "(c) 2027 onwards, the harbour levy rises to five per cent.", "그는 무단 전재를 막겠다고 말했다."])
+def test_a_story_sentence_about_copyright_stays(sentence):
+    record = extract(page(body=[*BODY, sentence]))
+    assert record["text"].split("\n\n")[-1] == sentence
 
 
 def test_a_page_wrapped_in_one_form_keeps_its_byline():

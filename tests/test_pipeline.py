@@ -161,17 +161,18 @@ def test_a_recrawl_doing_worse_than_the_stored_day_replaces_nothing(newsweb, sou
     assert f"{articles} articles where the stored day has {10 * articles} (quality.min_recrawl_share=0.8" in again.stderr
     assert (store.get_bytes(stats_key), store.get_bytes(warc_key), store.get_bytes(published)) == stored
 
+    # a day crawled but never published: its stored pages are extracted (here each page is there twice)
     store.delete(published)
-    stats = json.loads(store.get_bytes(stats_key))
-    pages, stats["articles"] = stats["articles"], 10 * stats["articles"]
-    store.put_bytes(stats_key, json.dumps(stats).encode())
+    warc = store.get_bytes(warc_key)
+    store.put_bytes(warc_key, warc + warc)  # gzip members one after the other: still one WARC
     unpublished = wirelake("crawl", "capitol_ledger", "--date", str(WEEK_START), "--store", lake, "--sources", sources_file)
     assert unpublished.returncode == 1
-    assert f"{pages} article pages where the stored day has {10 * pages} (quality.min_recrawl_share=0.8" in unpublished.stderr
+    assert f"{articles} articles where the stored day has {2 * articles} (quality.min_recrawl_share=0.8" in unpublished.stderr
+    assert store.get_bytes(warc_key) == warc + warc
 
     accepting = _with_quality(sources_file, tmp_path / "accepting.yaml", "{min_recrawl_share: 0}")
     assert wirelake("crawl", "capitol_ledger", "--date", str(WEEK_START), "--store", lake, "--sources", accepting).returncode == 0
-    assert json.loads(store.get_bytes(stats_key))["articles"] == pages
+    assert store.get_bytes(warc_key) != warc + warc
 
 
 def test_a_raw_write_failing_during_a_recrawl_keeps_the_stored_day_complete(newsweb, sources_file, tmp_path):
@@ -189,6 +190,18 @@ def test_a_raw_write_failing_during_a_recrawl_keeps_the_stored_day_complete(news
     failed = wirelake("crawl", "capitol_ledger", "--date", str(WEEK_START), "--store", str(lake), "--sources", sources_file)
     assert failed.returncode == 1 and "Traceback" not in failed.stderr
     assert store.get_bytes(stats_key) == stats
+
+    # the log is written last: once the new pages are in, their own stats are with them
+    (warc / "taken").rmdir()
+    warc.rmdir()
+    (tmp_path / "pages.warc.gz").rename(warc)
+    log = lake / layout.crawl_log_key("capitol_ledger", WEEK_START)
+    log.unlink()
+    (log / "taken").mkdir(parents=True)
+    failed = wirelake("crawl", "capitol_ledger", "--date", str(WEEK_START), "--store", str(lake), "--sources", sources_file)
+    assert failed.returncode == 1
+    new_stats = json.loads(store.get_bytes(stats_key))
+    assert new_stats != json.loads(stats) and new_stats["warc_records"] == sum(1 for _ in iter_pages(warc)) * 2
 
 
 def test_a_damaged_stored_crawl_stats_file_is_named_in_one_line(crawled, sources_file):
@@ -245,10 +258,11 @@ def test_reprocess_rebuilds_days_from_the_raw_zone_without_fetching(crawled, sou
         (["--date", "20240520"], "argument --date: not a date (YYYY-MM-DD): '20240520'"),
         (["--date", "2024-05-21", "--to", "2024-05-20"], "crawl: --to 2024-05-20 is before --date 2024-05-21"),
         (["--date", "2999-01-01"], "argument --date: 2999-01-01 is in the future (today is "),
-        (["--date", str(datetime.now(timezone.utc).date())], "is not over yet (UTC): a partial day would look like a finished one"),
+        (["--date", "TODAY"], "is not over yet (UTC): a partial day would look like a finished one"),
     ],
 )
 def test_bad_days_are_usage_errors(args, message, tmp_path, sources_file):
+    args = [str(datetime.now(timezone.utc).date()) if arg == "TODAY" else arg for arg in args]  # the day the test runs, not the one it was collected
     result = wirelake("crawl", "capitol_ledger", *args, "--store", str(tmp_path / "lake"), "--sources", sources_file)
     assert result.returncode == 2 and message in result.stderr and result.stderr.count("\n") == 1  # no usage block
     assert not any(tmp_path.iterdir())  # not even the store's folder

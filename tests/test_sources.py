@@ -64,6 +64,8 @@ def test_a_private_address_needs_the_sources_permission(tmp_path):
     ("93.184.215.14", True), ("2606:4700::1", True), ("10.0.0.7", False), ("::ffff:127.0.0.1", False),
     ("100.100.100.200", False),  # shared address space: some clouds' instance metadata lives there
     ("64:ff9b::7f00:1", False),  # NAT64's form of 127.0.0.1
+    ("64:ff9b:1::a00:1", False),  # local-use NAT64, here 10.0.0.1
+    ("::7f00:1", False),  # IPv4-compatible 127.0.0.1, reserved ::/8
     ("224.0.0.1", False),
 ])
 def test_the_registry_and_the_crawler_judge_addresses_alike(tmp_path, address, public):

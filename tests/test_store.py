@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import stat
+import threading
 
 import pyarrow.fs as pafs
 import pytest
@@ -160,6 +162,25 @@ def test_s3_unreachable_endpoint_is_a_store_error(s3_endpoint):
     for operation in (lambda: store.exists("k"), lambda: store.get_bytes("k"), lambda: store.list()):
         with pytest.raises(StoreError, match=rf"^s3://bucket/lake/.*127\.0\.0\.1:{port}"):
             operation()
+
+
+def test_s3_endpoint_closing_connections_is_a_store_error(s3_endpoint):
+    """botocore's network errors carry no response to read an S3 error code from."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+
+        def close_each_connection():
+            with contextlib.suppress(OSError):  # the server closes when the test ends
+                while True:
+                    connection, _ = server.accept()
+                    connection.recv(65536)
+                    connection.close()
+
+        threading.Thread(target=close_each_connection, daemon=True).start()
+        store = S3Store("bucket", "lake", endpoint_url=f"http://127.0.0.1:{port}")
+        for operation in (lambda: store.exists("k"), lambda: store.get_bytes("k"), lambda: store.put_bytes("k", b"x")):
+            with pytest.raises(StoreError, match=r"^s3://bucket/lake/k: Connection was closed"):
+                operation()
 
 
 def _file(path, data: bytes):

@@ -172,16 +172,25 @@ def _add_string(byline: Byline, text: str, site_names: list[str], declared_org: 
             target.append(name)
 
 
+# Services whose name is written in lower case or as a word ("dpa", "Reuters"), not a surname.
+_LOWER_CASE_SERVICES = {"dpa", "reuters"}
 # What a CMS fills the author field with when nobody is credited: no author at all.
 _PLACEHOLDERS = {"admin", "administrator", "publisher", "super user", "unknown", "anonymous", "anónimo", "anonym", "unbenannt", "webmaster", "guest"}
 
 
 def _without_agency_suffix(name: str) -> list[str]:
     """A name and the wire service printed after it without a comma, as US papers run wire copy
-    ("LENA HARTWELL Associated Press", "Lena Hartwell AP Technology Writer"): two names."""
+    ("LENA HARTWELL Associated Press", "Lena Hartwell AP Technology Writer"): two names. The
+    service must end the name or be followed by a job title only, and be written as services are
+    (in capitals, or in words such as "Associated Press"): "Michael R. Bloomberg" and "Ana Paula
+    Efe" are people."""
     agency = _AGENCY.search(name)
-    person = name[: agency.start()].strip(" ,;|/-–—") if agency else ""
-    if not 2 <= len(person.split()) <= 4 or not all(word[0].isupper() for word in person.split()):
+    if agency is None:
+        return [name]
+    person, rest = name[: agency.start()].strip(" ,;|/-–—"), name[agency.end() :].strip()
+    written_as_service = agency[0].isupper() or " " in agency[0] or agency[0].casefold() in _LOWER_CASE_SERVICES
+    if (not written_as_service or rest and not _ROLE.search(rest)
+            or not 2 <= len(person.split()) <= 4 or not all(word[0].isupper() for word in person.split())):
         return [name]
     return [person, name[agency.start() :]]
 
@@ -271,9 +280,9 @@ _ROLE_WORD = re.compile(rf"{_ROLE_WORDS}$", re.I)
 
 
 # Words of an author box's links and labels ("More Posts", "Alle Beiträge", "Autorenseite von"), never of a name.
+# Only words no name holds: "More" and "Mehr" are surnames and given names too.
 _INTERFACE_WORDS = {
-    "posts", "beiträge", "artikel", "articles", "stories", "more", "mehr", "alle", "all", "view", "profile", "profil",
-    "autorenseite", "über", "about", "anmelden", "login", "follow", "folgen", "kontakt", "contact", "website",
+    "posts", "beiträge", "artikel", "articles", "stories", "profile", "profil", "autorenseite", "über", "anmelden", "login", "website",
 }
 
 

@@ -83,11 +83,11 @@ _ZONES = {name: hours * 3600 for name, hours in {
 }.items()}
 # "05/03/2026", "5.3.26": day and month in either order; "2026/03/05" is never day first.
 _DAY_OR_MONTH_FIRST = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
-# "Pubblicato il 05 marzo", "publicado el 5 de marzo", "published on March 5": words before the date
 # what separates a dateline's parts: "Jan Kowalski · 9 marca 2026, 08:15", "By X | March 9, 2026"
 _LINE_PARTS = re.compile(r"\s+[|·•–—-]\s+|\s*[|·•]\s*")
 # "03/04/2026", "3-4-2026": month first in American English (dotted dates are day first everywhere)
 _SLASHED_DATE = re.compile(r"(?<![\d./-])(?P<month>\d{1,2})([/-])(?P<day>\d{1,2})\2(?P<year>\d{4})(?![\d./-])")
+# "Pubblicato il 05 marzo", "publicado el 5 de marzo", "published on March 5": words before the date
 _LEADING_ARTICLE = re.compile(r"^\W*(?:il|el|le|la|am|on|den|the|op|em|no|dne)\s+")
 
 

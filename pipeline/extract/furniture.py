@@ -49,7 +49,14 @@ _READ_MORE = re.compile(
 _MAX_READ_MORE_WORDS = 25
 # A copyright notice closing the story ("© 2026 Lowfield Star. All rights reserved.", Korean
 # sites' "ⓒ 한빛일보, 무단전재 및 재배포 금지"): the site's line, not the writer's.
-_COPYRIGHT = re.compile(r"^[<(\[]?\s*(?:저작권자\s*)?(?:©|ⓒ|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\)|\d{4}))|무단\s*전재", re.I)
+# The sign opens the notice; written out ("Copyright 2026", "(c) 2026"), only a name may follow it,
+# or "All rights reserved": "Copyright 2024 rules now let artists…" is a sentence.
+_COPYRIGHT = re.compile(
+    r"^[<(\[]?\s*(?:저작권자\s*)?[©ⓒ]"
+    r"|^(?i:copyright|\(c\))\s*(?:(?i:\(c\))\s*|©\s*)?\d{4}(?:\s*[-–]\s*\d{4})?"
+    r"(?:[.,]?\s+(?:[A-Z][\w.&'’-]*|by|and|of|the|&))*[.,]?\s*(?i:all rights reserved\.?)?$"
+    r"|무단\s*전재[\s·,및와-]*재배포\s*금지"
+)
 _MAX_COPYRIGHT_WORDS = 20
 # An ad slot's label left as a paragraph (AMP's placeholder, a CMS's empty ad box).
 _AD_LABEL = re.compile(r"^(?:advertisement|advertising|sponsored|anzeige|werbung|publicité|publicidad|pubblicità|advertentie|annonse|annons|reklama|reklam)$", re.I)

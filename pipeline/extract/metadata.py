@@ -55,10 +55,14 @@ def _text(element: HtmlElement) -> str:
 # An <h1> that prints the site's name (WordPress themes' "site-title", linking home), beside the story's own.
 _SITE_TITLE = "self::*[re:test(concat(@id, ' ', @class), 'site-?(?:title|name)|logo|brand', 'i')] or .//a[@rel='home']"
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
+_H2_HEADLINES = (
+    "//body//h2[not(ancestor::nav) and not(ancestor::footer) and not(ancestor::header[not(ancestor::article)])]"
+    f"[not({_SITE_TITLE})]"
+)
 
 
-def find_headline(tree: HtmlElement, hints: list[str]) -> HtmlElement | None:
-    """The <h1> that prints the story's headline.
+def find_headline(tree: HtmlElement, hints: list[str], site_names: list[str]) -> HtmlElement | None:
+    """The <h1> that prints the story's headline, or on a template without one its <h2>.
 
     Templates also use <h1> for the logo or a section name, so the one sharing most
     words with the declared titles wins; without any declared title, the longest one.
@@ -66,10 +70,7 @@ def find_headline(tree: HtmlElement, hints: list[str]) -> HtmlElement | None:
     candidates = [h for h in tree.xpath("//body//h1[not(ancestor::nav) and not(ancestor::footer)]") if _text(h)]
     candidates = [h for h in candidates if not h.xpath(_SITE_TITLE, namespaces=_REGEX_NS)] or candidates
     if not candidates:
-        # Some templates print the headline in an <h2> and have no <h1>: an <h2> is the headline
-        # only when it repeats a declared title, as section and teaser headings do not.
-        keys = set().union(*(stated_keys(hint) for hint in hints if hint))
-        return next((h for h in tree.xpath("//body//h2[not(ancestor::nav) and not(ancestor::footer)]") if title_key(_text(h)) in keys), None)
+        return _h2_headline(tree, hints, site_names)
     hint_words = set().union(*(_words(hint) for hint in hints if hint))
 
     def score(h1: HtmlElement) -> tuple[float, int]:
@@ -159,8 +160,9 @@ def stated_headlines(tree: HtmlElement, signals: PageSignals, url: str) -> set[s
     affixes removed. More than one means the newsroom worded the headline per channel; which of
     them is "the" title is then the publisher's choice. The extraction benchmark reports title
     accuracy apart for such pages."""
-    affixes = _title_affixes(signals, site_names(signals, url))
-    headline = headline_of(tree, signals)
+    names = site_names(signals, url)
+    affixes = _title_affixes(signals, names)
+    headline = headline_of(tree, signals, names)
     texts = [text for _, text in _declared_titles(signals)] + [_text(headline) if headline is not None else None]
     return {stated for text in texts if text and (stated := strip_site_affixes(clean_text(text), affixes))}
 
@@ -219,9 +221,17 @@ def _keywords(signals: PageSignals) -> tuple[list[str], str | None]:
     return [], None
 
 
-def headline_of(tree: HtmlElement, signals: PageSignals) -> HtmlElement | None:
+def _h2_headline(tree: HtmlElement, hints: list[str], site_names: list[str]) -> HtmlElement | None:
+    """Some templates print the headline in an <h2> and have no <h1>: an <h2> is the headline only
+    when it repeats a declared title, as section and teaser headings do not, and names more than
+    the site (its logo, or an og:title that is the site's name, would repeat that)."""
+    keys = set().union(*(stated_keys(hint, site_names) for hint in hints if hint)) - {title_key(name) for name in site_names}
+    return next((h for h in tree.xpath(_H2_HEADLINES, namespaces=_REGEX_NS) if title_key(_text(h)) in keys), None)
+
+
+def headline_of(tree: HtmlElement, signals: PageSignals, site_names: list[str]) -> HtmlElement | None:
     declared = [_jsonld_name(signals.article.get("headline")) or "", signals.meta.get("og:title") or ""]
-    return find_headline(tree, [*declared, " ".join(tree.xpath("//head/title//text()"))])
+    return find_headline(tree, [*declared, " ".join(tree.xpath("//head/title//text()"))], site_names)
 
 
 def read_metadata(tree: HtmlElement, signals: PageSignals, url: str, headline: HtmlElement | None, names: list[str]) -> Metadata:

@@ -103,10 +103,10 @@ def read_page(html: str, url: str) -> Page | None:
     if tree is None:
         return None
     signals = read_signals(tree)
-    headline = headline_of(tree, signals)
+    names = site_names(signals, url)
+    headline = headline_of(tree, signals, names)
     drop_appended_stories(tree, headline)
     printed = _story_blocks(tree, url)
-    names = site_names(signals, url)
     metadata = read_metadata(tree, signals, url, headline, names)
     provenance = dict(metadata.provenance)
     if count_words(render_text(printed)) < pagetype.MIN_ARTICLE_WORDS and pagetype.declares_article(signals):

@@ -84,10 +84,11 @@ def strip_site_affixes(title: str, names: list[str]) -> str:
     return "".join(pieces).strip()
 
 
-def stated_keys(title: str) -> set[str]:
+def stated_keys(title: str, names: list[str]) -> set[str]:
     """The comparison keys of a title signal and of each headline it may state between its
-    separators ("Council passes the budget | Lowfield Star" states "Council passes the budget")."""
-    return {key for key in map(title_key, [title, *_cores(title, [])]) if key}
+    separators ("Council passes the budget | Lowfield Star" states "Council passes the budget");
+    `names` are the site's names, which may be longer than the headline they sit beside."""
+    return {key for key in map(title_key, [title, *_cores(title, _names_key(names))]) if key}
 
 
 def _cores(title: str, name_keys: list[str]) -> list[str]:
