@@ -81,13 +81,15 @@ def _headers(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return headers
 
 
-def iter_pages(warc_path: str | os.PathLike, name: str | None = None) -> Iterator[RawPage]:
+def iter_pages(warc_path: str | os.PathLike, name: str | None = None, expected_records: int | None = None) -> Iterator[RawPage]:
     """Every response record of the WARC, in crawl order (redirects, errors, robots.txt included).
 
     RawPagesError names the file (as `name`, when warc_path is a local copy of a stored
     object) and the last good record when the file is missing, cut short, corrupt or not a
-    WARC. Pages before the damage are yielded first, so a caller must let the error end its
-    work rather than keep what it got (collecting with list() does).
+    WARC, or holds fewer than `expected_records` records (what the crawl's stats say it
+    wrote: a file cut exactly at a record's end reads as whole). Pages before the damage are
+    yielded first, so a caller must let the error end its work rather than keep what it got
+    (collecting with list() does).
     """
     name = name or str(warc_path)
     try:
@@ -125,6 +127,8 @@ def iter_pages(warc_path: str | os.PathLike, name: str | None = None) -> Iterato
             raise RawPagesError(f"{name}: unreadable WARC {where}: the file ends inside a record's headers (truncated?)")
         if count == 0:
             raise RawPagesError(f"{name}: no WARC records (empty file?)")
+        if expected_records and count < expected_records:
+            raise RawPagesError(f"{name}: {count} WARC records where the crawl wrote {expected_records} (cut short at a record's end?)")
 
 
 def _next_record(records: ArchiveIterator) -> ArcWarcRecord | None:

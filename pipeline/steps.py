@@ -19,7 +19,7 @@ from pipeline import corpus, dedup, layout
 from pipeline.crawl import CrawlFailed, CrawlStats, run_crawl
 from pipeline.extract import extract_pages
 from pipeline.extract.warc_pages import html_pages
-from pipeline.rawpages import RawPage
+from pipeline.rawpages import RawPage, RawPagesError
 from pipeline.sources import Source, get_source, resolve_path
 from pipeline.store import ObjectStore, StoreError, open_store
 
@@ -124,7 +124,10 @@ def _check_recrawl(src: Source, store: ObjectStore, day: date, warc_path: Path, 
     if store.exists(published):
         stored = corpus.read_partition(store, published).num_rows
     else:
-        stored = len(_extracted(stored_html_pages(store, src.name, day)))
+        try:
+            stored = len(_extracted(stored_html_pages(store, src.name, day)))
+        except (RawPagesError, StoreError):
+            stored = 0  # stored pages no command can read are no day to keep
     if len(records) < src.quality.min_recrawl_share * stored:
         raise RecrawlTooSmall(
             f"re-crawl of {src.name} {day} does worse than the stored day, nothing replaced: {len(records)} articles where the stored day has"
@@ -137,7 +140,8 @@ def stored_crawl_stats(store: ObjectStore, source: str, day: date) -> dict:
     try:
         stats = json.loads(store.get_bytes(key))
         counts = stats["error_counts"] if "error_counts" in stats else {}
-        for value in [stats["pages_fetched"], stats["errors"], *(stats.get(name, 0) for name in ("articles", "urls_answered")), *counts.values()]:
+        counted = ("errors", "articles", "urls_answered", "warc_records")
+        for value in [stats["pages_fetched"], *(stats.get(name, 0) for name in counted), *counts.values()]:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValueError(f"{value!r} is not a count")
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -177,11 +181,12 @@ def stored_html_pages(store: ObjectStore, source: str, day: date) -> list[tuple[
     """The raw partition's pages that extraction reads, with their HTML: every HTML response with status 200."""
     if not store.exists(layout.crawl_stats_key(source, day)):
         raise StoreError(f"{store.url(layout.raw_warc_key(source, day))}: no complete raw partition for {source} {day}: run the crawl first")
+    expected_records = stored_crawl_stats(store, source, day).get("warc_records")
     with tempfile.TemporaryDirectory(prefix="wirelake-extract-") as tmp:
         warc_path = Path(tmp) / "pages.warc.gz"
         warc_key = layout.raw_warc_key(source, day)
         store.download(warc_key, warc_path)
-        return html_pages(warc_path, store.url(warc_key))
+        return html_pages(warc_path, store.url(warc_key), expected_records)
 
 
 def _extracted(pages: list[tuple[RawPage, str]], store: ObjectStore | None = None) -> list[tuple[RawPage, dict]]:
@@ -277,7 +282,7 @@ def reprocess_day(source: str, day: date, store_uri: str | None = None, sources_
     _src, store = _context(source, store_uri, sources_path)
     if store.exists(layout.crawl_stats_key(source, day)):
         stats = stored_crawl_stats(store, source, day)
-        report.pages_fetched, report.errors = int(stats["pages_fetched"]), int(stats["errors"])
+        report.pages_fetched, report.errors = int(stats["pages_fetched"]), int(stats.get("errors", 0))
     return _ingest_stored(source, day, store_uri, sources_path, report)
 
 

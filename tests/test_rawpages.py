@@ -68,6 +68,20 @@ def test_extract_step_fails_on_a_truncated_stored_warc_and_stages_nothing(tmp_pa
     assert not store.exists(layout.staged_articles_key("daily_courier", DAY))
 
 
+def test_a_stored_warc_cut_at_a_record_s_end_is_an_error_too(tmp_path):
+    """Cut exactly between two records, the file reads as a whole WARC: the crawl's stats say how
+    many records it wrote, and extraction publishes nothing from fewer."""
+    whole = tmp_path / "whole.warc.gz"
+    records = site_warc(whole)
+    store = open_store(str(tmp_path / "lake"))
+    store.put_bytes(layout.raw_warc_key("daily_courier", DAY), whole.read_bytes()[: records[-1][0]])
+    store.put_bytes(layout.crawl_stats_key("daily_courier", DAY), json.dumps({"pages_fetched": len(records), "warc_records": len(records)}).encode())
+    stored = re.escape(store.url(layout.raw_warc_key("daily_courier", DAY)))
+    with pytest.raises(RawPagesError, match=rf"^{stored}: {len(records) - 1} WARC records where the crawl wrote {len(records)}"):
+        extract_step("daily_courier", DAY, store.uri)
+    assert not store.exists(layout.staged_articles_key("daily_courier", DAY))
+
+
 def test_a_damaged_warc_reads_as_the_users_problem_not_ours():
     """What `wirelake crawl` and `demo` print for a failed day (pipeline.cli._one_line)."""
     error = RawPagesError("pages.warc.gz: unreadable WARC at the first record: not a WARC record")
