@@ -189,6 +189,19 @@ def test_a_numeric_printed_date_is_read_as_the_page_s_language_writes_it(lang, d
     assert published(html) == (day, "visible-text")
 
 
+def test_a_standfirst_between_headline_and_dateline_does_not_hide_the_dates():
+    html = story(meta="").replace('<div class="byline">By Maren Oyelaran </div>',
+                                  '<p class="dek">A floating pontoon for the club before the regatta.</p>'
+                                  '<div class="dates"><span>Published May 20, 2024</span> <span>Updated May 21, 2024</span></div>')
+    record = extract_page(html, NO_DATE_URL)
+    assert (record["published_at"], record["updated_at"]) == (datetime(2024, 5, 20, tzinfo=UTC), datetime(2024, 5, 21, tzinfo=UTC))
+
+
+def test_a_time_element_s_numeric_datetime_is_read_day_first_on_a_german_page():
+    html = story(meta='<time datetime="01.05.2024 10:29">1. Mai 2024</time>').replace('lang="en"', 'lang="de-AT"')
+    assert published(html) == (datetime(2024, 5, 1, 10, 29, tzinfo=UTC), "time-near-headline")
+
+
 def test_a_date_in_a_short_story_paragraph_is_the_story_s_not_its_publication():
     """'Minutes of the meeting, 8 March 2024.' is a sentence of the story: the URL's date speaks."""
     html = story().replace(f"<p>{BODY[1]}</p>", f"<p>Minutes of the harbour board meeting, 20 May 2024.</p><p>{BODY[1]}</p>")

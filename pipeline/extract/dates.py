@@ -61,6 +61,7 @@ _VISIBLE_WINDOW = 40
 _STORY_TAGS = ("p", "li", "blockquote", "dd", "td")
 _MAX_DATE_TEXT = 120
 _STORY_SENTENCE_WORDS = 8
+_MAX_STANDFIRST_WORDS = 40  # a standfirst is a sentence or two; a longer first paragraph is the story
 _MAX_DATELINE_PART = 45  # "il 06 marzo 2026 alle 10:15 · ": a date and its time, no more
 
 
@@ -191,14 +192,14 @@ def _video_upload(signals: PageSignals) -> Dated | None:
     return None
 
 
-def _time_element(tree: HtmlElement, headline: HtmlElement | None) -> Dated | None:
+def _time_element(tree: HtmlElement, headline: HtmlElement | None, dayfirst: bool) -> Dated | None:
     """A <time> marked as the publication's, outside the page's furniture (a ticker of other
     stories marks theirs too); the first after the headline when there are several."""
-    marked = [element for element in tree.xpath(_MARKED_TIME, namespaces=_REGEX_NS) if parse_datetime(element.get("datetime"))]
+    marked = [element for element in tree.xpath(_MARKED_TIME, namespaces=_REGEX_NS) if parse_datetime(element.get("datetime"), dayfirst)]
     if len(marked) > 1 and headline is not None:
         order = {element: index for index, element in enumerate(tree.iter())}
         marked = [element for element in marked if order[element] > order[headline]] or marked
-    return Dated(parse_datetime(marked[0].get("datetime")), "time:datePublished") if marked else None
+    return Dated(parse_datetime(marked[0].get("datetime"), dayfirst), "time:datePublished") if marked else None
 
 
 def _following(element: HtmlElement):
@@ -249,16 +250,20 @@ def _near_headline(headline: HtmlElement | None, wanted: str, story: list[str], 
     """The first date after the headline, before the body starts, that is the `wanted` one
     ("published" or "updated"): a date labelled as an update is never the publication's, and
     only a date so labelled is an update. The body starts at the first text of the extracted
-    `story`: "The vote was held on 8 March 2026." is the story's, not its date."""
+    `story`: "The vote was held on 8 March 2026." is the story's, not its date; only a short first
+    paragraph (a standfirst some templates print between the headline and the dateline) is read past."""
     if headline is None:
         return None
-    seen = 0
+    seen, standfirst = 0, story[0] if story and len(story[0].split()) <= _MAX_STANDFIRST_WORDS else None
     for element in _following(headline):
         unlabelled = _label_before(element) or "published"
-        if element.tag == "time" and unlabelled == wanted and (value := parse_datetime(element.get("datetime"))):
+        if element.tag == "time" and unlabelled == wanted and (value := parse_datetime(element.get("datetime"), dayfirst)):
             return Dated(value, "time-near-headline")
         text = _own_text(element)
         if not text:
+            continue
+        if standfirst is not None and " ".join(text.split()) == standfirst:
+            standfirst = None  # the standfirst under the headline, printed before the dateline: read on past it, once
             continue
         if len(text) > 2 * _MAX_DATE_TEXT or seen >= _VISIBLE_WINDOW or _in_story(text, story):
             break
@@ -334,7 +339,7 @@ def published_at(tree: HtmlElement, signals: PageSignals, headline: HtmlElement 
     htmldate's find is no publication date when it is the date printed as the update."""
     stated = (
         _declared(signals, "datePublished", PUBLISHED_META)
-        or _time_element(tree, headline)
+        or _time_element(tree, headline, _writes_day_first(signals))
         or _video_upload(signals)
         or _near_headline(headline, "published", story, _writes_day_first(signals))
         or _from_url(url)
