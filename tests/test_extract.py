@@ -259,6 +259,31 @@ def test_a_section_front_read_as_its_lead_story_s_summary_is_a_listing():
     assert extract_page(html, "file:///tmp/business.html") is None
 
 
+def test_a_consent_dialog_before_the_story_is_no_story_text():
+    dialog = ('<div class="consent-wall" role="dialog"><h2>We value your privacy</h2><p>We and our 842 partners store and access information'
+              ' on your device, such as cookies, and process personal data, such as unique identifiers and standard information sent by a'
+              ' device, for personalised advertising and content, advertising and content measurement, audience research and services'
+              ' development.</p><p>With your permission we and our partners may use precise geolocation data and identification through'
+              " device scanning. You may click to consent to our and our partners' processing as described above.</p>"
+              '<button>Accept all</button></div>')
+    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body>{dialog}<article>
+    <h1>Ferry adds early crossings</h1>{"".join(f"<p>{text}</p>" for text in STORY)}</article></body></html>"""
+    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY
+
+
+def test_thai_words_are_counted_without_spaces():
+    """Thai leaves no space between words: a story of three long paragraphs is no fragment."""
+    paragraphs = [
+        "กรุงเทพมหานครเตรียมเปิดให้บริการเรือโดยสารไฟฟ้าในคลองแสนแสบเพิ่มอีกสิบลำภายในเดือนหน้า เพื่อรองรับผู้โดยสารที่เพิ่มขึ้นในช่วงเช้า",
+        "ผู้บริหารระบุว่าเรือไฟฟ้าช่วยลดเสียงดังและมลพิษทางอากาศให้กับชุมชนริมคลอง และประหยัดค่าเชื้อเพลิงได้มาก",
+        "ค่าโดยสารยังคงเท่าเดิม และจะมีการขยายเวลาให้บริการในช่วงเย็นวันศุกร์ไปจนถึงสามทุ่มตั้งแต่เดือนหน้าเป็นต้นไป",
+    ]
+    html = f"""<html lang="th"><head><title>เรือไฟฟ้า</title></head><body><article><h1>เรือไฟฟ้า</h1>
+    {"".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)}</article></body></html>"""
+    record = extract_page(html, "https://news.example/th/boats")
+    assert record is not None and record["word_count"] > 60
+
+
 def test_stories_made_of_list_items_and_links_stay_articles():
     """A listicle's <li><a>name</a>: description</li> items are no teasers in a story, and an A-Z
     index or a menu of one-word links says nothing about the text (whole words count, not letters)."""

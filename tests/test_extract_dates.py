@@ -189,6 +189,19 @@ def test_a_numeric_printed_date_is_read_as_the_page_s_language_writes_it(lang, d
     assert published(html) == (day, "visible-text")
 
 
+def test_a_french_dateline_gives_both_dates_and_leaves_the_text():
+    html = story(meta="").replace('<div class="byline">By Maren Oyelaran </div>', "<p>Publié le 20/05/2024 à 07h15 Modifié le 21/05/2024 à 09h40</p>")
+    record = extract_page(html.replace('lang="en"', 'lang="fr"'), NO_DATE_URL)
+    assert (record["published_at"], record["updated_at"]) == (datetime(2024, 5, 20, tzinfo=UTC), datetime(2024, 5, 21, tzinfo=UTC))
+    assert record["text"].split("\n\n") == BODY
+
+
+def test_a_reading_time_beside_the_date_is_no_story_text():
+    html = story(meta="").replace('<div class="byline">By Maren Oyelaran </div>', "<p>6 min read · May 26, 2024</p>")
+    record = extract_page(html, NO_DATE_URL)
+    assert (record["published_at"], record["text"].split("\n\n")) == (datetime(2024, 5, 26, tzinfo=UTC), BODY)
+
+
 def test_a_standfirst_between_headline_and_dateline_does_not_hide_the_dates():
     html = story(meta="").replace('<div class="byline">By Maren Oyelaran </div>',
                                   '<p class="dek">A floating pontoon for the club before the regatta.</p>'

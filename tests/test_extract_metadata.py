@@ -382,6 +382,8 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
         ('<p class="meta">מאת: נועה לוי</p>', BODY, ["נועה לוי"], []),
         ('<p class="meta">كتب: سامي الحداد</p>', BODY, ["سامي الحداد"], []),
         ('<p class="meta">作者：李明</p>', BODY, ["李明"], []),
+        ('<p class="meta">Szerző: Kovács Péter</p>', BODY, ["Kovács Péter"], []),
+        ('<span class="signature">Camille Lebreton</span>', BODY, ["Camille Lebreton"], []),  # Ouest-France's unlabelled byline
         ('<p class="byline">社会部 山田 花子 記者</p>', BODY, ["山田 花子"], []),
         # a Korean story signed in its last paragraph
         ("", [*BODY, "김민준 기자 minjun.kim@hanbit.example"], ["김민준"], []),
@@ -413,7 +415,9 @@ def test_a_signature_and_a_copyright_notice_closing_the_story_leave_its_text():
     assert record["text"].split("\n\n") == BODY
 
 
-@pytest.mark.parametrize("notice", ["© 2026 Riverside Courier. All rights reserved.", "Copyright (c) 2026 Riverside Courier"])
+@pytest.mark.parametrize("notice", ["© 2026 Riverside Courier. All rights reserved.", "Copyright (c) 2026 Riverside Courier",
+                                    "Copyright 2026 The Associated Press. All rights reserved. This material may not be published, broadcast,"
+                                    " rewritten or redistributed without permission."])
 def test_a_copyright_notice_under_the_story_leaves_its_text(notice):
     record = extract(page(body=[*BODY, notice]))
     assert record["text"].split("\n\n") == BODY

@@ -17,6 +17,10 @@ from trafilatura.settings import INLINE_FORMATTABLE
 # Chinese and Japanese are written without spaces: each Han or kana character counts as a
 # word, so that length thresholds mean the same in every language.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Thai, Lao, Myanmar and Khmer leave no space between words either, and their words are
+# several letters long: a run of their letters counts a word per four.
+_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]+")
+_LETTERS_PER_WORD = 4
 _HAS_WORD = re.compile(r"\w")
 _WORD = re.compile(r"\w+")
 
@@ -32,10 +36,14 @@ class Block:
 
 
 def count_words(text: str) -> int:
-    """Whitespace-separated words, plus one per Han or kana character."""
+    """Whitespace-separated words, plus one per Han or kana character and one per four Thai,
+    Lao, Myanmar or Khmer letters."""
     cjk = len(_CJK.findall(text))
     rest = _CJK.sub(" ", text) if cjk else text
-    return cjk + sum(1 for token in rest.split() if _HAS_WORD.search(token))
+    unspaced = _UNSPACED.findall(rest)
+    if unspaced:
+        rest = _UNSPACED.sub(" ", rest)
+    return cjk + sum(-(-len(run) // _LETTERS_PER_WORD) for run in unspaced) + sum(1 for token in rest.split() if _HAS_WORD.search(token))
 
 
 _LINE_BREAK = "\0"  # stands for trafilatura's <lb/> (a <br>); no text node can hold NUL

@@ -35,8 +35,8 @@ _FURNITURE = re.compile(
     r"|^(?:fotos?|photos?|bilder?|images?|grafik|illustrations?|video)\s*:",
     re.I,
 )
-# Credit words before names; Russian, Hebrew, Arabic, Chinese, Turkish, Greek and Polish besides.
-_OTHER_SCRIPTS_CREDIT = r"автор(?:ы)?|מאת|كتب|作者|yazan|haber|του|της|tekst"
+# Credit words before names; Russian, Hebrew, Arabic, Chinese, Turkish, Greek, Polish and Hungarian besides.
+_OTHER_SCRIPTS_CREDIT = r"автор(?:ы)?|מאת|كتب|作者|yazan|haber|του|της|tekst|szerző"
 _PREFIX = re.compile(
     rf"^(?:by|von|par|por|di|door|av|autor(?:in)?|author|text|written by|(?:additional\s+)?reporting by|{_OTHER_SCRIPTS_CREDIT})[:：\s]+", re.I,
 )
@@ -220,7 +220,7 @@ _OUTSIDE_CHROME = (
 # Elements templates mark as the byline: rel/itemprop "author", classes or ids naming it, and
 # links to an author's profile page (/author/jane-roe, /autoren/…, /journalists/…).
 _MARKED_BYLINES = (
-    "//body//*[@rel='author' or @itemprop='author' or re:test(concat(@class, ' ', @id), 'author|byline|verfasser|autor', 'i')"
+    "//body//*[@rel='author' or @itemprop='author' or re:test(concat(@class, ' ', @id), 'author|byline|signature|verfasser|autor', 'i')"
     " or self::a[re:test(@href, '/(?:authors?|autor(?:en|in|innen|es|i)?|auteurs?|autores?|journalist(?:s|en|er)?|reporters?)/[^/?#]', 'i')]]"
     + _OUTSIDE_CHROME
 )

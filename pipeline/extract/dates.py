@@ -67,7 +67,7 @@ _MAX_DATELINE_PART = 45  # "il 06 marzo 2026 alle 10:15 · ": a date and its tim
 
 # What a dateline prints before a date it labels; "updated" dates are never publication dates.
 _DATE_LABEL = re.compile(
-    r"(?<!\w)(?:(?P<updated>(?:last\s+)?updated|last\s+modified|modified|(?:zuletzt\s+)?aktualisiert|mis\s+à\s+jour|actualizado|"
+    r"(?<!\w)(?:(?P<updated>(?:last\s+)?updated|last\s+modified|modified|modifié|(?:zuletzt\s+)?aktualisiert|mis\s+à\s+jour|actualizado|"
     r"aggiornato|modificato|modifica|bijgewerkt|oppdatert|opdateret|uppdaterad|zaktualizowano|güncelleme|güncellendi)"
     r"|(?P<published>(?:first\s+)?published|posted|filed|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd|publisert|"
     r"publiceret|publicerad|opublikowano|yayınlanma))(?!\w)",
@@ -84,6 +84,10 @@ _ZONES = {name: hours * 3600 for name, hours in {
 }.items()}
 # "05/03/2026", "5.3.26": day and month in either order; "2026/03/05" is never day first.
 _DAY_OR_MONTH_FIRST = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
+# "6 min read", "Lesezeit: 4 Min.", "3 min de lecture": printed beside the date, never a date
+_READING_TIME = re.compile(
+    r"(?:lesezeit:?\s*)?\b\d+\s*(?:min(?:ute)?s?|min\.|minuten|minutos|minuti)\.?(?:\s*(?:read|de lecture|de lectura|di lettura))?\b\.?", re.I,
+)
 # what separates a dateline's parts: "Jan Kowalski · 9 marca 2026, 08:15", "By X | March 9, 2026"
 _LINE_PARTS = re.compile(r"\s+[|·•–—-]\s+|\s*[|·•]\s*")
 # "03/04/2026", "3-4-2026": month first in American English (dotted dates are day first everywhere)
@@ -217,9 +221,9 @@ def _own_text(element: HtmlElement) -> str:
 
 def is_dateline(text: str) -> bool:
     """A line that labels a date with its year ("Updated: March 15, 2024 | Published: …",
-    "Pubblicato il 05 marzo 2026") or is nothing but a date ("March 9, 2026", "2026.03.09 14:05"):
-    the page's header, not the story."""
-    text = text.strip()
+    "Pubblicato il 05 marzo 2026") or is nothing but a date ("March 9, 2026", "2026.03.09 14:05"),
+    a reading time aside ("6 min read · Mar 9, 2026"): the page's header, not the story."""
+    text = _READING_TIME.sub("", text).strip()
     if not _YEAR.search(text):
         return False
     if _DATE_LABEL.search(text):  # every part a short date: "Updated figures released … in 2024" is a sentence

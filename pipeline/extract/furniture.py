@@ -54,10 +54,10 @@ _MAX_READ_MORE_WORDS = 25
 _COPYRIGHT = re.compile(
     r"^[<(\[]?\s*(?:저작권자\s*)?[©ⓒ]"
     r"|^(?i:copyright|\(c\))\s*(?:(?i:\(c\))\s*|©\s*)?\d{4}(?:\s*[-–]\s*\d{4})?"
-    r"(?:[.,]?\s+(?:[A-Z][\w.&'’-]*|by|and|of|the|&))*[.,]?\s*(?i:all rights reserved\.?)?$"
+    r"(?:[.,]?\s+(?:[A-Z][\w.&'’-]*|by|and|of|the|&))*[.,]?\s*(?:(?i:all rights reserved)\b.*|)$"
     r"|무단\s*전재[\s·,및와-]*재배포\s*금지"
 )
-_MAX_COPYRIGHT_WORDS = 20
+_MAX_COPYRIGHT_WORDS = 40  # a wire's notice adds that the material may not be republished
 # An ad slot's label left as a paragraph (AMP's placeholder, a CMS's empty ad box).
 _AD_LABEL = re.compile(r"^(?:advertisement|advertising|sponsored|anzeige|werbung|publicité|publicidad|pubblicità|advertentie|annonse|annons|reklama|reklam)$", re.I)
 

@@ -26,6 +26,7 @@ from pipeline.extract.declared_body import completed_body
 from pipeline.extract.furniture import drop_page_furniture
 from pipeline.extract.header import drop_closing_signature, drop_header_lines
 from pipeline.extract.metadata import Metadata, headline_of, read_metadata, site_names
+from pipeline.extract.overlays import drop_overlays
 from pipeline.extract.script_body import script_body
 from pipeline.extract.signals import read_signals
 
@@ -106,6 +107,7 @@ def read_page(html: str, url: str) -> Page | None:
     names = site_names(signals, url)
     headline = headline_of(tree, signals, names)
     drop_appended_stories(tree, headline)
+    drop_overlays(tree, headline)
     printed = _story_blocks(tree, url)
     metadata = read_metadata(tree, signals, url, headline, names)
     provenance = dict(metadata.provenance)
