@@ -383,6 +383,7 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
         ('<p class="meta">كتب: سامي الحداد</p>', BODY, ["سامي الحداد"], []),
         ('<p class="meta">作者：李明</p>', BODY, ["李明"], []),
         ('<p class="meta">Szerző: Kovács Péter</p>', BODY, ["Kovács Péter"], []),
+        ('<div class="entry-meta">October 9, 2025 · by Ellie Porter</div>', BODY, ["Ellie Porter"], []),  # the credit after the date
         ('<span class="signature">Camille Lebreton</span>', BODY, ["Camille Lebreton"], []),  # Ouest-France's unlabelled byline
         ('<p class="byline">社会部 山田 花子 記者</p>', BODY, ["山田 花子"], []),
         # a Korean story signed in its last paragraph

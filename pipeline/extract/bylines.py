@@ -230,7 +230,13 @@ _CREDIT_START = (
     r"^\s*(?:by|von|par|por|door|av|written by|reporting by|autor(?:in|en)?(?:/autor(?:in)?)?|authors?|auteurs?|autore|autora|text(?=\s*:)"
     rf"|{_OTHER_SCRIPTS_CREDIT})(?:\s|:|：|$)"
 )
-_CREDIT_LINES = f"//body//*[text()[re:test(., '{_CREDIT_START}', 'i')]][not(ancestor::a)]" + _OUTSIDE_CHROME
+# ... or after the date on one line, past a separator: "October 9, 2026 · by Ellie Porter"
+_CREDIT_AFTER_SEPARATOR = r"[|·•]\s*(?:by|von|par|por|door|av)\s+(?P<credit>\S.*)$"
+_CREDIT_LINES = (
+    f"//body//*[text()[re:test(., '{_CREDIT_START}', 'i') or re:test(., '{_CREDIT_AFTER_SEPARATOR}', 'i')]][not(ancestor::a)]"
+    + _OUTSIDE_CHROME
+)
+_CREDITED_PART = re.compile(_CREDIT_AFTER_SEPARATOR, re.I)
 _CREDIT_LABEL = re.compile(_CREDIT_START + r"\s*:?\s*$", re.I)
 # Korean stories are signed in their last paragraph: "김민준 기자 minjun@example.kr".
 _SIGNATURE = r"^[가-힣]{2,4} ?(?:기자|특파원)(?: [^ ]+@[^ ]+)?$"
@@ -398,6 +404,8 @@ def _byline_of(element, site_names: list[str]) -> Byline:
     text = _text(element)
     if not text or len(text) > _MAX_BYLINE_CHARS or _OTHER_CREDIT.match(text):
         return Byline()
+    if credited := _CREDITED_PART.search(text):
+        text = credited["credit"]
     if cut := _DATE_LINE.search(text):
         text = text[: cut.start()]
     byline = byline_from_text(_LEADING_JOINER.sub("", _CREDIT_WORD.sub("", text)), site_names)
