@@ -213,6 +213,16 @@ def test_a_republication_note_may_open_the_story_but_a_label_may_not():
     assert attribution is None and len(kept) == 5
 
 
+def test_a_portal_s_time_and_source_line_may_open_the_story():
+    """Chinese news portals print the time and the source under the headline: "来源：新华社" is
+    the original publisher, and the line is no story text; the editor credited at the end is neither."""
+    kept, attribution = split_attribution(paragraphs("2026-03-10 15:22:08 来源：新华社", *STORY))
+    assert attribution.publisher == "新华社" and kept == paragraphs(*STORY)
+    record = extract_page(f"""<html lang="zh-CN"><head><title>杭温高铁年底开通</title></head><body><article><h1>杭温高铁年底开通</h1>
+        {"".join(f"<p>{text}</p>" for text in [*STORY, "【责任编辑：王磊】"])}</article></body></html>""", "https://portal.example/2026/03/10/rail.html")
+    assert record["text"].split("\n\n") == STORY and record["authors"] == []
+
+
 def test_a_dateline_counts_only_in_the_first_block():
     blocks = paragraphs(STORY[0], "WASHINGTON (AP) — The Senate voted on Tuesday.", *STORY[1:])
     kept, attribution = split_attribution(blocks)

@@ -213,7 +213,7 @@ def split_attribution(blocks: list[Block]) -> tuple[list[Block], Attribution | N
     kept: list[Block] = []
     closing = len(blocks) - _CLOSING_BLOCKS
     for index, block in enumerate(blocks):
-        credit = _credit_publisher if index >= closing else _republication_publisher if index == 0 else None
+        credit = _credit_publisher if index >= closing else _opening_publisher if index == 0 else None
         if credit is _credit_publisher and index and blocks[index - 1].kind == ROW:
             credit = _republication_publisher  # "Source: X" under a table credits the table's figures, not the story
         if credit is not None:
@@ -226,6 +226,17 @@ def split_attribution(blocks: list[Block]) -> tuple[list[Block], Attribution | N
         kept[0:1] = [replace(kept[0], text=rest)] if rest else []  # a dateline printed as its own paragraph goes whole
         found = found or Attribution(agency[0], "dateline")
     return kept, found
+
+
+# A news portal's header line: the time, then the source ("2026-03-10 15:22:08 来源：新华社").
+_TIMESTAMP = re.compile(r"^\s*\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s+")
+
+
+def _opening_publisher(line: str) -> str | None:
+    """The publisher an opening line credits: a republication note, or a portal's time and source."""
+    if stamp := _TIMESTAMP.match(line):
+        return _credit_publisher(line[stamp.end() :])
+    return _republication_publisher(line)
 
 
 def _without_credit_line(block: Block, credit: Callable[[str], str | None]) -> tuple[Block | None, str | None]:

@@ -19,7 +19,7 @@ are recognisable on a single page, so a site's first page is cleaned of them too
   "À lire aussi : …") links another story: the label and its colon are what tell it from a
   sentence of the story.
 - A short paragraph that is a copyright notice ("© 2026 Example Times", "ⓒ 한빛일보, 무단전재 및
-  재배포 금지") is the site's line under every story.
+  재배포 금지") or credits the desk's editor ("【责任编辑：王磊】") is the site's line under every story.
 """
 
 from __future__ import annotations
@@ -57,6 +57,8 @@ _COPYRIGHT = re.compile(
     r"(?:[.,]?\s+(?:[A-Z][\w.&'’-]*|by|and|of|the|&))*[.,]?\s*(?:(?i:all rights reserved)\b.*|)$"
     r"|무단\s*전재[\s·,및와-]*재배포\s*금지"
 )
+# The editor credited under a Chinese story ("【责任编辑：王磊】"): the desk's, not the story's
+_EDITOR_CREDIT = re.compile(r"^[【\[(（]?\s*(?:责任编辑|責任編輯|编辑|編輯)\s*[：:]\s*\S{1,12}\s*[】\])）]?$")
 _MAX_COPYRIGHT_WORDS = 40  # a wire's notice adds that the material may not be republished
 # An ad slot's label left as a paragraph (AMP's placeholder, a CMS's empty ad box).
 _AD_LABEL = re.compile(r"^(?:advertisement|advertising|sponsored|anzeige|werbung|publicité|publicidad|pubblicità|advertentie|annonse|annons|reklama|reklam)$", re.I)
@@ -80,7 +82,7 @@ def is_picture_credit(text: str) -> bool:
 
 def drop_page_furniture(blocks: list[Block]) -> list[Block]:
     """The story's blocks without notices printed three times or more, picture credits, read-more
-    links and copyright notices."""
+    links, copyright notices and editors' credits."""
     paragraphs = [block for block in blocks if block.kind == PARAGRAPH]
     counts = Counter(
         normalised_text(block.text) for block in paragraphs
@@ -90,7 +92,7 @@ def drop_page_furniture(blocks: list[Block]) -> list[Block]:
         block for block in blocks
         if block.kind != PARAGRAPH
         or counts[normalised_text(block.text)] < _REPEATED and not is_picture_credit(block.text) and not _links_another_story(block.text)
-        and not _is_copyright_notice(block.text)
+        and not _is_site_notice(block.text)
     ]
 
 
@@ -99,5 +101,6 @@ def _links_another_story(text: str) -> bool:
     return len(text.split()) <= _MAX_READ_MORE_WORDS and bool(_READ_MORE.match(text)) or bool(_AD_LABEL.match(text.strip()))
 
 
-def _is_copyright_notice(text: str) -> bool:
-    return len(text.split()) <= _MAX_COPYRIGHT_WORDS and bool(_COPYRIGHT.search(text.strip()))
+def _is_site_notice(text: str) -> bool:
+    """A copyright notice or an editor's credit: lines the site prints under every story."""
+    return len(text.split()) <= _MAX_COPYRIGHT_WORDS and bool(_COPYRIGHT.search(text.strip())) or bool(_EDITOR_CREDIT.match(text.strip()))
