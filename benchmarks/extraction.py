@@ -129,24 +129,37 @@ def load_corpus(root: Path) -> list[Case]:
 
 def _load_annotations(annotations: Path) -> list[Case]:
     """trafilatura's and htmldate's evaluation sets: URL -> file and metadata; each page's host
-    stands for its publisher. Entries without title, author or date, files not found beside the
-    JSON and dates not written YYYY-MM-DD (a few typos in those sets) are left out of scoring."""
-    cases = []
-    files = {path.name: path for path in annotations.parent.rglob("*") if path.is_file()}
+    stands for its publisher. A file is found by its path under the JSON's folder, else by its
+    name in one of its subfolders (eval/, cache/, test_set/). Entries without title, author or
+    date, whose file is missing or whose name is ambiguous, and dates not written YYYY-MM-DD (a
+    few typos in those sets) are left out of scoring, and counted on stderr."""
+    cases, left_out = [], Counter()
+    by_name = defaultdict(list)
+    for path in annotations.parent.rglob("*"):
+        if path.is_file():
+            by_name[path.name].append(path)
     for url, truth in sorted(json.loads(annotations.read_text()).items()):
-        page = files.get(truth.get("file", ""))
-        if page is None or not {"title", "author", "date"} & set(truth):
+        if not isinstance(truth, dict) or not {"title", "author", "date"} & set(truth) or not isinstance(truth.get("file"), str):
+            left_out["nothing to score"] += 1
             continue
-        html = decode_html(page.read_bytes())
+        page = annotations.parent / truth["file"]
+        if not page.is_file():
+            found = by_name.get(Path(truth["file"]).name, [])
+            if len(found) != 1:
+                left_out["file missing or ambiguous"] += 1
+                continue
+            page = found[0]
         author = truth.get("author")
-        if isinstance(author, list):  # a few entries list their authors
-            author = "; ".join(author)
+        authors = None if author is None else [str(name).strip() for name in (author if isinstance(author, list) else str(author).split(";")) if name and str(name).strip()]
         day = truth.get("date") if isinstance(truth.get("date"), str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", truth["date"][:10]) else None
+        html = decode_html(page.read_bytes())
         cases.append(Case(
             publisher=urlsplit(url).hostname or page.name, file=page.name, url=url[url.index("http"):] if "http" in url else url, html=html,
-            title=truth.get("title") or None, authors=None if author is None else [name.strip() for name in author.split(";") if name.strip()],
-            published=_truth_date(day[:10]) if day else None, body=None, page_type=declared_type(html),
+            title=truth.get("title") or None, authors=authors, published=_truth_date(day[:10]) if day else None, body=None,
+            page_type=declared_type(html),
         ))
+    if left_out:
+        print("left out of " + annotations.name + ": " + ", ".join(f"{n} ({reason})" for reason, n in left_out.items()), file=sys.stderr)
     return cases
 
 

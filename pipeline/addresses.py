@@ -28,4 +28,6 @@ def is_public(address: str) -> bool:
             ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
         elif ip in _LOCAL_NAT64:
             return False
+        elif ip.sixtofour:  # 6to4 (2002::/16) carries an IPv4 address too
+            ip = ip.sixtofour
     return ip.is_global and not ip.is_multicast and not ip.is_reserved  # IPv6's is_global lets reserved ::/8 through

@@ -80,6 +80,8 @@ class CrawlStats:
     """URLs whose final response came (a 500 then a 200 is one URL and two responses in pages_fetched)."""
     first_failure: str = ""
     """The first fetch that failed for good, e.g. "HTTP 500 at https://example.com/rss.xml"."""
+    warc_bytes: int = 0
+    """The WARC file's size: a stored copy of another size is not this crawl's whole file."""
 
     @classmethod
     def from_scrapy_stats(cls, stats: Mapping[str, Any], *, source: str, start: date, end: date, spider: str) -> "CrawlStats":
@@ -105,6 +107,7 @@ class CrawlStats:
             warc_records=int(stats.get("wirelake/warc_records", 0)),
             urls_answered=int(stats.get("wirelake/urls_answered", 0)),
             first_failure=str(stats.get("wirelake/first_failure", "")),
+            warc_bytes=int(stats.get("wirelake/warc_bytes", 0)),
         )
 
     @classmethod

@@ -86,8 +86,8 @@ def iter_pages(warc_path: str | os.PathLike, name: str | None = None, expected_r
 
     RawPagesError names the file (as `name`, when warc_path is a local copy of a stored
     object) and the last good record when the file is missing, cut short, corrupt or not a
-    WARC, or holds fewer than `expected_records` records (what the crawl's stats say it
-    wrote: a file cut exactly at a record's end reads as whole). Pages before the damage are
+    WARC, or holds fewer than `expected_records` request and response records (what the
+    crawl's stats say it wrote: a file cut exactly at a record's end reads as whole). Pages before the damage are
     yielded first, so a caller must let the error end its work rather than keep what it got
     (collecting with list() does).
     """
@@ -104,7 +104,7 @@ def iter_pages(warc_path: str | os.PathLike, name: str | None = None, expected_r
         # catches a changed byte (_check_block_digest). Payload digests are not held against a
         # file: warcio computes them over the still-chunked body (warcio issues #74/#75).
         records = ArchiveIterator(LimitReader(handle, intact), check_digests=True)
-        count, where = 0, "at the first record"
+        count, exchanges, where = 0, 0, "at the first record"
         while True:
             try:
                 record = _next_record(records)
@@ -114,6 +114,7 @@ def iter_pages(warc_path: str | os.PathLike, name: str | None = None, expected_r
             except _MALFORMED as exc:
                 raise RawPagesError(f"{name}: unreadable WARC {where}: {_one_short_line(exc)}") from exc
             count += 1
+            exchanges += record.rec_type in ("request", "response")
             uri = record.rec_headers.get_header("WARC-Target-URI")
             where = f"after the {record.rec_type} record" + (f" of {uri}" if uri else "")
             if page is not None:
@@ -127,8 +128,8 @@ def iter_pages(warc_path: str | os.PathLike, name: str | None = None, expected_r
             raise RawPagesError(f"{name}: unreadable WARC {where}: the file ends inside a record's headers (truncated?)")
         if count == 0:
             raise RawPagesError(f"{name}: no WARC records (empty file?)")
-        if expected_records and count < expected_records:
-            raise RawPagesError(f"{name}: {count} WARC records where the crawl wrote {expected_records} (cut short at a record's end?)")
+        if expected_records and exchanges < expected_records:
+            raise RawPagesError(f"{name}: {exchanges} request and response records where the crawl wrote {expected_records} (cut short at a record's end?)")
 
 
 def _next_record(records: ArchiveIterator) -> ArcWarcRecord | None:

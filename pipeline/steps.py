@@ -28,6 +28,10 @@ class QualityGateFailed(Exception):
     """A published partition looks wrong (too few articles, too many empty texts or errors)."""
 
 
+class DamagedStats(StoreError):
+    """A stored crawl-stats.json that is no crawl's stats."""
+
+
 class RecrawlTooSmall(CrawlFailed):
     """A re-crawl found far fewer articles than the stored day: crawling again an hour later will
     not bring back what the site's sitemaps have forgotten."""
@@ -69,9 +73,10 @@ def _replace_raw(store: ObjectStore, source: str, day: date, warc_path: Path, lo
     """The new crawl's pages, then their stats, then their log, each put whole or not at all.
 
     The stats mark a complete raw partition. They are not removed before the pages are replaced:
-    an interruption between the two puts leaves the old stats beside the new pages until the
-    next crawl, a day that reprocess still reads; removing them first would leave a day that no
-    command reads, and one a site in maintenance could not be crawled back into.
+    an interruption between the two puts leaves the old stats beside the new pages, which
+    extraction tells by the WARC's size and names in one line, and which the next crawl of the
+    day replaces whatever it finds; removing them first left a day that not even a re-crawl
+    could compare against.
     """
     store.put_file(layout.raw_warc_key(source, day), warc_path)
     store.put_bytes(layout.crawl_stats_key(source, day), json.dumps(stats, indent=2, default=str).encode())
@@ -126,8 +131,8 @@ def _check_recrawl(src: Source, store: ObjectStore, day: date, warc_path: Path, 
     else:
         try:
             stored = len(_extracted(stored_html_pages(store, src.name, day)))
-        except (RawPagesError, StoreError):
-            stored = 0  # stored pages no command can read are no day to keep
+        except (RawPagesError, DamagedStats):
+            stored = 0  # stored pages no command can read are no day to keep (a store that fails to answer is no such proof)
     if len(records) < src.quality.min_recrawl_share * stored:
         raise RecrawlTooSmall(
             f"re-crawl of {src.name} {day} does worse than the stored day, nothing replaced: {len(records)} articles where the stored day has"
@@ -140,12 +145,12 @@ def stored_crawl_stats(store: ObjectStore, source: str, day: date) -> dict:
     try:
         stats = json.loads(store.get_bytes(key))
         counts = stats["error_counts"] if "error_counts" in stats else {}
-        counted = ("errors", "articles", "urls_answered", "warc_records")
+        counted = ("errors", "articles", "urls_answered", "warc_records", "warc_bytes")
         for value in [stats["pages_fetched"], *(stats.get(name, 0) for name in counted), *counts.values()]:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValueError(f"{value!r} is not a count")
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise StoreError(f"{store.url(key)}: damaged crawl stats ({type(exc).__name__}: {exc}); crawl the day again or restore the file") from None
+        raise DamagedStats(f"{store.url(key)}: damaged crawl stats ({type(exc).__name__}: {exc}); crawl the day again or restore the file") from None
     return stats
 
 
@@ -178,15 +183,20 @@ def _doc_id(url: str, content_hash: str) -> str:
 
 
 def stored_html_pages(store: ObjectStore, source: str, day: date) -> list[tuple[RawPage, str]]:
-    """The raw partition's pages that extraction reads, with their HTML: every HTML response with status 200."""
+    """The raw partition's pages that extraction reads, with their HTML: every HTML response with
+    status 200. A stored WARC of another size than its crawl wrote is cut short, or a re-crawl
+    stopped between writing its pages and their stats: RawPagesError, not part of a day."""
     if not store.exists(layout.crawl_stats_key(source, day)):
         raise StoreError(f"{store.url(layout.raw_warc_key(source, day))}: no complete raw partition for {source} {day}: run the crawl first")
-    expected_records = stored_crawl_stats(store, source, day).get("warc_records")
+    stats = stored_crawl_stats(store, source, day)
     with tempfile.TemporaryDirectory(prefix="wirelake-extract-") as tmp:
         warc_path = Path(tmp) / "pages.warc.gz"
         warc_key = layout.raw_warc_key(source, day)
         store.download(warc_key, warc_path)
-        return html_pages(warc_path, store.url(warc_key), expected_records)
+        if stats.get("warc_bytes") and (size := warc_path.stat().st_size) != stats["warc_bytes"]:
+            raise RawPagesError(f"{store.url(warc_key)}: {size} bytes where its crawl wrote {stats['warc_bytes']} (cut short, or a re-crawl"
+                                " stopped between writing its pages and their stats): crawl the day again")
+        return html_pages(warc_path, store.url(warc_key), stats.get("warc_records"))
 
 
 def _extracted(pages: list[tuple[RawPage, str]], store: ObjectStore | None = None) -> list[tuple[RawPage, dict]]:

@@ -74,6 +74,7 @@ class WarcRecorder:
             self._file.close()
             os.replace(self.partial, self.path)
             self._file = None
+            self.stats.set_value("wirelake/warc_bytes", self.path.stat().st_size)  # how a stored copy is known whole
 
     def process_response(self, request: Request, response: Response) -> Response:
         fetched_at = datetime.now(UTC)

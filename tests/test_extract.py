@@ -271,6 +271,16 @@ def test_a_consent_dialog_before_the_story_is_no_story_text():
     assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY
 
 
+@pytest.mark.parametrize("wrapper", ['<div class="cookie-recipe-body">', '<div class="column rookie-report">', '<div role="dialog">',
+                                     '<div id="js-consent-content" class="article-body">'])
+def test_a_story_in_a_box_named_like_a_dialog_stays(wrapper):
+    """A recipe for cookies, a rookie's column, or a template that shows the story in a dialog:
+    a box holding most of the page's words is the page."""
+    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><header><h1>Ferry adds early crossings</h1></header>
+    {wrapper}{"".join(f"<p>{text}</p>" for text in STORY)}</div></body></html>"""
+    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY
+
+
 def test_thai_words_are_counted_without_spaces():
     """Thai leaves no space between words: a story of three long paragraphs is no fragment."""
     paragraphs = [

@@ -210,9 +210,24 @@ def test_a_standfirst_between_headline_and_dateline_does_not_hide_the_dates():
     assert (record["published_at"], record["updated_at"]) == (datetime(2024, 5, 20, tzinfo=UTC), datetime(2024, 5, 21, tzinfo=UTC))
 
 
-def test_a_time_element_s_numeric_datetime_is_read_day_first_on_a_german_page():
-    html = story(meta='<time datetime="01.05.2024 10:29">1. Mai 2024</time>').replace('lang="en"', 'lang="de-AT"')
-    assert published(html) == (datetime(2024, 5, 1, 10, 29, tzinfo=UTC), "time-near-headline")
+@pytest.mark.parametrize("box", [
+    '<aside class="related"><a href="/old">Earlier: slipway floods again</a> <time datetime="2023-11-02">Nov 2, 2023</time></aside>',
+    '<figure><img src="pontoon.jpg" alt=""><figcaption>March 3, 2021</figcaption></figure>',
+    "<p>The club was founded in 1921.</p>",
+])
+def test_past_a_short_first_paragraph_only_a_dateline_dates_the_story(box):
+    """A teaser's or a caption's date after the lede is theirs, and a sentence ends the search: the URL's date speaks."""
+    html = story().replace(f"<p>{BODY[0]}</p>", f"<p>{BODY[0]}</p>{box}")
+    assert published(html, DATED_URL) == (datetime(2024, 5, 26, tzinfo=UTC), "url")
+
+
+@pytest.mark.parametrize(("time", "signal"), [
+    ('<time datetime="01.05.2024 10:29">1. Mai 2024</time>', "time-near-headline"),
+    ('<time itemprop="datePublished" datetime="01.05.2024 10:29">1. Mai 2024</time>', "time:datePublished"),
+])
+def test_a_time_element_s_numeric_datetime_is_read_day_first_on_a_german_page(time, signal):
+    html = story(meta=time).replace('lang="en"', 'lang="de-AT"')
+    assert published(html) == (datetime(2024, 5, 1, 10, 29, tzinfo=UTC), signal)
 
 
 def test_a_date_in_a_short_story_paragraph_is_the_story_s_not_its_publication():

@@ -20,6 +20,7 @@ from datetime import date, datetime, timezone
 import psutil
 import pyarrow as pa
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from pipeline import corpus, layout
 from pipeline.cli import NEWSWEB_PORT
@@ -165,6 +166,8 @@ def test_a_recrawl_doing_worse_than_the_stored_day_replaces_nothing(newsweb, sou
     store.delete(published)
     warc = store.get_bytes(warc_key)
     store.put_bytes(warc_key, warc + warc)  # gzip members one after the other: still one WARC
+    stats = json.loads(store.get_bytes(stats_key))
+    store.put_bytes(stats_key, json.dumps({**stats, "warc_bytes": 2 * len(warc)}).encode())
     unpublished = wirelake("crawl", "capitol_ledger", "--date", str(WEEK_START), "--store", lake, "--sources", sources_file)
     assert unpublished.returncode == 1
     assert f"{articles} articles where the stored day has {2 * articles} (quality.min_recrawl_share=0.8" in unpublished.stderr
@@ -202,6 +205,30 @@ def test_a_raw_write_failing_during_a_recrawl_keeps_the_stored_day_complete(news
     assert failed.returncode == 1
     new_stats = json.loads(store.get_bytes(stats_key))
     assert new_stats != json.loads(stats) and new_stats["warc_records"] == sum(1 for _ in iter_pages(warc)) * 2
+
+
+def test_a_stored_warc_cut_between_two_records_is_refused(newsweb, sources_file, tmp_path):
+    """Cut exactly at a record's end, a crawl's WARC reads as whole: its size against the crawl's
+    stats says otherwise, and nothing is published from part of the day."""
+    lake = tmp_path / "lake"
+    assert wirelake("crawl", "capitol_ledger", "--date", str(WEEK_START), "--store", str(lake), "--sources", sources_file).returncode == 0
+    warc = lake / layout.raw_warc_key("capitol_ledger", WEEK_START)
+    with open(warc, "rb") as handle:
+        offsets = [record_offset for record_offset, _ in _record_offsets(handle)]
+    warc.write_bytes(warc.read_bytes()[: offsets[-1]])
+    published = lake / layout.corpus_partition_key("capitol_ledger", WEEK_START)
+    before = published.read_bytes()
+    result = wirelake("reprocess", "capitol_ledger", "--date", str(WEEK_START), "--store", str(lake), "--sources", sources_file)
+    assert result.returncode == 1
+    assert f"pages.warc.gz: {offsets[-1]} bytes where its crawl wrote" in result.stderr and "crawl the day again" in result.stderr
+    assert published.read_bytes() == before
+
+
+def _record_offsets(handle):
+    """(offset, length) of each record of a gzip WARC, by warcio."""
+    records = ArchiveIterator(handle)
+    for _ in records:
+        yield records.get_record_offset(), records.get_record_length()
 
 
 def test_a_damaged_stored_crawl_stats_file_is_named_in_one_line(crawled, sources_file):

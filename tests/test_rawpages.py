@@ -77,7 +77,7 @@ def test_a_stored_warc_cut_at_a_record_s_end_is_an_error_too(tmp_path):
     store.put_bytes(layout.raw_warc_key("daily_courier", DAY), whole.read_bytes()[: records[-1][0]])
     store.put_bytes(layout.crawl_stats_key("daily_courier", DAY), json.dumps({"pages_fetched": len(records), "warc_records": len(records)}).encode())
     stored = re.escape(store.url(layout.raw_warc_key("daily_courier", DAY)))
-    with pytest.raises(RawPagesError, match=rf"^{stored}: {len(records) - 1} WARC records where the crawl wrote {len(records)}"):
+    with pytest.raises(RawPagesError, match=rf"^{stored}: {len(records) - 1} request and response records where the crawl wrote {len(records)}"):
         extract_step("daily_courier", DAY, store.uri)
     assert not store.exists(layout.staged_articles_key("daily_courier", DAY))
 

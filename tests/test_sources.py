@@ -66,6 +66,7 @@ def test_a_private_address_needs_the_sources_permission(tmp_path):
     ("64:ff9b::7f00:1", False),  # NAT64's form of 127.0.0.1
     ("64:ff9b:1::a00:1", False),  # local-use NAT64, here 10.0.0.1
     ("::7f00:1", False),  # IPv4-compatible 127.0.0.1, reserved ::/8
+    ("2002:7f00:1::", False),  # 6to4 of 127.0.0.1
     ("224.0.0.1", False),
 ])
 def test_the_registry_and_the_crawler_judge_addresses_alike(tmp_path, address, public):

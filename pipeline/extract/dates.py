@@ -24,6 +24,7 @@ from dateutil import parser as dateutil_parser
 from htmldate.extractors import COMPLETE_URL, regex_parse, try_date_expr
 from lxml.html import HtmlElement
 
+from pipeline.extract.blocks import count_words
 from pipeline.extract.signals import PageSignals
 
 # Dates before this are typos or placeholders, not publication dates.
@@ -62,6 +63,8 @@ _STORY_TAGS = ("p", "li", "blockquote", "dd", "td")
 _MAX_DATE_TEXT = 120
 _STORY_SENTENCE_WORDS = 8
 _MAX_STANDFIRST_WORDS = 40  # a standfirst is a sentence or two; a longer first paragraph is the story
+# Boxes inside the story whose dates are their own: a figure's caption, a related story's teaser.
+_ASIDE = "ancestor-or-self::*[self::figure or self::figcaption or self::aside or re:test(@class, 'related|teaser|promo', 'i')]"
 _MAX_DATELINE_PART = 45  # "il 06 marzo 2026 alle 10:15 · ": a date and its time, no more
 
 
@@ -84,7 +87,7 @@ _ZONES = {name: hours * 3600 for name, hours in {
 }.items()}
 # "05/03/2026", "5.3.26": day and month in either order; "2026/03/05" is never day first.
 _DAY_OR_MONTH_FIRST = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
-# "6 min read", "Lesezeit: 4 Min.", "3 min de lecture": printed beside the date, never a date
+# "6 min read", "3 min de lecture": printed beside the date, never a date
 _READING_TIME = re.compile(
     r"(?:lesezeit:?\s*)?\b\d+\s*(?:min(?:ute)?s?|min\.|minuten|minutos|minuti)\.?(?:\s*(?:read|de lecture|de lectura|di lettura))?\b\.?", re.I,
 )
@@ -258,8 +261,11 @@ def _near_headline(headline: HtmlElement | None, wanted: str, story: list[str], 
     paragraph (a standfirst some templates print between the headline and the dateline) is read past."""
     if headline is None:
         return None
-    seen, standfirst = 0, story[0] if story and len(story[0].split()) <= _MAX_STANDFIRST_WORDS else None
+    seen, past_standfirst = 0, False
+    standfirst = story[0] if story and count_words(story[0]) <= _MAX_STANDFIRST_WORDS else None
     for element in _following(headline):
+        if past_standfirst and element.xpath(_ASIDE, namespaces=_REGEX_NS):
+            continue  # past the standfirst, a caption's or a teaser's date is theirs
         unlabelled = _label_before(element) or "published"
         if element.tag == "time" and unlabelled == wanted and (value := parse_datetime(element.get("datetime"), dayfirst)):
             return Dated(value, "time-near-headline")
@@ -267,10 +273,12 @@ def _near_headline(headline: HtmlElement | None, wanted: str, story: list[str], 
         if not text:
             continue
         if standfirst is not None and " ".join(text.split()) == standfirst:
-            standfirst = None  # the standfirst under the headline, printed before the dateline: read on past it, once
+            standfirst, past_standfirst = None, True  # a standfirst printed before the dateline: read on past it, once
             continue
         if len(text) > 2 * _MAX_DATE_TEXT or seen >= _VISIBLE_WINDOW or _in_story(text, story):
             break
+        if past_standfirst and not is_dateline(text) and not _labelled_parts(text)[0][0]:
+            break  # past the standfirst only a dateline may follow; other text is the story's or a box's
         seen += 1
         for label, part in _labelled_parts(text):
             if (label or unlabelled) == wanted and (value := parse_visible_date(part, dayfirst)):

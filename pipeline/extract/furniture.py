@@ -59,7 +59,7 @@ _COPYRIGHT = re.compile(
 )
 # The editor credited under a Chinese story ("【责任编辑：王磊】"): the desk's, not the story's
 _EDITOR_CREDIT = re.compile(r"^[【\[(（]?\s*(?:责任编辑|責任編輯|编辑|編輯)\s*[：:]\s*\S{1,12}\s*[】\])）]?$")
-_MAX_COPYRIGHT_WORDS = 40  # a wire's notice adds that the material may not be republished
+_MAX_COPYRIGHT_WORDS = 25  # a wire's notice adds that its material may not be republished
 # An ad slot's label left as a paragraph (AMP's placeholder, a CMS's empty ad box).
 _AD_LABEL = re.compile(r"^(?:advertisement|advertising|sponsored|anzeige|werbung|publicité|publicidad|pubblicità|advertentie|annonse|annons|reklama|reklam)$", re.I)
 

@@ -9,7 +9,12 @@ is the page itself, not an overlay, and stays.
 
 from __future__ import annotations
 
+import re
+
 from lxml.html import HtmlElement
+
+from pipeline.extract.blocks import count_words
+from pipeline.extract.pagetype import MIN_ARTICLE_WORDS
 
 # A dialog sits near the top of <body>, where scripts and templates put overlays: looking only
 # four levels down keeps this pass at a tenth of what searching every element costs, on every
@@ -20,14 +25,34 @@ _OVERLAY = (
     " or contains(concat(@class, ' ', @id), 'onsent') or contains(concat(@class, ' ', @id), 'gdpr')]"
 )
 _OVERLAYS = " | ".join("/html/body" + "/*" * depth + _OVERLAY for depth in range(1, 5))
+_MARKED = re.compile(r"(?:^|[\s_-])(?:cookie|consent|gdpr)", re.I)
+
+
+def _is_overlay(element: HtmlElement) -> bool:
+    if element.get("role") in ("dialog", "alertdialog") or element.get("aria-modal") == "true":
+        return True
+    return bool(_MARKED.search(f"{element.get('class', '')} {element.get('id', '')}"))
+
+
+def _paragraph_words(element: HtmlElement) -> int:
+    return sum(count_words(paragraph.text_content()) for paragraph in element.iter("p"))
 
 
 def drop_overlays(tree: HtmlElement, headline: HtmlElement | None) -> None:
-    """Remove, in place, the dialogs and consent boxes that do not hold the headline."""
+    """Remove, in place, the dialogs and consent boxes that do not hold the headline.
+
+    The class test is a prefix of a class name ("consent-wall", "fc-consent-root", not
+    "rookie-report"), and a box is kept when removing it would leave no story's worth of
+    paragraphs: then it is the page, whatever its name says ("cookie-recipe-body", a theme's
+    "cookie-banner-visible" wrapper, a story shown in a dialog)."""
     story = {headline, *headline.iterancestors()} if headline is not None else set()
-    for overlay in tree.xpath(_OVERLAYS):
+    candidates = [element for element in tree.xpath(_OVERLAYS) if _is_overlay(element)]
+    page_words = _paragraph_words(tree) if candidates else 0
+    for overlay in candidates:
         if overlay in story or overlay.getparent() is None or any(ancestor in story for ancestor in overlay.iterancestors("article")):
             continue  # the page itself, or a box inside the story's article (a quote about consent)
+        if page_words - _paragraph_words(overlay) < MIN_ARTICLE_WORDS:
+            continue
         if overlay.tail and not overlay.tail[:1].isspace():
             overlay.tail = " " + overlay.tail  # drop_tree joins the tail to the text before: keep the words apart
         overlay.drop_tree()
