@@ -221,6 +221,11 @@ def test_past_a_short_first_paragraph_only_a_dateline_dates_the_story(box):
     assert published(html, DATED_URL) == (datetime(2024, 5, 26, tzinfo=UTC), "url")
 
 
+def test_a_date_printed_just_above_the_headline_dates_the_story():
+    html = story().replace("<h1>New pontoon", '<div class="header-content"><span class="date">Thứ hai, 26/5/2024, 08:00 (GMT+7)</span></div><h1>New pontoon')
+    assert published(html.replace('lang="en"', 'lang="vi"')) == (datetime(2024, 5, 26, tzinfo=UTC), "visible-text")
+
+
 @pytest.mark.parametrize(("time", "signal"), [
     ('<time datetime="01.05.2024 10:29">1. Mai 2024</time>', "time-near-headline"),
     ('<time itemprop="datePublished" datetime="01.05.2024 10:29">1. Mai 2024</time>', "time:datePublished"),
@@ -282,10 +287,10 @@ def test_the_record_keeps_the_offset_the_page_states_so_its_day_is_the_page_s():
 
 def test_a_date_in_the_story_s_own_header_is_found_whatever_its_class_says():
     """The last resort skips the site's header and menus, but not the header that holds the headline
-    (WordPress's <header class="entry-header">), where blogs print the date, here above the headline."""
+    (WordPress's <header class="entry-header">), where blogs print the date, here above the kicker."""
     html = story().replace('<h1>New pontoon for the rowing club</h1>\n<div class="byline">By Maren Oyelaran </div>',
                            '<header class="entry-header"><div class="entry-meta">Geschrieben am 26. Mai 2024 von Maren</div>'
-                           '<h1>New pontoon for the rowing club</h1></header>')
+                           '<div class="kicker">Harbour</div><h1>New pontoon for the rowing club</h1></header>')
     assert published(html) == (datetime(2024, 5, 26, tzinfo=UTC), "htmldate")
 
 

@@ -62,6 +62,7 @@ _VISIBLE_WINDOW = 40
 _STORY_TAGS = ("p", "li", "blockquote", "dd", "td")
 _MAX_DATE_TEXT = 120
 _STORY_SENTENCE_WORDS = 8
+_MAX_DATELINE_WORDS = 8  # "Thứ hai, 2/3/2026, 08:00 (GMT+7)": a date and its time, not a sentence
 _MAX_STANDFIRST_WORDS = 40  # a standfirst is a sentence or two; a longer first paragraph is the story
 # Boxes inside the story whose dates are their own: a figure's caption, a related story's teaser.
 _ASIDE = "ancestor-or-self::*[self::figure or self::figcaption or self::aside or re:test(@class, 'related|teaser|promo', 'i')]"
@@ -346,19 +347,35 @@ def _stated_in_full(tree: HtmlElement, found: str) -> bool:
     return any(year in text and (value := regex_parse(text)) and value.date().isoformat() == found for text in tree.itertext())
 
 
+def _above_headline(headline: HtmlElement | None, dayfirst: bool) -> Dated | None:
+    """A date printed just above the headline, in the element before it ("Thứ hai, 2/3/2026,
+    08:00" over a Vietnamese headline): a short text that is a publication dateline, no more."""
+    previous = headline.getprevious() if headline is not None else None
+    if previous is None or previous.xpath(_ASIDE, namespaces=_REGEX_NS):
+        return None
+    for element in previous.iter():
+        text = _own_text(element) if isinstance(element.tag, str) else ""
+        if text and len(text) <= _MAX_DATE_TEXT and (label := _labelled_parts(text)[0][0]) in (None, "published"):
+            if (label or is_dateline(text) or len(text.split()) <= _MAX_DATELINE_WORDS) and (value := parse_visible_date(text, dayfirst)):
+                return Dated(value, "visible-text")
+    return None
+
+
 def published_at(tree: HtmlElement, signals: PageSignals, headline: HtmlElement | None, url: str, story: list[str]) -> Dated | None:
     """The order was measured on fundus-publishers (benchmarks/extraction.py): declared first.
     htmldate's find is no publication date when it is the date printed as the update."""
+    dayfirst = _writes_day_first(signals)
     stated = (
         _declared(signals, "datePublished", PUBLISHED_META)
-        or _time_element(tree, headline, _writes_day_first(signals))
+        or _time_element(tree, headline, dayfirst)
         or _video_upload(signals)
-        or _near_headline(headline, "published", story, _writes_day_first(signals))
+        or _near_headline(headline, "published", story, dayfirst)
+        or _above_headline(headline, dayfirst)
         or _from_url(url)
     )
     if stated or not (found := _htmldate_without_furniture(tree, headline, story)):
         return stated
-    update = _near_headline(headline, "updated", story, _writes_day_first(signals))
+    update = _near_headline(headline, "updated", story, dayfirst)
     return None if update and update.value.date() == found.value.date() else found
 
 
