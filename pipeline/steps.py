@@ -48,7 +48,7 @@ def crawl_step(source: str, day: date, store_uri: str | None = None, sources_pat
     too few article pages), raises CrawlFailed before anything is replaced: a bad night
     never overwrites a good partition, and the task's retries get a chance. A re-crawl of a
     stored day must also pass the content gates and do nearly as well as that day
-    (_recrawl_problems). Its log is kept as failed-crawl.log.
+    (_check_recrawl). Its log is kept as failed-crawl.log.
     """
     src, store = _context(source, store_uri, sources_path)
     failed_log = layout.crawl_log_key(source, day, failed=True)
@@ -120,13 +120,14 @@ def _check_recrawl(src: Source, store: ObjectStore, day: date, warc_path: Path, 
     (RecrawlTooSmall: crawling again will not bring the stories back). Both sides are extracted
     without the site's learned templates, which only remove blocks.
     """
-    published, stored_raw = layout.corpus_partition_key(src.name, day), layout.crawl_stats_key(src.name, day)
-    if not store.exists(published) and not store.exists(stored_raw):
+    published = layout.corpus_partition_key(src.name, day)
+    is_published = store.exists(published)
+    if not is_published and not store.exists(layout.crawl_stats_key(src.name, day)):
         return  # a first crawl replaces nothing
     records = [record for _, record in _extracted(html_pages(warc_path, f"the re-crawl of {src.name} {day}"))]
-    if problems := _content_gate_problems(src, len(records), _empty_text_share_of(records)):
+    if problems := _content_gate_problems(src, len(records), _empty_share([record["text"] for record in records])):
         raise CrawlFailed(f"re-crawl of {src.name} {day} breaks its quality gates, nothing replaced: {'; '.join(problems)}", stats)
-    if store.exists(published):
+    if is_published:
         stored = corpus.read_partition(store, published).num_rows
     else:
         try:
@@ -144,7 +145,7 @@ def stored_crawl_stats(store: ObjectStore, source: str, day: date) -> dict:
     key = layout.crawl_stats_key(source, day)
     try:
         stats = json.loads(store.get_bytes(key))
-        counts = stats["error_counts"] if "error_counts" in stats else {}
+        counts = stats.get("error_counts", {})
         counted = ("errors", "articles", "urls_answered", "warc_records", "warc_bytes")
         for value in [stats["pages_fetched"], *(stats.get(name, 0) for name in counted), *counts.values()]:
             if isinstance(value, bool) or not isinstance(value, int):
@@ -152,14 +153,6 @@ def stored_crawl_stats(store: ObjectStore, source: str, day: date) -> dict:
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise DamagedStats(f"{store.url(key)}: damaged crawl stats ({type(exc).__name__}: {exc}); crawl the day again or restore the file") from None
     return stats
-
-
-def _empty_text_share(table) -> float:
-    return _empty_share(table.column("text").to_pylist())
-
-
-def _empty_text_share_of(records: list[dict]) -> float:
-    return _empty_share([record["text"] for record in records])
 
 
 def _empty_share(texts: list[str | None]) -> float:
@@ -233,7 +226,7 @@ def publish_step(source: str, day: date, store_uri: str | None = None, sources_p
     """
     src, store = _context(source, store_uri, sources_path)
     table = corpus.read_partition(store, layout.staged_articles_key(source, day))
-    if problems := _content_gate_problems(src, table.num_rows, _empty_text_share(table)):
+    if problems := _content_gate_problems(src, table.num_rows, _empty_share(table.column("text").to_pylist())):
         raise QualityGateFailed(f"{src.name} {day}: " + "; ".join(problems) + "; nothing published")
     key = layout.corpus_partition_key(source, day)
     plan = dedup.dedup_and_commit(store, source, day, table, lambda articles: corpus.write_partition(store, key, articles))
@@ -246,7 +239,7 @@ def validate_step(source: str, day: date, store_uri: str | None = None, sources_
     table = corpus.read_partition(store, layout.corpus_partition_key(source, day))
     stats = stored_crawl_stats(store, source, day)
     error_share = fetch_error_share(stats)
-    report = {"articles": table.num_rows, "empty_text_share": _empty_text_share(table), "error_share": error_share}
+    report = {"articles": table.num_rows, "empty_text_share": _empty_share(table.column("text").to_pylist()), "error_share": error_share}
     problems = _content_gate_problems(src, report["articles"], report["empty_text_share"]) + _error_gate_problems(src, stats)
     unclustered = dedup.unassigned(store, source, day, table.column("doc_id").to_pylist())
     if unclustered:

@@ -182,8 +182,7 @@ def _writes_day_first(signals: PageSignals) -> bool:
     return not (language == "en" or language.startswith("en-us"))
 
 
-def _declared(signals: PageSignals, jsonld_key: str, meta_keys: tuple[str, ...]) -> Dated | None:
-    dayfirst = _writes_day_first(signals)
+def _declared(signals: PageSignals, jsonld_key: str, meta_keys: tuple[str, ...], dayfirst: bool) -> Dated | None:
     if value := parse_datetime(signals.article.get(jsonld_key), dayfirst):
         return Dated(value, f"jsonld:{jsonld_key}")
     for key in meta_keys:
@@ -203,11 +202,11 @@ def _video_upload(signals: PageSignals) -> Dated | None:
 def _time_element(tree: HtmlElement, headline: HtmlElement | None, dayfirst: bool) -> Dated | None:
     """A <time> marked as the publication's, outside the page's furniture (a ticker of other
     stories marks theirs too); the first after the headline when there are several."""
-    marked = [element for element in tree.xpath(_MARKED_TIME, namespaces=_REGEX_NS) if parse_datetime(element.get("datetime"), dayfirst)]
+    marked = [(element, value) for element in tree.xpath(_MARKED_TIME, namespaces=_REGEX_NS) if (value := parse_datetime(element.get("datetime"), dayfirst))]
     if len(marked) > 1 and headline is not None:
         order = {element: index for index, element in enumerate(tree.iter())}
-        marked = [element for element in marked if order[element] > order[headline]] or marked
-    return Dated(parse_datetime(marked[0].get("datetime"), dayfirst), "time:datePublished") if marked else None
+        marked = [(element, value) for element, value in marked if order[element] > order[headline]] or marked
+    return Dated(marked[0][1], "time:datePublished") if marked else None
 
 
 def _following(element: HtmlElement):
@@ -356,7 +355,7 @@ def _above_headline(headline: HtmlElement | None, dayfirst: bool) -> Dated | Non
     for element in previous.iter():
         text = _own_text(element) if isinstance(element.tag, str) else ""
         if text and len(text) <= _MAX_DATE_TEXT and (label := _labelled_parts(text)[0][0]) in (None, "published"):
-            if (label or is_dateline(text) or len(text.split()) <= _MAX_DATELINE_WORDS) and (value := parse_visible_date(text, dayfirst)):
+            if (label or len(text.split()) <= _MAX_DATELINE_WORDS) and (value := parse_visible_date(text, dayfirst)):
                 return Dated(value, "visible-text")
     return None
 
@@ -366,7 +365,7 @@ def published_at(tree: HtmlElement, signals: PageSignals, headline: HtmlElement 
     htmldate's find is no publication date when it is the date printed as the update."""
     dayfirst = _writes_day_first(signals)
     stated = (
-        _declared(signals, "datePublished", PUBLISHED_META)
+        _declared(signals, "datePublished", PUBLISHED_META, dayfirst)
         or _time_element(tree, headline, dayfirst)
         or _video_upload(signals)
         or _near_headline(headline, "published", story, dayfirst)
@@ -383,7 +382,8 @@ def updated_at(signals: PageSignals, headline: HtmlElement | None, published: Da
     """The declared modification time, else one printed as "Updated …" near the headline, when
     it is later than publication: CMSs fill dateModified with datePublished until an edit, which
     is no update."""
-    updated = _declared(signals, "dateModified", MODIFIED_META) or _near_headline(headline, "updated", story, _writes_day_first(signals))
+    dayfirst = _writes_day_first(signals)
+    updated = _declared(signals, "dateModified", MODIFIED_META, dayfirst) or _near_headline(headline, "updated", story, dayfirst)
     if updated and published and updated.value <= published.value:
         return None
     return updated
