@@ -36,8 +36,9 @@ COMPARED = [name for name, _type, _meaning in COLUMNS if name != "fetched_at"]
 def backfill(airflow: local.LocalAirflow, from_date: str, to_date: str, reprocess: str = "none") -> int:
     """What `airflow backfill create --dag-id D --from-date A --to-date B [--reprocess-behavior R]`
     does, through the REST API. On SQLite the scheduler often holds the write lock, which
-    makes the CLI fail and the API answer 503 "Database is locked", so the request is
-    repeated until it gets through (Postgres deployments just run the CLI). The 503 can also
+    makes the CLI fail; the local setup waits a minute for it (sqlite_connect), and should
+    the API still answer 503 "Database is locked", the request is repeated until it gets
+    through (Postgres deployments just run the CLI). The 503 can also
     come after the backfill was committed (the lock hits while the response is built): then
     the backfill is running already, and a repeated request would be refused with 409."""
     body = {"dag_id": DAG_ID, "from_date": from_date, "to_date": to_date, "reprocess_behavior": reprocess}

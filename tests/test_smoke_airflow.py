@@ -31,6 +31,16 @@ def test_airflow_env_puts_this_interpreter_first_on_path_and_moves_the_log_serve
     assert len(ports) == 2 and not ports & {8793, 8794, 8080}
 
 
+def test_local_airflow_waits_a_minute_for_the_sqlite_write_lock(tmp_path):
+    """Airflow's own engine, built in a process with the local setup's environment: its
+    SQLite connections wait 60 s for a lock where sqlite3's default gives up after 5 s."""
+    env = local.airflow_env(tmp_path, str(tmp_path / "lake"), tmp_path / "sources.yaml", 8080)
+    probe = "from airflow import settings\nwith settings.engine.connect() as c: print(c.exec_driver_sql('PRAGMA busy_timeout').scalar())"
+    result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split()[-1] == "60000"
+
+
 def test_an_api_server_that_does_not_answer_is_not_yet_while_polling_then_one_clear_error(tmp_path):
     port = local.free_port()  # nothing listens there
     airflow = local.LocalAirflow(tmp_path, f"http://127.0.0.1:{port}", {}, tmp_path / "log", process=None, _token="unused")

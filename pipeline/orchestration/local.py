@@ -161,6 +161,7 @@ def airflow_env(home: Path, store_uri: str, sources_path: Path, api_port: int) -
         # The offline news web only has news of May 2024, so runs are triggered or
         # backfilled by hand; the scheduler creates no cron runs for "yesterday".
         AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE="False",
+        AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS="pipeline.orchestration.sqlite_connect.CONNECT_ARGS",
         WIRELAKE_SOURCES=str(sources_path),
         WIRELAKE_STORE=store_uri,
     )
