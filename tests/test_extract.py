@@ -126,6 +126,15 @@ def test_non_article_pages_are_none(name, url):
     assert extract_page(page(name), url) is None
 
 
+def test_an_error_page_that_apologises_only_in_its_h1_is_none():
+    """A themed 404: the story template, a bare site name as title, the apology as headline."""
+    teasers = "".join(f"<li><a href='/news/{n}'>{text}</a></li>" for n, text in enumerate(STORY))
+    html = f"""<html lang="en"><head><title>Oops! | Harbour Courier</title><meta property="og:type" content="article"></head><body>
+    <article><h1>Sorry, we can't find the page you were looking for</h1><p>Try the search, or one of these stories:</p>
+    <ul>{teasers}</ul></article></body></html>"""
+    assert extract_page(html, "https://ferries.example/news/early-crossings") is None
+
+
 @pytest.mark.parametrize(
     "url",
     [
@@ -447,7 +456,12 @@ def test_script_data_is_no_story_on_pages_not_declaring_one_or_too_short(og_type
 
 @pytest.mark.parametrize("line", ["Advertisement", "Anzeige", "READ MORE: Council backs night boat study", "Lesen Sie auch: Neue Buslinie zum Hafen startet im Mai",
                                   "À lire aussi : le port rouvre", "Les også: Ny ferge til øya", "Related: Harbour office opens on Sundays",
-                                  "Leia também: Balsa ganha horário extra", "Baca juga: Kapal feri tambah jadwal pagi"])
+                                  "Leia também: Balsa ganha horário extra", "Baca juga: Kapal feri tambah jadwal pagi",
+                                  "Read next: Harbour office opens on Sundays", "MORE : Council backs night boat study",
+                                  "Don't miss: The island's best walks", "Читайте также: Паром получит новый рейс",
+                                  "اقرأ أيضا: العبارة تضيف رحلة صباحية", "ये भी पढ़ें: नौका सेवा का नया समय", "関連記事：フェリーに早朝便",
+                                  "Story continues below advertisement", "SCROLL TO CONTINUE WITH CONTENT", "Article continues below",
+                                  "Skip Advertisement"])
 def test_read_more_links_between_paragraphs_are_not_story_text(line):
     body = "".join(f"<p>{text}</p>" + (f"<p><a href='/news/other'>{line}</a></p>" if i == 1 else "") for i, text in enumerate(STORY))
     html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
@@ -456,7 +470,9 @@ def test_read_more_links_between_paragraphs_are_not_story_text(line):
 
 
 @pytest.mark.parametrize("sentence", ["Related to the timetable change, the harbour office will open an hour earlier on weekdays from May.",
-                                      "Related-party contracts with the ferry company rose 5% last year, the filing shows."])
+                                      "Related-party contracts with the ferry company rose 5% last year, the filing shows.",
+                                      "More than 300 passengers took the early crossing in its first week, the operator said.",
+                                      "Story continues tomorrow with the second part of our series on the island's boats."])
 def test_a_sentence_that_opens_like_a_read_more_label_stays(sentence):
     html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
     <h1>Ferry adds early crossings</h1>{"".join(f"<p>{text}</p>" for text in [*STORY, sentence])}</article></body></html>"""

@@ -16,8 +16,9 @@ are recognisable on a single page, so a site's first page is cleaned of them too
   initials, agencies after a slash). Only picture credits: a "Source: …" line may credit the
   story's original publisher, which attribution.py reads first.
 - A short paragraph that opens with a read-more label ("READ MORE: …", "Lesen Sie auch: …",
-  "À lire aussi : …") links another story: the label and its colon are what tell it from a
-  sentence of the story.
+  "À lire aussi : …", "MORE: …") links another story: the label and its colon are what tell it
+  from a sentence of the story. An ad slot's label ("Advertisement", "Story continues below
+  advertisement") is the page's too.
 - A short paragraph that is a copyright notice ("© 2026 Example Times", "ⓒ 한빛일보, 무단전재 및
   재배포 금지") or credits the desk's editor ("【责任编辑：王磊】") is the site's line under every story.
 """
@@ -40,10 +41,13 @@ _AGENCY_CREDIT = re.compile(
 )
 _CREDIT_JOINERS = {"and", "und", "et", "y", "via", "for", "&", "/", "|", "-"}
 _READ_MORE = re.compile(
-    r"^(?:read more|read also|also read|more on this(?: story)?|see also|related(?: stories| articles?)?|recommended"
+    r"^(?:read more|read also|also read|read next|more on this(?: story)?|see also|also see|don['’]t miss|go deeper|more(?=\s*:)"
+    r"|related(?: stories| articles?)?|recommended"
     r"|lesen sie (?:auch|mehr)|auch interessant|mehr zum thema|das könnte sie (?:auch )?interessieren|weiterlesen"
     r"|(?:à )?lire aussi|à lire également|lee también|leer más|te puede interesar|leggi anche|lees ook|les også|läs också"
-    r"|læs også|czytaj (?:też|także|również)|leia (?:também|mais)|veja (?:também|mais)|saiba mais|baca juga|simak juga|lihat juga)(?:\s*[:»>|]|\s+[–-]\s)\s*\S",
+    r"|læs også|czytaj (?:też|także|również)|leia (?:também|mais)|veja (?:também|mais)|saiba mais|baca juga|simak juga|lihat juga"
+    r"|ayrıca (?:okuyun|bakınız)|читайте (?:также|еще|ещё)|اقرأ (?:أيضا|أيضًا|أيضاً)|(?:ये|यह) भी पढ़ें|関連記事|相关阅读|相關閱讀|延伸阅读|延伸閱讀)"
+    r"(?:\s*[:：»>|]|\s+[–-]\s)\s*\S",
     re.I,
 )
 _MAX_READ_MORE_WORDS = 25
@@ -60,8 +64,15 @@ _COPYRIGHT = re.compile(
 # The editor credited under a Chinese story ("【责任编辑：王磊】"): the desk's, not the story's
 _EDITOR_CREDIT = re.compile(r"^[【\[(（]?\s*(?:责任编辑|責任編輯|编辑|編輯)\s*[：:]\s*\S{1,12}\s*[】\])）]?$")
 _MAX_COPYRIGHT_WORDS = 25  # a wire's notice adds that its material may not be republished
-# An ad slot's label left as a paragraph (AMP's placeholder, a CMS's empty ad box).
-_AD_LABEL = re.compile(r"^(?:advertisement|advertising|sponsored|anzeige|werbung|publicité|publicidad|pubblicità|advertentie|annonse|annons|reklama|reklam)$", re.I)
+# An ad slot's label left as a paragraph (AMP's placeholder, a CMS's empty ad box), or the
+# line that tells the reader the story goes on past it ("Story continues below advertisement").
+_AD_LABEL = re.compile(
+    r"^(?:advertisement|advertising|sponsored|anzeige|werbung|publicité|publicidad|pubblicità|advertentie|annonse|annons|reklama|reklam"
+    r"|(?:the\s+)?(?:story|article|content)\s+continues\s+(?:below|after)(?:\s+(?:this\s+)?(?:advertisement|ad))?|skip\s+(?:advertisement|ad)"
+    r"|(?:advertisement\s*[-–—]\s*)?scroll\s+(?:down\s+)?to\s+continue(?:\s+(?:reading|with\s+(?:the\s+)?content))?"
+    r"|continue\s+reading(?:\s+below)?|(?:la\s+)?(?:noticia|nota)\s+continúa\s+(?:abajo|debajo)|continúa\s+leyendo)[.…]*$",
+    re.I,
+)
 
 
 def _names_only(credit: str) -> bool:

@@ -24,7 +24,7 @@ STORY_TYPES = (ARTICLE, LIVEBLOG, VIDEO)  # the page types that become records
 
 _ERROR_TITLE = re.compile(
     r"\b(?:404|410|500|502|503|not found|no longer available|server error|forbidden|access denied"
-    r"|can(?:'|’|no)t be found|could(?:n'|n’| no)t (?:be found|find)|does(?:n'|n’| no)t exist)\b",
+    r"|can(?:'|’|no)t (?:be found|find)|could(?:n'|n’| no)t (?:be found|find)|does(?:n'|n’| no)t exist)\b",
     re.I,
 )
 # An error page says so in its title and has little else; a story about a 404 goes on.
@@ -69,7 +69,8 @@ def _unspaced(text: str) -> str:
 
 
 def _is_error_page(tree: HtmlElement, headline: str | None, words: int) -> bool:
-    titles = [headline or "", " ".join(tree.xpath("//head/title//text()"))]
+    # The <h1> too: a themed error page may print its apology there and keep a bare site name as title.
+    titles = [headline or "", " ".join(tree.xpath("//head/title//text()")), *(h1.text_content() for h1 in tree.iter("h1"))]
     return words < _MAX_ERROR_WORDS and any(_ERROR_TITLE.search(title) for title in titles)
 
 
