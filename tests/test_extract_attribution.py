@@ -40,6 +40,12 @@ BODY = Block(PARAGRAPH, "The council voted on Friday to extend the ferry contrac
         ("来源：岭南港报", "岭南港报"),
         ("Courtesy: Studio Lanterna", "Studio Lanterna"),  # "studio" is a data word in Italian, a name here
         ("Este artículo fue publicado originalmente en Crónica del Valle.", "Crónica del Valle"),
+        # the publisher's address after its name is not part of it
+        ("This article originally appeared in Fieldline at https://fieldline.example/2026/03/soil.", "Fieldline"),
+        ("This story was first published by Fieldline at fieldline.example.", "Fieldline"),
+        ("This article first appeared in Knowledge at Wharton.", "Knowledge at Wharton"),
+        ("Originally published on harbourwire.example.", "harbourwire.example"),
+        ("Zuerst erschienen bei dpa.", "dpa"),
     ],
 )
 def test_closing_line_names_publisher_and_is_removed(line, publisher):
@@ -65,6 +71,9 @@ def test_closing_line_names_publisher_and_is_removed(line, publisher):
         "Zuerst veröffentlicht im März 2023.",
         "Publicado originalmente en marzo de 2020.",
         "Article initialement paru dans notre édition du 3 mai.",
+        # corrections: no publisher, and the note stays for the reader
+        "An earlier version of this story appeared in print with the wrong sailing times.",
+        "This story was published in error before it had been fully edited.",
         # a story's sentence that opens like a credit
         "First published in The Harbour Journal of Medicine, the study followed 4,000 ferry crews for ten years.",
         "D'abord publiée sur Twitter, la vidéo a été vue des milliers de fois.",

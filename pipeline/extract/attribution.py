@@ -177,19 +177,33 @@ class Attribution:
     signal: str  # "closing-line" or "dateline": how it was found, for provenance
 
 
+# Where the credit gives the publisher's address after its name ("… in Fieldline at https://…",
+# "… at fieldline.org"): the address is not part of the name, "Knowledge at Wharton" is.
+_AT_ADDRESS = re.compile(r"\s+at\s+(?:https?\b|www\.|[\w-]+\.[a-z]{2,}\b).*$", re.I)
+_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+", re.I)
+
+
 def _publisher(match: re.Match | None) -> str | None:
     """The name a pattern matched, when it looks like one: two letters at least, and not a
     date, a language or the site's own pages (_NOT_A_PUBLISHER)."""
     if match is None:
         return None
     name = match.group("name").strip(" \"'“”„‘’‚«»‹›*_").removeprefix("the ")  # "appeared in the Canyon Journal"
+    name = _AT_ADDRESS.sub("", name)
     return name if sum(char.isalpha() for char in name) >= 2 and not _NOT_A_PUBLISHER.search(name) else None
+
+
+def _names_a_publisher(name: str) -> bool:
+    """A republication note's name is a proper name, a wire's lower-case one ("dpa") or an
+    address: "appeared in print", "was published in error" name no publisher."""
+    return not name[0].islower() or name.casefold() in _KNOWN_WIRES or bool(_DOMAIN.fullmatch(name))
 
 
 def _republication_publisher(line: str) -> str | None:
     if len(line.split()) > _MAX_LINE_WORDS:
         return None
-    return next((name for pattern in _REPUBLICATION_NOTES if (name := _publisher(pattern.search(line)))), None)
+    names = (_publisher(pattern.search(line)) for pattern in _REPUBLICATION_NOTES)
+    return next((name for name in names if name and _names_a_publisher(name)), None)
 
 
 def _credit_publisher(line: str) -> str | None:
