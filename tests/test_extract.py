@@ -479,6 +479,26 @@ def test_a_sentence_that_opens_like_a_read_more_label_stays(sentence):
     assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == [*STORY, sentence]
 
 
+@pytest.mark.parametrize("promo", ["Sign up for our free weekly ferry newsletter here.", "Get the latest island news in your inbox.",
+                                   "For the latest news, make sure you sign up to one of our newsletters.", "Newsletter: Harbour inside",
+                                   "Follow us on social media. Sign up for our daily push alerts here.", "Sign up (it's quick and free) or sign in now.",
+                                   "Sie mögen den Tag kompakt? Dann sind Sie beim Hafen-Newsletter richtig – hier entlang.",
+                                   "Inscrivez-vous à notre newsletter quotidienne."])
+def test_newsletter_and_alert_promos_between_or_after_paragraphs_are_not_story_text(promo):
+    body = "".join(f"<p>{text}</p>" + (f"<p>{promo}</p>" if i == 1 else "") for i, text in enumerate(STORY))
+    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
+    <h1>Ferry adds early crossings</h1>{body}</article></body></html>"""
+    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY
+
+
+@pytest.mark.parametrize("sentence", ["The harbour office's weekly newsletter, which 4,000 islanders subscribe to, will report the figures.",
+                                      "Islanders who signed up for email alerts about delays got the message an hour late, the company said."])
+def test_sentences_about_newsletters_stay(sentence):
+    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
+    <h1>Ferry adds early crossings</h1>{"".join(f"<p>{text}</p>" for text in [*STORY, sentence])}</article></body></html>"""
+    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == [*STORY, sentence]
+
+
 @pytest.mark.parametrize("credit", ["Kai Lund/AFP via Getty Images", "NOEL CELIS/AFP via Getty Images", "Foto: Peter M. Müller/dpa",
                                     "Photo: Dmitri Azarov, Kommersant", "(Image: Ilse Brandvik)", "Getty Images", "Ilse Brandvik via Shutterstock"])
 def test_picture_credits(credit):

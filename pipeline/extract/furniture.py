@@ -19,6 +19,10 @@ are recognisable on a single page, so a site's first page is cleaned of them too
   "À lire aussi : …", "MORE: …") links another story: the label and its colon are what tell it
   from a sentence of the story. An ad slot's label ("Advertisement", "Story continues below
   advertisement") is the page's too.
+- A short paragraph that invites the reader to sign up for the site's newsletters or alerts
+  ("Sign up for our daily newsletter", "… in your inbox", "Newsletter: Sport inside") is a
+  promo, whatever box it sits in: the invitation comes before what is offered, so a sentence
+  about a newsletter ("… which 40,000 readers subscribe to") stays.
 - A short paragraph that is a copyright notice ("© 2026 Example Times", "ⓒ 한빛일보, 무단전재 및
   재배포 금지") or credits the desk's editor ("【责任编辑：王磊】") is the site's line under every story.
 """
@@ -64,6 +68,16 @@ _COPYRIGHT = re.compile(
 # The editor credited under a Chinese story ("【责任编辑：王磊】"): the desk's, not the story's
 _EDITOR_CREDIT = re.compile(r"^[【\[(（]?\s*(?:责任编辑|責任編輯|编辑|編輯)\s*[：:]\s*\S{1,12}\s*[】\])）]?$")
 _MAX_COPYRIGHT_WORDS = 25  # a wire's notice adds that its material may not be republished
+# A newsletter or alert promo: the invitation, then what it offers; German puts the verb last.
+_SIGN_UP_PROMO = re.compile(
+    r"\b(?:sign(?:ing)?\s+up|subscribe\s+(?:to|for|now|here)|inscrivez-vous|abonnez-vous|suscr[ií]bete|reg[ií]strate|iscriviti)\b"
+    r".{0,160}\b(?:newsletters?|inbox|e-?mails?|(?:push\s+)?alerts|lettre d['’]information|infolettre|bolet[ií]n)\b"
+    r"|\bin\s+your\s+inbox\b|^newsletters?\s*:|\bsign\s+up\b.{0,40}\bsign\s+in\b"
+    r"|\bnewsletter\b.{0,200}\b(?:hier\s+entlang|hier\s+anmelden|abonnieren|anmelden|bestellen)\b"
+    r"|\b(?:abonnieren|anmelden|bestellen)\b.{0,60}\bnewsletter\b",
+    re.I,
+)
+_MAX_PROMO_WORDS = 45
 # An ad slot's label left as a paragraph (AMP's placeholder, a CMS's empty ad box), or the
 # line that tells the reader the story goes on past it ("Story continues below advertisement").
 _AD_LABEL = re.compile(
@@ -113,5 +127,9 @@ def _links_another_story(text: str) -> bool:
 
 
 def _is_site_notice(text: str) -> bool:
-    """A copyright notice or an editor's credit: lines the site prints under every story."""
-    return len(text.split()) <= _MAX_COPYRIGHT_WORDS and bool(_COPYRIGHT.search(text.strip())) or bool(_EDITOR_CREDIT.match(text.strip()))
+    """A copyright notice, an editor's credit or a sign-up promo: lines the site prints under every story."""
+    words = len(text.split())
+    return (
+        words <= _MAX_COPYRIGHT_WORDS and bool(_COPYRIGHT.search(text.strip())) or bool(_EDITOR_CREDIT.match(text.strip()))
+        or words <= _MAX_PROMO_WORDS and bool(_SIGN_UP_PROMO.search(text))
+    )
