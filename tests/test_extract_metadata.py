@@ -230,6 +230,11 @@ def _jsonld_author(author: str) -> str:
         ('<meta name="author" content="Harbourside Verlag GmbH">', [], ["Harbourside Verlag GmbH"], "meta:author"),
         ('<meta name="author" content="publisher">', [], [], None),
         (_jsonld_author('{"@type": "Person", "name": "admin"}'), [], [], None),
+        # a reprint credits the writer's own paper after her name
+        ('<meta name="author" content="Wendeline Acosta, The Fairhaven Post">', ["Wendeline Acosta"], ["The Fairhaven Post"], "meta:author"),
+        (_jsonld_author('"Tobias Renn, Lakeshore Tribune"'), ["Tobias Renn"], ["Lakeshore Tribune"], "jsonld:author"),
+        # surnames that are also newspaper words stay people
+        (_jsonld_author('"Ines Post and Theo Ledger"'), ["Ines Post", "Theo Ledger"], [], "jsonld:author"),
     ],
 )
 def test_bylines_people_and_organisations(head, people, orgs, signal):

@@ -55,7 +55,12 @@ _ORGANISATION_WORDS = re.compile(
     rf"\b(?:{_AGENCIES}"
     r"|press|presse|prensa|news|nachrichten|redaktion|redaction|rédaction|redacción|redazione|redação|redacao|redaksi|newsroom|staff|desk|equipe"
     r"|agency|agencies|agence|agences|agencia|agencias|agenzia|agenzie|agentur(?:en)?|ajansı|media|team|wire|editors?|editorial|online"
-    r"|gmbh|ag|kg|inc|llc|ltd|verlag)\b",
+    r"|gmbh|ag|kg|inc|llc|ltd|verlag"
+    # a newspaper's name, as a reprint's byline credits it ("Jane Roe, Chicago Tribune"); not words that are
+    # also surnames (Post, Herald, Ledger, Courier)
+    r"|times|tribune|gazette|chronicle|telegraph|inquirer|examiner|journal|observer|sentinel|dispatch|magazine"
+    r"|zeitung|tagblatt|rundschau|anzeiger)\b"
+    r"|(?-i:^The\s)",  # no person's name opens with an article: "The Fairhaven Post"
     re.I,
 )
 _DOMAIN = re.compile(r"\w\.(?:[a-z]{2,3})$", re.I)
