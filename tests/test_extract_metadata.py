@@ -245,6 +245,24 @@ def test_bylines_people_and_organisations(head, people, orgs, signal):
     assert record["provenance"].get("author") == signal
 
 
+@pytest.mark.parametrize("section", ['<section class="reader-responses" id="responses">', '<div class="comments-area">', '<div id="komentarze">'])
+def test_a_commenter_under_an_unsigned_story_is_no_author(section):
+    """Server-rendered comments mark their writers as authors; the story itself names nobody."""
+    comments = "".join(
+        f'<div class="response"><div class="response__author">{name}</div><p>{text}</p></div>'
+        for name, text in [("Gretchen Hollowell", "About time the early boat came back."), ("Desmond Achterberg", "Will it run in winter?")]
+    )
+    html = page().replace("</article>", f"</article>{section}<h2>2 responses</h2>{comments}</{section[1:].split()[0].rstrip('>')}>")
+    record = extract(html)
+    assert (record["authors"], record["author_orgs"]) == ([], [])
+
+
+def test_a_byline_on_a_page_whose_body_class_mentions_comments_is_read():
+    """WordPress marks <body class="showing-comments">: that is no comment box."""
+    html = page(top='<span class="byline">By Ines Marlow</span>').replace("<body>", '<body class="single showing-comments">')
+    assert extract(html)["authors"] == ["Ines Marlow"]
+
+
 @pytest.mark.parametrize(
     ("head", "top", "people", "orgs", "signal"),
     [

@@ -220,7 +220,12 @@ _OUTSIDE_CHROME = (
     "[not(ancestor::header[not(ancestor::article)]) and not(ancestor::nav) and not(ancestor::footer) and not(ancestor::aside)"
     " and not(ancestor-or-self::label) and not(.//input or .//textarea or .//select)"
     " and not(ancestor-or-self::figure) and not(ancestor-or-self::figcaption) and not(ancestor-or-self::button)"
-    " and not(re:test(@class, 'btn|button|follow', 'i'))]"
+    " and not(re:test(@class, 'btn|button|follow', 'i'))"
+    # readers' comments credit their commenters, not the story: a box named for them ("comments-area",
+    # not a body's "showing-comments"); plural names only: a UK op-ed's "comment" section or a German
+    # "Kommentar" is the story
+    " and not(ancestor::*[re:test(concat(' ', @class, ' ', @id), '\\s(?:comments|kommentare|komentarze|comentarios|commentaires"
+    "|commenti|yorumlar|reacties|reader-responses|responses|replies|comment-list|commentlist|disqus)(?:$|[\\s_-])', 'i')])]"
 )
 # Elements templates mark as the byline: rel/itemprop "author", classes or ids naming it, and
 # links to an author's profile page (/author/jane-roe, /autoren/…, /journalists/…).
