@@ -299,3 +299,12 @@ def test_a_page_without_head_or_date_is_searched_without_error():
     paragraphs = "".join(f"<p>{text}</p>" for text in BODY)
     html = f"<!-- saved page --><html><body><article><h1>New pontoon for the rowing club</h1>{paragraphs}</article></body></html>"
     assert published(html) == (None, None)
+
+
+def test_a_date_in_a_box_whose_name_ends_in_footer_is_read_and_the_site_header_is_not():
+    """Blogs print the post's day in <div class="post-footer"> under the post: a name that ends in
+    "footer" is part of the story; one that starts with "site-header" is the site's, with today."""
+    html = story().replace("<body>", '<body><div class="site-header">Monday, 27 May 2024 · Tidewater Weekly</div>').replace(
+        "</article>", '<div class="post-footer">Posted by Maren on Sunday, 26 May 2024</div></article>').replace(
+        '<div class="byline">By Maren Oyelaran </div>', "")
+    assert published(html) == (datetime(2024, 5, 26, tzinfo=UTC), "htmldate")

@@ -44,10 +44,13 @@ PUBLISHED_META = (
 )
 MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
 
-# Page furniture that prints "today" or other stories' dates, by element or by class/id.
+# Page furniture that prints "today" or other stories' dates, by element or by a class/id name that
+# starts with what it is ("site-header", "sidebar-left"): a name that merely ends with it is a part of
+# the story ("date-header", "post-footer", "c-page-header__subtitle" under the headline, "boxHeader").
 _FURNITURE = (
-    "//header | //nav | //aside | //footer | //*[@id or @class][re:test(concat(@id, ' ', @class), "
-    "'header|masthead|top-?bar|topnav|navbar|menu|sidebar|footer|related|teaser|breadcrumb', 'i')]"
+    "//header | //nav | //aside | //footer | //*[@id or @class][re:test(concat(' ', @id, ' ', @class), "
+    r"'\s(?:(?:site|page|global|main|top|bottom|primary|secondary|mobile|desktop|js|wp|[glco])[-_])?"
+    "(?:header|masthead|top-?bar|topnav|navbar|menu|sidebar|footer|related|teaser|breadcrumb)', 'i')]"
 )
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
