@@ -116,6 +116,13 @@ def test_a_first_of_the_month_printed_in_full_is_kept():
     assert published(html) == (datetime(2023, 3, 1, tzinfo=timezone.utc), "htmldate")
 
 
+def test_a_first_of_the_month_printed_in_figures_is_kept():
+    """A German press release's "01.11.2023 11:35" under the story: htmldate finds it,
+    and the check that it is no completed year reads figures as well as words."""
+    html = story().replace('lang="en"', 'lang="de"').replace("</article>", '</article><p><span>Teilen:</span>\n    <em>\n    01.11.2023 11:35\n    </em>\n    </p>')
+    assert published(html) == (datetime(2023, 11, 1, tzinfo=timezone.utc), "htmldate")
+
+
 UTC = timezone.utc
 
 

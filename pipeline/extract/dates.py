@@ -341,12 +341,18 @@ def _stated_in_full(tree: HtmlElement, found: str) -> bool:
 
     htmldate's last resorts complete a lone year ("in 2019", "© 2019") as 1 January and a
     month ("05/2019") as its 1st; a real 1st is in the page's markup (which htmldate reads
-    without its text search) or printed with its day.
+    without its text search) or printed with its day, in words or in figures ("01.11.2023 11:35",
+    which htmldate's regex_parse does not read).
     """
     if htmldate.find_date(tree, extensive_search=False, original_date=True, min_date=EARLIEST, max_date=latest()) == found:
         return True
     year = found[:4]
-    return any(year in text and (value := regex_parse(text)) and value.date().isoformat() == found for text in tree.itertext())
+
+    def states_it(text: str) -> bool:
+        value = regex_parse(text) or len(text.strip()) <= _MAX_DATE_TEXT and parse_visible_date(text.strip())
+        return bool(value) and value.date().isoformat() == found
+
+    return any(year in text and states_it(text) for text in tree.itertext())
 
 
 def _above_headline(headline: HtmlElement | None, dayfirst: bool) -> Dated | None:
