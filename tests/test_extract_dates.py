@@ -315,3 +315,19 @@ def test_a_date_in_a_box_whose_name_ends_in_footer_is_read_and_the_site_header_i
         "</article>", '<div class="post-footer">Posted by Maren on Sunday, 26 May 2024</div></article>').replace(
         '<div class="byline">By Maren Oyelaran </div>', "")
     assert published(html) == (datetime(2024, 5, 26, tzinfo=UTC), "htmldate")
+
+
+def test_a_kicker_and_a_dateline_kept_as_the_story_s_first_blocks_date_it():
+    """A template printing a one-word kicker and the date as paragraphs under the headline: both
+    open the extracted story; the kicker is read past and the date line, in German, is the date."""
+    html = story().replace('lang="en"', 'lang="de"').replace(
+        '<div class="byline">By Maren Oyelaran </div>', "<p>Hafen</p><p>26. Mai 2024</p>")
+    assert published(html) == (datetime(2024, 5, 26, tzinfo=UTC), "visible-text")
+
+
+def test_a_spanish_dateline_after_the_standfirst_dates_the_story():
+    """Past a standfirst only a dateline may follow: one that names its month in Spanish is one too."""
+    standfirst = "El club de remo tendrá un pontón flotante antes de la regata de verano, decidió el puerto."
+    html = story().replace('lang="en"', 'lang="es"').replace(
+        '<div class="byline">By Maren Oyelaran </div>', f'<p class="bajada">{standfirst}</p><div class="fecha">26 de mayo de 2024</div>')
+    assert published(html) == (datetime(2024, 5, 26, tzinfo=UTC), "visible-text")

@@ -67,6 +67,7 @@ _MAX_DATE_TEXT = 120
 _STORY_SENTENCE_WORDS = 8
 _MAX_DATELINE_WORDS = 8  # "Thứ hai, 2/3/2026, 08:00 (GMT+7)": a date and its time, not a sentence
 _MAX_STANDFIRST_WORDS = 40  # a standfirst is a sentence or two; a longer first paragraph is the story
+_OPENING_BLOCKS = 3  # where a template's header lines (kicker, place, dateline, standfirst) end up in the story
 # Boxes inside the story whose dates are their own: a figure's caption, a related story's teaser.
 _ASIDE = "ancestor-or-self::*[self::figure or self::figcaption or self::aside or re:test(@class, 'related|teaser|promo', 'i')]"
 _MAX_DATELINE_PART = 45  # "il 06 marzo 2026 alle 10:15 · ": a date and its time, no more
@@ -234,7 +235,11 @@ def is_dateline(text: str) -> bool:
         return False
     if _DATE_LABEL.search(text):  # every part a short date: "Updated figures released … in 2024" is a sentence
         return all(len(part) <= _MAX_DATELINE_PART and parse_visible_date(part) for _, part in _labelled_parts(text))
-    return _parse_full_date(text.strip(" |·•-–—"), dayfirst=True) is not None
+    line = text.strip(" |·•-–—")
+    if _parse_full_date(line, dayfirst=True) is not None:
+        return True
+    # "3 de mayo de 2022", "19. listopadu 2021": month names dateutil knows only in English
+    return count_words(line) <= _MAX_DATELINE_WORDS and parse_visible_date(line) is not None
 
 
 def _labelled_parts(text: str) -> list[tuple[str | None, str]]:
@@ -261,11 +266,15 @@ def _near_headline(headline: HtmlElement | None, wanted: str, story: list[str], 
     ("published" or "updated"): a date labelled as an update is never the publication's, and
     only a date so labelled is an update. The body starts at the first text of the extracted
     `story`: "The vote was held on 8 March 2026." is the story's, not its date; only a short first
-    paragraph (a standfirst some templates print between the headline and the dateline) is read past."""
+    paragraph (a standfirst some templates print between the headline and the dateline) is read past.
+
+    Templates also leave their header lines among the story's first blocks: a kicker ("Gas"), a
+    place line, the dateline itself ("19. November 2021"). Among the first _OPENING_BLOCKS, a
+    short block is a date when it reads as one and is read past when it does not."""
     if headline is None:
         return None
     seen, past_standfirst = 0, False
-    standfirst = story[0] if story and count_words(story[0]) <= _MAX_STANDFIRST_WORDS else None
+    opening = story[:_OPENING_BLOCKS]
     for element in _following(headline):
         if past_standfirst and element.xpath(_ASIDE, namespaces=_REGEX_NS):
             continue  # past the standfirst, a caption's or a teaser's date is theirs
@@ -275,17 +284,32 @@ def _near_headline(headline: HtmlElement | None, wanted: str, story: list[str], 
         text = _own_text(element)
         if not text:
             continue
-        if standfirst is not None and " ".join(text.split()) == standfirst:
-            standfirst, past_standfirst = None, True  # a standfirst printed before the dateline: read on past it, once
-            continue
+        line = " ".join(text.split())
+        if any(line in block for block in opening):
+            if count_words(line) <= _MAX_DATELINE_WORDS:
+                if len(line) <= _MAX_DATE_TEXT and (value := _labelled_date(line, unlabelled, wanted, dayfirst)):
+                    return value
+                seen += 1
+                continue
+            if count_words(line) <= _MAX_STANDFIRST_WORDS:
+                past_standfirst = True  # a standfirst printed before the dateline: read on past it
+                continue
         if len(text) > 2 * _MAX_DATE_TEXT or seen >= _VISIBLE_WINDOW or _in_story(text, story):
             break
         if past_standfirst and not is_dateline(text) and not _labelled_parts(text)[0][0]:
             break  # past the standfirst only a dateline may follow; other text is the story's or a box's
         seen += 1
-        for label, part in _labelled_parts(text):
-            if (label or unlabelled) == wanted and (value := parse_visible_date(part, dayfirst)):
-                return Dated(value, "visible-text")
+        if value := _labelled_date(text, unlabelled, wanted, dayfirst):
+            return value
+    return None
+
+
+def _labelled_date(text: str, unlabelled: str, wanted: str, dayfirst: bool) -> Dated | None:
+    """The `wanted` date a line prints: a part labelled so, or an unlabelled part when the label
+    before the line (or, without one, "published") is the wanted one."""
+    for label, part in _labelled_parts(text):
+        if (label or unlabelled) == wanted and (value := parse_visible_date(part, dayfirst)):
+            return Dated(value, "visible-text")
     return None
 
 
