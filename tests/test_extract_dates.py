@@ -331,3 +331,15 @@ def test_a_spanish_dateline_after_the_standfirst_dates_the_story():
     html = story().replace('lang="en"', 'lang="es"').replace(
         '<div class="byline">By Maren Oyelaran </div>', f'<p class="bajada">{standfirst}</p><div class="fecha">26 de mayo de 2024</div>')
     assert published(html) == (datetime(2024, 5, 26, tzinfo=UTC), "visible-text")
+
+
+@pytest.mark.parametrize(("printed", "value", "signal"), [
+    ("6 November 2023", datetime(2023, 11, 6, 14, 25, tzinfo=UTC), "meta:article:published_time"),
+    ("3 November 2023", datetime(2023, 11, 3, 10, 25, tzinfo=UTC), "jsonld:datePublished"),
+    ("9 November 2023", datetime(2023, 11, 3, 10, 25, tzinfo=UTC), "jsonld:datePublished"),  # printed matches none: JSON-LD first
+])
+def test_when_declarations_disagree_the_one_printed_under_the_headline_wins(printed, value, signal):
+    """A republished story keeps its first date in JSON-LD and declares the new one in its meta tags."""
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-11-03T10:25:00+00:00"}</script>'
+            '<meta property="article:published_time" content="2023-11-06T14:25:00+00:00">')
+    assert published(story(head=head, meta=f"· {printed}")) == (value, signal)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterator
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -187,12 +188,26 @@ def _writes_day_first(signals: PageSignals) -> bool:
 
 
 def _declared(signals: PageSignals, jsonld_key: str, meta_keys: tuple[str, ...], dayfirst: bool) -> Dated | None:
+    return next(_all_declared(signals, jsonld_key, meta_keys, dayfirst), None)
+
+
+def _all_declared(signals: PageSignals, jsonld_key: str, meta_keys: tuple[str, ...], dayfirst: bool) -> Iterator[Dated]:
+    """Every date the page declares for the key, JSON-LD first, then the meta tags in order."""
     if value := parse_datetime(signals.article.get(jsonld_key), dayfirst):
-        return Dated(value, f"jsonld:{jsonld_key}")
+        yield Dated(value, f"jsonld:{jsonld_key}")
     for key in meta_keys:
         if value := parse_datetime(signals.meta.get(key), dayfirst):
-            return Dated(value, f"meta:{key}")
-    return None
+            yield Dated(value, f"meta:{key}")
+
+
+def _declared_as_printed(signals: PageSignals, headline: HtmlElement | None, story: list[str], dayfirst: bool) -> Dated | None:
+    """The declared publication date, and when the page's declarations disagree (a republished
+    story keeps its first date in JSON-LD and states the new one in its meta tags), the one whose
+    day the page prints under the headline."""
+    declared = list(_all_declared(signals, "datePublished", PUBLISHED_META, dayfirst))
+    if len({dated.value.date() for dated in declared}) > 1 and (printed := _near_headline(headline, "published", story, dayfirst)):
+        return next((dated for dated in declared if dated.value.date() == printed.value.date()), declared[0])
+    return declared[0] if declared else None
 
 
 def _video_upload(signals: PageSignals) -> Dated | None:
@@ -398,7 +413,7 @@ def published_at(tree: HtmlElement, signals: PageSignals, headline: HtmlElement 
     htmldate's find is no publication date when it is the date printed as the update."""
     dayfirst = _writes_day_first(signals)
     stated = (
-        _declared(signals, "datePublished", PUBLISHED_META, dayfirst)
+        _declared_as_printed(signals, headline, story, dayfirst)
         or _time_element(tree, headline, dayfirst)
         or _video_upload(signals)
         or _near_headline(headline, "published", story, dayfirst)
