@@ -499,6 +499,18 @@ def test_sentences_about_newsletters_stay(sentence):
     assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == [*STORY, sentence]
 
 
+@pytest.mark.parametrize("marks", [("“", "”"), ("", "")])
+def test_a_pull_quote_repeating_the_story_s_words_is_printed_once(marks):
+    quote = "Commuters had asked for an earlier boat for years"
+    pull = f'<blockquote class="pull-quote"><p>{marks[0]}{quote}{marks[1]}</p></blockquote>'
+    statement = "<blockquote><p>We will run the early boats all year if islanders use them, the operator said in a statement.</p></blockquote>"
+    body = "".join(f"<p>{text}</p>" + (pull if i == 1 else "") for i, text in enumerate(STORY)) + statement
+    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
+    <h1>Ferry adds early crossings</h1>{body}</article></body></html>"""
+    text = extract_page(html, "https://ferries.example/news/early-crossings")["text"]
+    assert text.count(quote) == 1 and "if islanders use them" in text
+
+
 @pytest.mark.parametrize("credit", ["Kai Lund/AFP via Getty Images", "NOEL CELIS/AFP via Getty Images", "Foto: Peter M. Müller/dpa",
                                     "Photo: Dmitri Azarov, Kommersant", "(Image: Ilse Brandvik)", "Getty Images", "Ilse Brandvik via Shutterstock"])
 def test_picture_credits(credit):

@@ -1,4 +1,4 @@
-"""Photo captions that repeat a quote from the body.
+"""Photo captions and pull quotes that repeat a quote from the body.
 
 Reprint templates often print the lead photo's caption as an ordinary paragraph, and a
 caption usually repeats the story's strongest quote, so trafilatura keeps it as body
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extract.blocks import PARAGRAPH, Block
+from pipeline.extract.blocks import PARAGRAPH, QUOTE, Block
 
 _QUOTE = re.compile(r"[“\"«„‘]([^”\"»“]{20,}?)[”\"»“’]")
 _MIN_QUOTE_WORDS = 5
@@ -42,15 +42,25 @@ def _is_echo(paragraph: str, quotes: list[str], other: str, other_normal: str) -
     return words < other_words and len(quote.split()) >= _MOSTLY_QUOTE * words
 
 
-def drop_repeated_captions(blocks: list[Block]) -> list[Block]:
-    """The body without paragraphs that echo a quote printed in full elsewhere in the story.
+def _is_pull_quote(block: Block, normal: str, others: list[str]) -> bool:
+    """A quote block whose words the story prints in full in another block: set in large type
+    beside the paragraph it comes from ("<blockquote class="pull-quote">"), with or without
+    quotation marks. A quote the story does not repeat (a statement, a post) is its own, and so
+    is one printed twice alike: which copy would be the echo?"""
+    return block.kind == QUOTE and len(normal.split()) >= _MIN_QUOTE_WORDS and any(normal in other and normal != other for other in others)
 
-    Only paragraphs: a subheading quoting the section below it is the story's structure."""
+
+def drop_repeated_captions(blocks: list[Block]) -> list[Block]:
+    """The body without paragraphs and pull quotes that echo a quote printed in full elsewhere in
+    the story. Not headings: a subheading quoting the section below it is the story's structure."""
     texts = [block.text for block in blocks]
     normals = [_normal(text) for text in texts]
     kept = []
     for index, block in enumerate(blocks):
-        quotes = _quotes(block.text) if block.kind == PARAGRAPH else []
+        others = [normal for other_index, normal in enumerate(normals) if other_index != index]
+        if _is_pull_quote(block, normals[index], others):
+            continue
+        quotes = _quotes(block.text) if block.kind in (PARAGRAPH, QUOTE) else []
         if quotes and any(
             _is_echo(block.text, quotes, other, normals[other_index])
             for other_index, other in enumerate(texts)
