@@ -63,6 +63,18 @@ def test_lines_a_br_separates_stay_apart():
     assert [item.text_content() for item in document.iter("li")] == ["North Quay from June 9", "South Pier from June 10", "Ferry map Every quay on one page"]
 
 
+def test_an_empty_line_between_br_separated_texts_is_a_paragraph_break():
+    """Pages without <p> tags separate paragraphs by <br><br>: each is a paragraph of its own,
+    in the text and in the markdown; a single <br> stays a line break inside one."""
+    texts = [LEAD, "The count in the east ward took longest, as two boxes arrived late from the island.", CLOSE]
+    body = f'<div class="story-content">{texts[0]}<br>\n<br>{texts[1]}<br><br>\n{texts[2]}<br>Officials: Ines Marlow</div>'
+    html = story("").replace(f"<p>{LEAD}</p><p>{CLOSE}</p>", body)
+    record = extract_page(html, URL)
+    assert record["text"].split("\n\n") == [texts[0], texts[1], f"{texts[2]}\nOfficials: Ines Marlow"]
+    document = lxml_html.fromstring(f"<div>{MarkdownIt('commonmark').render(record['markdown'])}</div>")
+    assert len(document.xpath("//p")) == 3
+
+
 SCORES = "<p>Final score<br>---<br>Home 3, Away 1</p><p>The single reads<br># 1 in the charts<br>- again<br>2. in the other chart</p>"
 LITERALLY = "<p>The filing literally says &lt;b&gt;draft&lt;/b&gt; twice, *sic*, cites [1](http://x) and AT&amp;T &amp;copy; in_full.</p>"
 

@@ -82,8 +82,22 @@ def _flat_text(element: etree._Element, line_break: str = " ") -> str:
     """The element's text, whitespace collapsed; the lines a <br> separates joined by `line_break`:
     a newline in paragraphs and quotes (an address's, a poem's or a tour list's lines), a space in
     headings, list items and table cells, which are one line each."""
-    lines = (" ".join(line.split()) for line in "".join(_pieces(element)).split(_LINE_BREAK))
+    return _joined_lines("".join(_pieces(element)), line_break)
+
+
+def _joined_lines(text: str, line_break: str) -> str:
+    lines = (" ".join(line.split()) for line in text.split(_LINE_BREAK))
     return line_break.join(line for line in lines if line)
+
+
+# An empty line (<br><br>): how pages without <p> tags separate their paragraphs.
+_EMPTY_LINE = re.compile(f"{_LINE_BREAK}\\s*{_LINE_BREAK}")
+
+
+def _paragraphs(element: etree._Element) -> list[str]:
+    """A paragraph's or quote's text, split where an empty line separates paragraphs."""
+    parts = (_joined_lines(part, "\n") for part in _EMPTY_LINE.split("".join(_pieces(element))))
+    return [part for part in parts if part]
 
 
 def _heading_level(element: etree._Element) -> int:
@@ -113,7 +127,7 @@ def _blocks_of(element: etree._Element, kind: str | None = None):
             yield Block(HEADING, text, _heading_level(element))
     else:
         kind = kind or (QUOTE if tag == "quote" else PARAGRAPH)
-        if text := _flat_text(element, "\n"):
+        for text in _paragraphs(element):
             yield Block(kind, text)
 
 
