@@ -270,6 +270,10 @@ def test_a_byline_on_a_page_whose_body_class_mentions_comments_is_read():
         ('<meta property="og:site_name" content="Riverside Post">' + _jsonld_author('{"@type": "Organization", "name": "Riverside Post"}'),
          '<span class="article-author">By Ines Marlow | April 12, 2023</span>', ["Ines Marlow"], [], "printed-byline"),
         ("", '<div class="byline">Analysis von Tobias Renn und Ines Marlow, 12.04.2023</div>', ["Tobias Renn", "Ines Marlow"], [], "printed-byline"),
+        # an aggregator's credit, a Hindi label beside the date label, a Japanese signature in brackets
+        ("", "<div>Story by Priscilla Vantongeren</div>", ["Priscilla Vantongeren"], [], "printed-byline"),
+        ("", '<div class="byline">लेखक: राहुल शर्मा | प्रकाशित: 05 मार्च 2026</div>', ["राहुल शर्मा"], [], "printed-byline"),
+        ("", '<p class="author">（佐々木 美穂）</p>', ["佐々木 美穂"], [], "printed-byline"),
         # only the site, declared and printed: kept as the organisation it is
         ('<meta property="og:site_name" content="Riverside Post">' + _jsonld_author('{"@type": "Organization", "name": "Riverside Post"}'),
          "", [], ["Riverside Post"], "jsonld:author"),

@@ -36,9 +36,10 @@ _FURNITURE = re.compile(
     re.I,
 )
 # Credit words before names; Russian, Hebrew, Arabic, Chinese, Turkish, Greek, Polish and Hungarian besides.
-_OTHER_SCRIPTS_CREDIT = r"автор(?:ы)?|מאת|كتب|作者|yazan|haber|του|της|tekst|szerző"
+_OTHER_SCRIPTS_CREDIT = r"автор(?:ы)?|מאת|كتب|作者|yazan|haber|του|της|tekst|szerző|लेखक"
 _PREFIX = re.compile(
-    rf"^(?:by|von|par|por|di|door|av|autor(?:in)?|author|text|written by|(?:additional\s+)?reporting by|{_OTHER_SCRIPTS_CREDIT})[:：\s]+", re.I,
+    rf"^(?:by|von|par|por|di|door|av|autor(?:in)?|author|text|(?:written|story|words|posted|reported) by|(?:additional\s+)?reporting by"
+    rf"|{_OTHER_SCRIPTS_CREDIT})[:：\s]+", re.I,
 )
 # Japanese, Korean and Chinese bylines put the desk before the name and "reporter" after it:
 # "社会部 山田 花子 記者", "김민준 기자".
@@ -94,7 +95,8 @@ def _clean_name(name: str) -> str:
     name = _PREFIX.sub("", " ".join(name.split())).removeprefix("the ")  # "Jane Roe and the Associated Press"
     if _CJK_REPORTER.search(name):
         name = _CJK_DESK.sub("", _CJK_REPORTER.sub("", name))
-    return _TRAILING_INITIALS.sub("", name).strip(" ,;|-–—")
+    name = _TRAILING_INITIALS.sub("", name).strip(" ,;|-–—")
+    return name[1:-1].strip() if name[:1] in "(（" and name[-1:] in ")）" else name  # a signature in brackets: "（佐々木 美穂）"
 
 
 def split_names(text: str) -> list[str]:
@@ -237,7 +239,7 @@ _MARKED_BYLINES = (
 # Credit lines without markup: text that starts with a credit word or an author label, not
 # inside a link (a teaser for another story credits that story).
 _CREDIT_START = (
-    r"^\s*(?:by|von|par|por|door|av|written by|reporting by|autor(?:in|en)?(?:/autor(?:in)?)?|authors?|auteurs?|autore|autora|text(?=\s*:)"
+    r"^\s*(?:by|von|par|por|door|av|(?:written|story|words|posted|reported) by|reporting by|autor(?:in|en)?(?:/autor(?:in)?)?|authors?|auteurs?|autore|autora|text(?=\s*:)"
     rf"|{_OTHER_SCRIPTS_CREDIT})(?:\s|:|：|$)"
 )
 # ... or after the date on one line, past a separator: "October 9, 2026 · by Ellie Porter"
@@ -305,14 +307,14 @@ _INTERFACE_WORDS = {
 def _looks_like_a_name(name: str) -> bool:
     """Every word capitalised but the particles: desk initials ("amw"), kicker words ("capital"),
     phrases ("Themen bearbeiten") and job titles are not names. Scripts without case pass."""
+    if name.rstrip().endswith((":", "：")):  # a label ("Update:", "Musik:", "प्रकाशित:") whose value follows
+        return False
     if not any(ch.isalpha() and ch.lower() != ch.upper() for ch in name):
         return True
     if _CALENDAR_WORD.fullmatch(name.strip()):  # a fixture list's bold "July" heading
         return False
     words = [word for word in name.split() if word[0].isalpha()]
     if any(_ROLE_WORD.search(word) for word in words) or any(word.casefold() in _INTERFACE_WORDS for word in words):
-        return False
-    if name.rstrip().endswith(":"):  # a label ("Update:", "Musik:") whose value follows
         return False
     return any(word[0].isupper() for word in words) and all(
         word[0].isupper() or word in _PARTICLES or _JOINED_PARTICLE.match(word) for word in words
