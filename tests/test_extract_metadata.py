@@ -114,6 +114,21 @@ SEO_HEADLINE = "Ferry operator to run extra early boats this summer"
         # a "site name" that repeats the headline names nothing, and cuts nothing from it
         ('<meta name="application-name" content="Ferry adds early crossings - commuters pleased">'
          + _og_title("Ferry adds early crossings - commuters pleased"), "", "Ferry adds early crossings - commuters pleased", "meta:og:title"),
+        # the printed <h1> is the declared title as readers see it: typographic dashes, or in full where
+        # the declared one was cut short or left out its last words
+        (_og_title("Ferry adds early crossings - commuters pleased"), "Ferry adds early crossings – commuters pleased",
+         "Ferry adds early crossings – commuters pleased", "h1"),
+        (_jsonld_headline("Ferry adds early crossings for the..."), "Ferry adds early crossings for the summer season on the island",
+         "Ferry adds early crossings for the summer season on the island", "h1"),
+        (_og_title("Ferry adds early crossings for"), "Ferry adds early crossings for the summer", "Ferry adds early crossings for the summer", "h1"),
+        # but not a declared title's tail, nor a longer <h1> past a separator or with a date
+        (_og_title("Ferry timetable - sailings, fares and harbour car parks"), "Ferry timetable",
+         "Ferry timetable - sailings, fares and harbour car parks", "meta:og:title"),
+        (_og_title("Ferry adds early crossings"), "Ferry adds early crossings | 12.04.2023", "Ferry adds early crossings", "meta:og:title"),
+        (_og_title("Ferry adds early crossings"), "Ferry adds early crossings for every island commuter this summer",
+         "Ferry adds early crossings", "meta:og:title"),
+        # a separator left dangling at the end
+        (_og_title("Ferry adds early crossings -"), "", "Ferry adds early crossings", "meta:og:title"),
     ],
 )
 def test_title_chosen_by_agreement(head, h1, title, signal):

@@ -15,7 +15,9 @@ systems let editors word each one differently (a search headline, a social headl
 3. The printed <h1> wins when a declared title (JSON-LD, og, twitter) states it too: readers
    see it, and the agreement shows it is the headline rather than a logo or a section name.
    Otherwise the first signal in order of trust, in the wording of the first signal that
-   states it without affixes.
+   states it without affixes; the <h1>'s wording still wins where it is that title as printed:
+   in typographic dashes and quotes, or in full where the declared one was cut short ("…", or
+   mid-phrase). A few more words in the <h1> after a whole declared title are the publisher's choice.
 """
 
 from __future__ import annotations
@@ -140,4 +142,40 @@ def choose_title(declared: list[tuple[str, str | None]], printed: str | None, pa
     if headline and any(c.states == headline.states for c in candidates if c.signal in declared_signals):
         chosen = headline.states
     wording = next(c for c in candidates if c.key == chosen)
-    return wording.text, wording.signal
+    if headline and wording.signal != PRINTED and _prints_in_full(headline.text, wording.text):
+        return headline.text, PRINTED
+    return _DANGLING_SEPARATOR.sub("", wording.text), wording.signal
+
+
+# Dash and quote glyphs that social and search titles plain-type ("-" for "–", '"' for "“")
+_GLYPHS = str.maketrans({"–": "-", "—": "-", "‑": "-", "‐": "-", "‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)$")
+_MAX_WORDS_ADDED = 3  # a declared title cut short leaves out a few words, not a standfirst
+# Words no headline ends with: a declared title ending in one was cut mid-phrase (an attribute
+# broken at an inner quote: content="… califica a Biden de "incapacitado"")
+_PHRASE_OPENERS = {
+    "a", "an", "the", "of", "to", "for", "in", "on", "at", "by", "with", "and", "or", "de", "del", "la", "le", "el", "les", "los", "las",
+    "en", "et", "y", "e", "da", "do", "di", "der", "die", "das", "den", "dem", "des", "und", "von", "zu", "im", "mit", "für", "auf",
+}
+_DANGLING_SEPARATOR = re.compile(r"\s+[|\-–—·•/:]$")
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def _prints_in_full(printed: str, title: str) -> bool:
+    """Whether the printed <h1> is the chosen declared title as readers see it: the same words in
+    its typographic glyphs, or its whole where the declared one was cut short ("…", or mid-phrase
+    before a few last words). Not where the declared one adds a tail to the <h1> ("… - fixtures, results &
+    scorecards"): publishers differ on whether that is the headline (measured)."""
+    if printed != title and printed.translate(_GLYPHS) == title.translate(_GLYPHS):
+        return True
+    shown, declared = _words(printed), _words(_ELLIPSIS.sub("", title))
+    if not declared or len(shown) <= len(declared) or shown[: len(declared)] != declared:
+        return False
+    if _ELLIPSIS.search(title):
+        return True
+    rest = printed[len(re.match(r"^\W*" + r"\W+".join(map(re.escape, declared)), printed, re.I)[0]) :]
+    cut_mid_phrase = declared[-1] in _PHRASE_OPENERS
+    return cut_mid_phrase and len(shown) - len(declared) <= _MAX_WORDS_ADDED and not re.match(r"^\s*[|•·»›:\-–—]", rest) and not re.search(r"\d", rest)
