@@ -20,7 +20,7 @@ COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("title", pa.string(), "headline"),
     ("author", pa.string(), "the people of the byline joined with '; ' (see authors)"),
     ("authors", pa.list_(pa.string()), "people named in the byline, one per item; organisations go to author_orgs"),
-    ("author_orgs", pa.list_(pa.string()), "organisations in the byline ('Associated Press', 'Staff')"),
+    ("author_orgs", pa.list_(pa.string()), "organisations in the byline ('Associated Press', 'Staff', a reprint's 'Chicago Tribune')"),
     ("published_at", UTC_TS, "the article's own publication time (UTC); never the site header's date or the crawl time; null if unknown"),
     ("updated_at", UTC_TS, "last update time when the page distinguishes it from publication; null otherwise"),
     ("crawl_date", pa.date32(), "the day whose window discovered the page (the partition date)"),
