@@ -77,6 +77,20 @@ def test_title_without_site_affixes(head, h1, title, signal):
     assert record["provenance"]["title"] == signal
 
 
+@pytest.mark.parametrize("href", ["/", "https://www.riverside.example/", "/index.php"])
+def test_an_h1_that_only_links_home_is_the_logo_not_the_headline(href):
+    """An old blog theme prints the site's name as an <h1> linking home, and the headline lower down:
+    <title> then carries the headline beside that name, which is an affix to strip."""
+    html = page("<title>Ferry adds early crossings » Riverside Ramblings</title>", h1=f'<a href="{href}">Riverside Ramblings</a>')
+    record = extract(html.replace('<div class="meta">', '<h3 class="post-title">Ferry adds early crossings</h3><div class="meta">'))
+    assert (record["title"], record["provenance"]["title"]) == ("Ferry adds early crossings", "html:title")
+
+
+def test_an_h1_linking_to_a_story_is_no_logo():
+    html = page("<title>Ferry adds early crossings » Riverside Ramblings</title>", h1='<a href="/news/ferry">Ferry adds early crossings</a>')
+    assert extract(html)["title"] == "Ferry adds early crossings"
+
+
 def _jsonld_headline(headline: str) -> str:
     return f'<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "{headline}"}}</script>'
 

@@ -67,7 +67,8 @@ def find_headline(tree: HtmlElement, hints: list[str], site_names: list[str]) ->
     Templates also use <h1> for the logo or a section name, so the one sharing most
     words with the declared titles wins; without any declared title, the longest one.
     """
-    candidates = [h for h in tree.xpath("//body//h1[not(ancestor::nav) and not(ancestor::footer)]") if _text(h)]
+    logos = {title_key(name) for name in site_names}
+    candidates = [h for h in tree.xpath("//body//h1[not(ancestor::nav) and not(ancestor::footer)]") if (text := _text(h)) and title_key(text) not in logos]
     candidates = [h for h in candidates if not h.xpath(_SITE_TITLE, namespaces=_REGEX_NS)] or candidates
     if not candidates:
         return _h2_headline(tree, hints, site_names)
@@ -117,8 +118,23 @@ def _name_labels(host: str) -> tuple[str, ...]:
     return (*(parsed.subdomain.split(".") if parsed.subdomain else []), parsed.domain)
 
 
-def site_names(signals: PageSignals, url: str) -> list[str]:
-    """Every way the page names its site: declared names and the host's labels.
+def _home_link_headings(tree: HtmlElement, url: str) -> list[str]:
+    """The text of each <h1> that is nothing but a link to the site's home page: an old blog
+    theme's logo ("<h1><a href="https://fouryears.example/">Four Years Remaining</a></h1>")."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    names = []
+    for h1 in tree.xpath("//body//h1[count(.//a[@href]) = 1]"):
+        link = h1.xpath(".//a[@href]")[0]
+        target = urlsplit(urljoin(url, link.get("href").strip()))
+        home = (target.hostname or "").removeprefix("www.") == host and re.fullmatch(r"/?(?:index\.\w+)?", target.path) and not target.query
+        if home and (text := _text(h1)) and _text(link) == text:
+            names.append(text)
+    return names
+
+
+def site_names(signals: PageSignals, url: str, tree: HtmlElement) -> list[str]:
+    """Every way the page names its site: declared names, the host's labels and a logo printed
+    as an <h1> linking home.
 
     A declared "site name" that repeats the story's headline (some templates fill
     application-name with it) names nothing, and would make the headline its own affix.
@@ -131,7 +147,7 @@ def site_names(signals: PageSignals, url: str) -> list[str]:
         _jsonld_name(signals.article.get("publisher")),
     ]
     declared = [name for name in declared if name and words_key(html.unescape(name)) not in headlines]
-    return [name for name in [*declared, host, *labels] if name]
+    return [name for name in [*declared, host, *labels, *_home_link_headings(tree, url)] if name]
 
 
 def _trafilatura_title(tree: HtmlElement, url: str) -> str | None:
@@ -160,7 +176,7 @@ def stated_headlines(tree: HtmlElement, signals: PageSignals, url: str) -> set[s
     affixes removed. More than one means the newsroom worded the headline per channel; which of
     them is "the" title is then the publisher's choice. The extraction benchmark reports title
     accuracy apart for such pages."""
-    names = site_names(signals, url)
+    names = site_names(signals, url, tree)
     affixes = _title_affixes(signals, names)
     headline = headline_of(tree, signals, names)
     texts = [text for _, text in _declared_titles(signals)] + [_text(headline) if headline is not None else None]

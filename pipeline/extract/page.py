@@ -104,7 +104,7 @@ def read_page(html: str, url: str) -> Page | None:
     if tree is None:
         return None
     signals = read_signals(tree)
-    names = site_names(signals, url)
+    names = site_names(signals, url, tree)
     headline = headline_of(tree, signals, names)
     drop_appended_stories(tree, headline)
     drop_overlays(tree, headline)
