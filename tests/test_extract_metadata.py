@@ -507,6 +507,16 @@ def test_small_site_page_credits_its_reporter_in_a_bold_paragraph():
     assert record["provenance"]["author"] == "printed-byline"
 
 
+@pytest.mark.parametrize(("bold", "people"), [
+    ("Hintergrund", []), ("Quellen", []), ("Mehr Infos (PDF)", []), ("Stand: 12.04.2023", []),
+    ("Tamsin Achterberg", ["Tamsin Achterberg"]), ("Von Tamsin Achterberg und Ole Brandt", ["Tamsin Achterberg", "Ole Brandt"]),
+])
+def test_a_bold_paragraph_closing_the_story_credits_only_when_it_reads_as_names(bold, people):
+    """A section's bold heading printed as a paragraph ("Hintergrund") is no byline."""
+    record = extract(page(body=[*BODY, f"<strong>{bold}</strong>"]))
+    assert record["authors"] == people
+
+
 # ---- canonical URL, site name, language, section, tags --------------------------------------
 
 

@@ -257,6 +257,7 @@ _SIGNATURE_LINES = f"//body//p[re:test(normalize-space(.), '{_SIGNATURE}')]" + _
 # A story paragraph that is nothing but a bold name, first or last in the story: how many
 # smaller sites credit their reporters.
 _BOLD_PARAGRAPHS = "//body//p[count(*)=1][b or strong]" + _OUTSIDE_CHROME
+_BOLD_CREDIT_WORDS = (2, 5)  # "Jane Roe", "Von Jane Roe und John Doe"
 _RUNNING_TEXT_WORDS = 12  # a paragraph of running text holds a sentence; a standfirst line or a name is shorter
 # Credit lines for a picture, a source, an editor or a translator are not the story's byline.
 _OTHER_CREDIT = re.compile(
@@ -358,9 +359,13 @@ def _credit_line(element):
 
 def _is_story_edge(paragraph) -> bool:
     """A bold-only paragraph with the story's running text on one side only (a short standfirst
-    may come before it)."""
+    may come before it), that reads as a credit: two to five words, every part a name, no
+    figures, colon or brackets. A bold "Hintergrund" or "Quellen" is a section's heading."""
     bold = paragraph[0]
-    if _text(paragraph) != _text(bold) or not _text(bold):
+    text = _text(paragraph)
+    if text != _text(bold) or not text or not _BOLD_CREDIT_WORDS[0] <= len(text.split()) <= _BOLD_CREDIT_WORDS[1] or re.search(r"[\d:()]", text):
+        return False
+    if not (parts := split_names(_CREDIT_WORD.sub("", text))) or not all(_looks_like_a_name(part) for part in parts):
         return False
     before = any(_is_running_text(p) for p in paragraph.itersiblings("p", preceding=True))
     after = any(_is_running_text(p) for p in paragraph.itersiblings("p"))
