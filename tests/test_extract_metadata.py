@@ -301,6 +301,10 @@ def test_a_byline_on_a_page_whose_body_class_mentions_comments_is_read():
         ("", '<div class="byline">Analysis von Tobias Renn und Ines Marlow, 12.04.2023</div>', ["Tobias Renn", "Ines Marlow"], [], "printed-byline"),
         # an aggregator's credit, a Hindi label beside the date label, a Japanese signature in brackets
         ("", "<div>Story by Priscilla Vantongeren</div>", ["Priscilla Vantongeren"], [], "printed-byline"),
+        # the date line starts at a weekday's abbreviation or a preposition before the day
+        ("", '<div class="byline">Von Tobias Renn Do 9 Apr 2020</div>', ["Tobias Renn"], [], "printed-byline"),
+        ("", '<div class="byline">Par Matthieu Hy le 3 mai 2021</div>', ["Matthieu Hy"], [], "printed-byline"),
+        ("", '<div class="byline">Por Inés Marlow hace 3 horas</div>', ["Inés Marlow"], [], "printed-byline"),
         ("", '<div class="byline">लेखक: राहुल शर्मा | प्रकाशित: 05 मार्च 2026</div>', ["राहुल शर्मा"], [], "printed-byline"),
         ("", '<p class="author">（佐々木 美穂）</p>', ["佐々木 美穂"], [], "printed-byline"),
         # only the site, declared and printed: kept as the organisation it is

@@ -277,7 +277,10 @@ _CALENDAR_WORD = re.compile(rf"(?:{MONTH_NAMES}|{WEEKDAY_NAMES})", re.I)
 _DATE_LINE = re.compile(
     r"(?<!\w)\d|(?<!\w)in\s|\b(?:stand|updated|published|posted|veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado)\b"
     rf"|\b(?:{MONTH_NAMES})(?=\s*\d)"
-    rf"|\b(?:{WEEKDAY_NAMES})\b(?=,?\s+(?:\d|(?:{MONTH_NAMES})\b))",
+    rf"|\b(?:{WEEKDAY_NAMES})\b(?=,?\s+(?:\d|(?:{MONTH_NAMES})\b))"
+    # a weekday's abbreviation or a preposition before the day ("Do 9 Apr 2020", "Fr, 18. Oktober", "le 3 mai")
+    r"|(?<!\w)(?:mo|di|mi|do|fr|sa|so|mon|tue|wed|thu|fri|sat|sun|lun|mer|jeu|ven|dim|le|am|on|el|il|op)\.?,?\s+(?=\d)"
+    r"|(?<!\w)(?:hace|vor|il y a)\s",
     re.I,
 )
 # A second author's card continues the first's: "and John Doe".
@@ -312,6 +315,8 @@ def _looks_like_a_name(name: str) -> bool:
         return False
     if not any(ch.isalpha() and ch.lower() != ch.upper() for ch in name):
         return True
+    if len(name.split()) == 1 and len(re.sub(r"\W", "", name)) <= 2:  # a leftover "Do", "le", "am"
+        return False
     if _CALENDAR_WORD.fullmatch(name.strip()):  # a fixture list's bold "July" heading
         return False
     words = [word for word in name.split() if word[0].isalpha()]
