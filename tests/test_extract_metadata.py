@@ -301,6 +301,10 @@ def test_a_byline_on_a_page_whose_body_class_mentions_comments_is_read():
         ("", '<div class="byline">Analysis von Tobias Renn und Ines Marlow, 12.04.2023</div>', ["Tobias Renn", "Ines Marlow"], [], "printed-byline"),
         # an aggregator's credit, a Hindi label beside the date label, a Japanese signature in brackets
         ("", "<div>Story by Priscilla Vantongeren</div>", ["Priscilla Vantongeren"], [], "printed-byline"),
+        # a blogger's user name, where the markup says it is the author's; a placeholder still names nobody
+        ("", '<span class="author vcard"><a class="url fn n" rel="author" href="/author/gizzmo/">gizzmo</a></span>', ["gizzmo"], [], "printed-byline"),
+        ("", '<span class="author vcard"><a class="url fn n" href="/author/admin/">admin</a></span>', [], [], None),
+        ("", '<span class="kicker">ferries</span>', [], [], None),
         # the date line starts at a weekday's abbreviation or a preposition before the day
         ("", '<div class="byline">Von Tobias Renn Do 9 Apr 2020</div>', ["Tobias Renn"], [], "printed-byline"),
         ("", '<div class="byline">Par Matthieu Hy le 3 mai 2021</div>', ["Matthieu Hy"], [], "printed-byline"),

@@ -257,6 +257,12 @@ _SIGNATURE_LINES = f"//body//p[re:test(normalize-space(.), '{_SIGNATURE}')]" + _
 # A story paragraph that is nothing but a bold name, first or last in the story: how many
 # smaller sites credit their reporters.
 _BOLD_PARAGRAPHS = "//body//p[count(*)=1][b or strong]" + _OUTSIDE_CHROME
+# A blogger's user name ("gizzmo") is no capitalised name, but markup that says "author" vouches for it.
+_USER_NAME = re.compile(r"[a-z][\w.-]{2,30}")
+_MARKED_AS_AUTHOR = (
+    "ancestor-or-self::*[@rel='author' or @itemprop='author' or re:test(@class, '(?:^|\\s)(?:fn|author|vcard|username)(?:\\s|$)')]"
+    " | .//a[@rel='author']"
+)
 _BOLD_CREDIT_WORDS = (2, 5)  # "Jane Roe", "Von Jane Roe und John Doe"
 _RUNNING_TEXT_WORDS = 12  # a paragraph of running text holds a sentence; a standfirst line or a name is shorter
 # Credit lines for a picture, a source, an editor or a translator are not the story's byline.
@@ -430,6 +436,11 @@ def _byline_of(element, site_names: list[str]) -> Byline:
         text = credited["credit"]
     if cut := _DATE_LINE.search(text):
         text = text[: cut.start()]
-    byline = byline_from_text(_LEADING_JOINER.sub("", _CREDIT_WORD.sub("", text)), site_names)
+    credit = _LEADING_JOINER.sub("", _CREDIT_WORD.sub("", text))
+    byline = byline_from_text(credit, site_names)
     byline.people = [name for name in byline.people if _looks_like_a_name(name)]
+    if not byline and _USER_NAME.fullmatch(credit.strip()) and element.xpath(_MARKED_AS_AUTHOR, namespaces=_REGEX_NS):
+        name = credit.strip()
+        if name.casefold() not in _PLACEHOLDERS and not is_site(name, site_names):
+            byline.people = [name]
     return byline
