@@ -45,6 +45,8 @@ _PREFIX = re.compile(
 # "社会部 山田 花子 記者", "김민준 기자".
 _CJK_DESK = re.compile(r"^\S+部\s+")
 _CJK_REPORTER = re.compile(r"\s*(?:記者|记者|기자|特派員|特派员|編集委員)(?:\s.*)?$")
+# "Williams Perdomo @wperdomod": the writer's social handle after the name
+_HANDLE = re.compile(r"\s+@\w+$")
 # "Elena Muster (emu)": the desk's initials after a name
 _TRAILING_INITIALS = re.compile(r"\s*\([^)]{1,8}\)\s*$")
 _URL = re.compile(r"^(?:https?:)?//|^www\.", re.I)
@@ -92,7 +94,8 @@ def _key(text: str) -> str:
 
 
 def _clean_name(name: str) -> str:
-    name = _PREFIX.sub("", " ".join(name.split())).removeprefix("the ")  # "Jane Roe and the Associated Press"
+    name = _PREFIX.sub("", " ".join(name.split()).strip(" ~→»«")).removeprefix("the ")  # "Jane Roe and the Associated Press"
+    name = _HANDLE.sub("", name)
     if _CJK_REPORTER.search(name):
         name = _CJK_DESK.sub("", _CJK_REPORTER.sub("", name))
     name = _TRAILING_INITIALS.sub("", name).strip(" ,;|-–—")
