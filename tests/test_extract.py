@@ -491,6 +491,25 @@ def test_newsletter_and_alert_promos_between_or_after_paragraphs_are_not_story_t
     assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY
 
 
+def test_a_signup_box_asking_for_an_email_address_is_not_story_text():
+    """Whatever the box's class: its pitch and small print are the site's."""
+    box = ('<div class="c-signup"><h3>Get daily island news</h3><p>The top harbour stories, every morning before the first boat.</p>'
+           '<form action="/subscribe"><input type="email" name="addr" placeholder="Your address"><button>Go</button></form>'
+           "<p><small>By continuing you agree to our Terms of Use and Privacy Policy.</small></p></div>")
+    body = "".join(f"<p>{text}</p>" + (box if i == 1 else "") for i, text in enumerate(STORY))
+    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
+    <h1>Ferry adds early crossings</h1>{body}</article></body></html>"""
+    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY
+
+
+def test_a_page_wrapped_in_one_form_keeps_its_story():
+    """ASP.NET pages put everything inside one <form>, with the newsletter field somewhere in it."""
+    body = "".join(f"<p>{text}</p>" for text in STORY)
+    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><form id="aspnetForm"><article>
+    <h1>Ferry adds early crossings</h1>{body}</article><div class="footer-box"><input type="email" name="ctl00$email"></div></form></body></html>"""
+    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY
+
+
 @pytest.mark.parametrize("sentence", ["The harbour office's weekly newsletter, which 4,000 islanders subscribe to, will report the figures.",
                                       "Islanders who signed up for email alerts about delays got the message an hour late, the company said."])
 def test_sentences_about_newsletters_stay(sentence):

@@ -29,6 +29,7 @@ from pipeline.extract.metadata import Metadata, headline_of, read_metadata, site
 from pipeline.extract.overlays import drop_overlays
 from pipeline.extract.script_body import script_body
 from pipeline.extract.signals import read_signals
+from pipeline.extract.signup_boxes import drop_signup_boxes
 
 # trafilatura settings: comments are not the story; tables are (results, figures);
 # images would bring their captions back. Its metadata pass costs a third of its time and
@@ -108,6 +109,7 @@ def read_page(html: str, url: str) -> Page | None:
     headline = headline_of(tree, signals, names)
     drop_appended_stories(tree, headline)
     drop_overlays(tree, headline)
+    drop_signup_boxes(tree, headline)
     printed = _story_blocks(tree, url)
     metadata = read_metadata(tree, signals, url, headline, names)
     provenance = dict(metadata.provenance)
