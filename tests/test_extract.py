@@ -483,7 +483,9 @@ def test_a_sentence_that_opens_like_a_read_more_label_stays(sentence):
                                    "For the latest news, make sure you sign up to one of our newsletters.", "Newsletter: Harbour inside",
                                    "Follow us on social media. Sign up for our daily push alerts here.", "Sign up (it's quick and free) or sign in now.",
                                    "Sie mögen den Tag kompakt? Dann sind Sie beim Hafen-Newsletter richtig – hier entlang.",
-                                   "Inscrivez-vous à notre newsletter quotidienne."])
+                                   "Inscrivez-vous à notre newsletter quotidienne.",
+                                   "The day's top harbour headlines, delivered to your inbox once a day.",
+                                   "By signing up you agree to our Terms of Use and Privacy Policy."])
 def test_newsletter_and_alert_promos_between_or_after_paragraphs_are_not_story_text(promo):
     body = "".join(f"<p>{text}</p>" + (f"<p>{promo}</p>" if i == 1 else "") for i, text in enumerate(STORY))
     html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
@@ -511,7 +513,8 @@ def test_a_page_wrapped_in_one_form_keeps_its_story():
 
 
 @pytest.mark.parametrize("sentence", ["The harbour office's weekly newsletter, which 4,000 islanders subscribe to, will report the figures.",
-                                      "Islanders who signed up for email alerts about delays got the message an hour late, the company said."])
+                                      "Islanders who signed up for email alerts about delays got the message an hour late, the company said.",
+                                      "Fake ferry tickets arrive in your inbox from addresses that look like the operator's, police warned."])
 def test_sentences_about_newsletters_stay(sentence):
     html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
     <h1>Ferry adds early crossings</h1>{"".join(f"<p>{text}</p>" for text in [*STORY, sentence])}</article></body></html>"""

@@ -20,7 +20,7 @@ are recognisable on a single page, so a site's first page is cleaned of them too
   from a sentence of the story. An ad slot's label ("Advertisement", "Story continues below
   advertisement") is the page's too.
 - A short paragraph that invites the reader to sign up for the site's newsletters or alerts
-  ("Sign up for our daily newsletter", "… in your inbox", "Newsletter: Sport inside") is a
+  ("Sign up for our daily newsletter", "the day's news in your inbox", "Newsletter: Sport inside") is a
   promo, whatever box it sits in: the invitation comes before what is offered, so a sentence
   about a newsletter ("… which 40,000 readers subscribe to") stays.
 - A short paragraph that is a copyright notice ("© 2026 Example Times", "ⓒ 한빛일보, 무단전재 및
@@ -72,7 +72,8 @@ _MAX_COPYRIGHT_WORDS = 25  # a wire's notice adds that its material may not be r
 _SIGN_UP_PROMO = re.compile(
     r"\b(?:sign(?:ing)?\s+up|subscribe\s+(?:to|for|now|here)|inscrivez-vous|abonnez-vous|suscr[ií]bete|reg[ií]strate|iscriviti)\b"
     r".{0,160}\b(?:newsletters?|inbox|e-?mails?|(?:push\s+)?alerts|lettre d['’]information|infolettre|bolet[ií]n)\b"
-    r"|\bin\s+your\s+inbox\b|^newsletters?\s*:|\bsign\s+up\b.{0,40}\bsign\s+in\b"
+    r"|\b(?:news|stories|headlines|updates|briefing|digest|newsletters?)\b.{0,160}\b(?:in|to|into)\s+your\s+inbox\b"
+    r"|^newsletters?\s*:|\bsign\s+up\b.{0,40}\bsign\s+in\b|^by\s+(?:signing\s+up|subscribing)\b.{0,40}\byou\s+agree\b"
     r"|\bnewsletter\b.{0,200}\b(?:hier\s+entlang|hier\s+anmelden|abonnieren|anmelden|bestellen)\b"
     r"|\b(?:abonnieren|anmelden|bestellen)\b.{0,60}\bnewsletter\b",
     re.I,
