@@ -343,3 +343,11 @@ def test_when_declarations_disagree_the_one_printed_under_the_headline_wins(prin
     head = ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-11-03T10:25:00+00:00"}</script>'
             '<meta property="article:published_time" content="2023-11-06T14:25:00+00:00">')
     assert published(story(head=head, meta=f"· {printed}")) == (value, signal)
+
+
+def test_an_embedded_post_s_date_is_not_the_story_s():
+    """An undated story quoting a post: the embed prints when the post was posted."""
+    tweet = ('<blockquote class="twitter-tweet"><p lang="en">New early boat from the east quay!</p>&mdash; Harbour Board (@harbourboard)'
+             ' <a href="https://twitter.com/harbourboard/status/1">July 20, 2023</a></blockquote>')
+    html = story().replace("</div></article>", f"{tweet}</div></article>")
+    assert published(html) == (None, None)

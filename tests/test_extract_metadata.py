@@ -259,6 +259,7 @@ def _jsonld_author(author: str) -> str:
         ('<meta name="author" content="Harbourside Verlag GmbH">', [], ["Harbourside Verlag GmbH"], "meta:author"),
         ('<meta name="author" content="publisher">', [], [], None),
         (_jsonld_author('{"@type": "Person", "name": "admin"}'), [], [], None),
+        ('<meta name="author" content="No Author">', [], [], None),
         # a reprint credits the writer's own paper after her name
         ('<meta name="author" content="Wendeline Acosta, The Fairhaven Post">', ["Wendeline Acosta"], ["The Fairhaven Post"], "meta:author"),
         (_jsonld_author('"Tobias Renn, Lakeshore Tribune"'), ["Tobias Renn"], ["Lakeshore Tribune"], "jsonld:author"),

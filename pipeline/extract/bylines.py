@@ -185,7 +185,10 @@ def _add_string(byline: Byline, text: str, site_names: list[str], declared_org: 
 # Services whose name is written in lower case or as a word ("dpa", "Reuters"), not a surname.
 _LOWER_CASE_SERVICES = {"dpa", "reuters"}
 # What a CMS fills the author field with when nobody is credited: no author at all.
-_PLACEHOLDERS = {"admin", "administrator", "publisher", "super user", "unknown", "anonymous", "anónimo", "anonym", "unbenannt", "webmaster", "guest"}
+_PLACEHOLDERS = {
+    "admin", "administrator", "publisher", "super user", "unknown", "anonymous", "anónimo", "anonym", "unbenannt", "webmaster", "guest",
+    "no author", "none",
+}
 
 
 def _without_agency_suffix(name: str) -> list[str]:

@@ -49,7 +49,10 @@ MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dc
 # starts with what it is ("site-header", "sidebar-left"): a name that merely ends with it is a part of
 # the story ("date-header", "post-footer", "c-page-header__subtitle" under the headline, "boxHeader").
 _FURNITURE = (
-    "//header | //nav | //aside | //footer | //*[@id or @class][re:test(concat(' ', @id, ' ', @class), "
+    "//header | //nav | //aside | //footer"
+    # an embedded post is dated when it was posted, not when the story was
+    " | //blockquote[re:test(@class, 'twitter-tweet|instagram-media|tiktok-embed|bluesky-embed|threads?-post|fb-xfbml', 'i')]"
+    " | //*[@id or @class][re:test(concat(' ', @id, ' ', @class), "
     r"'\s(?:(?:site|page|global|main|top|bottom|primary|secondary|mobile|desktop|js|wp|[glco])[-_])?"
     "(?:header|masthead|top-?bar|topnav|navbar|menu|sidebar|footer|related|teaser|breadcrumb)', 'i')]"
 )
