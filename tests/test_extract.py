@@ -342,6 +342,15 @@ def test_the_story_s_header_lines_are_not_its_first_paragraphs(header):
     assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY
 
 
+def test_a_byline_and_dateline_under_a_standfirst_leave_the_text_and_the_standfirst_stays():
+    standfirst = "Commuters get two early boats on weekdays from May."
+    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title><script type="application/ld+json">
+    {{"@type": "NewsArticle", "headline": "Ferry adds early crossings", "author": {{"@type": "Person", "name": "Ana Ferreira"}}}}</script>
+    </head><body><main><article><h1>Ferry adds early crossings</h1><p class="dek">{standfirst}</p><p>By Ana Ferreira</p><p>March 9, 2026</p>
+    {"".join(f"<p>{text}</p>" for text in STORY)}</article></main></body></html>"""
+    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == [standfirst, *STORY]
+
+
 def test_a_kicker_above_the_headline_goes_with_it():
     html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><main><article>
     <div class="kicker"><p>Transport</p></div><div class="title"><p>Ferry adds early crossings</p></div>

@@ -1,6 +1,6 @@
 """The story's header lines that trafilatura keeps as the first paragraphs: the headline again
 (with a kicker above it), the byline and the dateline ("Von Martina Roesler", "March 9, 2026",
-"Updated 6 March 2026 · Published 5 March"); and the signature Korean sites print as the
+"Updated 6 March 2026 · Published 5 March"), also under a standfirst; and the signature Korean sites print as the
 story's last paragraph ("김민준 기자 minjun@example.kr").
 
 They are metadata, read into their own columns; in the text they would open every story of a
@@ -17,6 +17,7 @@ from pipeline.extract.dates import is_dateline
 _HEADER_BLOCKS = 3
 _MAX_HEADER_WORDS = 20
 _MAX_KICKER_WORDS = 5
+_MAX_STANDFIRST_WORDS = 40  # a sentence or two between the headline and the byline
 
 
 def _is_title(block: Block, title: str | None) -> bool:
@@ -39,10 +40,19 @@ def drop_header_lines(blocks: list[Block], title: str | None, people: list[str],
         if _is_title(block, title) and all(len(before.text.split()) <= _MAX_KICKER_WORDS for before in blocks[:index]):
             blocks = blocks[index + 1 :]
             break
-    start = 0
-    while start < min(len(blocks), _HEADER_BLOCKS) and _is_header_line(blocks[start], title, people, site_names):
-        start += 1
-    return blocks[start:]
+    blocks = blocks[_header_lines_at(blocks, 0, title, people, site_names) :]
+    # a standfirst may come first: the byline and dateline under it go, the standfirst stays
+    if blocks and len(blocks[0].text.split()) <= _MAX_STANDFIRST_WORDS and (end := _header_lines_at(blocks, 1, title, people, site_names)) > 1:
+        blocks = [blocks[0], *blocks[end:]]
+    return blocks
+
+
+def _header_lines_at(blocks: list[Block], start: int, title: str | None, people: list[str], site_names: list[str]) -> int:
+    """Where the run of header lines from `start` on ends (`start` when there is none)."""
+    end = start
+    while end < min(len(blocks), start + _HEADER_BLOCKS) and _is_header_line(blocks[end], title, people, site_names):
+        end += 1
+    return end
 
 
 def drop_closing_signature(blocks: list[Block]) -> list[Block]:
