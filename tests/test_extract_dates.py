@@ -351,3 +351,14 @@ def test_an_embedded_post_s_date_is_not_the_story_s():
              ' <a href="https://twitter.com/harbourboard/status/1">July 20, 2023</a></blockquote>')
     html = story().replace("</div></article>", f"{tweet}</div></article>")
     assert published(html) == (None, None)
+
+
+def test_a_byline_between_the_standfirst_and_the_dateline_is_read_past():
+    """Headline, standfirst, "Por <a>Name</a>", then "Publicado el 17 nov 2025": the byline's box does
+    not end the search, which would leave the date to the site header's "today"."""
+    standfirst = "El club de remo tendrá un pontón flotante antes de la regata de verano, decidió el puerto."
+    html = story().replace('lang="en"', 'lang="es"').replace("<body>", '<body><div class="cabecera">Martes, 18 de noviembre de 2025</div>').replace(
+        '<div class="byline">By Maren Oyelaran </div>',
+        f'<h2 class="entradilla">{standfirst}</h2><div class="firma"><span class="autor">Por <a href="/autor/maren">Maren Oyelaran</a></span>'
+        '<span class="fecha">Publicado el 17 nov 2025, 13:42</span></div>')
+    assert published(html) == (datetime(2025, 11, 17, tzinfo=UTC), "visible-text")

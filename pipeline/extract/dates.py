@@ -74,6 +74,8 @@ _MAX_STANDFIRST_WORDS = 40  # a standfirst is a sentence or two; a longer first 
 _OPENING_BLOCKS = 3  # where a template's header lines (kicker, place, dateline, standfirst) end up in the story
 # Boxes inside the story whose dates are their own: a figure's caption, a related story's teaser.
 _ASIDE = "ancestor-or-self::*[self::figure or self::figcaption or self::aside or re:test(@class, 'related|teaser|promo', 'i')]"
+# The byline's box: between a standfirst and the dateline, its names are read past.
+_BYLINE_BOX = "ancestor-or-self::*[re:test(concat(@class, ' ', @id), 'author|byline|autor|firma|signature', 'i') or @rel='author']"
 _MAX_DATELINE_PART = 45  # "il 06 marzo 2026 alle 10:15 · ": a date and its time, no more
 
 
@@ -315,6 +317,8 @@ def _near_headline(headline: HtmlElement | None, wanted: str, story: list[str], 
         if len(text) > 2 * _MAX_DATE_TEXT or seen >= _VISIBLE_WINDOW or _in_story(text, story):
             break
         if past_standfirst and not is_dateline(text) and not _labelled_parts(text)[0][0]:
+            if element.xpath(_BYLINE_BOX, namespaces=_REGEX_NS):
+                continue  # the byline printed between the standfirst and the dateline
             break  # past the standfirst only a dateline may follow; other text is the story's or a box's
         seen += 1
         if value := _labelled_date(text, unlabelled, wanted, dayfirst):
