@@ -86,6 +86,12 @@ def test_an_h1_that_only_links_home_is_the_logo_not_the_headline(href):
     assert (record["title"], record["provenance"]["title"]) == ("Ferry adds early crossings", "html:title")
 
 
+def test_an_h1_linking_to_a_broken_address_is_read_without_error():
+    html = page("<title>Ferry adds early crossings » Riverside Ramblings</title>").replace(
+        '<div class="topbar">', '<div class="topbar"><h1><a href="http://[::1">Riverside Ramblings</a></h1>')
+    assert extract(html)["text"]  # a broken link is no home link, and no failed page
+
+
 def test_an_h1_linking_to_a_story_is_no_logo():
     html = page("<title>Ferry adds early crossings » Riverside Ramblings</title>", h1='<a href="/news/ferry">Ferry adds early crossings</a>')
     assert extract(html)["title"] == "Ferry adds early crossings"
@@ -143,6 +149,10 @@ SEO_HEADLINE = "Ferry operator to run extra early boats this summer"
          "Ferry adds early crossings", "meta:og:title"),
         # a separator left dangling at the end
         (_og_title("Ferry adds early crossings -"), "", "Ferry adds early crossings", "meta:og:title"),
+        # words that case-fold into more or other letters ("ß", "İ") stay aligned with the <h1>'s
+        (_og_title("Großbrand im Hafen"), "Großbrand im Hafen: Feuerwehr im Einsatz", "Großbrand im Hafen", "meta:og:title"),
+        (_og_title("İstanbul'da yangın"), "İstanbul'da yangın söndürüldü", "İstanbul'da yangın", "meta:og:title"),
+        (_og_title("Straße der"), "Straße der Fähren", "Straße der Fähren", "h1"),
     ],
 )
 def test_title_chosen_by_agreement(head, h1, title, signal):

@@ -125,7 +125,9 @@ def _home_link_headings(tree: HtmlElement, url: str) -> list[str]:
     names = []
     for h1 in tree.xpath("//body//h1[count(.//a[@href]) = 1]"):
         link = h1.xpath(".//a[@href]")[0]
-        target = urlsplit(urljoin(url, link.get("href").strip()))
+        if not (absolute := _absolute_http(link.get("href"), url)):
+            continue
+        target = urlsplit(absolute)
         home = (target.hostname or "").removeprefix("www.") == host and re.fullmatch(r"/?(?:index\.\w+)?", target.path) and not target.query
         if home and (text := _text(h1)) and _text(link) == text:
             names.append(text)

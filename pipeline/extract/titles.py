@@ -161,7 +161,8 @@ _DANGLING_SEPARATOR = re.compile(r"\s+[|\-–—·•/:]$")
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.casefold())
+    """Case-folded word by word, so that they stay aligned with the text's own words ("İ", "ß")."""
+    return [word.casefold() for word in re.findall(r"\w+", text)]
 
 
 def _prints_in_full(printed: str, title: str) -> bool:
@@ -176,6 +177,6 @@ def _prints_in_full(printed: str, title: str) -> bool:
         return False
     if _ELLIPSIS.search(title):
         return True
-    rest = printed[len(re.match(r"^\W*" + r"\W+".join(map(re.escape, declared)), printed, re.I)[0]) :]
+    rest = printed[list(re.finditer(r"\w+", printed))[len(declared) - 1].end() :]  # after the words the two share
     cut_mid_phrase = declared[-1] in _PHRASE_OPENERS
     return cut_mid_phrase and len(shown) - len(declared) <= _MAX_WORDS_ADDED and not re.match(r"^\s*[|•·»›:\-–—]", rest) and not re.search(r"\d", rest)
