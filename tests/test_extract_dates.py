@@ -362,3 +362,9 @@ def test_a_byline_between_the_standfirst_and_the_dateline_is_read_past():
         f'<h2 class="entradilla">{standfirst}</h2><div class="firma"><span class="autor">Por <a href="/autor/maren">Maren Oyelaran</a></span>'
         '<span class="fecha">Publicado el 17 nov 2025, 13:42</span></div>')
     assert published(html) == (datetime(2025, 11, 17, tzinfo=UTC), "visible-text")
+
+
+@pytest.mark.parametrize("sentence", ["The vote was held on 8 March 2026.", "Minutes of the board meeting, 20 May 2024."])
+def test_a_short_sentence_with_a_date_opening_the_story_is_no_dateline(sentence):
+    html = story().replace('<div class="story">', f'<div class="story"><p>{sentence}</p>')
+    assert published(html, DATED_URL) == (datetime(2024, 5, 26, tzinfo=UTC), "url")

@@ -258,8 +258,10 @@ def is_dateline(text: str) -> bool:
     line = text.strip(" |·•-–—")
     if _parse_full_date(line, dayfirst=True) is not None:
         return True
-    # "3 de mayo de 2022", "19. listopadu 2021": month names dateutil knows only in English
-    return count_words(line) <= _MAX_DATELINE_WORDS and parse_visible_date(line) is not None
+    # "3 de mayo de 2022", "Martes, 18 de noviembre de 2025": month names dateutil knows only in English.
+    # Nothing but the date: a weekday and a month are its only longer words ("The vote was held on 8 March 2026" is a sentence).
+    longer_words = [word for word in line.split() if sum(char.isalpha() for char in word) > 3]
+    return len(longer_words) <= 2 and count_words(line) <= _MAX_DATELINE_WORDS and parse_visible_date(line) is not None
 
 
 def _labelled_parts(text: str) -> list[tuple[str | None, str]]:
@@ -290,7 +292,8 @@ def _near_headline(headline: HtmlElement | None, wanted: str, story: list[str], 
 
     Templates also leave their header lines among the story's first blocks: a kicker ("Gas"), a
     place line, the dateline itself ("19. November 2021"). Among the first _OPENING_BLOCKS, a
-    short block is a date when it reads as one and is read past when it does not."""
+    short block is the date when it is a dateline and is read past when it is not: "The vote was
+    held on 8 March 2026." is a sentence of the story, no dateline."""
     if headline is None:
         return None
     seen, past_standfirst = 0, False
@@ -307,7 +310,7 @@ def _near_headline(headline: HtmlElement | None, wanted: str, story: list[str], 
         line = " ".join(text.split())
         if any(line in block for block in opening):
             if count_words(line) <= _MAX_DATELINE_WORDS:
-                if len(line) <= _MAX_DATE_TEXT and (value := _labelled_date(line, unlabelled, wanted, dayfirst)):
+                if len(line) <= _MAX_DATE_TEXT and is_dateline(line) and (value := _labelled_date(line, unlabelled, wanted, dayfirst)):
                     return value
                 seen += 1
                 continue
