@@ -513,6 +513,17 @@ def test_a_signup_box_asking_for_an_email_address_is_not_story_text():
     assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY
 
 
+def test_a_brief_beside_an_alert_form_keeps_its_story():
+    """The story's body holds thirty words and the form: the body is the story's container, not the box."""
+    brief = "The ferry to the island is cancelled this afternoon after a fault in the ramp, the operator said. Boats resume tomorrow."
+    html = f"""<html lang="en"><head><title>Ferry cancelled</title><meta property="og:type" content="article"></head><body><article>
+    <header><h1>Ferry to the island cancelled this afternoon</h1></header><div class="article-body"><p>{brief}</p>
+    <div class="alert-signup"><form><label>Get breaking news alerts by email</label><input type="email" name="em"><button>Sign up</button></form></div>
+    </div></article></body></html>"""
+    text = extract_page(html, "https://ferries.example/news/ferry-cancelled")["text"]
+    assert text.endswith(brief) and "alerts" not in text
+
+
 def test_a_page_wrapped_in_one_form_keeps_its_story():
     """ASP.NET pages put everything inside one <form>, with the newsletter field somewhere in it."""
     body = "".join(f"<p>{text}</p>" for text in STORY)

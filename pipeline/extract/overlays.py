@@ -38,6 +38,11 @@ def _paragraph_words(element: HtmlElement) -> int:
     return sum(count_words(paragraph.text_content()) for paragraph in element.iter("p"))
 
 
+def leaves_a_story(tree: HtmlElement, box: HtmlElement) -> bool:
+    """Whether the page keeps a story's worth of paragraphs without `box`: if not, the box is the page."""
+    return _paragraph_words(tree) - _paragraph_words(box) >= MIN_ARTICLE_WORDS
+
+
 def drop_overlays(tree: HtmlElement, headline: HtmlElement | None) -> None:
     """Remove, in place, the dialogs and consent boxes that do not hold the headline.
 
@@ -46,12 +51,10 @@ def drop_overlays(tree: HtmlElement, headline: HtmlElement | None) -> None:
     paragraphs: then it is the page, whatever its name says ("cookie-recipe-body", a theme's
     "cookie-banner-visible" wrapper, a story shown in a dialog)."""
     story = {headline, *headline.iterancestors()} if headline is not None else set()
-    candidates = [element for element in tree.xpath(_OVERLAYS) if _is_overlay(element)]
-    page_words = _paragraph_words(tree) if candidates else 0
-    for overlay in candidates:
+    for overlay in [element for element in tree.xpath(_OVERLAYS) if _is_overlay(element)]:
         if overlay in story or overlay.getparent() is None or any(ancestor in story for ancestor in overlay.iterancestors("article")):
             continue  # the page itself, or a box inside the story's article (a quote about consent)
-        if page_words - _paragraph_words(overlay) < MIN_ARTICLE_WORDS:
+        if not leaves_a_story(tree, overlay):
             continue
         if overlay.tail and not overlay.tail[:1].isspace():
             overlay.tail = " " + overlay.tail  # drop_tree joins the tail to the text before: keep the words apart

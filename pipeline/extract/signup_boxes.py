@@ -4,18 +4,31 @@ A box that asks for an e-mail address (`<input type="email">`, or a field named 
 the site's, whatever its class says ("c-signup", "nl-box", "inline-promo"): its pitch ("Get
 the day's top news in your inbox") and its small print ("By signing up you agree…") would
 otherwise read as story paragraphs. The box is the largest element around the form that is
-still short; the story around it, or a page that is one big form (ASP.NET wraps whole pages in
-a <form>), is far longer and stays.
+still short and is not the story's container (its <article>, or a <div> named as its body,
+"article-body", "entry-content"): a brief of thirty words beside an alert form stays, and so
+does a page left without a story's worth of paragraphs. A page that is one big form
+(ASP.NET wraps whole pages in a <form>) is far longer and stays whole too.
 """
 
 from __future__ import annotations
 
+import re
+
 from lxml.html import HtmlElement
 
 from pipeline.extract.blocks import count_words
+from pipeline.extract.overlays import leaves_a_story
 
 _EMAIL_FIELDS = "//form[.//input[@type='email' or contains(translate(@name, 'EMAIL', 'email'), 'mail')]]"
 _MAX_BOX_WORDS = 60  # a pitch, a field, a button and the small print
+_STORY_TAGS = {"article", "main", "body"}
+# the story's body by its usual names ("article-body", "entry-content", "story__text"); a sign-up box's
+# own parts are named alike ("c-inlineSignup__content"), so only whole names of these shapes count
+_STORY_CLASS = re.compile(r"(?:^|\s)(?:article|story|entry|post)[-_]{1,2}(?:body|content|text)(?:$|\s)|(?:^|\s)article-?body(?:$|\s)", re.I)
+
+
+def _holds_story(element: HtmlElement) -> bool:
+    return element.tag in _STORY_TAGS or bool(_STORY_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"))
 
 
 def drop_signup_boxes(tree: HtmlElement, headline: HtmlElement | None) -> None:
@@ -25,7 +38,7 @@ def drop_signup_boxes(tree: HtmlElement, headline: HtmlElement | None) -> None:
         if form in story or count_words(form.text_content()) > _MAX_BOX_WORDS:
             continue
         box = form
-        while (parent := box.getparent()) is not None and parent not in story and parent.tag != "body" and count_words(parent.text_content()) <= _MAX_BOX_WORDS:
+        while (parent := box.getparent()) is not None and parent not in story and not _holds_story(parent) and count_words(parent.text_content()) <= _MAX_BOX_WORDS:
             box = parent
-        if box.getparent() is not None:
+        if box.getparent() is not None and leaves_a_story(tree, box):
             box.drop_tree()
