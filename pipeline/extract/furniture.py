@@ -20,9 +20,10 @@ are recognisable on a single page, so a site's first page is cleaned of them too
   from a sentence of the story. An ad slot's label ("Advertisement", "Story continues below
   advertisement") is the page's too.
 - A short paragraph that invites the reader to sign up for the site's newsletters or alerts
-  ("Sign up for our daily newsletter", "the day's news in your inbox", "Newsletter: Sport inside") is a
-  promo, whatever box it sits in: the invitation comes before what is offered, so a sentence
-  about a newsletter ("… which 40,000 readers subscribe to") stays.
+  ("Sign up for our daily newsletter", "Get the latest news in your inbox", "Newsletter: Sport
+  inside") is a promo, whatever box it sits in: a sentence opens with the invitation, or invites
+  to "our" newsletters. A story's sentence about newsletters, sign-ups or inboxes ("Residents
+  who sign up for the county's alerts…") stays.
 - A short paragraph that is a copyright notice ("© 2026 Example Times", "ⓒ 한빛일보, 무단전재 및
   재배포 금지") or credits the desk's editor ("【责任编辑：王磊】") is the site's line under every story.
 """
@@ -68,14 +69,18 @@ _COPYRIGHT = re.compile(
 # The editor credited under a Chinese story ("【责任编辑：王磊】"): the desk's, not the story's
 _EDITOR_CREDIT = re.compile(r"^[【\[(（]?\s*(?:责任编辑|責任編輯|编辑|編輯)\s*[：:]\s*\S{1,12}\s*[】\])）]?$")
 _MAX_COPYRIGHT_WORDS = 25  # a wire's notice adds that its material may not be republished
-# A newsletter or alert promo: the invitation, then what it offers; German puts the verb last.
+# A newsletter or alert promo speaks to the reader about the site's own offer: a sentence that
+# opens with the invitation ("Sign up for…", "Get … in your inbox", "Abonnez-vous…"), or one that
+# invites to "our" newsletters. "Residents who sign up for the county's alerts…" and "Gmail sorts
+# newsletters in your inbox" are stories' sentences.
+_SENTENCE_START = r"(?:^|[.!?:]\s+|\n)(?:\W*[\w’'-]+\W*:\s*)?"
+_OFFER = r"(?:newsletters?|inbox|e-?mails?|(?:push\s+)?alerts|lettre d['’]information|infolettre|bolet[ií]n)"
 _SIGN_UP_PROMO = re.compile(
-    r"\b(?:sign(?:ing)?\s+up|subscribe\s+(?:to|for|now|here)|inscrivez-vous|abonnez-vous|suscr[ií]bete|reg[ií]strate|iscriviti)\b"
-    r".{0,160}\b(?:newsletters?|inbox|e-?mails?|(?:push\s+)?alerts|lettre d['’]information|infolettre|bolet[ií]n)\b"
-    r"|\b(?:news|stories|headlines|updates|briefing|digest|newsletters?)\b.{0,160}\b(?:in|to|into)\s+your\s+inbox\b"
-    r"|^newsletters?\s*:|\bsign\s+up\b.{0,40}\bsign\s+in\b|^by\s+(?:signing\s+up|subscribing)\b.{0,40}\byou\s+agree\b"
-    r"|\bnewsletter\b.{0,200}\b(?:hier\s+entlang|hier\s+anmelden|abonnieren|anmelden|bestellen)\b"
-    r"|\b(?:abonnieren|anmelden|bestellen)\b.{0,60}\bnewsletter\b",
+    rf"{_SENTENCE_START}(?:sign(?:ing)?\s+up|subscribe|get|receive|inscrivez-vous|abonnez-vous|suscr[ií]bete|iscriviti)\b.{{0,160}}\b{_OFFER}\b"
+    rf"|\b(?:sign(?:ing)?\s+up|subscribe)\b.{{0,40}}\bour\s+(?:[\w-]+\s+){{0,3}}{_OFFER}"
+    r"|^newsletters?\s*:|(?:^|[.?!]\s+|\n)sign\s+up\b.{0,40}\bsign\s+in\b|^by\s+(?:signing\s+up|subscribing)\b.{0,40}\byou\s+agree\b"
+    r"|\bnewsletter\b.{0,200}\b(?:hier\s+entlang|hier\s+anmelden|jetzt\s+(?:kostenlos\s+)?(?:anmelden|abonnieren))\b"
+    r"|^(?:jetzt\s+)?(?:kostenlos\s+)?(?:abonnieren|anmelden)\b.{0,60}\bnewsletter\b",
     re.I,
 )
 _MAX_PROMO_WORDS = 45
