@@ -269,7 +269,6 @@ _MARKED_AS_AUTHOR = (
     "ancestor-or-self::*[@rel='author' or @itemprop='author' or re:test(@class, '(?:^|\\s)(?:fn|author|vcard|username)(?:\\s|$)')]"
     " | .//a[@rel='author']"
 )
-_LOWER_CASE_CREDIT = re.compile(r"(?:by|von|par|por|door|av)\s+(?P<name>[^\s,;|]+(?:\s+[^\s,;|]+){0,3})")
 _BOLD_CREDIT_WORDS = (2, 5)  # "Jane Roe", "Von Jane Roe und John Doe"
 _RUNNING_TEXT_WORDS = 12  # a paragraph of running text holds a sentence; a standfirst line or a name is shorter
 # Credit lines for a picture, a source, an editor or a translator are not the story's byline.
@@ -366,15 +365,12 @@ def _text(element) -> str:
 def _credit_line(element):
     """The element holding the whole credit, None for a sentence that merely starts with "by"/"von".
 
-    A credit line opens with a capital ("By", "Von:"), or in a script without case ("كتب:", "作者："), or
-    is nothing but the credit word and a name, on a line of its own ("<p><i>von Daniela Obers</i></p>"); a label alone
-    ("<b>Author</b> Jane Roe") credits with its parent's text.
+    A credit line opens with a capital ("By", "Von:"), or in a script without case ("كتب:", "作者："); a
+    label alone ("<b>Author</b> Jane Roe") credits with its parent's text.
     """
     text = _text(element)
     if not text[:1].isupper() and text[:1].lower() != text[:1].upper():
-        whole = _LOWER_CASE_CREDIT.fullmatch(text)
-        alone = element.getparent() is None or _text(element.getparent()) == text  # not "<b>von Hamburg</b> aus fahren …"
-        return element if whole and alone and _looks_like_a_name(whole["name"]) else None
+        return None
     return element.getparent() if _CREDIT_LABEL.match(text) and element.getparent() is not None else element
 
 
