@@ -318,9 +318,14 @@ def test_a_byline_on_a_page_whose_body_class_mentions_comments_is_read():
         # a blogger's user name, where the markup says it is the author's; a placeholder still names nobody
         ("", '<span class="author vcard"><a class="url fn n" rel="author" href="/author/gizzmo/">gizzmo</a></span>', ["gizzmo"], [], "printed-byline"),
         ("", '<span class="author vcard"><a class="url fn n" href="/author/admin/">admin</a></span>', [], [], None),
+        ("", '<span class="author vcard"><a class="url fn n" href="/author/newsdesk/">newsdesk</a></span>', [], [], None),
+        ("", '<p class="author">(Jane Roe)</p>', ["Jane Roe"], [], "printed-byline"),
+        # a debate's experts answer in a "responses" box: no comment section
+        ("", '<div class="responses"><div class="byline">By Jane Roe</div></div>', ["Jane Roe"], [], "printed-byline"),
         ("", '<span class="kicker">ferries</span>', [], [], None),
         # the date line starts at a weekday's abbreviation or a preposition before the day
-        ("", '<div class="byline">Von Tobias Renn Do 9 Apr 2020</div>', ["Tobias Renn"], [], "printed-byline"),
+        ("", '<div class="byline">By Lena Sun 12 May 2024</div>', ["Lena Sun"], [], "printed-byline"),  # "Sun" is a surname
+        ("", '<div class="byline">Por Ana Le 3 de mayo de 2024</div>', ["Ana Le"], [], "printed-byline"),
         ("", '<div class="byline">Par Matthieu Hy le 3 mai 2021</div>', ["Matthieu Hy"], [], "printed-byline"),
         ("", '<div class="byline">Por Inés Marlow hace 3 horas</div>', ["Inés Marlow"], [], "printed-byline"),
         ("", '<div class="byline">लेखक: राहुल शर्मा | प्रकाशित: 05 मार्च 2026</div>', ["राहुल शर्मा"], [], "printed-byline"),
@@ -532,6 +537,8 @@ def test_small_site_page_credits_its_reporter_in_a_bold_paragraph():
 @pytest.mark.parametrize(("bold", "people"), [
     ("Hintergrund", []), ("Quellen", []), ("Mehr Infos (PDF)", []), ("Stand: 12.04.2023", []),
     ("Tamsin Achterberg", ["Tamsin Achterberg"]), ("Von Tamsin Achterberg und Ole Brandt", ["Tamsin Achterberg", "Ole Brandt"]),
+    ("Tamsin Achterberg (dpa)", ["Tamsin Achterberg"]), ("Jane Roe, John Doe and Amy Cho", ["Jane Roe", "John Doe", "Amy Cho"]),
+    ("Juan Carlos Rodríguez y María José Pérez", ["Juan Carlos Rodríguez", "María José Pérez"]),
 ])
 def test_a_bold_paragraph_closing_the_story_credits_only_when_it_reads_as_names(bold, people):
     """A section's bold heading printed as a paragraph ("Hintergrund") is no byline."""

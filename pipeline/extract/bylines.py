@@ -38,7 +38,7 @@ _FURNITURE = re.compile(
 # Credit words before names; Russian, Hebrew, Arabic, Chinese, Turkish, Greek, Polish and Hungarian besides.
 _OTHER_SCRIPTS_CREDIT = r"автор(?:ы)?|מאת|كتب|作者|yazan|haber|του|της|tekst|szerző|लेखक"
 _PREFIX = re.compile(
-    rf"^(?:by|von|par|por|di|door|av|autor(?:in)?|author|text|(?:written|story|words|posted|reported) by|(?:additional\s+)?reporting by"
+    rf"^(?:by|von|par|por|di|door|av|autor(?:in)?|author|text|(?:written|story|posted|reported) by|(?:additional\s+)?reporting by"
     rf"|{_OTHER_SCRIPTS_CREDIT})[:：\s]+", re.I,
 )
 # Japanese, Korean and Chinese bylines put the desk before the name and "reporter" after it:
@@ -98,8 +98,9 @@ def _clean_name(name: str) -> str:
     name = _HANDLE.sub("", name)
     if _CJK_REPORTER.search(name):
         name = _CJK_DESK.sub("", _CJK_REPORTER.sub("", name))
-    name = _TRAILING_INITIALS.sub("", name).strip(" ,;|-–—")
-    return name[1:-1].strip() if name[:1] in "(（" and name[-1:] in ")）" else name  # a signature in brackets: "（佐々木 美穂）"
+    if name[:1] in "(（" and name[-1:] in ")）":
+        name = name[1:-1].strip()  # a signature in brackets: "（佐々木 美穂）", "(Jane Roe)"
+    return _TRAILING_INITIALS.sub("", name).strip(" ,;|-–—")
 
 
 def split_names(text: str) -> list[str]:
@@ -233,7 +234,7 @@ _OUTSIDE_CHROME = (
     # not a body's "showing-comments"); plural names only: a UK op-ed's "comment" section or a German
     # "Kommentar" is the story
     " and not(ancestor::*[re:test(concat(' ', @class, ' ', @id), '\\s(?:comments|kommentare|komentarze|comentarios|commentaires"
-    "|commenti|yorumlar|reacties|reader-responses|responses|replies|comment-list|commentlist|disqus)(?:$|[\\s_-])', 'i')])]"
+    "|commenti|yorumlar|reacties|reader-responses|reader-replies|comment-list|commentlist|disqus)(?:$|[\\s_-])', 'i')])]"
 )
 # Elements templates mark as the byline: rel/itemprop "author", classes or ids naming it, and
 # links to an author's profile page (/author/jane-roe, /autoren/…, /journalists/…).
@@ -245,7 +246,7 @@ _MARKED_BYLINES = (
 # Credit lines without markup: text that starts with a credit word or an author label, not
 # inside a link (a teaser for another story credits that story).
 _CREDIT_START = (
-    r"^\s*(?:by|von|par|por|door|av|(?:written|story|words|posted|reported) by|reporting by|autor(?:in|en)?(?:/autor(?:in)?)?|authors?|auteurs?|autore|autora|text(?=\s*:)"
+    r"^\s*(?:by|von|par|por|door|av|(?:written|story|posted|reported) by|reporting by|autor(?:in|en)?(?:/autor(?:in)?)?|authors?|auteurs?|autore|autora|text(?=\s*:)"
     rf"|{_OTHER_SCRIPTS_CREDIT})(?:\s|:|：|$)"
 )
 # ... or after the date on one line, past a separator: "October 9, 2026 · by Ellie Porter"
@@ -265,11 +266,14 @@ _SIGNATURE_LINES = f"//body//p[re:test(normalize-space(.), '{_SIGNATURE}')]" + _
 _BOLD_PARAGRAPHS = "//body//p[count(*)=1][b or strong]" + _OUTSIDE_CHROME
 # A blogger's user name ("gizzmo") is no capitalised name, but markup that says "author" vouches for it.
 _USER_NAME = re.compile(r"[a-z][\w.-]{2,30}")
+# ... unless it is the desk's or the CMS's account ("newsdesk", "redakcja", "wpadmin", "editor1")
+_DESK_ACCOUNT = re.compile(r"desk|redak|redac|redaz|toimitus|admin|editor|sponsor|staff|team|news|press|web", re.I)
 _MARKED_AS_AUTHOR = (
     "ancestor-or-self::*[@rel='author' or @itemprop='author' or re:test(@class, '(?:^|\\s)(?:fn|author|vcard|username)(?:\\s|$)')]"
     " | .//a[@rel='author']"
 )
-_BOLD_CREDIT_WORDS = (2, 5)  # "Jane Roe", "Von Jane Roe und John Doe"
+_DESK_SUFFIX = re.compile(rf"\s*\((?:[a-z]{{2,5}}|{_AGENCIES})\)\s*$")
+_BOLD_CREDIT_WORDS = (1, 10)  # "Reuters", "Jane Roe", "Jane Roe, John Doe and Amy Cho", "Juan Carlos Rodríguez y María José Pérez"
 _RUNNING_TEXT_WORDS = 12  # a paragraph of running text holds a sentence; a standfirst line or a name is shorter
 # Credit lines for a picture, a source, an editor or a translator are not the story's byline.
 _OTHER_CREDIT = re.compile(
@@ -290,9 +294,9 @@ _DATE_LINE = re.compile(
     r"(?<!\w)\d|(?<!\w)in\s|\b(?:stand|updated|published|posted|veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado)\b"
     rf"|\b(?:{MONTH_NAMES})(?=\s*\d)"
     rf"|\b(?:{WEEKDAY_NAMES})\b(?=,?\s+(?:\d|(?:{MONTH_NAMES})\b))"
-    # a weekday's abbreviation or a preposition before the day ("Do 9 Apr 2020", "Fr, 18. Oktober", "le 3 mai")
-    r"|(?<!\w)(?:mo|di|mi|do|fr|sa|so|mon|tue|wed|thu|fri|sat|sun|lun|mer|jeu|ven|dim|le|am|on|el|il|op)\.?,?\s+(?=\d)"
-    r"|(?<!\w)(?:hace|vor|il y a)\s",
+    # a preposition before the day, in lower case ("Matthieu Hy le 3 mai", "hace 3 horas"): capitalised,
+    # "Le", "Do" and "Sun" are surnames ("Ana Le 3 de mayo", "Thanh Do, 12.03.2024", "Lena H. Sun 12 May")
+    r"|(?<!\w)(?-i:le|am|on|el|il|op)\s+(?=\d)|(?<!\w)(?-i:hace|vor|il y a)\s",
     re.I,
 )
 # A second author's card continues the first's: "and John Doe".
@@ -376,13 +380,20 @@ def _credit_line(element):
 
 def _is_story_edge(paragraph) -> bool:
     """A bold-only paragraph with the story's running text on one side only (a short standfirst
-    may come before it), that reads as a credit: two to five words, every part a name, no
-    figures, colon or brackets. A bold "Hintergrund" or "Quellen" is a section's heading."""
+    may come before it), that reads as a credit: every part a name (or a wire, alone), no figures,
+    colon or brackets past the desk's initials. A bold "Hintergrund" or "Quellen" is a section's heading."""
     bold = paragraph[0]
     text = _text(paragraph)
-    if text != _text(bold) or not text or not _BOLD_CREDIT_WORDS[0] <= len(text.split()) <= _BOLD_CREDIT_WORDS[1] or re.search(r"[\d:()]", text):
+    if text != _text(bold) or not text:
         return False
-    if not (parts := split_names(_CREDIT_WORD.sub("", text))) or not all(_looks_like_a_name(part) for part in parts):
+    credit = _DESK_SUFFIX.sub("", text)  # "Tamsin Achterberg (dpa)", "Jane Roe (AP)"; not "Mehr Infos (PDF)"
+    words = len(credit.split())
+    if not _BOLD_CREDIT_WORDS[0] <= words <= _BOLD_CREDIT_WORDS[1] or re.search(r"[\d:()]", credit):
+        return False
+    if words == 1 and not _AGENCY.fullmatch(credit):  # one word credits only as a wire ("Reuters"), not as a heading
+        return False
+    parts = split_names(_CREDIT_WORD.sub("", credit))
+    if not parts or not all(_looks_like_a_name(part) or is_organisation(part, []) for part in parts):
         return False
     before = any(_is_running_text(p) for p in paragraph.itersiblings("p", preceding=True))
     after = any(_is_running_text(p) for p in paragraph.itersiblings("p"))
@@ -447,6 +458,6 @@ def _byline_of(element, site_names: list[str]) -> Byline:
     byline.people = [name for name in byline.people if _looks_like_a_name(name)]
     if not byline and _USER_NAME.fullmatch(credit.strip()) and element.xpath(_MARKED_AS_AUTHOR, namespaces=_REGEX_NS):
         name = credit.strip()
-        if name.casefold() not in _PLACEHOLDERS and not is_site(name, site_names):
+        if name.casefold() not in _PLACEHOLDERS and not _DESK_ACCOUNT.search(name) and not is_site(name, site_names):
             byline.people = [name]
     return byline
