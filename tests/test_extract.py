@@ -126,6 +126,13 @@ def test_non_article_pages_are_none(name, url):
     assert extract_page(page(name), url) is None
 
 
+@pytest.mark.parametrize("h1", ["Rescuers can't find missing kayaker off the east quay", "Fortune 500 firms on the coast"])
+def test_a_short_story_whose_headline_sounds_like_an_error_is_a_story(h1):
+    html = f"""<html lang="en"><head><title>{h1} | Harbour Courier</title></head><body><article>
+    <h1>{h1}</h1>{"".join(f"<p>{text}</p>" for text in STORY[:2])}</article></body></html>"""
+    assert extract_page(html, "https://ferries.example/news/kayaker")["page_type"] == "article"
+
+
 def test_an_error_page_that_apologises_only_in_its_h1_is_none():
     """A themed 404: the story template, a bare site name as title, the apology as headline."""
     teasers = "".join(f"<li><a href='/news/{n}'>{text}</a></li>" for n, text in enumerate(STORY))

@@ -46,6 +46,8 @@ BODY = Block(PARAGRAPH, "The council voted on Friday to extend the ferry contrac
         ("This article first appeared in Knowledge at Wharton.", "Knowledge at Wharton"),
         ("Originally published on harbourwire.example.", "harbourwire.example"),
         ("Zuerst erschienen bei dpa.", "dpa"),
+        ("Zuerst erschienen bei heise online.", "heise online"),
+        ("This article first appeared in iNews.", "iNews"),
     ],
 )
 def test_closing_line_names_publisher_and_is_removed(line, publisher):

@@ -368,3 +368,9 @@ def test_a_byline_between_the_standfirst_and_the_dateline_is_read_past():
 def test_a_short_sentence_with_a_date_opening_the_story_is_no_dateline(sentence):
     html = story().replace('<div class="story">', f'<div class="story"><p>{sentence}</p>')
     assert published(html, DATED_URL) == (datetime(2024, 5, 26, tzinfo=UTC), "url")
+
+
+def test_a_month_in_figures_is_no_first_of_the_month():
+    """"Erschienen in Heft 05/2019": htmldate completes it to 1 May; only a day in figures states a 1st."""
+    html = story().replace("</article>", '</article><p class="issue">Erschienen in Heft 05/2019</p>')
+    assert published(html) == (None, None)

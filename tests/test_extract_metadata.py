@@ -149,6 +149,7 @@ SEO_HEADLINE = "Ferry operator to run extra early boats this summer"
          "Ferry adds early crossings", "meta:og:title"),
         # a separator left dangling at the end
         (_og_title("Ferry adds early crossings -"), "", "Ferry adds early crossings", "meta:og:title"),
+        (_og_title("And the ferry of the year award goes to —"), "", "And the ferry of the year award goes to —", "meta:og:title"),
         # words that case-fold into more or other letters ("ß", "İ") stay aligned with the <h1>'s
         (_og_title("Großbrand im Hafen"), "Großbrand im Hafen: Feuerwehr im Einsatz", "Großbrand im Hafen", "meta:og:title"),
         (_og_title("İstanbul'da yangın"), "İstanbul'da yangın söndürüldü", "İstanbul'da yangın", "meta:og:title"),

@@ -180,7 +180,6 @@ class Attribution:
 # Where the credit gives the publisher's address after its name ("… in Fieldline at https://…",
 # "… at fieldline.org"): the address is not part of the name, "Knowledge at Wharton" is.
 _AT_ADDRESS = re.compile(r"\s+at\s+(?:https?\b|www\.|[\w-]+\.[a-z]{2,}\b).*$", re.I)
-_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+", re.I)
 
 
 def _publisher(match: re.Match | None) -> str | None:
@@ -193,10 +192,14 @@ def _publisher(match: re.Match | None) -> str | None:
     return name if sum(char.isalpha() for char in name) >= 2 and not _NOT_A_PUBLISHER.search(name) else None
 
 
+# What a correction says a story appeared in or was published in: no publisher.
+_NOT_A_MEDIUM = re.compile(r"^(?:print|error|part|full|advance|draft|an?\s+(?:earlier|different|edited)|edited)\b", re.I)
+
+
 def _names_a_publisher(name: str) -> bool:
-    """A republication note's name is a proper name, a wire's lower-case one ("dpa") or an
-    address: "appeared in print", "was published in error" name no publisher."""
-    return not name[0].islower() or name.casefold() in _KNOWN_WIRES or bool(_DOMAIN.fullmatch(name))
+    """A republication note's name is no correction's words: "appeared in print", "was published in
+    error". Lower-case names are publishers too ("heise online", "der Süddeutschen Zeitung")."""
+    return not _NOT_A_MEDIUM.match(name)
 
 
 def _republication_publisher(line: str) -> str | None:

@@ -76,6 +76,7 @@ _OPENING_BLOCKS = 3  # where a template's header lines (kicker, place, dateline,
 _ASIDE = "ancestor-or-self::*[self::figure or self::figcaption or self::aside or re:test(@class, 'related|teaser|promo', 'i')]"
 # The byline's box: between a standfirst and the dateline, its names are read past.
 _BYLINE_BOX = "ancestor-or-self::*[re:test(concat(@class, ' ', @id), 'author|byline|autor|firma|signature', 'i') or @rel='author']"
+_DAY_IN_FIGURES = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
 _MAX_DATELINE_PART = 45  # "il 06 marzo 2026 alle 10:15 · ": a date and its time, no more
 
 
@@ -398,7 +399,8 @@ def _stated_in_full(tree: HtmlElement, found: str) -> bool:
     year = found[:4]
 
     def states_it(text: str) -> bool:
-        value = regex_parse(text) or len(text.strip()) <= _MAX_DATE_TEXT and parse_visible_date(text.strip())
+        in_figures = len(text.strip()) <= _MAX_DATE_TEXT and _DAY_IN_FIGURES.search(text) and parse_visible_date(text.strip())
+        value = regex_parse(text) or in_figures  # with its day: "05/2019" is a month, no 1st
         return bool(value) and value.date().isoformat() == found
 
     return any(year in text and states_it(text) for text in tree.itertext())

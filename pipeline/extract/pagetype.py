@@ -22,11 +22,17 @@ from pipeline.extract.signals import LISTING_TYPES, PageSignals
 ARTICLE, LIVEBLOG, VIDEO, LISTING, ERROR, EMPTY = "article", "live_blog", "video", "listing", "error", "empty"
 STORY_TYPES = (ARTICLE, LIVEBLOG, VIDEO)  # the page types that become records
 
+# A bare 404 titles error pages; other codes only with their words ("Fortune 500 firms" is news).
 _ERROR_TITLE = re.compile(
-    r"\b(?:404|410|500|502|503|not found|no longer available|server error|forbidden|access denied"
-    r"|can(?:'|’|no)t (?:be found|find)|could(?:n'|n’| no)t (?:be found|find)|does(?:n'|n’| no)t exist)\b",
+    r"\b(?:404|(?:410|500|502|503)\s+(?:gone|error|internal|bad gateway|service)|not found|no longer available|server error"
+    r"|service unavailable|bad gateway|forbidden|access denied"
+    r"|can(?:'|’|no)t be found|could(?:n'|n’| no)t (?:be found|find)|does(?:n'|n’| no)t exist)\b",
     re.I,
 )
+# A themed error page's apology, printed as its <h1> under a bare site name as title: it speaks of
+# the page ("Sorry, we can't find the page you were looking for"), where a headline speaks of news
+# ("Rescuers can't find missing kayaker", "Fortune 500 firms").
+_APOLOGY = re.compile(r"\b(?:can(?:'|’|no)t|could(?:n'|n’| no)t) find (?:the |this |that )?(?:page|what you)|\bpage (?:not found|doesn(?:'|’)t exist)|\b404\b", re.I)
 # An error page says so in its title and has little else; a story about a 404 goes on.
 _MAX_ERROR_WORDS = 150
 # Paths of fronts and indexes: /page/2, /tag/x, /category/x, /2024/05/26/ with no slug.
@@ -69,9 +75,10 @@ def _unspaced(text: str) -> str:
 
 
 def _is_error_page(tree: HtmlElement, headline: str | None, words: int) -> bool:
-    # The <h1> too: a themed error page may print its apology there and keep a bare site name as title.
-    titles = [headline or "", " ".join(tree.xpath("//head/title//text()")), *(h1.text_content() for h1 in tree.iter("h1"))]
-    return words < _MAX_ERROR_WORDS and any(_ERROR_TITLE.search(title) for title in titles)
+    titles = [headline or "", " ".join(tree.xpath("//head/title//text()"))]
+    if words >= _MAX_ERROR_WORDS:
+        return False
+    return any(_ERROR_TITLE.search(title) for title in titles) or any(_APOLOGY.search(h1.text_content()) for h1 in tree.iter("h1"))
 
 
 def _words_only(text: str) -> str:

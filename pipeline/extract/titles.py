@@ -157,7 +157,7 @@ _PHRASE_OPENERS = {
     "a", "an", "the", "of", "to", "for", "in", "on", "at", "by", "with", "and", "or", "de", "del", "la", "le", "el", "les", "los", "las",
     "en", "et", "y", "e", "da", "do", "di", "der", "die", "das", "den", "dem", "des", "und", "von", "zu", "im", "mit", "für", "auf",
 }
-_DANGLING_SEPARATOR = re.compile(r"\s+[|\-–—·•/:]$")
+_DANGLING_SEPARATOR = re.compile(r"\s+[|\-]$")  # "Headline -": not a dash that leaves the line open ("… goes to —")
 
 
 def _words(text: str) -> list[str]:
