@@ -374,3 +374,13 @@ def test_a_month_in_figures_is_no_first_of_the_month():
     """"Erschienen in Heft 05/2019": htmldate completes it to 1 May; only a day in figures states a 1st."""
     html = story().replace("</article>", '</article><p class="issue">Erschienen in Heft 05/2019</p>')
     assert published(html) == (None, None)
+
+
+@pytest.mark.parametrize("box", [
+    '<div class="td-header-wrap">Monday, 27 May 2024</div>',  # a theme's header, its prefix before "header"
+    '<div class="post-related"><a href="/older">Older crossing news</a> 20 May 2024</div>',  # hyphenated box names
+    '<div class="article-sidebar"><span>20 May 2024</span> Harbour board minutes</div>',
+])
+def test_the_site_s_header_and_hyphen_named_boxes_are_furniture(box):
+    html = story().replace("</article>", f"</article>{box}")
+    assert published(html) == (None, None)

@@ -45,16 +45,19 @@ PUBLISHED_META = (
 )
 MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
 
-# Page furniture that prints "today" or other stories' dates, by element or by a class/id name that
-# starts with what it is ("site-header", "sidebar-left"): a name that merely ends with it is a part of
-# the story ("date-header", "post-footer", "c-page-header__subtitle" under the headline, "boxHeader").
+# Page furniture that prints "today" or other stories' dates, by element or by class/id name. A
+# header or footer is the site's when its name starts so ("site-header", "td-header-wrap",
+# "jeg_footer"); one that ends so is the story's ("date-header", "post-footer", "c-page-header__subtitle"
+# under the headline). The other boxes are named in hyphenated words ("post-related", "entry-teasers",
+# "article-sidebar"); a sub-element ("podcast-description__sidebar") or a camel-cased layout
+# ("layoutTwoColumnsRightSidebar", which wraps the whole page) is no such box.
 _FURNITURE = (
     "//header | //nav | //aside | //footer"
     # an embedded post is dated when it was posted, not when the story was
     " | //blockquote[re:test(@class, 'twitter-tweet|instagram-media|tiktok-embed|bluesky-embed|threads?-post|fb-xfbml', 'i')]"
     " | //*[@id or @class][re:test(concat(' ', @id, ' ', @class), "
-    r"'\s(?:(?:site|page|global|main|top|bottom|primary|secondary|mobile|desktop|js|wp|[glco])[-_])?"
-    "(?:header|masthead|top-?bar|topnav|navbar|menu|sidebar|footer|related|teaser|breadcrumb)', 'i')]"
+    r"'\s(?:(?:site|page|global|main|top|bottom|primary|secondary|mobile|desktop|js|wp)[-_]|[a-z]{2,3}[-_])?(?:header|footer)"
+    r"|\s(?:[a-z0-9]+-)*(?:masthead|top-?bar|topnav|navbar|menu|sidebar|related|teaser|breadcrumb)', 'i')]"
 )
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
