@@ -86,6 +86,13 @@ def test_an_h1_that_only_links_home_is_the_logo_not_the_headline(href):
     assert (record["title"], record["provenance"]["title"]) == ("Ferry adds early crossings", "html:title")
 
 
+def test_a_blogger_whose_name_is_the_logo_is_still_the_author():
+    html = page("<title>Ferry adds early crossings » Marguerite Okafor</title>", top='<span class="byline">By Marguerite Okafor</span>',
+                h1='<a href="/">Marguerite Okafor</a>')
+    record = extract(html.replace('<div class="meta">', '<h2 class="entry-title">Ferry adds early crossings</h2><div class="meta">'))
+    assert (record["title"], record["authors"], record["author_orgs"]) == ("Ferry adds early crossings", ["Marguerite Okafor"], [])
+
+
 def test_an_h1_linking_to_a_broken_address_is_read_without_error():
     html = page("<title>Ferry adds early crossings » Riverside Ramblings</title>").replace(
         '<div class="topbar">', '<div class="topbar"><h1><a href="http://[::1">Riverside Ramblings</a></h1>')

@@ -120,7 +120,9 @@ def _name_labels(host: str) -> tuple[str, ...]:
 
 def _home_link_headings(tree: HtmlElement, url: str) -> list[str]:
     """The text of each <h1> that is nothing but a link to the site's home page: an old blog
-    theme's logo ("<h1><a href="https://fouryears.example/">Four Years Remaining</a></h1>")."""
+    theme's logo ("<h1><a href="https://fouryears.example/">Four Years Remaining</a></h1>"). It is
+    no headline and a title affix, but not one of the site's names for bylines: a blogger's own
+    name is often the logo."""
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     names = []
     for h1 in tree.xpath("//body//h1[count(.//a[@href]) = 1]"):
@@ -134,9 +136,8 @@ def _home_link_headings(tree: HtmlElement, url: str) -> list[str]:
     return names
 
 
-def site_names(signals: PageSignals, url: str, tree: HtmlElement) -> list[str]:
-    """Every way the page names its site: declared names, the host's labels and a logo printed
-    as an <h1> linking home.
+def site_names(signals: PageSignals, url: str) -> list[str]:
+    """Every way the page names its site: declared names and the host's labels.
 
     A declared "site name" that repeats the story's headline (some templates fill
     application-name with it) names nothing, and would make the headline its own affix.
@@ -149,7 +150,7 @@ def site_names(signals: PageSignals, url: str, tree: HtmlElement) -> list[str]:
         _jsonld_name(signals.article.get("publisher")),
     ]
     declared = [name for name in declared if name and words_key(html.unescape(name)) not in headlines]
-    return [name for name in [*declared, host, *labels, *_home_link_headings(tree, url)] if name]
+    return [name for name in [*declared, host, *labels] if name]
 
 
 def _trafilatura_title(tree: HtmlElement, url: str) -> str | None:
@@ -178,15 +179,15 @@ def stated_headlines(tree: HtmlElement, signals: PageSignals, url: str) -> set[s
     affixes removed. More than one means the newsroom worded the headline per channel; which of
     them is "the" title is then the publisher's choice. The extraction benchmark reports title
     accuracy apart for such pages."""
-    names = site_names(signals, url, tree)
-    affixes = _title_affixes(signals, names)
-    headline = headline_of(tree, signals, names)
+    names = site_names(signals, url)
+    affixes = _title_affixes(signals, [*names, *_home_link_headings(tree, url)])
+    headline = headline_of(tree, signals, names, url)
     texts = [text for _, text in _declared_titles(signals)] + [_text(headline) if headline is not None else None]
     return {stated for text in texts if text and (stated := strip_site_affixes(clean_text(text), affixes))}
 
 
 def _title(signals: PageSignals, tree: HtmlElement, headline: HtmlElement | None, names: list[str], url: str):
-    affixes = _title_affixes(signals, names)
+    affixes = _title_affixes(signals, [*names, *_home_link_headings(tree, url)])
     printed = _text(headline) if headline is not None else None
     title, signal = choose_title(_declared_titles(signals), printed, " ".join(tree.xpath("//head/title//text()")), affixes)
     if title:
@@ -247,9 +248,9 @@ def _h2_headline(tree: HtmlElement, hints: list[str], site_names: list[str]) -> 
     return next((h for h in tree.xpath(_H2_HEADLINES, namespaces=_REGEX_NS) if title_key(_text(h)) in keys), None)
 
 
-def headline_of(tree: HtmlElement, signals: PageSignals, site_names: list[str]) -> HtmlElement | None:
+def headline_of(tree: HtmlElement, signals: PageSignals, site_names: list[str], url: str) -> HtmlElement | None:
     declared = [_jsonld_name(signals.article.get("headline")) or "", signals.meta.get("og:title") or ""]
-    return find_headline(tree, [*declared, " ".join(tree.xpath("//head/title//text()"))], site_names)
+    return find_headline(tree, [*declared, " ".join(tree.xpath("//head/title//text()"))], [*site_names, *_home_link_headings(tree, url)])
 
 
 def read_metadata(tree: HtmlElement, signals: PageSignals, url: str, headline: HtmlElement | None, names: list[str]) -> Metadata:

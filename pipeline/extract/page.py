@@ -105,8 +105,8 @@ def read_page(html: str, url: str) -> Page | None:
     if tree is None:
         return None
     signals = read_signals(tree)
-    names = site_names(signals, url, tree)
-    headline = headline_of(tree, signals, names)
+    names = site_names(signals, url)
+    headline = headline_of(tree, signals, names, url)
     drop_appended_stories(tree, headline)
     drop_overlays(tree, headline)
     drop_signup_boxes(tree, headline)
