@@ -554,6 +554,15 @@ def test_sentences_about_newsletters_stay(sentence):
     assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == [*STORY, sentence]
 
 
+def test_a_pull_quote_stays_when_the_paragraph_repeating_it_is_furniture():
+    """The read-more line quoting the statement goes; the statement itself, as a quote, stays."""
+    quote = "We are not going to close a single ferry route this year"
+    body = "".join(f"<p>{text}</p>" for text in STORY) + f"<blockquote><p>{quote}</p></blockquote><p>READ MORE: Operator says “{quote}”</p>"
+    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
+    <h1>Ferry adds early crossings</h1>{body}</article></body></html>"""
+    assert quote in extract_page(html, "https://ferries.example/news/early-crossings")["text"]
+
+
 @pytest.mark.parametrize("marks", [("“", "”"), ("", "")])
 def test_a_pull_quote_repeating_the_story_s_words_is_printed_once(marks):
     quote = "Commuters had asked for an earlier boat for years"

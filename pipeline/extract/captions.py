@@ -42,24 +42,13 @@ def _is_echo(paragraph: str, quotes: list[str], other: str, other_normal: str) -
     return words < other_words and len(quote.split()) >= _MOSTLY_QUOTE * words
 
 
-def _is_pull_quote(block: Block, normal: str, others: list[str]) -> bool:
-    """A quote block whose words the story prints in full in another block: set in large type
-    beside the paragraph it comes from ("<blockquote class="pull-quote">"), with or without
-    quotation marks. A quote the story does not repeat (a statement, a post) is its own, and so
-    is one printed twice alike: which copy would be the echo?"""
-    return block.kind == QUOTE and len(normal.split()) >= _MIN_QUOTE_WORDS and any(normal in other and normal != other for other in others)
-
-
 def drop_repeated_captions(blocks: list[Block]) -> list[Block]:
-    """The body without paragraphs and pull quotes that echo a quote printed in full elsewhere in
-    the story. Not headings: a subheading quoting the section below it is the story's structure."""
+    """The body without paragraphs that echo a quote printed in full elsewhere in the story.
+    Not headings: a subheading quoting the section below it is the story's structure."""
     texts = [block.text for block in blocks]
     normals = [_normal(text) for text in texts]
     kept = []
     for index, block in enumerate(blocks):
-        others = [normal for other_index, normal in enumerate(normals) if other_index != index]
-        if _is_pull_quote(block, normals[index], others):
-            continue
         quotes = _quotes(block.text) if block.kind in (PARAGRAPH, QUOTE) else []
         if quotes and any(
             _is_echo(block.text, quotes, other, normals[other_index])
@@ -69,3 +58,17 @@ def drop_repeated_captions(blocks: list[Block]) -> list[Block]:
             continue
         kept.append(block)
     return kept
+
+
+def drop_pull_quotes(blocks: list[Block]) -> list[Block]:
+    """The body without quote blocks whose words a longer block prints in full: a pull quote set
+    in large type beside the paragraph it comes from ("<blockquote class="pull-quote">"), with or
+    without quotation marks. Run last, on what is left of the story, so that one copy stays. A quote
+    the story does not repeat (a statement, a post) is its own, and so is one printed twice alike."""
+    padded = [f" {_normal(block.text)} " for block in blocks]
+
+    def echoed(index: int) -> bool:
+        quote = padded[index]
+        return len(quote.split()) >= _MIN_QUOTE_WORDS and any(quote in other and quote != other for other in padded)
+
+    return [block for index, block in enumerate(blocks) if block.kind != QUOTE or not echoed(index)]

@@ -21,7 +21,7 @@ from pipeline.extract.appended import drop_appended_stories
 from pipeline.extract.attribution import Attribution, credit_words_in, find_attribution_line, split_attribution
 from pipeline.extract.blocks import Block, body_blocks, count_words, normalised_text, render_markdown, render_text
 from pipeline.extract.bylines import is_exactly_site
-from pipeline.extract.captions import drop_repeated_captions
+from pipeline.extract.captions import drop_pull_quotes, drop_repeated_captions
 from pipeline.extract.declared_body import completed_body
 from pipeline.extract.furniture import drop_page_furniture
 from pipeline.extract.header import drop_closing_signature, drop_header_lines
@@ -124,7 +124,7 @@ def read_page(html: str, url: str) -> Page | None:
         attribution = find_attribution_line(_lines_not_kept(tree, blocks))
     if attribution and is_exactly_site(attribution.publisher, names):
         attribution = None  # "Quelle: example.de" on example.de credits the site's own newsroom: no reprint
-    blocks = drop_closing_signature(drop_page_furniture(drop_repeated_captions(blocks)))
+    blocks = drop_pull_quotes(drop_closing_signature(drop_page_furniture(drop_repeated_captions(blocks))))
 
     if metadata.language is None and (detected := language.detect(" ".join(block.text for block in blocks[:20]))):
         metadata.language, provenance["language"] = detected, "detected:py3langid"
