@@ -95,7 +95,8 @@ _EMPTY_LINE = re.compile(f"{_LINE_BREAK}\\s*{_LINE_BREAK}")
 
 
 def _paragraphs(element: etree._Element) -> list[str]:
-    """A paragraph's or quote's text, split where an empty line separates paragraphs."""
+    """An element's text, split where an empty line separates paragraphs: a <div> body whose
+    paragraphs are text between <br><br> (inside a <p>, trafilatura keeps one line break of two)."""
     parts = (_joined_lines(part, "\n") for part in _EMPTY_LINE.split("".join(_pieces(element))))
     return [part for part in parts if part]
 

@@ -37,9 +37,10 @@ _FURNITURE = re.compile(
 )
 # Credit words before names; Russian, Hebrew, Arabic, Chinese, Turkish, Greek, Polish and Hungarian besides.
 _OTHER_SCRIPTS_CREDIT = r"автор(?:ы)?|מאת|كتب|作者|yazan|haber|του|της|tekst|szerző|लेखक"
+# Credit words before names, shared by the prefix a name loses and the line a credit starts.
+_CREDIT_WORDS = r"by|von|par|por|door|av|(?:written|story|posted|reported) by|(?:additional\s+)?reporting by"
 _PREFIX = re.compile(
-    rf"^(?:by|von|par|por|di|door|av|autor(?:in)?|author|text|(?:written|story|posted|reported) by|(?:additional\s+)?reporting by"
-    rf"|{_OTHER_SCRIPTS_CREDIT})[:：\s]+", re.I,
+    rf"^(?:{_CREDIT_WORDS}|di|autor(?:in)?|author|text|{_OTHER_SCRIPTS_CREDIT})[:：\s]+", re.I,
 )
 # Japanese, Korean and Chinese bylines put the desk before the name and "reporter" after it:
 # "社会部 山田 花子 記者", "김민준 기자".
@@ -246,7 +247,7 @@ _MARKED_BYLINES = (
 # Credit lines without markup: text that starts with a credit word or an author label, not
 # inside a link (a teaser for another story credits that story).
 _CREDIT_START = (
-    r"^\s*(?:by|von|par|por|door|av|(?:written|story|posted|reported) by|reporting by|autor(?:in|en)?(?:/autor(?:in)?)?|authors?|auteurs?|autore|autora|text(?=\s*:)"
+    rf"^\s*(?:{_CREDIT_WORDS}|autor(?:in|en)?(?:/autor(?:in)?)?|authors?|auteurs?|autore|autora|text(?=\s*:)"
     rf"|{_OTHER_SCRIPTS_CREDIT})(?:\s|:|：|$)"
 )
 # ... or after the date on one line, past a separator: "October 9, 2026 · by Ellie Porter"
