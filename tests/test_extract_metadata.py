@@ -283,6 +283,7 @@ def _jsonld_author(author: str) -> str:
         (_jsonld_author('"Tobias Renn, Lakeshore Tribune"'), ["Tobias Renn"], ["Lakeshore Tribune"], "jsonld:author"),
         # surnames that are also newspaper words stay people
         (_jsonld_author('"Ines Post and Theo Ledger"'), ["Ines Post", "Theo Ledger"], [], "jsonld:author"),
+        (_jsonld_author('"The Rev. Denise Calloway"'), ["The Rev. Denise Calloway"], [], "jsonld:author"),
     ],
 )
 def test_bylines_people_and_organisations(head, people, orgs, signal):

@@ -64,7 +64,8 @@ _ORGANISATION_WORDS = re.compile(
     # also surnames (Post, Herald, Ledger, Courier)
     r"|times|tribune|gazette|chronicle|telegraph|inquirer|examiner|journal|observer|sentinel|dispatch|magazine"
     r"|zeitung|tagblatt|rundschau|anzeiger)\b"
-    r"|(?-i:^The\s)",  # no person's name opens with an article: "The Fairhaven Post"
+    r"|(?-i:^The\s(?!(?:Rev|Revd|Reverend|Hon|Honourable|Honorable|Right|Rt|Very)\b))",  # no person's name opens with an article but a
+    # title of office ("The Rev. Jane Roe"): "The Fairhaven Post" is a paper
     re.I,
 )
 _DOMAIN = re.compile(r"\w\.(?:[a-z]{2,3})$", re.I)
