@@ -248,6 +248,17 @@ STORY = [
     "The company said the timetable would be reviewed in the autumn, once it knows how many people take the early boats.",
     "Tickets for the new sailings are sold at the harbour office and online, at the usual fares for islanders and visitors.",
 ]
+FERRY_URL = "https://ferries.example/news/early-crossings"
+
+
+def ferry_page(body: str) -> str:
+    """The ferry story's page: its headline, then `body`, in an <article>."""
+    return f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
+    <h1>Ferry adds early crossings</h1>{body}</article></body></html>"""
+
+
+def paragraphs_of(html: str) -> list[str]:
+    return extract_page(html, FERRY_URL)["text"].split("\n\n")
 
 
 HEADLINES = ["Ferry adds early crossings", "Council backs night boat study", "Harbour office opens on Sundays", "New pier lights for winter"]
@@ -284,7 +295,7 @@ def test_a_consent_dialog_before_the_story_is_no_story_text():
               '<button>Accept all</button></div>')
     html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body>{dialog}<article>
     <h1>Ferry adds early crossings</h1>{"".join(f"<p>{text}</p>" for text in STORY)}</article></body></html>"""
-    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY
+    assert paragraphs_of(html) == STORY
 
 
 @pytest.mark.parametrize("wrapper", ['<div class="cookie-recipe-body">', '<div class="column rookie-report">', '<div role="dialog">',
@@ -294,7 +305,7 @@ def test_a_story_in_a_box_named_like_a_dialog_stays(wrapper):
     a box holding most of the page's words is the page."""
     html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><header><h1>Ferry adds early crossings</h1></header>
     {wrapper}{"".join(f"<p>{text}</p>" for text in STORY)}</div></body></html>"""
-    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY
+    assert paragraphs_of(html) == STORY
 
 
 def test_thai_words_are_counted_without_spaces():
@@ -328,8 +339,7 @@ def test_embed_notices_and_picture_credits_are_not_story_text():
     notice = '<div class="embed-consent"><p>Your privacy settings block content from 1 other provider (videos, charts, posts).</p></div>'
     credits = ["Kai Lund/AFP via Getty Images", "Foto: Peter M. Müller/dpa", "Photo: Ilse Brandvik<br>AFP", "Getty Images"]
     story = "".join(f"<p>{text}</p>{notice}<p>{credit}</p>" for text, credit in zip(STORY, credits))
-    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
-    <h1>Ferry adds early crossings</h1>{story}</article></body></html>"""
+    html = ferry_page(story)
     text = extract_page(html, "https://ferries.example/news/early-crossings")["text"]
     assert text.split("\n\n") == STORY
 
@@ -346,7 +356,7 @@ def test_the_story_s_header_lines_are_not_its_first_paragraphs(header):
     html = f"""<html lang="en"><head><title>Ferry adds early crossings</title><script type="application/ld+json">
     {{"@type": "NewsArticle", "headline": "Ferry adds early crossings", "author": {{"@type": "Person", "name": "Ana Ferreira"}}}}</script>
     </head><body><main><article><h1>Ferry adds early crossings</h1>{header}{"".join(f"<p>{text}</p>" for text in STORY)}</article></main></body></html>"""
-    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY
+    assert paragraphs_of(html) == STORY
 
 
 def test_a_byline_and_dateline_under_a_standfirst_leave_the_text_and_the_standfirst_stays():
@@ -355,14 +365,14 @@ def test_a_byline_and_dateline_under_a_standfirst_leave_the_text_and_the_standfi
     {{"@type": "NewsArticle", "headline": "Ferry adds early crossings", "author": {{"@type": "Person", "name": "Ana Ferreira"}}}}</script>
     </head><body><main><article><h1>Ferry adds early crossings</h1><p class="dek">{standfirst}</p><p>By Ana Ferreira</p><p>March 9, 2026</p>
     {"".join(f"<p>{text}</p>" for text in STORY)}</article></main></body></html>"""
-    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == [standfirst, *STORY]
+    assert paragraphs_of(html) == [standfirst, *STORY]
 
 
 def test_a_kicker_above_the_headline_goes_with_it():
     html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><main><article>
     <div class="kicker"><p>Transport</p></div><div class="title"><p>Ferry adds early crossings</p></div>
     {"".join(f"<p>{text}</p>" for text in STORY)}</article></main></body></html>"""
-    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY
+    assert paragraphs_of(html) == STORY
 
 
 def test_a_byline_or_date_sentence_later_in_the_story_stays():
@@ -370,7 +380,7 @@ def test_a_byline_or_date_sentence_later_in_the_story_stays():
     html = f"""<html lang="en"><head><title>Ferry adds early crossings</title><script type="application/ld+json">
     {{"@type": "NewsArticle", "headline": "Ferry adds early crossings", "author": {{"@type": "Person", "name": "Ana Ferreira"}}}}</script>
     </head><body><main><article><h1>Ferry adds early crossings</h1>{"".join(f"<p>{text}</p>" for text in STORY + later)}</article></main></body></html>"""
-    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY + later
+    assert paragraphs_of(html) == STORY + later
 
 
 def _scrolling_page(next_story: str) -> str:
@@ -453,7 +463,7 @@ def test_the_story_is_the_longest_script_string_once_decoded():
     assert len(teasers) > len(story) > 500  # both long enough to hold a story
     html = f"""<html lang="en"><head><title>Ferry adds early crossings</title><meta property="og:type" content="article">
     </head><body><div id="root"></div><script>window.__STATE__ = {{"teasers":"{teasers}","body":"{story}"}};</script></body></html>"""
-    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == paragraphs
+    assert paragraphs_of(html) == paragraphs
 
 
 def test_json_ld_is_not_read_as_a_rendered_story():
@@ -480,19 +490,27 @@ def test_script_data_is_no_story_on_pages_not_declaring_one_or_too_short(og_type
                                   "Skip Advertisement"])
 def test_read_more_links_between_paragraphs_are_not_story_text(line):
     body = "".join(f"<p>{text}</p>" + (f"<p><a href='/news/other'>{line}</a></p>" if i == 1 else "") for i, text in enumerate(STORY))
-    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
-    <h1>Ferry adds early crossings</h1>{body}</article></body></html>"""
-    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY
+    html = ferry_page(body)
+    assert paragraphs_of(html) == STORY
 
 
 @pytest.mark.parametrize("sentence", ["Related to the timetable change, the harbour office will open an hour earlier on weekdays from May.",
                                       "Related-party contracts with the ferry company rose 5% last year, the filing shows.",
                                       "More than 300 passengers took the early crossing in its first week, the operator said.",
-                                      "Story continues tomorrow with the second part of our series on the island's boats."])
-def test_a_sentence_that_opens_like_a_read_more_label_stays(sentence):
-    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
-    <h1>Ferry adds early crossings</h1>{"".join(f"<p>{text}</p>" for text in [*STORY, sentence])}</article></body></html>"""
-    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == [*STORY, sentence]
+                                      "Story continues tomorrow with the second part of our series on the island's boats.",
+                                      "The harbour office's weekly newsletter, which 4,000 islanders subscribe to, will report the figures.",
+                                      "Islanders who signed up for email alerts about delays got the message an hour late, the company said.",
+                                      "Fake ferry tickets arrive in your inbox from addresses that look like the operator's, police warned.",
+                                      "Residents who sign up for the county's flood alerts will get a text and an email when the river rises.",
+                                      "Hackers tricked thousands into signing up for fake delivery alerts, the police said.",
+                                      "Gmail will now sort newsletters and promotional updates in your inbox into a separate tab.",
+                                      "Der Newsletter des Verbands, den 4000 Mitglieder abonnieren, erscheint nun wöchentlich.",
+                                      "Im gefälschten Newsletter heißt es, alle Kunden müssten sich erneut anmelden.",
+                                      "Le telefonate registrate e le email sequestrate sono agli atti."])
+def test_sentences_that_look_like_page_furniture_stay(sentence):
+    """Read-more labels, ad labels and sign-up promos have look-alikes among a story's sentences."""
+    html = ferry_page("".join(f"<p>{text}</p>" for text in [*STORY, sentence]))
+    assert paragraphs_of(html) == [*STORY, sentence]
 
 
 @pytest.mark.parametrize("promo", ["Sign up for our free weekly ferry newsletter here.", "Get the latest island news in your inbox.",
@@ -504,9 +522,8 @@ def test_a_sentence_that_opens_like_a_read_more_label_stays(sentence):
                                    "By signing up you agree to our Terms of Use and Privacy Policy."])
 def test_newsletter_and_alert_promos_between_or_after_paragraphs_are_not_story_text(promo):
     body = "".join(f"<p>{text}</p>" + (f"<p>{promo}</p>" if i == 1 else "") for i, text in enumerate(STORY))
-    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
-    <h1>Ferry adds early crossings</h1>{body}</article></body></html>"""
-    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY
+    html = ferry_page(body)
+    assert paragraphs_of(html) == STORY
 
 
 def test_a_signup_box_asking_for_an_email_address_is_not_story_text():
@@ -515,9 +532,8 @@ def test_a_signup_box_asking_for_an_email_address_is_not_story_text():
            '<form action="/subscribe"><input type="email" name="addr" placeholder="Your address"><button>Go</button></form>'
            "<p><small>By continuing you agree to our Terms of Use and Privacy Policy.</small></p></div>")
     body = "".join(f"<p>{text}</p>" + (box if i == 1 else "") for i, text in enumerate(STORY))
-    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
-    <h1>Ferry adds early crossings</h1>{body}</article></body></html>"""
-    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY
+    html = ferry_page(body)
+    assert paragraphs_of(html) == STORY
 
 
 def test_a_brief_beside_an_alert_form_keeps_its_story():
@@ -536,30 +552,14 @@ def test_a_page_wrapped_in_one_form_keeps_its_story():
     body = "".join(f"<p>{text}</p>" for text in STORY)
     html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><form id="aspnetForm"><article>
     <h1>Ferry adds early crossings</h1>{body}</article><div class="footer-box"><input type="email" name="ctl00$email"></div></form></body></html>"""
-    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == STORY
-
-
-@pytest.mark.parametrize("sentence", ["The harbour office's weekly newsletter, which 4,000 islanders subscribe to, will report the figures.",
-                                      "Islanders who signed up for email alerts about delays got the message an hour late, the company said.",
-                                      "Fake ferry tickets arrive in your inbox from addresses that look like the operator's, police warned.",
-                                      "Residents who sign up for the county's flood alerts will get a text and an email when the river rises.",
-                                      "Hackers tricked thousands into signing up for fake delivery alerts, the police said.",
-                                      "Gmail will now sort newsletters and promotional updates in your inbox into a separate tab.",
-                                      "Der Newsletter des Verbands, den 4000 Mitglieder abonnieren, erscheint nun wöchentlich.",
-                                      "Im gefälschten Newsletter heißt es, alle Kunden müssten sich erneut anmelden.",
-                                      "Le telefonate registrate e le email sequestrate sono agli atti."])
-def test_sentences_about_newsletters_stay(sentence):
-    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
-    <h1>Ferry adds early crossings</h1>{"".join(f"<p>{text}</p>" for text in [*STORY, sentence])}</article></body></html>"""
-    assert extract_page(html, "https://ferries.example/news/early-crossings")["text"].split("\n\n") == [*STORY, sentence]
+    assert paragraphs_of(html) == STORY
 
 
 def test_a_pull_quote_stays_when_the_paragraph_repeating_it_is_furniture():
     """The read-more line quoting the statement goes; the statement itself, as a quote, stays."""
     quote = "We are not going to close a single ferry route this year"
     body = "".join(f"<p>{text}</p>" for text in STORY) + f"<blockquote><p>{quote}</p></blockquote><p>READ MORE: Operator says “{quote}”</p>"
-    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
-    <h1>Ferry adds early crossings</h1>{body}</article></body></html>"""
+    html = ferry_page(body)
     assert quote in extract_page(html, "https://ferries.example/news/early-crossings")["text"]
 
 
@@ -569,8 +569,7 @@ def test_a_pull_quote_repeating_the_story_s_words_is_printed_once(marks):
     pull = f'<blockquote class="pull-quote"><p>{marks[0]}{quote}{marks[1]}</p></blockquote>'
     statement = "<blockquote><p>We will run the early boats all year if islanders use them, the operator said in a statement.</p></blockquote>"
     body = "".join(f"<p>{text}</p>" + (pull if i == 1 else "") for i, text in enumerate(STORY)) + statement
-    html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><article>
-    <h1>Ferry adds early crossings</h1>{body}</article></body></html>"""
+    html = ferry_page(body)
     text = extract_page(html, "https://ferries.example/news/early-crossings")["text"]
     assert text.count(quote) == 1 and "if islanders use them" in text
 
