@@ -126,7 +126,8 @@ def test_non_article_pages_are_none(name, url):
     assert extract_page(page(name), url) is None
 
 
-@pytest.mark.parametrize("h1", ["Rescuers can't find missing kayaker off the east quay", "Fortune 500 firms on the coast"])
+@pytest.mark.parametrize("h1", ["Rescuers can't find missing kayaker off the east quay", "Divers couldn't find the missing ferry bell",
+                                "Fortune 500 firms on the coast"])
 def test_a_short_story_whose_headline_sounds_like_an_error_is_a_story(h1):
     html = f"""<html lang="en"><head><title>{h1} | Harbour Courier</title></head><body><article>
     <h1>{h1}</h1>{"".join(f"<p>{text}</p>" for text in STORY[:2])}</article></body></html>"""

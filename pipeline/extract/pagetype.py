@@ -26,7 +26,7 @@ STORY_TYPES = (ARTICLE, LIVEBLOG, VIDEO)  # the page types that become records
 _ERROR_TITLE = re.compile(
     r"\b(?:404|(?:410|500|502|503)\s+(?:gone|error|internal|bad gateway|service)|not found|no longer available|server error"
     r"|service unavailable|bad gateway|forbidden|access denied"
-    r"|can(?:'|’|no)t be found|could(?:n'|n’| no)t (?:be found|find)|does(?:n'|n’| no)t exist)\b",
+    r"|can(?:'|’|no)t be found|could(?:n'|n’| no)t be found|does(?:n'|n’| no)t exist)\b",
     re.I,
 )
 # A themed error page's apology, printed as its <h1> under a bare site name as title: it speaks of
