@@ -73,13 +73,12 @@ _STORY_TAGS = ("p", "li", "blockquote", "dd", "td")
 _MAX_DATE_TEXT = 120
 _STORY_SENTENCE_WORDS = 8
 _MAX_DATELINE_WORDS = 8  # "Thứ hai, 2/3/2026, 08:00 (GMT+7)": a date and its time, not a sentence
-_MAX_STANDFIRST_WORDS = 40  # a standfirst is a sentence or two; a longer first paragraph is the story
+MAX_STANDFIRST_WORDS = 40  # a standfirst is a sentence or two; a longer first paragraph is the story
 _OPENING_BLOCKS = 3  # where a template's header lines (kicker, place, dateline, standfirst) end up in the story
 # Boxes inside the story whose dates are their own: a figure's caption, a related story's teaser.
 _ASIDE = "ancestor-or-self::*[self::figure or self::figcaption or self::aside or re:test(@class, 'related|teaser|promo', 'i')]"
 # The byline's box: between a standfirst and the dateline, its names are read past.
 _BYLINE_BOX = "ancestor-or-self::*[re:test(concat(@class, ' ', @id), 'author|byline|autor|firma|signature', 'i') or @rel='author']"
-_DAY_IN_FIGURES = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
 _MAX_DATELINE_PART = 45  # "il 06 marzo 2026 alle 10:15 · ": a date and its time, no more
 
 
@@ -100,8 +99,8 @@ _ZONES = {name: hours * 3600 for name, hours in {
     "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11,
     "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
 }.items()}
-# "05/03/2026", "5.3.26": day and month in either order; "2026/03/05" is never day first.
-_DAY_OR_MONTH_FIRST = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
+# "05/03/2026", "5.3.26": a day in figures, before or after the month; "2026/03/05" is never day first.
+_NUMERIC_DATE = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
 # "6 min read", "3 min de lecture": printed beside the date, never a date
 _READING_TIME = re.compile(
     r"(?:lesezeit:?\s*)?\b\d+\s*(?:min(?:ute)?s?|min\.|minuten|minutos|minuti)\.?(?:\s*(?:read|de lecture|de lectura|di lettura))?\b\.?", re.I,
@@ -154,7 +153,7 @@ def parse_datetime(text: str | None, dayfirst: bool = False) -> datetime | None:
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))  # always has a full date
     except ValueError:
-        value = _parse_full_date(text, dayfirst and bool(_DAY_OR_MONTH_FIRST.match(text)))
+        value = _parse_full_date(text, dayfirst and bool(_NUMERIC_DATE.match(text)))
     if value is None:
         return None
     value = _aware(value)
@@ -318,7 +317,7 @@ def _near_headline(headline: HtmlElement | None, wanted: str, story: list[str], 
                     return value
                 seen += 1
                 continue
-            if count_words(line) <= _MAX_STANDFIRST_WORDS:
+            if count_words(line) <= MAX_STANDFIRST_WORDS:
                 past_standfirst = True  # a standfirst printed before the dateline: read on past it
                 continue
         if len(text) > 2 * _MAX_DATE_TEXT or seen >= _VISIBLE_WINDOW or _in_story(text, story):
@@ -402,7 +401,7 @@ def _stated_in_full(tree: HtmlElement, found: str) -> bool:
     year = found[:4]
 
     def states_it(text: str) -> bool:
-        in_figures = len(text.strip()) <= _MAX_DATE_TEXT and _DAY_IN_FIGURES.search(text) and parse_visible_date(text.strip())
+        in_figures = len(text.strip()) <= _MAX_DATE_TEXT and _NUMERIC_DATE.search(text) and parse_visible_date(text.strip())
         value = regex_parse(text) or in_figures  # with its day: "05/2019" is a month, no 1st
         return bool(value) and value.date().isoformat() == found
 

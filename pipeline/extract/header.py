@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from pipeline.extract.blocks import HEADING, Block, normalised_text
 from pipeline.extract.bylines import SIGNATURE, byline_from_text
-from pipeline.extract.dates import is_dateline
+from pipeline.extract.dates import MAX_STANDFIRST_WORDS, is_dateline
 
 _HEADER_BLOCKS = 3
 _MAX_HEADER_WORDS = 20
 _MAX_KICKER_WORDS = 5
-_MAX_STANDFIRST_WORDS = 40  # a sentence or two between the headline and the byline
 
 
 def _is_title(block: Block, title: str | None) -> bool:
@@ -42,7 +41,7 @@ def drop_header_lines(blocks: list[Block], title: str | None, people: list[str],
             break
     blocks = blocks[_header_lines_at(blocks, 0, title, people, site_names) :]
     # a standfirst may come first: the byline and dateline under it go, the standfirst stays
-    if blocks and len(blocks[0].text.split()) <= _MAX_STANDFIRST_WORDS and (end := _header_lines_at(blocks, 1, title, people, site_names)) > 1:
+    if blocks and len(blocks[0].text.split()) <= MAX_STANDFIRST_WORDS and (end := _header_lines_at(blocks, 1, title, people, site_names)) > 1:
         blocks = [blocks[0], *blocks[end:]]
     return blocks
 

@@ -67,8 +67,8 @@ def find_headline(tree: HtmlElement, hints: list[str], site_names: list[str]) ->
     Templates also use <h1> for the logo or a section name, so the one sharing most
     words with the declared titles wins; without any declared title, the longest one.
     """
-    logos = {title_key(name) for name in site_names}
-    candidates = [h for h in tree.xpath("//body//h1[not(ancestor::nav) and not(ancestor::footer)]") if (text := _text(h)) and title_key(text) not in logos]
+    site_keys = {title_key(name) for name in site_names}
+    candidates = [h for h in tree.xpath("//body//h1[not(ancestor::nav) and not(ancestor::footer)]") if (text := _text(h)) and title_key(text) not in site_keys]
     candidates = [h for h in candidates if not h.xpath(_SITE_TITLE, namespaces=_REGEX_NS)] or candidates
     if not candidates:
         return _h2_headline(tree, hints, site_names)
@@ -118,11 +118,16 @@ def _name_labels(host: str) -> tuple[str, ...]:
     return (*(parsed.subdomain.split(".") if parsed.subdomain else []), parsed.domain)
 
 
+def title_names(tree: HtmlElement, names: list[str], url: str) -> list[str]:
+    """What a title may print as the site's name: its names (site_names), and the text of each
+    <h1> that is nothing but a link to the site's home page, an old blog theme's logo
+    ("<h1><a href="https://fouryears.example/">Four Years Remaining</a></h1>"). The logo is no
+    headline and a title affix, but not one of the site's names for bylines: a blogger's own name
+    is often the logo."""
+    return [*names, *_home_link_headings(tree, url)]
+
+
 def _home_link_headings(tree: HtmlElement, url: str) -> list[str]:
-    """The text of each <h1> that is nothing but a link to the site's home page: an old blog
-    theme's logo ("<h1><a href="https://fouryears.example/">Four Years Remaining</a></h1>"). It is
-    no headline and a title affix, but not one of the site's names for bylines: a blogger's own
-    name is often the logo."""
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     names = []
     for h1 in tree.xpath("//body//h1[count(.//a[@href]) = 1]"):
@@ -179,15 +184,16 @@ def stated_headlines(tree: HtmlElement, signals: PageSignals, url: str) -> set[s
     affixes removed. More than one means the newsroom worded the headline per channel; which of
     them is "the" title is then the publisher's choice. The extraction benchmark reports title
     accuracy apart for such pages."""
-    names = site_names(signals, url)
-    affixes = _title_affixes(signals, [*names, *_home_link_headings(tree, url)])
-    headline = headline_of(tree, signals, names, url)
+    names = title_names(tree, site_names(signals, url), url)
+    affixes = _title_affixes(signals, names)
+    headline = headline_of(tree, signals, names)
     texts = [text for _, text in _declared_titles(signals)] + [_text(headline) if headline is not None else None]
     return {stated for text in texts if text and (stated := strip_site_affixes(clean_text(text), affixes))}
 
 
 def _title(signals: PageSignals, tree: HtmlElement, headline: HtmlElement | None, names: list[str], url: str):
-    affixes = _title_affixes(signals, [*names, *_home_link_headings(tree, url)])
+    """`names` are title_names."""
+    affixes = _title_affixes(signals, names)
     printed = _text(headline) if headline is not None else None
     title, signal = choose_title(_declared_titles(signals), printed, " ".join(tree.xpath("//head/title//text()")), affixes)
     if title:
@@ -248,18 +254,20 @@ def _h2_headline(tree: HtmlElement, hints: list[str], site_names: list[str]) -> 
     return next((h for h in tree.xpath(_H2_HEADLINES, namespaces=_REGEX_NS) if title_key(_text(h)) in keys), None)
 
 
-def headline_of(tree: HtmlElement, signals: PageSignals, site_names: list[str], url: str) -> HtmlElement | None:
+def headline_of(tree: HtmlElement, signals: PageSignals, names: list[str]) -> HtmlElement | None:
+    """The headline element; `names` are title_names."""
     declared = [_jsonld_name(signals.article.get("headline")) or "", signals.meta.get("og:title") or ""]
-    return find_headline(tree, [*declared, " ".join(tree.xpath("//head/title//text()"))], [*site_names, *_home_link_headings(tree, url)])
+    return find_headline(tree, [*declared, " ".join(tree.xpath("//head/title//text()"))], names)
 
 
-def read_metadata(tree: HtmlElement, signals: PageSignals, url: str, headline: HtmlElement | None, names: list[str]) -> Metadata:
+def read_metadata(tree: HtmlElement, signals: PageSignals, url: str, headline: HtmlElement | None, names: list[str],
+                  names_in_titles: list[str]) -> Metadata:
     """Everything but the dates (dates.py) from the page's declarations and its printed headline;
     `names` are the site's (site_names)."""
     meta, article = signals.meta, signals.article
     result = Metadata()
     prov = result.provenance
-    result.title, prov["title"] = _title(signals, tree, headline, names, url)
+    result.title, prov["title"] = _title(signals, tree, headline, names_in_titles, url)
     result.byline, prov["author"] = _byline(tree, headline, signals, names)
 
     result.site_name, prov["site_name"] = _first([

@@ -25,7 +25,7 @@ from pipeline.extract.captions import drop_pull_quotes, drop_repeated_captions
 from pipeline.extract.declared_body import completed_body
 from pipeline.extract.furniture import drop_page_furniture
 from pipeline.extract.header import drop_closing_signature, drop_header_lines
-from pipeline.extract.metadata import Metadata, headline_of, read_metadata, site_names
+from pipeline.extract.metadata import Metadata, headline_of, read_metadata, site_names, title_names
 from pipeline.extract.overlays import drop_overlays
 from pipeline.extract.script_body import script_body
 from pipeline.extract.signals import read_signals
@@ -106,12 +106,13 @@ def read_page(html: str, url: str) -> Page | None:
         return None
     signals = read_signals(tree)
     names = site_names(signals, url)
-    headline = headline_of(tree, signals, names, url)
+    names_in_titles = title_names(tree, names, url)
+    headline = headline_of(tree, signals, names_in_titles)
     drop_appended_stories(tree, headline)
     drop_overlays(tree, headline)
     drop_signup_boxes(tree, headline)
     printed = _story_blocks(tree, url)
-    metadata = read_metadata(tree, signals, url, headline, names)
+    metadata = read_metadata(tree, signals, url, headline, names, names_in_titles)
     provenance = dict(metadata.provenance)
     if count_words(render_text(printed)) < pagetype.MIN_ARTICLE_WORDS and pagetype.declares_article(signals):
         if from_scripts := script_body(tree, lambda story: _story_blocks(story, url)):

@@ -172,11 +172,12 @@ def _prints_in_full(printed: str, title: str) -> bool:
     scorecards"): publishers differ on whether that is the headline (measured)."""
     if printed != title and printed.translate(_GLYPHS) == title.translate(_GLYPHS):
         return True
-    shown, declared = _words(printed), _words(_ELLIPSIS.sub("", title))
+    printed_words = list(re.finditer(r"\w+", printed))
+    shown, declared = [word[0].casefold() for word in printed_words], _words(_ELLIPSIS.sub("", title))
     if not declared or len(shown) <= len(declared) or shown[: len(declared)] != declared:
         return False
     if _ELLIPSIS.search(title):
         return True
-    rest = printed[list(re.finditer(r"\w+", printed))[len(declared) - 1].end() :]  # after the words the two share
+    rest = printed[printed_words[len(declared) - 1].end() :]  # after the words the two share
     cut_mid_phrase = declared[-1] in _PHRASE_OPENERS
     return cut_mid_phrase and len(shown) - len(declared) <= _MAX_WORDS_ADDED and not re.match(r"^\s*[|•·»›:\-–—]", rest) and not re.search(r"\d", rest)
