@@ -527,6 +527,25 @@ def test_newsletter_and_alert_promos_between_or_after_paragraphs_are_not_story_t
     assert paragraphs_of(html) == STORY
 
 
+@pytest.mark.parametrize("notice", [
+    "Thank you for visiting ferry.example. You are using a browser version with limited support for CSS. To obtain the best"
+    " experience, we recommend you use a more up to date browser. In the meantime, we are displaying the site without styles.",
+    "Please enable JavaScript to view the comments.", "Bitte JavaScript aktivieren, um die Karte zu sehen.",
+])
+def test_a_notice_about_the_readers_browser_is_not_story_text(notice):
+    html = ferry_page("".join(f"<p>{text}</p>" for text in [notice, *STORY]))
+    assert paragraphs_of(html) == STORY
+
+
+@pytest.mark.parametrize("sentence", [
+    "If your browser is out of date, the ferry company's booking form refuses the payment, passengers said.",
+    "The new booking site was written in JavaScript and cost the harbour office 40,000 pounds.",
+])
+def test_a_story_sentence_about_browsers_stays(sentence):
+    html = ferry_page("".join(f"<p>{text}</p>" for text in [*STORY, sentence]))
+    assert paragraphs_of(html) == [*STORY, sentence]
+
+
 def test_a_signup_box_asking_for_an_email_address_is_not_story_text():
     """Whatever the box's class: its pitch and small print are the site's."""
     box = ('<div class="c-signup"><h3>Get daily island news</h3><p>The top harbour stories, every morning before the first boat.</p>'

@@ -24,6 +24,10 @@ are recognisable on a single page, so a site's first page is cleaned of them too
   inside") is a promo, whatever box it sits in: a sentence opens with the invitation, or invites
   to "our" newsletters. A story's sentence about newsletters, sign-ups or inboxes ("Residents
   who sign up for the county's alerts…") stays.
+- A paragraph that tells the reader about their browser ("You are using a browser version with
+  limited support…", "Please enable JavaScript to view the comments") is the site's banner: it
+  speaks of the reader's browser and of the site, or asks to turn JavaScript on. A story about
+  browsers speaks of them otherwise ("If your browser is out of date, Chrome prompts you…").
 - A short paragraph that is a copyright notice ("© 2026 Example Times", "ⓒ 한빛일보, 무단전재 및
   재배포 금지") or credits the desk's editor ("【责任编辑：王磊】") is the site's line under every story.
 """
@@ -79,11 +83,20 @@ _SIGN_UP_PROMO = re.compile(
     rf"{_SENTENCE_START}(?:sign(?:ing)?\s+up|subscribe|get|receive|inscrivez-vous|abonnez-vous|suscr[ií]bete|iscriviti)\b.{{0,160}}\b{_OFFER}\b"
     rf"|\b(?:sign(?:ing)?\s+up|subscribe)\b.{{0,40}}\bour\s+(?:[\w-]+\s+){{0,3}}{_OFFER}"
     r"|^newsletters?\s*:|(?:^|[.?!]\s+|\n)sign\s+up\b.{0,40}\bsign\s+in\b|^by\s+(?:signing\s+up|subscribing)\b.{0,40}\byou\s+agree\b"
-    r"|\bnewsletter\b.{0,200}\b(?:hier\s+entlang|hier\s+anmelden|jetzt\s+(?:kostenlos\s+)?(?:anmelden|abonnieren))\b"
+    r"|\bnewsletter\b.{0,300}\b(?:hier\s+entlang|hier\s+anmelden|jetzt\s+(?:kostenlos\s+)?(?:anmelden|abonnieren))\b"
     r"|^(?:jetzt\s+)?(?:kostenlos\s+)?(?:abonnieren|anmelden)\b.{0,60}\bnewsletter\b",
     re.I,
 )
 _MAX_PROMO_WORDS = 45
+# The reader's browser and the site in one notice, or a request to turn JavaScript on
+_BROWSER_NOTICE = re.compile(
+    r"\b(?:your|a|this)\s+(?:web\s+)?browser\b.{0,300}\b(?:this|our|the)\s+(?:site|website|page)\b"
+    r"|\b(?:this|our|the)\s+(?:site|website|page)\b.{0,300}\b(?:your|a|this)\s+(?:web\s+)?browser\b"
+    r"|\b(?:please\s+)?(?:enable|turn\s+on|activate)\s+javascript\b|\bjavascript\s+(?:is\s+)?(?:disabled|turned\s+off|required)\b"
+    r"|\bjavascript\s+(?:aktivieren|einschalten)\b|\bactivez\s+(?:le\s+)?javascript\b|\b(?:habilita|activa)\s+(?:el\s+)?javascript\b",
+    re.I | re.S,
+)
+_MAX_BROWSER_NOTICE_WORDS = 70
 # An ad slot's label left as a paragraph (AMP's placeholder, a CMS's empty ad box), or the
 # line that tells the reader the story goes on past it ("Story continues below advertisement").
 _AD_LABEL = re.compile(
@@ -133,9 +146,11 @@ def _links_another_story(text: str) -> bool:
 
 
 def _is_site_notice(text: str) -> bool:
-    """A copyright notice, an editor's credit or a sign-up promo: lines the site prints under every story."""
+    """A copyright notice, an editor's credit, a sign-up promo or a browser notice: lines the site
+    prints on every page."""
     words = len(text.split())
     return (
         words <= _MAX_COPYRIGHT_WORDS and bool(_COPYRIGHT.search(text.strip())) or bool(_EDITOR_CREDIT.match(text.strip()))
         or words <= _MAX_PROMO_WORDS and bool(_SIGN_UP_PROMO.search(text))
+        or words <= _MAX_BROWSER_NOTICE_WORDS and bool(_BROWSER_NOTICE.search(text))
     )
