@@ -546,11 +546,22 @@ def test_a_story_sentence_about_browsers_stays(sentence):
     assert paragraphs_of(html) == [*STORY, sentence]
 
 
-def test_a_signup_box_asking_for_an_email_address_is_not_story_text():
-    """Whatever the box's class: its pitch and small print are the site's."""
-    box = ('<div class="c-signup"><h3>Get daily island news</h3><p>The top harbour stories, every morning before the first boat.</p>'
-           '<form action="/subscribe"><input type="email" name="addr" placeholder="Your address"><button>Go</button></form>'
-           "<p><small>By continuing you agree to our Terms of Use and Privacy Policy.</small></p></div>")
+SIGNUP_FORM = '<form action="/subscribe"><input type="email" name="addr" placeholder="Your address"><button>Go</button></form>'
+
+
+@pytest.mark.parametrize("box", [
+    '<div class="c-signup"><h3>Get daily island news</h3><p>The top harbour stories, every morning before the first boat.</p>'
+    f"{SIGNUP_FORM}<p><small>By continuing you agree to our Terms of Use and Privacy Policy.</small></p></div>",
+    # the form's states printed beside it, each shown by script after a click
+    f'<div class="nl"><div class="nl-ready"><h3>Harbour Daily</h3><p>The crossings, the weather and the fish prices, before eight.</p>{SIGNUP_FORM}'
+    '<p>I agree that the Island Post may send me the Harbour Daily newsletter and tell me about its events and offers.</p>'
+    '<a href="/newsletters">See all our newsletters</a></div>'
+    '<div class="nl-check">Please tick the box to confirm that you would like to receive it.</div>'
+    '<div class="nl-done"><h3>Thanks for signing up!</h3><p>Look out for the first issue in your inbox tomorrow morning, before the first boat.</p></div>'
+    '<div class="nl-failed"><h3>Sorry!</h3><p>Something went wrong with your request.</p></div></div>',
+])
+def test_a_signup_box_asking_for_an_email_address_is_not_story_text(box):
+    """Whatever the box's class: its pitch, small print and the form's messages are the site's."""
     body = "".join(f"<p>{text}</p>" + (box if i == 1 else "") for i, text in enumerate(STORY))
     html = ferry_page(body)
     assert paragraphs_of(html) == STORY

@@ -20,7 +20,7 @@ from pipeline.extract.blocks import count_words
 from pipeline.extract.overlays import leaves_a_story
 
 _EMAIL_FIELDS = "//form[.//input[@type='email' or contains(translate(@name, 'EMAIL', 'email'), 'mail')]]"
-_MAX_BOX_WORDS = 60  # a pitch, a field, a button and the small print
+_MAX_BOX_WORDS = 90  # a pitch, a field, a button, the small print and the form's messages ("Thanks for signing up!")
 _STORY_TAGS = {"article", "main", "body"}
 # the story's body by its usual names ("article-body", "entry-content", "story__text"); a sign-up box's
 # own parts are named alike ("c-inlineSignup__content"), so only whole names of these shapes count
