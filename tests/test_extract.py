@@ -18,6 +18,7 @@ from pipeline.extract.blocks import HEADING, ITEM, PARAGRAPH, Block, count_words
 from pipeline.extract.captions import drop_repeated_captions
 from pipeline.extract.furniture import drop_page_furniture, is_picture_credit
 from pipeline.extract.script_body import script_story_html
+from pipeline.extract.split_body import join_split_body
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -584,6 +585,38 @@ def test_a_page_wrapped_in_one_form_keeps_its_story():
     html = f"""<html lang="en"><head><title>Ferry adds early crossings</title></head><body><form id="aspnetForm"><article>
     <h1>Ferry adds early crossings</h1>{body}</article><div class="footer-box"><input type="email" name="ctl00$email"></div></form></body></html>"""
     assert paragraphs_of(html) == STORY
+
+
+SECOND_HALF = [
+    "The harbour master said the pier lights would be replaced before the early boats start running in the dark months.",
+    "Islanders without a car can leave bicycles at the harbour office free of charge from the first day of the new timetable.",
+]
+
+
+def split_body(first: list[str], between: str, second: list[str]) -> str:
+    """The story's paragraphs in two boxes of one class, each in its grid cell, `between` them."""
+    def chunk(paragraphs):
+        return '<div class="grid"><div class="article__body">' + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div></div>"
+    return ferry_page(f'<div class="article__chunks">{chunk(first)}{between}{chunk(second)}</div>')
+
+
+@pytest.mark.parametrize("between", ['<div class="full-bleed-ad"><span>Advertisement</span></div>', "<h2>Lights and bicycles</h2>"])
+def test_a_body_split_in_two_by_an_ad_or_a_subheading_is_read_whole_and_in_order(between):
+    """trafilatura keeps the first box its body patterns match: without the join, half the story."""
+    text = extract_page(split_body(STORY, between, SECOND_HALF), FERRY_URL)["text"]
+    assert text.split("\n\n")[0] == STORY[0] and text.endswith(SECOND_HALF[-1])
+    assert [p for p in text.split("\n\n") if p in STORY + SECOND_HALF] == STORY + SECOND_HALF
+    if "<h2>" in between:
+        assert text.index(STORY[-1]) < text.index("Lights and bicycles") < text.index(SECOND_HALF[0])
+
+
+def test_boxes_of_one_class_with_a_box_of_their_own_between_them_are_not_joined():
+    """More than a subheading between them: another part of the page (here, another story's teaser)."""
+    teaser = ('<div class="more"><h3><a href="/news/pier">Council backs the new pier lights</a></h3><p>The council voted on Tuesday to'
+              " pay for new lights on the pier, after a winter of complaints from fishermen about the dark steps.</p></div>")
+    tree = load_html(split_body(STORY, teaser, SECOND_HALF))
+    join_split_body(tree)
+    assert len(tree.xpath('//div[@class="article__body"]')) == 2
 
 
 def test_a_pull_quote_stays_when_the_paragraph_repeating_it_is_furniture():

@@ -30,6 +30,7 @@ from pipeline.extract.overlays import drop_overlays
 from pipeline.extract.script_body import script_body
 from pipeline.extract.signals import read_signals
 from pipeline.extract.signup_boxes import drop_signup_boxes
+from pipeline.extract.split_body import join_split_body
 
 # trafilatura settings: comments are not the story; tables are (results, figures);
 # images would bring their captions back. Its metadata pass costs a third of its time and
@@ -111,6 +112,7 @@ def read_page(html: str, url: str) -> Page | None:
     drop_appended_stories(tree, headline)
     drop_overlays(tree, headline)
     drop_signup_boxes(tree, headline)
+    join_split_body(tree)
     printed = _story_blocks(tree, url)
     metadata = read_metadata(tree, signals, url, headline, names, names_in_titles)
     provenance = dict(metadata.provenance)
