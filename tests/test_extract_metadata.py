@@ -389,6 +389,16 @@ def test_the_story_s_json_ld_is_not_a_related_story_listed_before_it():
     assert record["authors"] == ["Ines Marlow"] and record["published_at"] != datetime(2024, 1, 20, 13, tzinfo=timezone.utc)
 
 
+@pytest.mark.parametrize(("opening", "closing"), [("<![CDATA[", "]]>"), ("//<![CDATA[", "//]]>"), ("<!--", "-->")])
+def test_json_ld_hidden_from_old_parsers_is_read(opening, closing):
+    """Old templates wrap the script's text in CDATA or a comment marker; the JSON inside is the same."""
+    script = (f'<script type="application/ld+json">{opening}\n{{"@type": "NewsArticle", "datePublished": "2023-04-12T06:30:00+02:00",'
+              f' "author": {{"@type": "Person", "name": "Ines Marlow"}}}}\n{closing}</script>')
+    record = extract(page(script))
+    assert record["authors"] == ["Ines Marlow"] and record["provenance"]["author"].startswith("jsonld")
+    assert record["published_at"] == datetime(2023, 4, 12, 6, 30, tzinfo=timezone(timedelta(hours=2)))
+
+
 def test_a_public_suffix_is_no_site_name_inside_a_reporter_s_name():
     """On a .org.uk site, "org" is the suffix, not the site: George Whitfield is a person."""
     record = extract(page(top='<p class="byline">By George Whitfield</p>'), "https://www.riversidevoice.org.uk/news/ferry-crossings")

@@ -7,6 +7,7 @@ metadata rule (dates, title, authors, canonical URL) draws on the same facts.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
@@ -49,12 +50,17 @@ def _walk_jsonld(value, listed: bool = False):
                 yield from _walk_jsonld(value[key], listed or key == "itemListElement")
 
 
+# Old templates hide a script's text from pre-HTML5 parsers: "<![CDATA[ {…} ]]>", "<!-- {…} -->",
+# each marker perhaps behind a JavaScript comment ("//<![CDATA[")
+_WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
+
+
 def _jsonld_nodes(tree: HtmlElement) -> list[tuple[dict, bool]]:
     nodes = []
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
             # strict=False: publishers often leave raw newlines inside JSON strings
-            document = json.loads(script.text or "", strict=False)
+            document = json.loads(_WRAPPER.sub("", script.text or ""), strict=False)
         except ValueError:
             continue
         nodes.extend(_walk_jsonld(document))
