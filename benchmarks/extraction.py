@@ -49,6 +49,7 @@ from pipeline.extract.signals import read_signals  # noqa: E402
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "extraction.json"
 _TOKEN = re.compile(r"\w+")
 _VERSION_NUMBERS = re.compile(r"\d+")
+_INVISIBLE = re.compile(r"[\u00ad\u200b\u2060\ufeff]")
 PAGE_NAME = re.compile(r"(?P<publisher>.+)_\d{4}_\d{2}_\d{2}\.html\.gz")  # <Publisher>_<YYYY_MM_DD>.html.gz
 
 
@@ -251,7 +252,9 @@ def _normal(text: str | None) -> str:
 
 
 def _tokens(text: str) -> list[str]:
-    return _TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
+    """Words, up to case and invisible characters: a soft hyphen left in the ground truth
+    ("Brenn\xadpunkt") is no word break, as in titles (_normal)."""
+    return _TOKEN.findall(_INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold())
 
 
 def _shingles(tokens: list[str], size: int = 4) -> Counter:

@@ -98,3 +98,23 @@ def test_a_heading_ending_in_hashes_keeps_them():
     record = extract_page(story("<h2>Why we still say #</h2><p>It is the sign the harbour office has used since it opened.</p>"), URL)
     document = lxml_html.fromstring(f"<div>{MarkdownIt('commonmark').render(record['markdown'])}</div>")
     assert [h.text_content() for h in document.iter("h2")] == ["Why we still say #"]
+
+
+def test_invisible_characters_leave_the_text_and_joiners_stay():
+    """A soft hyphen splits "Vladi­mir" for search and dedup; a paragraph of a lone byte-order mark is no paragraph.
+    The zero-width non-joiner spells Persian words ("می‌خواهد"): it stays."""
+    middle = "<p>Council leader Vla\u00addi\u00admir Brandt\u200b thanked the counters in the hall.</p><p>\ufeff</p><p>او می\u200cخواهد</p>"
+    text = extract_page(story(middle), URL)["text"]
+    assert text.split("\n\n") == [LEAD, "Council leader Vladimir Brandt thanked the counters in the hall.", "او می\u200cخواهد", CLOSE]
+
+
+def test_a_quote_s_own_sentences_beside_its_paragraphs_are_kept_in_order():
+    """A quote block may hold text of its own before and between its <p>s; a pull quote's short credit goes."""
+    middle = ("<blockquote>The count took eleven hours in all, the returning officer wrote to the council."
+              "<p>Every ballot was counted twice by hand.</p>Recounts were requested in two wards.<p>Both confirmed the result.</p>"
+              "— Returning officer Ann Lowe</blockquote>")
+    record = extract_page(story(middle), URL)
+    assert record["text"].split("\n\n")[1:6] == ["The count took eleven hours in all, the returning officer wrote to the council.",
+                                                 "Every ballot was counted twice by hand.", "Recounts were requested in two wards.",
+                                                 "Both confirmed the result.", CLOSE]
+    assert "> The count took eleven hours" in record["markdown"]

@@ -85,8 +85,18 @@ def _flat_text(element: etree._Element, line_break: str = " ") -> str:
     return _joined_lines("".join(_pieces(element)), line_break)
 
 
+# Characters that print nothing and split a word for search and dedup: soft hyphens ("Vladi\xadmir"),
+# zero-width spaces, word joiners and byte-order marks (a paragraph of a lone BOM). Not the
+# zero-width (non-)joiners, which spell Persian, Indic scripts and emoji.
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+
+
+def _collapsed(text: str) -> str:
+    return " ".join(_INVISIBLE.sub("", text).split())
+
+
 def _joined_lines(text: str, line_break: str) -> str:
-    lines = (" ".join(line.split()) for line in text.split(_LINE_BREAK))
+    lines = (_collapsed(line) for line in text.split(_LINE_BREAK))
     return line_break.join(line for line in lines if line)
 
 
@@ -114,8 +124,10 @@ def _blocks_of(element: etree._Element, kind: str | None = None):
             if text := _flat_text(item):
                 yield Block(ITEM, text, ordered)
     elif tag == "quote" and len(element) and all(child.tag in ("p", "list", "quote") for child in element):
+        yield from _quote_text(element.text)
         for child in element:
             yield from _blocks_of(child, QUOTE)
+            yield from _quote_text(child.tail)
     elif tag == "table":
         first = 1
         for row in element.iter("row"):
@@ -134,8 +146,18 @@ def _blocks_of(element: etree._Element, kind: str | None = None):
 
 def _loose_text(text: str | None):
     """trafilatura leaves text between elements as the body's text or a child's tail."""
-    if text and (flat := " ".join(text.split())):
+    if text and (flat := _collapsed(text)):
         yield Block(PARAGRAPH, flat)
+
+
+_MIN_QUOTE_SENTENCE_WORDS = 6
+
+
+def _quote_text(text: str | None):
+    """A quote's own text beside its paragraphs: a sentence of the quote, not the pull quote's
+    credit under it ("— Uwe Schubert, coach"), which the story prints where it quotes him."""
+    if text and count_words(flat := _collapsed(text)) >= _MIN_QUOTE_SENTENCE_WORDS:
+        yield Block(QUOTE, flat)
 
 
 def body_blocks(body: etree._Element | None) -> list[Block]:
