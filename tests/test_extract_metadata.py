@@ -374,6 +374,9 @@ def test_printed_byline_when_the_declared_one_is_missing_or_only_the_site(head, 
         ('<meta name="author" content="Ines Marlow with additional reporting by Tobias Renn">', ["Ines Marlow", "Tobias Renn"], []),
         # a role standing alone is the credit itself
         ('<meta name="author" content="Riverside staff reporter">', [], ["Riverside staff reporter"]),
+        # the serial comma before "and"; a personal site's address after the name
+        ('<meta name="author" content="Ines Marlow, Tobias Renn, and Ole Brandt">', ["Ines Marlow", "Tobias Renn", "Ole Brandt"], []),
+        ('<meta name="author" content="Ines Marlow (https://inesmarlow.example/blog/)">', ["Ines Marlow"], []),
     ],
 )
 def test_declared_byline_strings(head, people, orgs):
@@ -503,6 +506,10 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
         # a job title printed under the name is a role, not a second author
         ('<div class="bylines"><div class="byline">Ines Marlow</div><div class="role">Senior Correspondent</div>'
          '<div class="byline">Tobias Renn</div><div class="role">Wirtschaftsredakteur</div></div>', BODY, ["Ines Marlow", "Tobias Renn"], []),
+        # a painter credited in a caption, the site's builder, a date line's "Last Updated" are no bylines
+        ('<div class="image-caption">Portrait of the harbour master <a href="/p/ole">Ole Brandt</a> by Tobias Renn</div>', BODY, [], []),
+        ('<div class="site-info"><a href="https://studio.example/">Web design</a> by <b>Tobias Renn</b></div>', BODY, [], []),
+        ('<p class="byline">Last Updated: January 7, 2025</p>', BODY, [], []),
     ],
 )
 def test_printed_byline_rules(top, body, people, orgs):

@@ -19,7 +19,8 @@ ORGANISATION_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "N
 # Word joiners only in lower case and between names: "Con Coughlin", "Ja Morant" and "En Liang Khong"
 # start with one.
 _JOINER_WORDS = r"and|And|und|og|och|en|ja|et|y|e|i|va|with|mit|avec|con"
-_JOINERS = re.compile(rf"\s*[,&]\s+|(?<=\S)\s+(?:{_JOINER_WORDS})\s+|\s*[;/|•·]\s*")
+# "A, B, and C": the serial comma's "and" joins too
+_JOINERS = re.compile(rf"\s*,\s+(?:(?:{_JOINER_WORDS})\s+)?|\s*&\s+|(?<=\S)\s+(?:{_JOINER_WORDS})\s+|\s*[;/|•·]\s*")
 # Job titles, with their feminine and plural endings ("Korrespondentin", "redactora", "inviata").
 _ROLE_WORDS = (
     r"(?:correspondent|reporter|writer|columnist|kolumnist|journalist|contributor|critic|photographer|analyst|producer|editor"
@@ -51,6 +52,9 @@ _HANDLE = re.compile(r"\s+@\w+$")
 # "Elena Muster (emu)": the desk's initials after a name
 _TRAILING_INITIALS = re.compile(r"\s*\([^)]{1,8}\)\s*$")
 _URL = re.compile(r"^(?:https?:)?//|^www\.", re.I)
+# A person's page after the name ("Jane Roe (https://roe.example/jane/)"); a bare host names the
+# organisation ("Example Wave (www.example.com)"), which is_organisation reads
+_URL_AFTER_NAME = re.compile(r"\s*\(?\bhttps?://[^/\s)]+/[^\s)]+\)?", re.I)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 # Wire services (abbreviated or in full), and newsroom words: a byline containing one is an organisation.
 _AGENCIES = "|".join(map(re.escape, sorted({*WIRE_AGENCIES, *WIRE_AGENCIES.values()}, key=len, reverse=True)))
@@ -109,7 +113,7 @@ def split_names(text: str) -> list[str]:
     """One printed byline string to its names ("A, B and C" -> [A, B, C])."""
     if _URL.search(text.strip()):
         return []
-    names = [_clean_name(part) for part in _JOINERS.split(_PREFIX.sub("", text.strip()))]
+    names = [_clean_name(part) for part in _JOINERS.split(_PREFIX.sub("", _URL_AFTER_NAME.sub("", text).strip()))]
     return [
         name for name in names
         if any(ch.isalpha() for ch in name) and len(name.split()) <= _MAX_NAME_WORDS and not _EMAIL.fullmatch(name)
@@ -225,12 +229,14 @@ def byline_from_text(text: str | None, site_names: list[str]) -> Byline:
 
 
 # Parts of a page a byline never sits in: navigation, site header and footer, sidebars, figures
-# (a credit there is the photographer's), buttons ("Follow the author") and form fields (a
-# comment form's "author" field is labelled "Name:"; some CMSs wrap the whole page in a <form>).
+# and captions (a credit there is the photographer's or the painter's), the copyright box ("Designed
+# by …"), buttons ("Follow the author") and form fields (a comment form's "author" field is labelled
+# "Name:"; some CMSs wrap the whole page in a <form>).
 _OUTSIDE_CHROME = (
     "[not(ancestor::header[not(ancestor::article)]) and not(ancestor::nav) and not(ancestor::footer) and not(ancestor::aside)"
     " and not(ancestor-or-self::label) and not(.//input or .//textarea or .//select)"
     " and not(ancestor-or-self::figure) and not(ancestor-or-self::figcaption) and not(ancestor-or-self::button)"
+    " and not(ancestor-or-self::*[not(self::body)][re:test(concat(' ', @class, ' '), '\\s(?:[\\w-]*[-_])?(?:caption|copyright)(?:[-_][\\w-]*)?\\s', 'i')])"
     " and not(re:test(@class, 'btn|button|follow', 'i'))"
     # readers' comments credit their commenters, not the story: a box named for them ("comments-area",
     # not a body's "showing-comments"); plural names only: a UK op-ed's "comment" section or a German
@@ -283,6 +289,8 @@ _OTHER_CREDIT = re.compile(
     r"|redaktion|editors?|edited by|editing by|bearbeitung|übersetzung|translation|translated by)\s*:",
     re.I,
 )
+# Who built the site, credited in its corner: "Powered by …", "Theme designed by …", "Content Management by …"
+_SITE_BUILDER = re.compile(r"\b(?:designed|powered|developed|hosted|crafted|content\s+management|web\s*design)\s+by\b", re.I)
 # Links to section, category and tag pages label the story, they do not credit it.
 _SECTION_LINK = re.compile(r"/(?:categor(?:y|ies)|tags?|topics?|sections?|rubrik|ressort|themen?)/", re.I)
 _BLOCKS = {"div", "p", "li", "ul", "ol", "dl", "dt", "dd", "address", "section", "h1", "h2", "h3", "h4", "h5", "h6", "br"}
@@ -293,7 +301,8 @@ _MAX_BYLINE_CHARS = 120
 # alone they are first names ("Jan Hoffmann", "May Chen", "June Park", "August Berg").
 _CALENDAR_WORD = re.compile(rf"(?:{MONTH_NAMES}|{WEEKDAY_NAMES})", re.I)
 _DATE_LINE = re.compile(
-    r"(?<!\w)\d|(?<!\w)in\s|\b(?:stand|updated|published|posted|veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado)\b"
+    r"(?<!\w)\d|(?<!\w)in\s|\b(?:stand|(?:last\s+)?(?:updated|modified)|published|posted|veröffentlicht|(?:zuletzt\s+)?aktualisiert|publié"
+    r"|mis à jour|publicado|actualizado)\b"
     rf"|\b(?:{MONTH_NAMES})(?=\s*\d)"
     rf"|\b(?:{WEEKDAY_NAMES})\b(?=,?\s+(?:\d|(?:{MONTH_NAMES})\b))"
     # a preposition before the day, in lower case ("Matthieu Hy le 3 mai", "hace 3 horas"): capitalised,
@@ -449,7 +458,7 @@ def _outermost(element):
 
 def _byline_of(element, site_names: list[str]) -> Byline:
     text = _text(element)
-    if not text or len(text) > _MAX_BYLINE_CHARS or _OTHER_CREDIT.match(text):
+    if not text or len(text) > _MAX_BYLINE_CHARS or _OTHER_CREDIT.match(text) or _SITE_BUILDER.search(text):
         return Byline()
     if credited := _CREDITED_PART.search(text):
         text = credited["credit"]
