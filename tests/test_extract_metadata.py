@@ -508,6 +508,7 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
          '<div class="byline">Tobias Renn</div><div class="role">Wirtschaftsredakteur</div></div>', BODY, ["Ines Marlow", "Tobias Renn"], []),
         # a painter credited in a caption, the site's builder, a date line's "Last Updated" are no bylines
         ('<div class="image-caption">Portrait of the harbour master <a href="/p/ole">Ole Brandt</a> by Tobias Renn</div>', BODY, [], []),
+        ('<ul class="caption meta"><li class="author"><a href="/author/ines-marlow">Ines Marlow</a></li></ul>', BODY, ["Ines Marlow"], []),
         ('<div class="site-info"><a href="https://studio.example/">Web design</a> by <b>Tobias Renn</b></div>', BODY, [], []),
         ('<p class="byline">Last Updated: January 7, 2025</p>', BODY, [], []),
     ],

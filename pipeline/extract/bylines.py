@@ -236,7 +236,9 @@ _OUTSIDE_CHROME = (
     "[not(ancestor::header[not(ancestor::article)]) and not(ancestor::nav) and not(ancestor::footer) and not(ancestor::aside)"
     " and not(ancestor-or-self::label) and not(.//input or .//textarea or .//select)"
     " and not(ancestor-or-self::figure) and not(ancestor-or-self::figcaption) and not(ancestor-or-self::button)"
-    " and not(ancestor-or-self::*[not(self::body)][re:test(concat(' ', @class, ' '), '\\s(?:[\\w-]*[-_])?(?:caption|copyright)(?:[-_][\\w-]*)?\\s', 'i')])"
+    # a picture's caption by its class ("thumbcaption", "wp-caption-text"; a bare "caption" styles bylines too)
+    " and not(ancestor-or-self::*[not(self::body)][re:test(concat(' ', @class, ' '), '\\s(?:[\\w-]*(?:thumb|image|img|photo|picture|figure|media|wp)"
+    "[-_]?caption[\\w-]*|[\\w-]*caption[-_]text|(?:[\\w-]*[-_])?copyright(?:[-_][\\w-]*)?)\\s', 'i')])"
     " and not(re:test(@class, 'btn|button|follow', 'i'))"
     # readers' comments credit their commenters, not the story: a box named for them ("comments-area",
     # not a body's "showing-comments"); plural names only: a UK op-ed's "comment" section or a German
