@@ -129,6 +129,10 @@ SEO_HEADLINE = "Ferry operator to run extra early boats this summer"
         # agreeing with <title> alone is not enough to overrule a declared headline
         (_jsonld_headline(SEO_HEADLINE) + "<title>Ferry adds early crossings for summer - Riverside</title>", "Ferry adds early crossings for summer",
          SEO_HEADLINE, "jsonld:headline"),
+        # ... unless the declared headline hardly shares a word with the <h1>: then it describes the page (a wiki's
+        # "headline" is the subject's short description), and the <h1> agreeing with <title> is the title
+        (_jsonld_headline("island ferry route in the North Sea") + "<title>Harbour Line - Riverside Wiki</title>", "Harbour Line",
+         "Harbour Line", "h1"),
         # a section name in the <h1> does not become the headline, though a signal carries it as a prefix
         (_jsonld_headline("Ferry adds early crossings for summer") + _og_title("Travel | Ferry adds early crossings for summer"), "Travel",
          "Ferry adds early crossings for summer", "jsonld:headline"),

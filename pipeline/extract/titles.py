@@ -14,6 +14,8 @@ systems let editors word each one differently (a search headline, a social headl
    to the headline is the publisher's choice, left as each signal has it.
 3. The printed <h1> wins when a declared title (JSON-LD, og, twitter) states it too: readers
    see it, and the agreement shows it is the headline rather than a logo or a section name.
+   It wins too when only <title> states it and the declared title shares one word with it at
+   most: that declared "headline" describes the page.
    Otherwise the first signal in order of trust, in the wording of the first signal that
    states it without affixes; the <h1>'s wording still wins where it is that title as printed:
    in typographic dashes and quotes, or in full where the declared one was cut short ("…", or
@@ -141,6 +143,8 @@ def choose_title(declared: list[tuple[str, str | None]], printed: str | None, pa
     headline = next((c for c in candidates if c.signal == PRINTED), None)
     if headline and any(c.states == headline.states for c in candidates if c.signal in declared_signals):
         chosen = headline.states
+    elif headline and any(c.states == headline.states for c in candidates if c.signal == PAGE_TITLE) and _unrelated(candidates[0].text, headline.text):
+        chosen = headline.states
     wording = next(c for c in candidates if c.key == chosen)
     if headline and wording.signal != PRINTED and _prints_in_full(headline.text, wording.text):
         return headline.text, PRINTED
@@ -158,6 +162,14 @@ _PHRASE_OPENERS = {
     "en", "et", "y", "e", "da", "do", "di", "der", "die", "das", "den", "dem", "des", "und", "von", "zu", "im", "mit", "für", "auf",
 }
 _DANGLING_SEPARATOR = re.compile(r"\s+[|\-]$")  # "Headline -": not a dash that leaves the line open ("… goes to —")
+
+
+def _unrelated(declared: str, printed: str) -> bool:
+    """Whether the declared title shares one word at most with the printed <h1>: it describes the
+    page rather than wording its headline (a wiki's JSON-LD "headline" is the subject's description:
+    "constitutional monarchy in Oceania" for "New Zealand"). Another wording of one story shares
+    its names and key words ("Ferry operator to run extra early boats this summer")."""
+    return len(set(_words(declared)) & set(_words(printed))) <= 1
 
 
 def _words(text: str) -> list[str]:
