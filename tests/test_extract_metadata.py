@@ -67,6 +67,7 @@ def extract(html: str, url: str = URL) -> dict:
         ('<title>島のフェリー、夏ダイヤに早朝便：リバーサイド新聞</title><meta property="og:site_name" content="リバーサイド新聞">', "",
          "島のフェリー、夏ダイヤに早朝便", "html:title"),
         ("<title>Riverside Post</title>", "Ferry adds early crossings for summer", "Ferry adds early crossings for summer", "h1"),
+        ("<title>Ferry adds early crossings -- Riverside.example</title>", "", "Ferry adds early crossings", "html:title"),
         ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferry&#8217;s early\u00adcrossings"}</script>', "x",
          "Ferry’s earlycrossings", "jsonld:headline"),
     ],

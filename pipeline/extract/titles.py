@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pipeline.extract.calendar import MONTH_NAMES, WEEKDAY_NAMES
 
 # separators publishers put between headline and site name; CJK sites leave out the spaces
-_SEPARATOR = re.compile(r"\s+[|\-–—·•*»/:]\s+|\s*[|｜ㅣ：]\s*|\s+::\s+")
+_SEPARATOR = re.compile(r"\s+[|\-–—·•*»/:]\s+|\s*[|｜ㅣ：]\s*|\s+(?:::|--)\s+")
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door)\s+\S", re.I)
 _DATE_SEGMENT = re.compile(r"^[\d\s./-]{6,}$")
 # "March 14, 2024", "14. März 2024", "Thursday, 14 March 2024": a date in words, with its year
