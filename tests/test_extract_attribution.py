@@ -133,6 +133,20 @@ def test_parentheses_at_the_start_of_a_story_are_not_a_dateline_without_a_wire_o
     assert (kept, attribution) == ([Block(PARAGRAPH, first), BODY], None)
 
 
+def test_a_date_in_parentheses_after_the_city_is_no_wire():
+    first = Block(PARAGRAPH, "WASHINGTON (Aug. 13) -- The Senate voted on the harbour bill late on Tuesday.")
+    assert split_attribution([first, BODY]) == ([first, BODY], None)
+
+
+@pytest.mark.parametrize(("site_name", "attribution"), [("Tidewater Wire Service", None), ("Capital Tidewater", "Tidewater")])
+def test_a_dateline_signed_with_the_site_s_own_short_name_is_no_reprint(site_name, attribution):
+    """"(Tidewater)" on the site of "Tidewater Wire Service" is its own story; inside another name, a credit."""
+    body = "<p>SEOUL, Aug. 20 (Tidewater) -- The harbour authority opened a second terminal on Tuesday.</p>" + "".join(
+        f"<p>{text}</p>" for text in STORY)
+    html = story_page(body).replace("</head>", f'<meta property="og:site_name" content="{site_name}"></head>')
+    assert extract_page(html, "https://en.harbourwire.example/news/terminal")["attribution"] == attribution
+
+
 def test_a_dateline_printed_as_its_own_paragraph_leaves_no_empty_block():
     kept, attribution = split_attribution([Block(PARAGRAPH, "WASHINGTON (AP) —"), BODY])
     assert kept == [BODY] and attribution.publisher == "Associated Press"

@@ -284,9 +284,16 @@ def _dateline_agency(paragraph: str) -> tuple[str, int] | None:
             return (known, match.end()) if agency in _AMBIGUOUS_WIRES and (capitals or not city) else None
         plain_city = not city or capitals or all(word[:1].isupper() for word in place.split()) and _PLAIN_CITY.match(place)
         return (known, match.end()) if plain_city else None
-    if capitals and len(wire.split()) <= 5:
+    if capitals and len(wire.split()) <= 5 and not re.search(r"\d", wire):  # "WASHINGTON (Aug. 13) --" prints a date
         return wire, match.end()
     return None
+
+
+def is_own_wire(attribution: Attribution, site_names: list[str]) -> bool:
+    """Whether a dateline's agency is the site's own, by the short name it signs with: "(Yonhap)" on
+    the site of "Yonhap News Agency". Whole words only: "(AP)" on capradio.example is a reprint."""
+    wire = attribution.publisher.casefold()
+    return attribution.signal == "dateline" and any(f"{name.casefold()} ".startswith(f"{wire} ") for name in site_names)
 
 
 def find_attribution_line(lines: list[str]) -> Attribution | None:

@@ -18,7 +18,7 @@ from trafilatura.utils import load_html
 
 from pipeline.extract import dates, language, pagetype, quality
 from pipeline.extract.appended import drop_appended_stories
-from pipeline.extract.attribution import Attribution, credit_words_in, find_attribution_line, split_attribution
+from pipeline.extract.attribution import Attribution, credit_words_in, find_attribution_line, is_own_wire, split_attribution
 from pipeline.extract.blocks import Block, body_blocks, count_words, normalised_text, render_markdown, render_text
 from pipeline.extract.bylines import is_exactly_site
 from pipeline.extract.captions import drop_pull_quotes, drop_repeated_captions
@@ -125,7 +125,7 @@ def read_page(html: str, url: str) -> Page | None:
     blocks, attribution = split_attribution(blocks)
     if attribution is None:
         attribution = find_attribution_line(_lines_not_kept(tree, blocks))
-    if attribution and is_exactly_site(attribution.publisher, names):
+    if attribution and (is_exactly_site(attribution.publisher, names) or is_own_wire(attribution, names)):
         attribution = None  # "Quelle: example.de" on example.de credits the site's own newsroom: no reprint
     blocks = drop_pull_quotes(drop_closing_signature(drop_page_furniture(drop_repeated_captions(blocks))))
 
