@@ -661,7 +661,10 @@ def test_what_stories_repeat_by_design_stays():
     # a meal plan lists the same portions each day: a long line repeated with quantities in it is data
     plan = [block for day in ("Monday", "Tuesday", "Wednesday")
             for block in (Block(HEADING, day), Block(PARAGRAPH, "Portions for the day: 1 green, 1 red, 1 yellow and 2 teaspoons of oil."))]
-    for blocks in (twice, interview, refrain, roundup, plan):
+    # a song whose long chorus is most of its text: the song, not a notice repeated down a story
+    chorus = Block(PARAGRAPH, "Row the boat to the island, row it home across the bay before the evening tide")
+    song = [Block(PARAGRAPH, STORY[0]), chorus, chorus, Block(PARAGRAPH, STORY[1]), chorus]
+    for blocks in (twice, interview, refrain, roundup, plan, song):
         assert drop_page_furniture(blocks) == blocks
 
 

@@ -10,7 +10,8 @@ are recognisable on a single page, so a site's first page is cleaned of them too
   by design (an interviewee's "No.", a refrain, "Pros"/"Cons" per product, "GOAL!" in a live
   blog), so only long paragraphs count; twice happens (a pull quote), so two are kept. A
   notice speaks of the page, hardly in quantities: a long line that repeats with two numbers
-  or more is data the story lists (a meal plan's "Portion: 1 Green, 1 Red, 1 tsp." each day).
+  or more is data the story lists (a meal plan's "Portion: 1 Green, 1 Red, 1 tsp." each day). Nor
+  is what makes up most of the text: a song's chorus, a page of sample text.
 - A paragraph that is only a picture credit ("Photo: Jane Roe", "… /AFP via Getty Images")
   is a caption trafilatura kept as text: after the label, names only (capitalised words,
   initials, agencies after a slash). Only picture credits: a "Source: …" line may credit the
@@ -37,7 +38,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from pipeline.extract.blocks import PARAGRAPH, Block, normalised_text
+from pipeline.extract.blocks import PARAGRAPH, Block, count_words, normalised_text
 
 _REPEATED = 3
 _NOTICE_WORDS = 8
@@ -132,10 +133,14 @@ def drop_page_furniture(blocks: list[Block]) -> list[Block]:
         normalised_text(block.text) for block in paragraphs
         if len(block.text.split()) >= _NOTICE_WORDS and len(_NUMBER.findall(block.text)) < _DATA_NUMBERS
     )
+    notices = {text for text, count in counts.items() if count >= _REPEATED}
+    if 2 * sum(count_words(block.text) for block in paragraphs if normalised_text(block.text) in notices) > sum(
+            count_words(block.text) for block in paragraphs):
+        notices = set()  # most of the text: a page of repeated paragraphs (a template's sample text), not notices in a story
     return [
         block for block in blocks
         if block.kind != PARAGRAPH
-        or counts[normalised_text(block.text)] < _REPEATED and not is_picture_credit(block.text) and not _links_another_story(block.text)
+        or normalised_text(block.text) not in notices and not is_picture_credit(block.text) and not _links_another_story(block.text)
         and not _is_site_notice(block.text)
     ]
 
