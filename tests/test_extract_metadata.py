@@ -271,6 +271,8 @@ def _jsonld_author(author: str) -> str:
         (_jsonld_author('[{"@type": "Person", "givenName": "Ines", "familyName": "Marlow"}]'), ["Ines Marlow"], [], "jsonld:author"),
         (_jsonld_author('"Ines Marlow and Tobias Renn"'), ["Ines Marlow", "Tobias Renn"], [], "jsonld:author"),
         (_jsonld_author('[{"@type": "Person", "name": "Ines Marlow (ima)"}]'), ["Ines Marlow"], [], "jsonld:author"),
+        # an HTML entity written into the JSON: its ";" is no separator
+        (_jsonld_author('{"@type": "Person", "name": "H&#233;ctor Marlow"}'), ["Héctor Marlow"], [], "jsonld:author"),
         # a person-typed entry that is really the site or a wire service
         ('<meta property="og:site_name" content="Riverside Post">' + _jsonld_author('[{"@type": "Person", "name": "Riverside Post"}, {"@type": "Person", "name": "dpa"}]'),
          [], ["Riverside Post", "dpa"], "jsonld:author"),
@@ -382,6 +384,7 @@ def test_printed_byline_when_the_declared_one_is_missing_or_only_the_site(head, 
         # the serial comma before "and"; a personal site's address after the name
         ('<meta name="author" content="Ines Marlow, Tobias Renn, and Ole Brandt">', ["Ines Marlow", "Tobias Renn", "Ole Brandt"], []),
         ('<meta name="author" content="Ines Marlow (https://inesmarlow.example/blog/)">', ["Ines Marlow"], []),
+        ('<meta name="author" content="Ines Marlow - http://inesmarlow.example">', ["Ines Marlow"], []),
     ],
 )
 def test_declared_byline_strings(head, people, orgs):
@@ -516,6 +519,7 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
         ('<ul class="caption meta"><li class="author"><a href="/author/ines-marlow">Ines Marlow</a></li></ul>', BODY, ["Ines Marlow"], []),
         ('<div class="site-info"><a href="https://studio.example/">Web design</a> by <b>Tobias Renn</b></div>', BODY, [], []),
         ('<p class="byline">Last Updated: January 7, 2025</p>', BODY, [], []),
+        ('<p class="author">Снимка: Getty Images</p>', BODY, [], []),
     ],
 )
 def test_printed_byline_rules(top, body, people, orgs):

@@ -7,6 +7,7 @@ JSON-LD type, by naming the site itself, or by words people's names do not conta
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -52,9 +53,9 @@ _HANDLE = re.compile(r"\s+@\w+$")
 # "Elena Muster (emu)": the desk's initials after a name
 _TRAILING_INITIALS = re.compile(r"\s*\([^)]{1,8}\)\s*$")
 _URL = re.compile(r"^(?:https?:)?//|^www\.", re.I)
-# A person's page after the name ("Jane Roe (https://roe.example/jane/)"); a bare host names the
-# organisation ("Example Wave (www.example.com)"), which is_organisation reads
-_URL_AFTER_NAME = re.compile(r"\s*\(?\bhttps?://[^/\s)]+/[^\s)]+\)?", re.I)
+# A web address after the name ("Jane Roe (https://roe.example/jane/)", "Jane Roe - http://roe.example");
+# a host without its scheme names the organisation ("Example Wave (www.example.com)"), which is_organisation reads
+_URL_AFTER_NAME = re.compile(r"\s*(?:[-–|]\s*)?\(?\bhttps?://[^\s)]+\)?", re.I)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 # Wire services (abbreviated or in full), and newsroom words: a byline containing one is an organisation.
 _AGENCIES = "|".join(map(re.escape, sorted({*WIRE_AGENCIES, *WIRE_AGENCIES.values()}, key=len, reverse=True)))
@@ -150,7 +151,12 @@ def _flat(value) -> list:
 
 
 def _jsonld_strings(value) -> list[tuple[str, bool]]:
-    """(byline string, declared an organisation) for each JSON-LD author entry."""
+    """(byline string, declared an organisation) for each JSON-LD author entry; HTML entities
+    decoded, as templates write them into JSON ("H&#233;ctor": its ";" would split the name)."""
+    return [(html.unescape(name), organisation) for name, organisation in _jsonld_entries(value)]
+
+
+def _jsonld_entries(value) -> list[tuple[str, bool]]:
     strings = []
     for item in _flat(value):
         if isinstance(item, str):
@@ -287,7 +293,7 @@ _BOLD_CREDIT_WORDS = (1, 10)  # "Reuters", "Jane Roe", "Jane Roe, John Doe and A
 _RUNNING_TEXT_WORDS = 12  # a paragraph of running text holds a sentence; a standfirst line or a name is shorter
 # Credit lines for a picture, a source, an editor or a translator are not the story's byline.
 _OTHER_CREDIT = re.compile(
-    r"^\(?\s*(?:fotos?|photos?|bild(?:er)?|images?|pictures?|illustrations?|grafik|video|credits?|quelle|sources?|fuente|fonte"
+    r"^\(?\s*(?:fotos?|photos?|bild(?:er)?|images?|pictures?|illustrations?|grafik|video|credits?|quelle|sources?|fuente|fonte|фото|снимк[аи]|zdjęci[ea]"
     r"|redaktion|editors?|edited by|editing by|bearbeitung|übersetzung|translation|translated by)\s*:",
     re.I,
 )
