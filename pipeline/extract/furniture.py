@@ -11,7 +11,7 @@ are recognisable on a single page, so a site's first page is cleaned of them too
   blog), so only long paragraphs count; twice happens (a pull quote), so two are kept. A
   notice speaks of the page, hardly in quantities: a long line that repeats with two numbers
   or more is data the story lists (a meal plan's "Portion: 1 Green, 1 Red, 1 tsp." each day). Nor
-  is what makes up most of the text: a song's chorus, a page of sample text.
+  are paragraphs without which no story is left: a song's chorus between short verses, sample text.
 - A paragraph that is only a picture credit ("Photo: Jane Roe", "… /AFP via Getty Images")
   is a caption trafilatura kept as text: after the label, names only (capitalised words,
   initials, agencies after a slash). Only picture credits: a "Source: …" line may credit the
@@ -26,9 +26,9 @@ are recognisable on a single page, so a site's first page is cleaned of them too
   to "our" newsletters. A story's sentence about newsletters, sign-ups or inboxes ("Residents
   who sign up for the county's alerts…") stays.
 - A paragraph that tells the reader about their browser ("You are using a browser version with
-  limited support…", "Please enable JavaScript to view the comments") is the site's banner: it
-  speaks of the reader's browser and of the site, or asks to turn JavaScript on. A story about
-  browsers speaks of them otherwise ("If your browser is out of date, Chrome prompts you…").
+  limited support…", "Please upgrade your browser", "Please enable JavaScript to view the
+  comments") is the site's banner. A story about browsers speaks of them otherwise ("If your
+  browser is out of date, Chrome prompts you…", "JavaScript is disabled on every site").
 - A short paragraph that is a copyright notice ("© 2026 Example Times", "ⓒ 한빛일보, 무단전재 및
   재배포 금지") or credits the desk's editor ("【责任编辑：王磊】") is the site's line under every story.
 """
@@ -39,6 +39,7 @@ import re
 from collections import Counter
 
 from pipeline.extract.blocks import PARAGRAPH, Block, count_words, normalised_text
+from pipeline.extract.pagetype import MIN_ARTICLE_WORDS
 
 _REPEATED = 3
 _NOTICE_WORDS = 8
@@ -89,13 +90,18 @@ _SIGN_UP_PROMO = re.compile(
     re.I,
 )
 _MAX_PROMO_WORDS = 45
-# The reader's browser and the site in one notice, or a request to turn JavaScript on
+# The site telling the reader their browser is out of date, or asking them to turn JavaScript on;
+# not a story's sentence about browsers ("your browser will warn you…", "JavaScript is disabled on
+# every site in Tor's safest mode")
 _BROWSER_NOTICE = re.compile(
-    r"\b(?:your|a|this)\s+(?:web\s+)?browser\b.{0,300}\b(?:this|our|the)\s+(?:site|website|page)\b"
-    r"|\b(?:this|our|the)\s+(?:site|website|page)\b.{0,300}\b(?:your|a|this)\s+(?:web\s+)?browser\b"
-    r"|\b(?:please\s+)?(?:enable|turn\s+on|activate)\s+javascript\b|\bjavascript\s+(?:is\s+)?(?:disabled|turned\s+off|required)\b"
-    r"|\bjavascript\s+(?:aktivieren|einschalten)\b|\bactivez\s+(?:le\s+)?javascript\b|\b(?:habilita|activa)\s+(?:el\s+)?javascript\b",
-    re.I | re.S,
+    r"\b(?:you\s+are|you['’]re)\s+using\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}browser\b"
+    r"|\b(?:please\s+)?(?:upgrade|update)\s+(?:to\s+)?(?:your|a\s+(?:newer|modern|more\s+recent))\s+(?:web\s+)?browser\b"
+    r"|(?:^|[.!]\s+)your\s+(?:web\s+)?browser\s+(?:is\s+(?:outdated|out\s+of\s+date|not\s+supported|unsupported|no\s+longer\s+supported)|does\s+not\s+support)"
+    r"|\b(?:please|you\s+(?:need|must|have)\s+to)\s+(?:enable|turn\s+on|activate)\s+javascript\b"
+    r"|\bjavascript\s+(?:is\s+)?(?:disabled|turned\s+off)\s+in\s+your\s+browser"
+    r"|\bbitte\s+(?:aktivieren\s+sie\s+)?javascript\b|\bjavascript\s+(?:aktivieren|einschalten)\b|\bactivez\s+(?:le\s+)?javascript\b"
+    r"|\b(?:habilita|activa)\s+(?:el\s+)?javascript\b",
+    re.I,
 )
 _MAX_BROWSER_NOTICE_WORDS = 70
 # An ad slot's label left as a paragraph (AMP's placeholder, a CMS's empty ad box), or the
@@ -134,9 +140,8 @@ def drop_page_furniture(blocks: list[Block]) -> list[Block]:
         if len(block.text.split()) >= _NOTICE_WORDS and len(_NUMBER.findall(block.text)) < _DATA_NUMBERS
     )
     notices = {text for text, count in counts.items() if count >= _REPEATED}
-    if 2 * sum(count_words(block.text) for block in paragraphs if normalised_text(block.text) in notices) > sum(
-            count_words(block.text) for block in paragraphs):
-        notices = set()  # most of the text: a page of repeated paragraphs (a template's sample text), not notices in a story
+    if sum(count_words(block.text) for block in paragraphs if normalised_text(block.text) not in notices) < MIN_ARTICLE_WORDS:
+        notices = set()  # without them no story is left: the page is its repeated paragraphs (a song's chorus, sample text)
     return [
         block for block in blocks
         if block.kind != PARAGRAPH

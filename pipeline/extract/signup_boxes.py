@@ -4,9 +4,9 @@ A box that asks for an e-mail address (`<input type="email">`, or a field named 
 the site's, whatever its class says ("c-signup", "nl-box", "inline-promo"): its pitch ("Get
 the day's top news in your inbox") and its small print ("By signing up you agree…") would
 otherwise read as story paragraphs. The box is the largest element around the form that is
-still short and is not the story's container (its <article>, or a <div> named as its body,
-"article-body", "entry-content"): a brief of thirty words beside an alert form stays, and so
-does a page left without a story's worth of paragraphs. A page that is one big form
+still short, holds no paragraph longer than a pitch, and is not the story's container (its
+<article>, or a <div> named as its body, "article-body", "entry-content"): a brief beside an
+alert form stays, and so does a page left without a story's worth of paragraphs. A page that is one big form
 (ASP.NET wraps whole pages in a <form>) is far longer and stays whole too.
 """
 
@@ -21,6 +21,7 @@ from pipeline.extract.overlays import leaves_a_story
 
 _EMAIL_FIELDS = "//form[.//input[@type='email' or contains(translate(@name, 'EMAIL', 'email'), 'mail')]]"
 _MAX_BOX_WORDS = 90  # a pitch, a field, a button, the small print and the form's messages ("Thanks for signing up!")
+_MAX_PITCH_WORDS = 30  # a paragraph longer than that is a story's (a brief's), not the box's pitch
 _STORY_TAGS = {"article", "main", "body"}
 # the story's body by its usual names ("article-body", "entry-content", "story__text"); a sign-up box's
 # own parts are named alike ("c-inlineSignup__content"), so only whole names of these shapes count
@@ -31,6 +32,12 @@ def _holds_story(element: HtmlElement) -> bool:
     return element.tag in _STORY_TAGS or bool(_STORY_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"))
 
 
+def _short_box(element: HtmlElement) -> bool:
+    """Short enough for a sign-up box, and without a story's paragraph: a pitch is a line or two."""
+    return count_words(element.text_content()) <= _MAX_BOX_WORDS and all(
+        count_words(paragraph.text_content()) <= _MAX_PITCH_WORDS for paragraph in element.iter("p"))
+
+
 def drop_signup_boxes(tree: HtmlElement, headline: HtmlElement | None) -> None:
     """Remove, in place, each short box around a form asking for an e-mail address."""
     story = {headline, *headline.iterancestors()} if headline is not None else set()
@@ -38,7 +45,7 @@ def drop_signup_boxes(tree: HtmlElement, headline: HtmlElement | None) -> None:
         if form in story or count_words(form.text_content()) > _MAX_BOX_WORDS:
             continue
         box = form
-        while (parent := box.getparent()) is not None and parent not in story and not _holds_story(parent) and count_words(parent.text_content()) <= _MAX_BOX_WORDS:
+        while (parent := box.getparent()) is not None and parent not in story and not _holds_story(parent) and _short_box(parent):
             box = parent
         if box.getparent() is not None and leaves_a_story(tree, box):
             box.drop_tree()

@@ -5,13 +5,15 @@ video between them (`<div class="article__body">` paragraphs, ad, `<div class="a
 paragraphs, …). trafilatura takes the first element its body patterns match, so it keeps the
 first chunk and loses the rest of the story: half of it or more.
 
-Chunks are boxes of one tag and class that each hold a paragraph's worth of text as their own
-children and sit at the same place under their nearest common ancestor (the same chain of tags
-and classes, a few levels deep). The chunks are joined into the first, with whatever little
-stands between them (a subheading, an ad slot) in its place, so the story reads in order. Boxes
-named for comments, related stories or teasers are not the story's, and a common ancestor with
-several <h1> holds several stories: neither is joined. Nor are chunks with more than a
-subheading's words between them, which is a different part of the page.
+Chunks are boxes of one tag and class that sit at the same place under their nearest common
+ancestor (the same chain of tags and classes, a few levels deep); two of them at least hold a
+paragraph's worth of text as their own children, and a short one (the closing line) belongs too.
+The chunks are joined into the first, with whatever little stands between them (a subheading, an
+ad slot) in its place, so the story reads in order; a box between them named for another part of
+the page (a teaser, a sidebar) stays out. Boxes named for comments, related stories or teasers are
+not the story's, boxes each in its own <article> and a common ancestor with several <h1> are
+stories one after the other: none is joined. Nor are chunks with more than a subheading's words
+between them, which is a different part of the page.
 """
 
 from __future__ import annotations
@@ -25,10 +27,16 @@ from pipeline.extract.blocks import count_words
 
 _BOXES = {"div", "section", "article"}
 _MIN_CHUNK_WORDS = 30  # in the box's own paragraphs
+_MAX_CHUNKS = 8  # a story split by its ads; dozens of boxes of one class are a list's items or a live blog's posts
 _MAX_WORDS_BETWEEN = 20  # per gap: a subheading, an ad's label, a video's caption
 _MAX_DEPTH = 3  # levels from the chunks up to their common ancestor
-# boxes of other parts of the page, and boxes shown one at a time (tabs, hidden panels)
-_NOT_THE_STORY = re.compile(r"comment|related|teaser|sidebar|footer|header|aside|recirc|promo|nav|menu|list|card|tab|hid(?:e|den)", re.I)
+# Words in a class or id that name other parts of the page, whole words of it ("has-sidebar" names
+# a layout, "article-body--listicle" no list): other stories and comments wherever they stand; page
+# chrome and boxes shown one at a time (tabs, hidden panels) when they are the chunks' own boxes.
+_OTHER_STORIES = r"comments?|related|teasers?|recirc\w*|promos?|more"
+_OTHER_STORIES_BOX = re.compile(rf"(?:^|[\s_-])(?:{_OTHER_STORIES})(?:$|[\s_-])", re.I)
+_NOT_THE_STORY = re.compile(rf"(?:^|[\s_-])(?:{_OTHER_STORIES}|sidebar|footer|header|aside|nav\w*|menus?|list|cards?|tabs?|hid(?:e|den))(?:$|[\s_-])", re.I)
+_OUTSIDE_TAGS = {"aside", "nav", "form", "footer", "header"}
 
 
 def join_split_body(tree: HtmlElement) -> None:
@@ -44,10 +52,11 @@ def _chunk_sets(tree: HtmlElement) -> list[list[HtmlElement]]:
         if box is not None and box.tag in _BOXES and (box.get("class") or "").strip():
             own_words[box] += count_words(paragraph.text_content())
     by_class = defaultdict(list)
-    for box, words in own_words.items():
-        if words >= _MIN_CHUNK_WORDS:
-            by_class[(box.tag, box.get("class"))].append(box)
-    return [chunks for chunks in by_class.values() if len(chunks) > 1 and _split_story(chunks)]
+    for box in own_words:
+        by_class[(box.tag, box.get("class"))].append(box)
+    # two boxes of a class that hold paragraphs make it a split body; its short boxes (a closing line) belong too
+    return [chunks for chunks in by_class.values()
+            if len(chunks) <= _MAX_CHUNKS and sum(own_words[box] >= _MIN_CHUNK_WORDS for box in chunks) > 1 and _split_story(chunks)]
 
 
 def _common_ancestor(chunks: list[HtmlElement]) -> HtmlElement:
@@ -74,10 +83,21 @@ def _split_story(chunks: list[HtmlElement]) -> bool:
     paths = [[(box.tag, box.get("class")) for box in _boxes_below(chunk, top)] for chunk in chunks]
     if any(path != paths[0] for path in paths) or len(paths[0]) > _MAX_DEPTH:
         return False
-    boxes = [top, *(box for chunk in chunks for box in _boxes_below(chunk, top))]
-    if any(_NOT_THE_STORY.search(f"{box.get('class', '')} {box.get('id', '')}") for box in boxes if box.tag != "body"):
+    boxes = [box for chunk in chunks for box in _boxes_below(chunk, top)]
+    if any(box.tag == "article" for box in boxes):
+        return False  # each in its own <article>: stories one after the other (an infinite scroll)
+    if _OTHER_STORIES_BOX.search(_names(top)) or any(_NOT_THE_STORY.search(_names(box)) for box in boxes):
         return False
     return len(top.xpath(".//h1")) <= 1 and all(count_words(" ".join(gap)) <= _MAX_WORDS_BETWEEN for gap in _gaps(top, chunks))
+
+
+def _names(box: HtmlElement) -> str:
+    return f"{box.get('class', '')} {box.get('id', '')}"
+
+
+def _outside_the_story(element: HtmlElement) -> bool:
+    """A box between the chunks that is another part of the page (a teaser, a sidebar): left where it is."""
+    return not isinstance(element.tag, str) or element.tag in _OUTSIDE_TAGS or bool(_NOT_THE_STORY.search(_names(element)))
 
 
 def _between(top: HtmlElement, chunks: list[HtmlElement]) -> list[HtmlElement | None]:
@@ -100,7 +120,7 @@ def _between(top: HtmlElement, chunks: list[HtmlElement]) -> list[HtmlElement | 
             elif child in holders:
                 if walk(child):
                     return True
-            elif started:
+            elif started and not _outside_the_story(child):
                 items.append(child)
         return False
 
@@ -115,7 +135,7 @@ def _gaps(top: HtmlElement, chunks: list[HtmlElement]) -> list[list[str]]:
         if item is None:
             gaps.append([])
         elif item.getparent() not in chunks:
-            gaps[-1].append(item.text_content() if isinstance(item.tag, str) else "")
+            gaps[-1].append(item.text_content())
     return gaps[:-1]
 
 
