@@ -112,7 +112,7 @@ def test_a_quote_s_own_sentences_beside_its_paragraphs_are_kept_in_order():
     """A quote block may hold text of its own before and between its <p>s; a pull quote's short credit goes."""
     middle = ("<blockquote>The count took eleven hours in all, the returning officer wrote to the council."
               "<p>Every ballot was counted twice by hand.</p>Recounts were requested in two wards.<p>Both confirmed the result.</p>"
-              "— Returning officer Ann Lowe</blockquote>")
+              "— Returning officer Ann Lowe, in a letter to the council on Friday</blockquote>")
     record = extract_page(story(middle), URL)
     assert record["text"].split("\n\n")[1:6] == ["The count took eleven hours in all, the returning officer wrote to the council.",
                                                  "Every ballot was counted twice by hand.", "Recounts were requested in two wards.",

@@ -151,12 +151,13 @@ def _loose_text(text: str | None):
 
 
 _MIN_QUOTE_SENTENCE_WORDS = 6
+_CREDIT_DASH = re.compile(r"^[—–―-]")
 
 
 def _quote_text(text: str | None):
-    """A quote's own text beside its paragraphs: a sentence of the quote, not the pull quote's
-    credit under it ("— Uwe Schubert, coach"), which the story prints where it quotes him."""
-    if text and count_words(flat := _collapsed(text)) >= _MIN_QUOTE_SENTENCE_WORDS:
+    """A quote's own text beside its paragraphs: a sentence of the quote, not the credit under a
+    pull quote or an embedded post ("— Uwe Schubert, coach", "— Harbour Office (@harbour) May 3")."""
+    if text and count_words(flat := _collapsed(text)) >= _MIN_QUOTE_SENTENCE_WORDS and not _CREDIT_DASH.match(flat):
         yield Block(QUOTE, flat)
 
 
