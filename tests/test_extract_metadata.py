@@ -134,6 +134,11 @@ SEO_HEADLINE = "Ferry operator to run extra early boats this summer"
         # "headline" is the subject's short description), and the <h1> agreeing with <title> is the title
         (_jsonld_headline("island ferry route in the North Sea") + "<title>Harbour Line - Riverside Wiki</title>", "Harbour Line",
          "Harbour Line", "h1"),
+        # ... but not when the <h1> and <title> print the blog's or the paper's name, or a section's
+        (_jsonld_headline(SEO_HEADLINE) + "<title>Notes from the Harbour</title>", "Notes from the Harbour", SEO_HEADLINE, "jsonld:headline"),
+        ('<meta property="og:site_name" content="Riverside Star">' + _og_title(SEO_HEADLINE) + "<title>The Riverside Star</title>",
+         "The Riverside Star", SEO_HEADLINE, "meta:og:title"),
+        (_jsonld_headline(SEO_HEADLINE) + "<title>Opinion | Riverside Star</title>", "Opinion", SEO_HEADLINE, "jsonld:headline"),
         # a section name in the <h1> does not become the headline, though a signal carries it as a prefix
         (_jsonld_headline("Ferry adds early crossings for summer") + _og_title("Travel | Ferry adds early crossings for summer"), "Travel",
          "Ferry adds early crossings for summer", "jsonld:headline"),

@@ -14,8 +14,8 @@ systems let editors word each one differently (a search headline, a social headl
    to the headline is the publisher's choice, left as each signal has it.
 3. The printed <h1> wins when a declared title (JSON-LD, og, twitter) states it too: readers
    see it, and the agreement shows it is the headline rather than a logo or a section name.
-   It wins too when only <title> states it and the declared title shares one word with it at
-   most: that declared "headline" describes the page.
+   It wins too when only <title> states it (beside a site affix) and the declared title shares
+   one word with it at most: that declared "headline" describes the page.
    Otherwise the first signal in order of trust, in the wording of the first signal that
    states it without affixes; the <h1>'s wording still wins where it is that title as printed:
    in typographic dashes and quotes, or in full where the declared one was cut short ("…", or
@@ -143,7 +143,7 @@ def choose_title(declared: list[tuple[str, str | None]], printed: str | None, pa
     headline = next((c for c in candidates if c.signal == PRINTED), None)
     if headline and any(c.states == headline.states for c in candidates if c.signal in declared_signals):
         chosen = headline.states
-    elif headline and any(c.states == headline.states for c in candidates if c.signal == PAGE_TITLE) and _unrelated(candidates[0].text, headline.text):
+    elif headline and _titled_apart_from_description(candidates, headline, page_title, name_keys):
         chosen = headline.states
     wording = next(c for c in candidates if c.key == chosen)
     if headline and wording.signal != PRINTED and _prints_in_full(headline.text, wording.text):
@@ -164,12 +164,17 @@ _PHRASE_OPENERS = {
 _DANGLING_SEPARATOR = re.compile(r"\s+[|\-]$")  # "Headline -": not a dash that leaves the line open ("… goes to —")
 
 
-def _unrelated(declared: str, printed: str) -> bool:
-    """Whether the declared title shares one word at most with the printed <h1>: it describes the
-    page rather than wording its headline (a wiki's JSON-LD "headline" is the subject's description:
-    "constitutional monarchy in Oceania" for "New Zealand"). Another wording of one story shares
-    its names and key words ("Ferry operator to run extra early boats this summer")."""
-    return len(set(_words(declared)) & set(_words(printed))) <= 1
+def _titled_apart_from_description(candidates: list[_Candidate], headline: _Candidate, page_title: str | None, name_keys: list[str]) -> bool:
+    """Whether the <h1> is the page's title and the first declared one describes the page (a wiki's
+    JSON-LD "headline" is the subject's description: "constitutional monarchy in Oceania" for "New
+    Zealand"): <title> states the <h1> beside a site affix, the <h1> is more than a word and not the
+    site's name (a blog's or a paper's name in its <h1> and its <title>), and the declared title shares
+    one word at most with it. Another wording of one story shares its names and key words."""
+    if not any(c.signal == PAGE_TITLE and c.states == headline.states for c in candidates):
+        return False
+    if title_key(clean_text(page_title or "")) == headline.key or len(_words(headline.text)) < 2 or _is_affix(headline.text, name_keys):
+        return False
+    return len(set(_words(candidates[0].text)) & set(_words(headline.text))) <= 1
 
 
 def _words(text: str) -> list[str]:
