@@ -133,15 +133,25 @@ def test_parentheses_at_the_start_of_a_story_are_not_a_dateline_without_a_wire_o
     assert (kept, attribution) == ([Block(PARAGRAPH, first), BODY], None)
 
 
-def test_a_date_in_parentheses_after_the_city_is_no_wire():
-    first = Block(PARAGRAPH, "WASHINGTON (Aug. 13) -- The Senate voted on the harbour bill late on Tuesday.")
+@pytest.mark.parametrize("date", ["Aug. 13", "13 August", "Monday"])
+def test_a_date_in_parentheses_after_the_city_is_no_wire(date):
+    first = Block(PARAGRAPH, f"WASHINGTON ({date}) -- The Senate voted on the harbour bill late on Tuesday.")
     assert split_attribution([first, BODY]) == ([first, BODY], None)
 
 
-@pytest.mark.parametrize(("site_name", "attribution"), [("Tidewater Wire Service", None), ("Capital Tidewater", "Tidewater")])
-def test_a_dateline_signed_with_the_site_s_own_short_name_is_no_reprint(site_name, attribution):
-    """"(Tidewater)" on the site of "Tidewater Wire Service" is its own story; inside another name, a credit."""
-    body = "<p>SEOUL, Aug. 20 (Tidewater) -- The harbour authority opened a second terminal on Tuesday.</p>" + "".join(
+def test_a_station_s_call_sign_with_digits_is_a_wire():
+    kept, attribution = split_attribution([Block(PARAGRAPH, "MIAMI (WTVX4) -- The harbour bridge reopened on Tuesday."), BODY])
+    assert attribution.publisher == "WTVX4" and kept[0].text == "The harbour bridge reopened on Tuesday."
+
+
+@pytest.mark.parametrize(("wire", "site_name", "attribution"), [
+    ("Tidewater", "Tidewater Wire Service", None), ("AP", "AP News", None),
+    # the short name inside another name, or beside a licensee's own word: a credit
+    ("Tidewater", "Capital Tidewater", "Tidewater"), ("Tidewater", "Tidewater Línea", "Tidewater"),
+])
+def test_a_dateline_signed_with_the_site_s_own_short_name_is_no_reprint(wire, site_name, attribution):
+    """"(Tidewater)" on the site of "Tidewater Wire Service" is its own story, "(AP)" on "AP News" too."""
+    body = f"<p>SEOUL, Aug. 20 ({wire}) -- The harbour authority opened a second terminal on Tuesday.</p>" + "".join(
         f"<p>{text}</p>" for text in STORY)
     html = story_page(body).replace("</head>", f'<meta property="og:site_name" content="{site_name}"></head>')
     assert extract_page(html, "https://en.harbourwire.example/news/terminal")["attribution"] == attribution

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from pipeline.extract.blocks import ROW, Block
-from pipeline.extract.calendar import MONTH_NAMES
+from pipeline.extract.calendar import MONTH_NAMES, WEEKDAY_NAMES
 
 # A publisher's name ends at sentence punctuation or at the clause that usually follows it
 # ("... on X and is republished here with permission", "... in X, a partner site"). A dot
@@ -284,16 +284,26 @@ def _dateline_agency(paragraph: str) -> tuple[str, int] | None:
             return (known, match.end()) if agency in _AMBIGUOUS_WIRES and (capitals or not city) else None
         plain_city = not city or capitals or all(word[:1].isupper() for word in place.split()) and _PLAIN_CITY.match(place)
         return (known, match.end()) if plain_city else None
-    if capitals and len(wire.split()) <= 5 and not re.search(r"\d", wire):  # "WASHINGTON (Aug. 13) --" prints a date
+    if capitals and len(wire.split()) <= 5 and not _DATE_IN_PARENTHESES.match(wire):  # "WASHINGTON (Aug. 13) --" prints a date
         return wire, match.end()
     return None
 
 
+# "(Aug. 13)", "(13 August)", "(Monday)": a date where the wire would stand; "(CBS4)", "(FOX 5 DC)" are stations
+_DATE_IN_PARENTHESES = re.compile(rf"^(?:(?:{WEEKDAY_NAMES})\b|(?:{MONTH_NAMES})\.?\s*\d|\d{{1,2}}\.?\s*(?:{MONTH_NAMES})\b)", re.I)
+# What an agency's site adds to its short name: "Yonhap News Agency", "AP News", "Anadolu Agency"
+_AGENCY_NAME_WORDS = {"news", "agency", "press", "wire", "service", "services", "international", "english", "online", "newswire"}
+
+
 def is_own_wire(attribution: Attribution, site_names: list[str]) -> bool:
     """Whether a dateline's agency is the site's own, by the short name it signs with: "(Yonhap)" on
-    the site of "Yonhap News Agency". Whole words only: "(AP)" on capradio.example is a reprint."""
-    wire = attribution.publisher.casefold()
-    return attribution.signal == "dateline" and any(f"{name.casefold()} ".startswith(f"{wire} ") for name in site_names)
+    the site of "Yonhap News Agency". Whole words only, and only the words an agency's name adds:
+    "(AP)" on capradio.example and "(Bloomberg)" on a licensee's "Bloomberg Línea" are reprints."""
+    if attribution.signal != "dateline":
+        return False
+    signs = {attribution.publisher.casefold()} | {short for short, full in _KNOWN_WIRES.items() if full == attribution.publisher}
+    return any(words[: len(wire)] == wire and set(words[len(wire):]) <= _AGENCY_NAME_WORDS
+               for words in (name.casefold().split() for name in site_names) for wire in (sign.split() for sign in signs))
 
 
 def find_attribution_line(lines: list[str]) -> Attribution | None:
