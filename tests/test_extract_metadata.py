@@ -405,7 +405,8 @@ def test_the_story_s_json_ld_is_not_a_related_story_listed_before_it():
     assert record["authors"] == ["Ines Marlow"] and record["published_at"] != datetime(2024, 1, 20, 13, tzinfo=timezone.utc)
 
 
-@pytest.mark.parametrize(("opening", "closing"), [("<![CDATA[", "]]>"), ("//<![CDATA[", "//]]>"), ("<!--", "-->")])
+@pytest.mark.parametrize(("opening", "closing"), [("<![CDATA[", "]]>"), ("//<![CDATA[", "//]]>"), ("<!--", "-->"),
+                                                  ("/*<![CDATA[*/", "/*]]>*/"), ("<!--//--><![CDATA[//><!--", "//--><!]]>")])
 def test_json_ld_hidden_from_old_parsers_is_read(opening, closing):
     """Old templates wrap the script's text in CDATA or a comment marker; the JSON inside is the same."""
     script = (f'<script type="application/ld+json">{opening}\n{{"@type": "NewsArticle", "datePublished": "2023-04-12T06:30:00+02:00",'
@@ -525,6 +526,9 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
         ('<div class="site-info"><a href="https://studio.example/">Web design</a> by <b>Tobias Renn</b></div>', BODY, [], []),
         ('<p class="byline">Last Updated: January 7, 2025</p>', BODY, [], []),
         ('<p class="author">Снимка: Getty Images</p>', BODY, [], []),
+        # a syndicated story's credit box; the story's own line crediting its design after the reporter
+        ('<div class="syndication-copyright"><p>By Ines Marlow, Harbour Wire</p></div>', BODY, ["Ines Marlow"], ["Harbour Wire"]),
+        ('<p class="byline">Story by Ines Marlow. Designed and developed by Tobias Renn.</p>', BODY, ["Ines Marlow"], []),
     ],
 )
 def test_printed_byline_rules(top, body, people, orgs):

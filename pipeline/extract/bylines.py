@@ -235,8 +235,9 @@ def byline_from_text(text: str | None, site_names: list[str]) -> Byline:
 
 
 # Parts of a page a byline never sits in: navigation, site header and footer, sidebars, figures
-# and captions (a credit there is the photographer's or the painter's), the copyright box ("Designed
-# by …"), buttons ("Follow the author") and form fields (a comment form's "author" field is labelled
+# and captions (a credit there is the photographer's or the painter's), the site's copyright box
+# ("copyright-area": "Designed by …"; not a syndicated story's "syndication-copyright" credit),
+# buttons ("Follow the author") and form fields (a comment form's "author" field is labelled
 # "Name:"; some CMSs wrap the whole page in a <form>).
 _OUTSIDE_CHROME = (
     "[not(ancestor::header[not(ancestor::article)]) and not(ancestor::nav) and not(ancestor::footer) and not(ancestor::aside)"
@@ -244,7 +245,7 @@ _OUTSIDE_CHROME = (
     " and not(ancestor-or-self::figure) and not(ancestor-or-self::figcaption) and not(ancestor-or-self::button)"
     # a picture's caption by its class ("thumbcaption", "wp-caption-text"; a bare "caption" styles bylines too)
     " and not(ancestor-or-self::*[not(self::body)][re:test(concat(' ', @class, ' '), '\\s(?:[\\w-]*(?:thumb|image|img|photo|picture|figure|media|wp)"
-    "[-_]?caption[\\w-]*|[\\w-]*caption[-_]text|(?:[\\w-]*[-_])?copyright(?:[-_][\\w-]*)?)\\s', 'i')])"
+    "[-_]?caption[\\w-]*|[\\w-]*caption[-_]text|copyright(?:[-_][\\w-]*)?)\\s', 'i')])"
     " and not(re:test(@class, 'btn|button|follow', 'i'))"
     # readers' comments credit their commenters, not the story: a box named for them ("comments-area",
     # not a body's "showing-comments"); plural names only: a UK op-ed's "comment" section or a German
@@ -297,8 +298,13 @@ _OTHER_CREDIT = re.compile(
     r"|redaktion|editors?|edited by|editing by|bearbeitung|übersetzung|translation|translated by)\s*:",
     re.I,
 )
-# Who built the site, credited in its corner: "Powered by …", "Theme designed by …", "Content Management by …"
-_SITE_BUILDER = re.compile(r"\b(?:designed|powered|developed|hosted|crafted|content\s+management|web\s*design)\s+by\b", re.I)
+# Who built the site, credited in its corner: "Powered by …", "Website designed by …", "Content Management by …";
+# a story's own line may credit its design after the reporter ("Story by X. Designed by Y.")
+_SITE_BUILDER = re.compile(
+    r"^\W*(?:(?:web)?site\s+|theme\s+)?(?:designed|powered|developed|hosted|crafted|content\s+management|web\s*design)(?:\s+and\s+\w+)?\s+by\b", re.I,
+)
+# A credit line's next sentence crediting someone else's work ("Story by X. Photos by Y. Designed and developed by Z.")
+_NEXT_CREDIT = re.compile(r"\.\s+(?=[A-Z]\w*(?:\s+and\s+\w+)?\s+by\b)")
 # Links to section, category and tag pages label the story, they do not credit it.
 _SECTION_LINK = re.compile(r"/(?:categor(?:y|ies)|tags?|topics?|sections?|rubrik|ressort|themen?)/", re.I)
 _BLOCKS = {"div", "p", "li", "ul", "ol", "dl", "dt", "dd", "address", "section", "h1", "h2", "h3", "h4", "h5", "h6", "br"}
@@ -470,6 +476,7 @@ def _byline_of(element, site_names: list[str]) -> Byline:
         return Byline()
     if credited := _CREDITED_PART.search(text):
         text = credited["credit"]
+    text = _NEXT_CREDIT.split(text, maxsplit=1)[0]
     if cut := _DATE_LINE.search(text):
         text = text[: cut.start()]
     credit = _LEADING_JOINER.sub("", _CREDIT_WORD.sub("", text))

@@ -51,8 +51,10 @@ def _walk_jsonld(value, listed: bool = False):
 
 
 # Old templates hide a script's text from pre-HTML5 parsers: "<![CDATA[ {…} ]]>", "<!-- {…} -->",
-# each marker perhaps behind a JavaScript comment ("//<![CDATA[")
-_WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
+# the markers perhaps in JavaScript comments ("//<![CDATA[", "/*<![CDATA[*/") or stacked (Drupal's
+# "<!--//--><![CDATA[//><!--")
+_MARKERS = r"\s|//|/\*|\*/|<!--|-->|<!\[CDATA\[|\]\]>|<!|>"
+_WRAPPER = re.compile(rf"^(?:{_MARKERS})+|(?:{_MARKERS})+$")
 
 
 def _jsonld_nodes(tree: HtmlElement) -> list[tuple[dict, bool]]:
