@@ -529,6 +529,7 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
         # a syndicated story's credit box; the story's own line crediting its design after the reporter
         ('<div class="syndication-copyright"><p>By Ines Marlow, Harbour Wire</p></div>', BODY, ["Ines Marlow"], ["Harbour Wire"]),
         ('<p class="byline">Story by Ines Marlow. Designed and developed by Tobias Renn.</p>', BODY, ["Ines Marlow"], []),
+        ('<div class="credits">Words by Ines Marlow. Graphics designed by Tobias Renn</div>', BODY, ["Ines Marlow"], []),
     ],
 )
 def test_printed_byline_rules(top, body, people, orgs):

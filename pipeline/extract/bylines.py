@@ -40,7 +40,7 @@ _FURNITURE = re.compile(
 # Credit words before names; Russian, Hebrew, Arabic, Chinese, Turkish, Greek, Polish and Hungarian besides.
 _OTHER_SCRIPTS_CREDIT = r"автор(?:ы)?|מאת|كتب|作者|yazan|haber|του|της|tekst|szerző|लेखक"
 # Credit words before names, shared by the prefix a name loses and the line a credit starts.
-_CREDIT_WORDS = r"by|von|par|por|door|av|(?:written|story|posted|reported) by|(?:additional\s+)?reporting by"
+_CREDIT_WORDS = r"by|von|par|por|door|av|(?:written|story|words|posted|reported) by|(?:additional\s+)?reporting by"
 _PREFIX = re.compile(
     rf"^(?:{_CREDIT_WORDS}|di|autor(?:in)?|author|text|{_OTHER_SCRIPTS_CREDIT})[:：\s]+", re.I,
 )
@@ -304,7 +304,7 @@ _SITE_BUILDER = re.compile(
     r"^\W*(?:(?:web)?site\s+|theme\s+)?(?:designed|powered|developed|hosted|crafted|content\s+management|web\s*design)(?:\s+and\s+\w+)?\s+by\b", re.I,
 )
 # A credit line's next sentence crediting someone else's work ("Story by X. Photos by Y. Designed and developed by Z.")
-_NEXT_CREDIT = re.compile(r"\.\s+(?=[A-Z]\w*(?:\s+and\s+\w+)?\s+by\b)")
+_NEXT_CREDIT = re.compile(r"\.\s+(?=[A-Z]\w*(?:\s+(?:and\s+)?\w+)?\s+by\b)")
 # Links to section, category and tag pages label the story, they do not credit it.
 _SECTION_LINK = re.compile(r"/(?:categor(?:y|ies)|tags?|topics?|sections?|rubrik|ressort|themen?)/", re.I)
 _BLOCKS = {"div", "p", "li", "ul", "ol", "dl", "dt", "dd", "address", "section", "h1", "h2", "h3", "h4", "h5", "h6", "br"}

@@ -77,7 +77,8 @@ _EDITOR_CREDIT = re.compile(r"^[【\[(（]?\s*(?:责任编辑|責任編輯|编�
 _MAX_COPYRIGHT_WORDS = 25  # a wire's notice adds that its material may not be republished
 # A newsletter or alert promo speaks to the reader about the site's own offer: a sentence that
 # opens with the invitation ("Sign up for…", "Get … in your inbox", "Abonnez-vous…"), or one that
-# invites to "our" newsletters. "Residents who sign up for the county's alerts…" and "Gmail sorts
+# invites to "our" newsletters, or the box's consent line ("I agree that X may send me its newsletter").
+# "Residents who sign up for the county's alerts…" and "Gmail sorts
 # newsletters in your inbox" are stories' sentences.
 _SENTENCE_START = r"(?:^|[.!?:]\s+|\n)(?:\W*[\w’'-]+\W*:\s*)?"
 _OFFER = r"(?:newsletters?|inbox|e-?mails?|(?:push\s+)?alerts|lettre d['’]information|infolettre|bolet[ií]n)"
@@ -85,6 +86,7 @@ _SIGN_UP_PROMO = re.compile(
     rf"{_SENTENCE_START}(?:sign(?:ing)?\s+up|subscribe|get|receive|inscrivez-vous|abonnez-vous|suscr[ií]bete|iscriviti)\b.{{0,160}}\b{_OFFER}\b"
     rf"|\b(?:sign(?:ing)?\s+up|subscribe)\b.{{0,40}}\bour\s+(?:[\w-]+\s+){{0,3}}{_OFFER}"
     r"|^newsletters?\s*:|(?:^|[.?!]\s+|\n)sign\s+up\b.{0,40}\bsign\s+in\b|^by\s+(?:signing\s+up|subscribing)\b.{0,40}\byou\s+agree\b"
+    rf"|^i\s+(?:agree|consent)\b.{{0,100}}\b(?:send|email|e-mail)\s+me\b.{{0,80}}\b{_OFFER}"
     r"|\bnewsletter\b.{0,300}\b(?:hier\s+entlang|hier\s+anmelden|jetzt\s+(?:kostenlos\s+)?(?:anmelden|abonnieren))\b"
     r"|^(?:jetzt\s+)?(?:kostenlos\s+)?(?:abonnieren|anmelden)\b.{0,60}\bnewsletter\b",
     re.I,
@@ -150,6 +152,11 @@ def drop_page_furniture(blocks: list[Block]) -> list[Block]:
     ]
 
 
+def is_signup_promo(text: str) -> bool:
+    """A short paragraph inviting the reader to the site's newsletters or alerts (see the module docstring)."""
+    return len(text.split()) <= _MAX_PROMO_WORDS and bool(_SIGN_UP_PROMO.search(text))
+
+
 def _links_another_story(text: str) -> bool:
     """A read-more link, or an ad slot's label: both stand between the story's paragraphs."""
     return len(text.split()) <= _MAX_READ_MORE_WORDS and bool(_READ_MORE.match(text)) or bool(_AD_LABEL.match(text.strip()))
@@ -161,6 +168,6 @@ def _is_site_notice(text: str) -> bool:
     words = len(text.split())
     return (
         words <= _MAX_COPYRIGHT_WORDS and bool(_COPYRIGHT.search(text.strip())) or bool(_EDITOR_CREDIT.match(text.strip()))
-        or words <= _MAX_PROMO_WORDS and bool(_SIGN_UP_PROMO.search(text))
+        or is_signup_promo(text)
         or words <= _MAX_BROWSER_NOTICE_WORDS and bool(_BROWSER_NOTICE.search(text))
     )

@@ -17,11 +17,12 @@ import re
 from lxml.html import HtmlElement
 
 from pipeline.extract.blocks import count_words
+from pipeline.extract.furniture import is_signup_promo
 from pipeline.extract.overlays import leaves_a_story
 
 _EMAIL_FIELDS = "//form[.//input[@type='email' or contains(translate(@name, 'EMAIL', 'email'), 'mail')]]"
 _MAX_BOX_WORDS = 90  # a pitch, a field, a button, the small print and the form's messages ("Thanks for signing up!")
-_MAX_PITCH_WORDS = 30  # a paragraph longer than that is a story's (a brief's), not the box's pitch
+_MAX_PITCH_WORDS = 15  # a paragraph as long is a story's (a brief's), not the box's pitch
 _STORY_TAGS = {"article", "main", "body"}
 # the story's body by its usual names ("article-body", "entry-content", "story__text"); a sign-up box's
 # own parts are named alike ("c-inlineSignup__content"), so only whole names of these shapes count
@@ -33,9 +34,10 @@ def _holds_story(element: HtmlElement) -> bool:
 
 
 def _short_box(element: HtmlElement) -> bool:
-    """Short enough for a sign-up box, and without a story's paragraph: a pitch is a line or two."""
+    """Short enough for a sign-up box, and without a story's paragraph: a pitch is a line, and a
+    longer paragraph only the small print that invites to the newsletter ("By signing up you agree…")."""
     return count_words(element.text_content()) <= _MAX_BOX_WORDS and all(
-        count_words(paragraph.text_content()) <= _MAX_PITCH_WORDS for paragraph in element.iter("p"))
+        count_words(text := paragraph.text_content()) < _MAX_PITCH_WORDS or is_signup_promo(text) for paragraph in element.iter("p"))
 
 
 def drop_signup_boxes(tree: HtmlElement, headline: HtmlElement | None) -> None:
