@@ -546,6 +546,10 @@ def test_a_notice_about_the_readers_browser_is_not_story_text(notice):
     "From May, your browser will warn you before the site you are visiting can read anything you copy, the company said.",
     "In the browser's safest mode, in which JavaScript is disabled on every site, the attack failed, the researchers found.",
     "The council advised its staff to turn on JavaScript only for the harbour office's own intranet sites.",
+    "Security researchers said anyone using the ferry company's app should update your browser immediately, as the bug is exploited.",
+    "If you're using a browser based on Chromium, such as Edge or Brave, the patch arrives on Tuesday, the researchers said.",
+    "Officials say you need to enable JavaScript on the harbour office's payment portal, which many older islanders find confusing.",
+    "'Please update your browser,' the fake pop-up reads, before it asks for the islanders' card numbers.",
 ])
 def test_a_story_sentence_about_browsers_stays(sentence):
     html = ferry_page("".join(f"<p>{text}</p>" for text in [*STORY, sentence]))
@@ -558,6 +562,9 @@ SIGNUP_FORM = '<form action="/subscribe"><input type="email" name="addr" placeho
 @pytest.mark.parametrize("box", [
     '<div class="c-signup"><h3>Get daily island news</h3><p>The top harbour stories, every morning before the first boat.</p>'
     f"{SIGNUP_FORM}<p><small>By continuing you agree to our Terms of Use and Privacy Policy.</small></p></div>",
+    # longer small print outside the form
+    '<div class="c-signup"><h3>The Morning Brief</h3><p>The top harbour stories, every weekday.</p>'
+    f"{SIGNUP_FORM}<p>This site is protected by reCAPTCHA and the Google Privacy Policy and Terms of Service apply.</p></div>",
     # the form's states printed beside it, each shown by script after a click; its lines as headings
     f'<div class="nl"><div class="nl-ready"><h3>Harbour Daily</h3><h4>The crossings, the weather and the fish prices, before eight.</h4>{SIGNUP_FORM}'
     '<p>I agree that the Island Post may send me the Harbour Daily newsletter and tell me about its events and offers.</p>'
@@ -649,6 +656,12 @@ def test_a_short_closing_box_of_a_split_body_is_joined_too():
     ferry_page('<div class="stream"><article class="story"><div class="article-body">' + "".join(f"<p>{p}</p>" for p in STORY)
                + '</div></article><article class="story"><h2>Redline cuts three evening bus routes</h2><div class="article-body">'
                + "".join(f"<p>{p}</p>" for p in SECOND_HALF) + "</div></article></div>"),
+    # stories one after the other without <article>: each box under its own headline and byline
+    ferry_page('<main><div class="story"><div class="story-body">' + "".join(f"<p>{p}</p>" for p in STORY)
+               + '</div></div><div class="story"><h2>School board picks new chair</h2><p class="byline">By Ann Lee</p><div class="story-body">'
+               + "".join(f"<p>{p}</p>" for p in SECOND_HALF) + "</div></div></main>"),
+    # text standing loose between them would have no place in the joined body
+    split_body(STORY, "Read on below", SECOND_HALF),
 ])
 def test_boxes_of_one_class_that_are_not_one_story_are_not_joined(page):
     tree = load_html(page)

@@ -92,17 +92,20 @@ _SIGN_UP_PROMO = re.compile(
     re.I,
 )
 _MAX_PROMO_WORDS = 45
-# The site telling the reader their browser is out of date, or asking them to turn JavaScript on;
-# not a story's sentence about browsers ("your browser will warn you…", "JavaScript is disabled on
-# every site in Tor's safest mode")
+# The site telling the reader their browser is out of date, or asking them to turn JavaScript on,
+# each a sentence of its own; not a story's sentence about browsers ("Researchers said anyone using
+# Chrome should update your browser", "If you're using a Chromium-based browser…", "JavaScript is
+# disabled on every site", "'Please update your browser,' the fake pop-up reads")
+_OWN_SENTENCE = r"(?:^|[.!?]\s+)"
 _BROWSER_NOTICE = re.compile(
-    r"\b(?:you\s+are|you['’]re)\s+using\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}browser\b"
-    r"|\b(?:please\s+)?(?:upgrade|update)\s+(?:to\s+)?(?:your|a\s+(?:newer|modern|more\s+recent))\s+(?:web\s+)?browser\b"
-    r"|(?:^|[.!]\s+)your\s+(?:web\s+)?browser\s+(?:is\s+(?:outdated|out\s+of\s+date|not\s+supported|unsupported|no\s+longer\s+supported)|does\s+not\s+support)"
-    r"|\b(?:please|you\s+(?:need|must|have)\s+to)\s+(?:enable|turn\s+on|activate)\s+javascript\b"
-    r"|\bjavascript\s+(?:is\s+)?(?:disabled|turned\s+off)\s+in\s+your\s+browser"
-    r"|\bbitte\s+(?:aktivieren\s+sie\s+)?javascript\b|\bjavascript\s+(?:aktivieren|einschalten)\b|\bactivez\s+(?:le\s+)?javascript\b"
-    r"|\b(?:habilita|activa)\s+(?:el\s+)?javascript\b",
+    rf"{_OWN_SENTENCE}(?:you\s+are|you['’]re)\s+using\s+(?:an?\s+)?(?:(?:outdated|old|older|unsupported|out[- ]of[- ]date)\s+(?:web\s+)?browser"
+    r"|browser\s+version\s+with\s+limited\s+support)"
+    rf"|{_OWN_SENTENCE}please\s+(?:upgrade|update)\s+(?:to\s+)?(?:your|a\s+(?:newer|modern|more\s+recent))\s+(?:web\s+)?browser\b"
+    rf"|{_OWN_SENTENCE}your\s+(?:web\s+)?browser\s+(?:is\s+(?:outdated|out\s+of\s+date|not\s+supported|unsupported|no\s+longer\s+supported)|does\s+not\s+support)"
+    rf"|{_OWN_SENTENCE}(?:please\s+|you\s+(?:need|must|have)\s+to\s+)?(?:enable|turn\s+on|activate)\s+javascript\b"
+    rf"|{_OWN_SENTENCE}javascript\s+(?:is\s+)?(?:disabled|turned\s+off)\s+in\s+your\s+browser"
+    rf"|{_OWN_SENTENCE}(?:bitte\s+(?:aktivieren\s+sie\s+)?javascript|javascript\s+(?:aktivieren|einschalten))\b"
+    rf"|{_OWN_SENTENCE}(?:veuillez\s+)?activ(?:ez|er)\s+(?:le\s+)?javascript\b|{_OWN_SENTENCE}(?:por\s+favor,?\s+)?(?:habilita|activa)\s+(?:el\s+)?javascript\b",
     re.I,
 )
 _MAX_BROWSER_NOTICE_WORDS = 70
@@ -142,7 +145,7 @@ def drop_page_furniture(blocks: list[Block]) -> list[Block]:
         if len(block.text.split()) >= _NOTICE_WORDS and len(_NUMBER.findall(block.text)) < _DATA_NUMBERS
     )
     notices = {text for text, count in counts.items() if count >= _REPEATED}
-    if sum(count_words(block.text) for block in paragraphs if normalised_text(block.text) not in notices) < MIN_ARTICLE_WORDS:
+    if sum(count_words(block.text) for block in blocks if normalised_text(block.text) not in notices) < MIN_ARTICLE_WORDS:
         notices = set()  # without them no story is left: the page is its repeated paragraphs (a song's chorus, sample text)
     return [
         block for block in blocks

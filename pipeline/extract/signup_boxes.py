@@ -4,11 +4,11 @@ A box that asks for an e-mail address (`<input type="email">`, or a field named 
 the site's, whatever its class says ("c-signup", "nl-box", "inline-promo"): its pitch ("Get
 the day's top news in your inbox") and its small print ("By signing up you agree…") would
 otherwise read as story paragraphs. The box is the largest element around the form that is
-still short, holds no paragraph longer than a pitch, and is not the story's container (its
-<article>, or a <div> named as its body, "article-body", "entry-content"): a brief beside an
-alert form stays, and so does a page left without a story's worth of paragraphs. A page that is one big form
-(ASP.NET wraps whole pages in a <form>) is far longer and stays whole too.
-"""
+still short, holds no paragraph longer than a pitch but the box's own invitation and small
+print, and is not the story's container (its <article>, or a <div> named as its body,
+"article-body", "entry-content"): a brief beside an alert form stays, and so does a page left
+without a story's worth of paragraphs. A page that is one big form (ASP.NET wraps whole pages
+in a <form>) is far longer and stays whole too."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from pipeline.extract.overlays import leaves_a_story
 _EMAIL_FIELDS = "//form[.//input[@type='email' or contains(translate(@name, 'EMAIL', 'email'), 'mail')]]"
 _MAX_BOX_WORDS = 90  # a pitch, a field, a button, the small print and the form's messages ("Thanks for signing up!")
 _MAX_PITCH_WORDS = 15  # a paragraph as long is a story's (a brief's), not the box's pitch
+_SMALL_PRINT = re.compile(r"\b(?:privacy\s+(?:policy|notice|statement)|terms\s+of\s+(?:use|service)|recaptcha|unsubscribe|never\s+share)\b", re.I)
 _STORY_TAGS = {"article", "main", "body"}
 # the story's body by its usual names ("article-body", "entry-content", "story__text"); a sign-up box's
 # own parts are named alike ("c-inlineSignup__content"), so only whole names of these shapes count
@@ -35,9 +36,11 @@ def _holds_story(element: HtmlElement) -> bool:
 
 def _short_box(element: HtmlElement) -> bool:
     """Short enough for a sign-up box, and without a story's paragraph: a pitch is a line, and a
-    longer paragraph only the small print that invites to the newsletter ("By signing up you agree…")."""
+    longer paragraph outside the form only the box's invitation or small print ("By signing up you
+    agree…", "This site is protected by reCAPTCHA…", "We will never share your email")."""
     return count_words(element.text_content()) <= _MAX_BOX_WORDS and all(
-        count_words(text := paragraph.text_content()) < _MAX_PITCH_WORDS or is_signup_promo(text) for paragraph in element.iter("p"))
+        count_words(text := paragraph.text_content()) < _MAX_PITCH_WORDS or is_signup_promo(text) or _SMALL_PRINT.search(text)
+        for paragraph in element.xpath(".//p[not(ancestor::form)]"))
 
 
 def drop_signup_boxes(tree: HtmlElement, headline: HtmlElement | None) -> None:

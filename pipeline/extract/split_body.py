@@ -10,16 +10,23 @@ ancestor (the same chain of tags and classes, a few levels deep); two of them at
 paragraph's worth of text as their own children, and a short one (the closing line) belongs too.
 The chunks are joined into the first, with whatever little stands between them (a subheading, an
 ad slot) in its place, so the story reads in order; a box between them named for another part of
-the page (a teaser, a sidebar) stays out. Boxes named for comments, related stories or teasers are
-not the story's, boxes each in its own <article> and a common ancestor with several <h1> are
-stories one after the other: none is joined. Nor are chunks with more than a subheading's words
-between them, which is a different part of the page.
+the page (a teaser, a sidebar) or made of page chrome (<aside>, <nav>, <form>) stays out.
+
+Not joined, as not one story's body:
+- boxes named for comments, related stories, teasers, menus, lists, cards or tabs, or under a
+  common ancestor named for other stories or comments;
+- more than eight boxes of a class: a list's items, a live blog's posts;
+- stories one after the other: boxes each in its own <article>, or each under its own headline,
+  a common ancestor with several <h1>, a byline or a date between two boxes;
+- boxes with more than a subheading's words between them, or text loose between them, which
+  would have no place in the joined body.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
@@ -27,25 +34,28 @@ from pipeline.extract.blocks import count_words
 
 _BOXES = {"div", "section", "article"}
 _MIN_CHUNK_WORDS = 30  # in the box's own paragraphs
-_MAX_CHUNKS = 8  # a story split by its ads; dozens of boxes of one class are a list's items or a live blog's posts
+_MAX_CHUNKS = 8
 _MAX_WORDS_BETWEEN = 20  # per gap: a subheading, an ad's label, a video's caption
 _MAX_DEPTH = 3  # levels from the chunks up to their common ancestor
-# Words in a class or id that name other parts of the page, whole words of it ("has-sidebar" names
-# a layout, "article-body--listicle" no list): other stories and comments wherever they stand; page
-# chrome and boxes shown one at a time (tabs, hidden panels) when they are the chunks' own boxes.
+# Words in a class or id that name other parts of the page, as whole words ("has-sidebar" on a
+# layout wrapper names no sidebar box, "article-body--listicle" no list)
 _OTHER_STORIES = r"comments?|related|teasers?|recirc\w*|promos?|more"
 _OTHER_STORIES_BOX = re.compile(rf"(?:^|[\s_-])(?:{_OTHER_STORIES})(?:$|[\s_-])", re.I)
 _NOT_THE_STORY = re.compile(rf"(?:^|[\s_-])(?:{_OTHER_STORIES}|sidebar|footer|header|aside|nav\w*|menus?|list|cards?|tabs?|hid(?:e|den))(?:$|[\s_-])", re.I)
 _OUTSIDE_TAGS = {"aside", "nav", "form", "footer", "header"}
+# What opens another story between two boxes: its byline or its date
+_STORY_START = ".//time | .//*[@itemprop='author' or re:test(concat(@class, ' ', @id), 'byline|author|dateline', 'i')]"
+_REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 
 
 def join_split_body(tree: HtmlElement) -> None:
     """Join, in place, each set of body chunks into its first chunk."""
-    for chunks in _chunk_sets(tree):
+    headlines = tree.xpath("//h1")
+    for chunks in _chunk_sets(tree, headlines):
         _join(chunks)
 
 
-def _chunk_sets(tree: HtmlElement) -> list[list[HtmlElement]]:
+def _chunk_sets(tree: HtmlElement, headlines: list[HtmlElement]) -> list[list[HtmlElement]]:
     own_words: dict[HtmlElement, int] = defaultdict(int)  # insertion order is document order
     for paragraph in tree.iter("p"):
         box = paragraph.getparent()
@@ -53,10 +63,11 @@ def _chunk_sets(tree: HtmlElement) -> list[list[HtmlElement]]:
             own_words[box] += count_words(paragraph.text_content())
     by_class = defaultdict(list)
     for box in own_words:
-        by_class[(box.tag, box.get("class"))].append(box)
+        by_class[(box.tag, " ".join(box.get("class").split()))].append(box)
     # two boxes of a class that hold paragraphs make it a split body; its short boxes (a closing line) belong too
     return [chunks for chunks in by_class.values()
-            if len(chunks) <= _MAX_CHUNKS and sum(own_words[box] >= _MIN_CHUNK_WORDS for box in chunks) > 1 and _split_story(chunks)]
+            if len(chunks) <= _MAX_CHUNKS and sum(own_words[box] >= _MIN_CHUNK_WORDS for box in chunks) > 1
+            and _split_story(chunks, headlines)]
 
 
 def _common_ancestor(chunks: list[HtmlElement]) -> HtmlElement:
@@ -73,26 +84,27 @@ def _boxes_below(element: HtmlElement, top: HtmlElement) -> list[HtmlElement]:
     return boxes
 
 
-def _split_story(chunks: list[HtmlElement]) -> bool:
-    """Whether the chunks are one story's body split up (see the module docstring)."""
-    if any(chunk in set(other.iterancestors()) for chunk in chunks for other in chunks):
-        return False  # nested boxes of one class are one box
-    if any((chunk.text or "").strip() for chunk in chunks[1:]):
-        return False  # text outside the paragraphs would have no place in the first chunk
-    top = _common_ancestor(chunks)
-    paths = [[(box.tag, box.get("class")) for box in _boxes_below(chunk, top)] for chunk in chunks]
-    if any(path != paths[0] for path in paths) or len(paths[0]) > _MAX_DEPTH:
-        return False
-    boxes = [box for chunk in chunks for box in _boxes_below(chunk, top)]
-    if any(box.tag == "article" for box in boxes):
-        return False  # each in its own <article>: stories one after the other (an infinite scroll)
-    if _OTHER_STORIES_BOX.search(_names(top)) or any(_NOT_THE_STORY.search(_names(box)) for box in boxes):
-        return False
-    return len(top.xpath(".//h1")) <= 1 and all(count_words(" ".join(gap)) <= _MAX_WORDS_BETWEEN for gap in _gaps(top, chunks))
-
-
 def _names(box: HtmlElement) -> str:
     return f"{box.get('class', '')} {box.get('id', '')}"
+
+
+def _split_story(chunks: list[HtmlElement], headlines: list[HtmlElement]) -> bool:
+    """Whether the chunks are one story's body split up (see the module docstring); the cheap tests first."""
+    if any(chunk in set(other.iterancestors()) for chunk in chunks for other in chunks):
+        return False  # nested boxes of one class are one box
+    top = _common_ancestor(chunks)
+    paths = [_boxes_below(chunk, top) for chunk in chunks]
+    if len(paths[0]) > _MAX_DEPTH or any([(box.tag, box.get("class")) for box in path] != [(box.tag, box.get("class")) for box in paths[0]]
+                                         for path in paths):
+        return False
+    wrappers = [box for path in paths for box in path[1:]]  # the boxes around each chunk, below the common ancestor
+    if any(box.tag == "article" for box in wrappers) or any(box.xpath(".//h1 | .//h2") for box in wrappers):
+        return False  # each in its own <article> or under its own headline: stories one after the other
+    if _OTHER_STORIES_BOX.search(_names(top)) or any(_NOT_THE_STORY.search(_names(box)) for path in paths for box in path):
+        return False
+    if sum(top in set(headline.iterancestors()) for headline in headlines) > 1:
+        return False
+    return _little_between(top, chunks)
 
 
 def _outside_the_story(element: HtmlElement) -> bool:
@@ -100,49 +112,61 @@ def _outside_the_story(element: HtmlElement) -> bool:
     return not isinstance(element.tag, str) or element.tag in _OUTSIDE_TAGS or bool(_NOT_THE_STORY.search(_names(element)))
 
 
-def _between(top: HtmlElement, chunks: list[HtmlElement]) -> list[HtmlElement | None]:
+def _between(top: HtmlElement, chunks: list[HtmlElement]) -> Iterator[HtmlElement | str | None]:
     """In document order from the first chunk to the last: each element outside the chunks (the
-    largest such, whole), each later chunk's children, and None where a later chunk begins."""
+    largest such, whole) that joins the story, each later chunk's children, None where a later
+    chunk begins, and the text standing loose between them (a holder's text, an element's tail)."""
     later, holders = set(chunks[1:]), {ancestor for chunk in chunks for ancestor in chunk.iterancestors()}
-    items: list[HtmlElement | None] = []
-    started = False
+    state = {"started": False, "done": False}
 
-    def walk(node: HtmlElement) -> bool:
-        nonlocal started
+    def walk(node: HtmlElement) -> Iterator[HtmlElement | str | None]:
+        if state["started"] and node is not top:
+            yield node.text or ""
         for child in node:
             if child is chunks[0]:
-                started = True
+                state["started"] = True
             elif child in later:
-                items.append(None)
-                items.extend(child)
+                yield None
+                yield from child
                 if child is chunks[-1]:
-                    return True
+                    state["done"] = True
             elif child in holders:
-                if walk(child):
-                    return True
-            elif started and not _outside_the_story(child):
-                items.append(child)
-        return False
+                yield from walk(child)
+            elif state["started"] and not _outside_the_story(child):
+                yield child
+            if state["done"]:
+                return
+            if state["started"]:
+                yield child.tail or ""
 
-    walk(top)
-    return items
+    yield from walk(top)
 
 
-def _gaps(top: HtmlElement, chunks: list[HtmlElement]) -> list[list[str]]:
-    """The text between each two chunks."""
-    gaps: list[list[str]] = [[]]
+def _little_between(top: HtmlElement, chunks: list[HtmlElement]) -> bool:
+    """Whether only a subheading's words stand between each two chunks, in elements, and nothing
+    opens another story there; read lazily, so that boxes far apart cost little."""
+    later, words = set(chunks[1:]), 0
     for item in _between(top, chunks):
         if item is None:
-            gaps.append([])
-        elif item.getparent() not in chunks:
-            gaps[-1].append(item.text_content())
-    return gaps[:-1]
+            words = 0
+        elif isinstance(item, str):
+            if item.strip():
+                return False  # loose text would have no place in the joined body
+        elif item.getparent() not in later:
+            if item.xpath(_STORY_START, namespaces=_REGEX_NS):
+                return False
+            words += count_words(item.text_content())
+            if words > _MAX_WORDS_BETWEEN:
+                return False
+    return True
 
 
 def _join(chunks: list[HtmlElement]) -> None:
     first = chunks[0]
-    for item in _between(_common_ancestor(chunks), chunks):
-        if item is not None:
+    for item in list(_between(_common_ancestor(chunks), chunks)):
+        if item is not None and not isinstance(item, str):
             first.append(item)
     for chunk in chunks[1:]:
-        chunk.drop_tree()  # its tail stays where it was
+        if chunk.tail and chunk.tail.strip():
+            chunk.tail = " " + chunk.tail  # drop_tree joins it to the text before: not glued to a word
+        chunk.drop_tree()
