@@ -49,7 +49,6 @@ from pipeline.extract.signals import read_signals  # noqa: E402
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "extraction.json"
 _TOKEN = re.compile(r"\w+")
 _VERSION_NUMBERS = re.compile(r"\d+")
-_INVISIBLE = re.compile(r"[\u00ad\u200b\u2060\ufeff]")
 PAGE_NAME = re.compile(r"(?P<publisher>.+)_\d{4}_\d{2}_\d{2}\.html\.gz")  # <Publisher>_<YYYY_MM_DD>.html.gz
 
 
@@ -246,15 +245,19 @@ def run_ours(cases: list[Case]) -> tuple[list[Prediction], float]:
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"'})
 
 
+def _visible(text: str) -> str:
+    """Without format characters (soft hyphens, zero-width spaces, direction marks), for both extractors alike."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
 def _normal(text: str | None) -> str:
-    text = unicodedata.normalize("NFKC", text or "").translate(_QUOTES)
-    return " ".join("".join(ch for ch in text if unicodedata.category(ch) != "Cf").split())
+    return " ".join(_visible(unicodedata.normalize("NFKC", text or "").translate(_QUOTES)).split())
 
 
 def _tokens(text: str) -> list[str]:
     """Words, up to case and invisible characters: a soft hyphen left in the ground truth
-    ("Brenn\xadpunkt") is no word break, as in titles (_normal)."""
-    return _TOKEN.findall(_INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold())
+    ("Brenn\xadpunkt") is no word break."""
+    return _TOKEN.findall(_visible(unicodedata.normalize("NFKC", text)).casefold())
 
 
 def _shingles(tokens: list[str], size: int = 4) -> Counter:

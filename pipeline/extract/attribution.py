@@ -289,8 +289,9 @@ def _dateline_agency(paragraph: str) -> tuple[str, int] | None:
     return None
 
 
-# "(Aug. 13)", "(13 August)", "(Monday)": a date where the wire would stand; "(CBS4)", "(FOX 5 DC)" are stations
-_DATE_IN_PARENTHESES = re.compile(rf"^(?:(?:{WEEKDAY_NAMES})\b|(?:{MONTH_NAMES})\.?\s*\d|\d{{1,2}}\.?\s*(?:{MONTH_NAMES})\b)", re.I)
+# "(Aug. 13)", "(Monday)": a date where the wire would stand ("(13 August)" is none: a wire opens
+# with a letter); "(CBS4)", "(FOX 5 DC)" are stations
+_DATE_IN_PARENTHESES = re.compile(rf"^(?:(?:{WEEKDAY_NAMES})\b|(?:{MONTH_NAMES})\.?\s*\d)", re.I)
 # What an agency's site adds to its short name: "Yonhap News Agency", "AP News", "Anadolu Agency"
 _AGENCY_NAME_WORDS = {"news", "agency", "press", "wire", "service", "services", "international", "english", "online", "newswire"}
 

@@ -86,13 +86,13 @@ def _flat_text(element: etree._Element, line_break: str = " ") -> str:
 
 
 # Characters that print nothing and split a word for search and dedup: soft hyphens ("Vladi\xadmir"),
-# zero-width spaces, word joiners and byte-order marks (a paragraph of a lone BOM). Not the
-# zero-width (non-)joiners, which spell Persian, Indic scripts and emoji.
-_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+# zero-width spaces, direction marks, word joiners and byte-order marks (a paragraph of a lone BOM).
+# Not the zero-width (non-)joiners, which spell Persian, Indic scripts and emoji.
+INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u2060\ufeff]")
 
 
 def _collapsed(text: str) -> str:
-    return " ".join(_INVISIBLE.sub("", text).split())
+    return " ".join(INVISIBLE.sub("", text).split())
 
 
 def _joined_lines(text: str, line_break: str) -> str:

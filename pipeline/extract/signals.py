@@ -7,7 +7,6 @@ metadata rule (dates, title, authors, canonical URL) draws on the same facts.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
@@ -53,8 +52,16 @@ def _walk_jsonld(value, listed: bool = False):
 # Old templates hide a script's text from pre-HTML5 parsers: "<![CDATA[ {…} ]]>", "<!-- {…} -->",
 # the markers perhaps in JavaScript comments ("//<![CDATA[", "/*<![CDATA[*/") or stacked (Drupal's
 # "<!--//--><![CDATA[//><!--")
-_MARKERS = r"\s|//|/\*|\*/|<!--|-->|<!\[CDATA\[|\]\]>|<!|>"
-_WRAPPER = re.compile(rf"^(?:{_MARKERS})+|(?:{_MARKERS})+$")
+_MARKERS = ("<![CDATA[", "<!--", "-->", "]]>", "//", "/*", "*/", "<!", ">")  # longest first: "-->" before ">"
+
+
+def _unwrapped(text: str) -> str:
+    """The script's text without the markers around it, one marker at a time; a loop, as a regex
+    anchored at the end would try every position of a long text."""
+    text = text.strip()
+    while marker := next((m for m in _MARKERS if text.startswith(m) or text.endswith(m)), None):
+        text = (text[len(marker):] if text.startswith(marker) else text[: -len(marker)]).strip()
+    return text
 
 
 def _jsonld_nodes(tree: HtmlElement) -> list[tuple[dict, bool]]:
@@ -62,7 +69,7 @@ def _jsonld_nodes(tree: HtmlElement) -> list[tuple[dict, bool]]:
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
             # strict=False: publishers often leave raw newlines inside JSON strings
-            document = json.loads(_WRAPPER.sub("", script.text or ""), strict=False)
+            document = json.loads(_unwrapped(script.text or ""), strict=False)
         except ValueError:
             continue
         nodes.extend(_walk_jsonld(document))

@@ -28,6 +28,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from pipeline.extract.blocks import INVISIBLE
 from pipeline.extract.calendar import MONTH_NAMES, WEEKDAY_NAMES
 
 # separators publishers put between headline and site name; CJK sites leave out the spaces
@@ -38,7 +39,6 @@ _DATE_SEGMENT = re.compile(r"^[\d\s./-]{6,}$")
 _WORDED_DATE_SEGMENT = re.compile(
     rf"^(?:(?:{WEEKDAY_NAMES}),?\s+)?(?:\d{{1,2}}\.?\s+(?:{MONTH_NAMES})\.?|(?:{MONTH_NAMES})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?)\s+\d{{4}}$", re.I,
 )
-_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060\ufeff]")
 PRINTED, PAGE_TITLE = "h1", "html:title"
 
 
@@ -65,7 +65,7 @@ def _is_affix(segment: str, name_keys: list[str]) -> bool:
 
 def clean_text(title: str) -> str:
     """Entities decoded (JSON-LD often carries them), invisible characters dropped, spaces collapsed."""
-    return " ".join(_INVISIBLE.sub("", html.unescape(title)).split())
+    return " ".join(INVISIBLE.sub("", html.unescape(title)).split())
 
 
 def strip_site_affixes(title: str, names: list[str]) -> str:
