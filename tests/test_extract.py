@@ -635,6 +635,12 @@ def test_a_body_split_in_two_by_an_ad_or_a_subheading_is_read_whole_and_in_order
         assert text.index(STORY[-1]) < text.index("Lights and bicycles") < text.index(SECOND_HALF[0])
 
 
+def test_subheadings_inside_the_chunks_of_a_split_body_do_not_stop_the_join():
+    html = split_body(STORY, "<div class='ad'></div>", SECOND_HALF).replace(
+        '<div class="article__body"><p>' + SECOND_HALF[0], '<div class="article__body"><h2>Lights and bicycles</h2><p>' + SECOND_HALF[0])
+    assert extract_page(html, FERRY_URL)["text"].split("\n\n") == [*STORY, "Lights and bicycles", *SECOND_HALF]
+
+
 def test_a_teaser_between_the_halves_of_a_split_body_stays_out_of_the_story():
     teaser = ('<div class="inline-recirc-2"><h4>More from the Island Post</h4><a href="/news/bins">Bin collections move to'
               " fortnightly</a></div>")

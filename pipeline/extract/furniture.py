@@ -76,10 +76,10 @@ _COPYRIGHT = re.compile(
 _EDITOR_CREDIT = re.compile(r"^[【\[(（]?\s*(?:责任编辑|責任編輯|编辑|編輯)\s*[：:]\s*\S{1,12}\s*[】\])）]?$")
 _MAX_COPYRIGHT_WORDS = 25  # a wire's notice adds that its material may not be republished
 # A newsletter or alert promo speaks to the reader about the site's own offer: a sentence that
-# opens with the invitation ("Sign up for…", "Get … in your inbox", "Abonnez-vous…"), or one that
-# invites to "our" newsletters, or the box's consent line ("I agree that X may send me its newsletter").
-# "Residents who sign up for the county's alerts…" and "Gmail sorts
-# newsletters in your inbox" are stories' sentences.
+# opens with the invitation ("Sign up for…", "Get … in your inbox", "Abonnez-vous…"), one that
+# invites to "our" newsletters, or the box's consent line ("I agree that X may send me its
+# newsletter"). "Residents who sign up for the county's alerts…" and "Gmail sorts newsletters in
+# your inbox" are stories' sentences.
 _SENTENCE_START = r"(?:^|[.!?:]\s+|\n)(?:\W*[\w’'-]+\W*:\s*)?"
 _OFFER = r"(?:newsletters?|inbox|e-?mails?|(?:push\s+)?alerts|lettre d['’]information|infolettre|bolet[ií]n)"
 _SIGN_UP_PROMO = re.compile(
@@ -87,7 +87,7 @@ _SIGN_UP_PROMO = re.compile(
     rf"|\b(?:sign(?:ing)?\s+up|subscribe)\b.{{0,40}}\bour\s+(?:[\w-]+\s+){{0,3}}{_OFFER}"
     r"|^newsletters?\s*:|(?:^|[.?!]\s+|\n)sign\s+up\b.{0,40}\bsign\s+in\b|^by\s+(?:signing\s+up|subscribing)\b.{0,40}\byou\s+agree\b"
     rf"|^i\s+(?:agree|consent)\b.{{0,100}}\b(?:send|email|e-mail)\s+me\b.{{0,80}}\b{_OFFER}"
-    r"|\bnewsletter\b.{0,300}\b(?:hier\s+entlang|hier\s+anmelden|jetzt\s+(?:kostenlos\s+)?(?:anmelden|abonnieren))\b"
+    r"|\bnewsletter\b.{0,200}\b(?:hier\s+entlang|hier\s+anmelden|jetzt\s+(?:kostenlos\s+)?(?:anmelden|abonnieren))\b"
     r"|^(?:jetzt\s+)?(?:kostenlos\s+)?(?:abonnieren|anmelden)\b.{0,60}\bnewsletter\b",
     re.I,
 )

@@ -97,14 +97,20 @@ def _split_story(chunks: list[HtmlElement], headlines: list[HtmlElement]) -> boo
     if len(paths[0]) > _MAX_DEPTH or any([(box.tag, box.get("class")) for box in path] != [(box.tag, box.get("class")) for box in paths[0]]
                                          for path in paths):
         return False
-    wrappers = [box for path in paths for box in path[1:]]  # the boxes around each chunk, below the common ancestor
-    if any(box.tag == "article" for box in wrappers) or any(box.xpath(".//h1 | .//h2") for box in wrappers):
+    if any(box.tag == "article" for path in paths for box in path[1:]) or any(_under_own_headline(path) for path in paths):
         return False  # each in its own <article> or under its own headline: stories one after the other
     if _OTHER_STORIES_BOX.search(_names(top)) or any(_NOT_THE_STORY.search(_names(box)) for path in paths for box in path):
         return False
     if sum(top in set(headline.iterancestors()) for headline in headlines) > 1:
         return False
     return _little_between(top, chunks)
+
+
+def _under_own_headline(path: list[HtmlElement]) -> bool:
+    """Whether a box around the chunk (path[0]) holds an <h1> or <h2> outside it: the chunk's own
+    story's headline. Subheadings inside the chunk are the story's."""
+    chunk = path[0]
+    return any(chunk not in set(heading.iterancestors()) for box in path[1:] for heading in box.iter("h1", "h2"))
 
 
 def _outside_the_story(element: HtmlElement) -> bool:
