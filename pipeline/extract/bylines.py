@@ -268,10 +268,8 @@ _CREDIT_START = (
 )
 # ... or after the date on one line, past a separator: "October 9, 2026 · by Ellie Porter"
 _CREDIT_AFTER_SEPARATOR = r"[|·•]\s*(?:by|von|par|por|door|av)\s+(?P<credit>\S.*)$"
-_CREDIT_LINES = (
-    f"//body//*[text()[re:test(., '{_CREDIT_START}', 'i') or re:test(., '{_CREDIT_AFTER_SEPARATOR}', 'i')]][not(ancestor::a)]"
-    + _OUTSIDE_CHROME
-)
+_CREDIT_TEXT = re.compile(f"{_CREDIT_START}|{_CREDIT_AFTER_SEPARATOR}", re.I)
+_IS_CREDIT_LINE = "self::*[ancestor::body][not(ancestor::a)]" + _OUTSIDE_CHROME
 _CREDITED_PART = re.compile(_CREDIT_AFTER_SEPARATOR, re.I)
 _CREDIT_LABEL = re.compile(_CREDIT_START + r"\s*:?\s*$", re.I)
 # Korean stories are signed in their last paragraph: "김민준 기자 minjun@example.kr".
@@ -429,10 +427,23 @@ def _is_running_text(paragraph) -> bool:
     return len(_text(paragraph).split()) >= _RUNNING_TEXT_WORDS
 
 
+def _credit_line_elements(tree) -> list:
+    """Elements with a text that opens with a credit (see _CREDIT_START), in page order. Each text is
+    matched with Python's regex here: an EXSLT regex in the XPath calls back into Python for every
+    text node of the page, which took a tenth of the extraction's time."""
+    elements = {}
+    for text in tree.xpath("//body//text()[normalize-space()]"):
+        if _CREDIT_TEXT.search(text):
+            element = text.getparent().getparent() if text.is_tail else text.getparent()
+            if element is not None and element not in elements and element.xpath(_IS_CREDIT_LINE, namespaces=_REGEX_NS):
+                elements[element] = None
+    return list(elements)
+
+
 def _candidates(tree, headline) -> list:
     """Marked bylines, credit lines, bold name paragraphs and signatures after the headline, in page order."""
     found = tree.xpath(_MARKED_BYLINES, namespaces=_REGEX_NS)
-    found += [line for element in tree.xpath(_CREDIT_LINES, namespaces=_REGEX_NS) if (line := _credit_line(element)) is not None]
+    found += [line for element in _credit_line_elements(tree) if (line := _credit_line(element)) is not None]
     found += [p for p in tree.xpath(_BOLD_PARAGRAPHS, namespaces=_REGEX_NS) if _is_story_edge(p)]
     found += tree.xpath(_SIGNATURE_LINES, namespaces=_REGEX_NS)
     order = {element: index for index, element in enumerate(tree.iter())}
