@@ -153,14 +153,10 @@ def _flat(value) -> list:
 def _jsonld_strings(value) -> list[tuple[str, bool]]:
     """(byline string, declared an organisation) for each JSON-LD author entry; HTML entities
     decoded, as templates write them into JSON ("H&#233;ctor": its ";" would split the name)."""
-    return [(html.unescape(name), organisation) for name, organisation in _jsonld_entries(value)]
-
-
-def _jsonld_entries(value) -> list[tuple[str, bool]]:
     strings = []
     for item in _flat(value):
         if isinstance(item, str):
-            strings.append((item, False))
+            strings.append((html.unescape(item), False))
         elif isinstance(item, dict):
             types = item.get("@type", [])
             types = {types} if isinstance(types, str) else set(types)
@@ -169,7 +165,7 @@ def _jsonld_entries(value) -> list[tuple[str, bool]]:
                 given, family = item.get("givenName"), item.get("familyName")
                 name = " ".join(part for part in (given, family) if isinstance(part, str))
             if name and name.strip():
-                strings.append((name, bool(types & ORGANISATION_TYPES)))
+                strings.append((html.unescape(name), bool(types & ORGANISATION_TYPES)))
     return strings
 
 
