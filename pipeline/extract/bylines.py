@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from pipeline.extract.attribution import WIRE_AGENCIES
 from pipeline.extract.calendar import MONTH_NAMES, WEEKDAY_NAMES
+from pipeline.extract.signals import REGEX_NS
 
 ORGANISATION_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "NGO", "GovernmentOrganization", "EducationalOrganization"}
 
@@ -302,7 +303,6 @@ _NEXT_CREDIT = re.compile(r"\.\s+(?=[A-Z]\w*(?:\s+(?:and\s+)?\w+)?\s+by\b)")
 # Links to section, category and tag pages label the story, they do not credit it.
 _SECTION_LINK = re.compile(r"/(?:categor(?:y|ies)|tags?|topics?|sections?|rubrik|ressort|themen?)/", re.I)
 _BLOCKS = {"div", "p", "li", "ul", "ol", "dl", "dt", "dd", "address", "section", "h1", "h2", "h3", "h4", "h5", "h6", "br"}
-_REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 _MAX_BYLINE_CHARS = 120
 # A printed byline often runs on into the date line or a place ("By Jane Roe in Paris"): cut it there.
 # Month and day names start a date only before a number or a month ("March 5", "Monday, March 5"):
@@ -431,17 +431,17 @@ def _credit_line_elements(tree) -> list:
     for text in tree.xpath("//body//text()[normalize-space()]"):
         if _CREDIT_TEXT.search(text):
             element = text.getparent().getparent() if text.is_tail else text.getparent()
-            if element is not None and element not in elements and element.xpath(_IS_CREDIT_LINE, namespaces=_REGEX_NS):
+            if element is not None and element not in elements and element.xpath(_IS_CREDIT_LINE, namespaces=REGEX_NS):
                 elements[element] = None
     return list(elements)
 
 
 def _candidates(tree, headline) -> list:
     """Marked bylines, credit lines, bold name paragraphs and signatures after the headline, in page order."""
-    found = tree.xpath(_MARKED_BYLINES, namespaces=_REGEX_NS)
+    found = tree.xpath(_MARKED_BYLINES, namespaces=REGEX_NS)
     found += [line for element in _credit_line_elements(tree) if (line := _credit_line(element)) is not None]
-    found += [p for p in tree.xpath(_BOLD_PARAGRAPHS, namespaces=_REGEX_NS) if _is_story_edge(p)]
-    found += tree.xpath(_SIGNATURE_LINES, namespaces=_REGEX_NS)
+    found += [p for p in tree.xpath(_BOLD_PARAGRAPHS, namespaces=REGEX_NS) if _is_story_edge(p)]
+    found += tree.xpath(_SIGNATURE_LINES, namespaces=REGEX_NS)
     order = {element: index for index, element in enumerate(tree.iter())}
     start = order.get(headline, -1) if headline is not None else -1
     return sorted({e for e in found if order.get(e, -1) > start}, key=order.get)
@@ -489,7 +489,7 @@ def _byline_of(element, site_names: list[str]) -> Byline:
     credit = _LEADING_JOINER.sub("", _CREDIT_WORD.sub("", text))
     byline = byline_from_text(credit, site_names)
     byline.people = [name for name in byline.people if _looks_like_a_name(name)]
-    if not byline and _USER_NAME.fullmatch(credit.strip()) and element.xpath(_MARKED_AS_AUTHOR, namespaces=_REGEX_NS):
+    if not byline and _USER_NAME.fullmatch(credit.strip()) and element.xpath(_MARKED_AS_AUTHOR, namespaces=REGEX_NS):
         name = credit.strip()
         if name.casefold() not in _PLACEHOLDERS and not _DESK_ACCOUNT.search(name) and not is_site(name, site_names):
             byline.people = [name]

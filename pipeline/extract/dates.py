@@ -26,7 +26,7 @@ from htmldate.extractors import COMPLETE_URL, regex_parse, try_date_expr
 from lxml.html import HtmlElement
 
 from pipeline.extract.blocks import count_words
-from pipeline.extract.signals import PageSignals
+from pipeline.extract.signals import REGEX_NS, PageSignals
 
 # Dates before this are typos or placeholders, not publication dates.
 EARLIEST = datetime(1995, 1, 1)
@@ -59,7 +59,6 @@ _FURNITURE = (
     r"'\s(?:(?:site|page|global|main|top|bottom|primary|secondary|mobile|desktop|js|wp)[-_]|[a-z]{2,3}[-_])?(?:header|footer)"
     r"|\s(?:[a-z0-9]+-)*(?:masthead|top-?bar|topnav|navbar|menu|sidebar|related|teaser|breadcrumb)', 'i')]"
 )
-_REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _MARKED_TIME = (
     '//time[@itemprop="datePublished" or @pubdate][@datetime][not(ancestor::nav) and not(ancestor::aside) and not(ancestor::footer)'
@@ -229,7 +228,7 @@ def _video_upload(signals: PageSignals) -> Dated | None:
 def _time_element(tree: HtmlElement, headline: HtmlElement | None, dayfirst: bool) -> Dated | None:
     """A <time> marked as the publication's, outside the page's furniture (a ticker of other
     stories marks theirs too); the first after the headline when there are several."""
-    marked = [(element, value) for element in tree.xpath(_MARKED_TIME, namespaces=_REGEX_NS) if (value := parse_datetime(element.get("datetime"), dayfirst))]
+    marked = [(element, value) for element in tree.xpath(_MARKED_TIME, namespaces=REGEX_NS) if (value := parse_datetime(element.get("datetime"), dayfirst))]
     if len(marked) > 1 and headline is not None:
         order = {element: index for index, element in enumerate(tree.iter())}
         marked = [(element, value) for element, value in marked if order[element] > order[headline]] or marked
@@ -302,7 +301,7 @@ def _near_headline(headline: HtmlElement | None, wanted: str, story: list[str], 
     seen, past_standfirst = 0, False
     opening = story[:_OPENING_BLOCKS]
     for element in _following(headline):
-        if past_standfirst and element.xpath(_ASIDE, namespaces=_REGEX_NS):
+        if past_standfirst and element.xpath(_ASIDE, namespaces=REGEX_NS):
             continue  # past the standfirst, a caption's or a teaser's date is theirs
         unlabelled = _label_before(element) or "published"
         if element.tag == "time" and unlabelled == wanted and (value := parse_datetime(element.get("datetime"), dayfirst)):
@@ -323,7 +322,7 @@ def _near_headline(headline: HtmlElement | None, wanted: str, story: list[str], 
         if len(text) > 2 * _MAX_DATE_TEXT or seen >= _VISIBLE_WINDOW or _in_story(text, story):
             break
         if past_standfirst and not is_dateline(text) and not _labelled_parts(text)[0][0]:
-            if element.xpath(_BYLINE_BOX, namespaces=_REGEX_NS):
+            if element.xpath(_BYLINE_BOX, namespaces=REGEX_NS):
                 continue  # the byline printed between the standfirst and the dateline
             break  # past the standfirst only a dateline may follow; other text is the story's or a box's
         seen += 1
@@ -372,7 +371,7 @@ def _htmldate_without_furniture(tree: HtmlElement, headline: HtmlElement | None,
     # the copy's headline: both trees iterate in the same order
     copied_headline = next((copied for original, copied in zip(tree.iter(), pruned.iter()) if original is headline), None)
     story_header = set(copied_headline.iterancestors()) if copied_headline is not None else set()
-    for element in pruned.xpath(_FURNITURE, namespaces=_REGEX_NS):
+    for element in pruned.xpath(_FURNITURE, namespaces=REGEX_NS):
         if element.getparent() is not None and element.tag != "body" and element not in story_header:
             element.getparent().remove(element)
     later_paragraphs = {paragraph for paragraph in story[1:] if not _DATE_LABEL.search(paragraph)} - set(story[:1])
@@ -412,7 +411,7 @@ def _above_headline(headline: HtmlElement | None, dayfirst: bool) -> Dated | Non
     """A date printed just above the headline, in the element before it ("Thứ hai, 2/3/2026,
     08:00" over a Vietnamese headline): a short text that is a publication dateline, no more."""
     previous = headline.getprevious() if headline is not None else None
-    if previous is None or previous.xpath(_ASIDE, namespaces=_REGEX_NS):
+    if previous is None or previous.xpath(_ASIDE, namespaces=REGEX_NS):
         return None
     for element in previous.iter():
         text = _own_text(element) if isinstance(element.tag, str) else ""

@@ -22,7 +22,7 @@ from trafilatura.metadata import extract_metadata
 from pipeline.extract import language
 from pipeline.extract.blocks import words_key
 from pipeline.extract.bylines import Byline, byline_from_jsonld, byline_from_text, printed_byline
-from pipeline.extract.signals import PageSignals
+from pipeline.extract.signals import REGEX_NS, PageSignals
 from pipeline.extract.titles import choose_title, clean_text, stated_keys, strip_site_affixes, title_key
 
 _WORD = re.compile(r"\w+")
@@ -54,7 +54,6 @@ def _text(element: HtmlElement) -> str:
 
 # An <h1> that prints the site's name (WordPress themes' "site-title", linking home), beside the story's own.
 _SITE_TITLE = "self::*[re:test(concat(@id, ' ', @class), 'site-?(?:title|name)|logo|brand', 'i')] or .//a[@rel='home']"
-_REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 _H2_HEADLINES = (
     "//body//h2[not(ancestor::nav) and not(ancestor::footer) and not(ancestor::header[not(ancestor::article)])]"
     f"[not({_SITE_TITLE})]"
@@ -69,7 +68,7 @@ def find_headline(tree: HtmlElement, hints: list[str], site_names: list[str]) ->
     """
     site_keys = {title_key(name) for name in site_names}
     candidates = [h for h in tree.xpath("//body//h1[not(ancestor::nav) and not(ancestor::footer)]") if (text := _text(h)) and title_key(text) not in site_keys]
-    candidates = [h for h in candidates if not h.xpath(_SITE_TITLE, namespaces=_REGEX_NS)] or candidates
+    candidates = [h for h in candidates if not h.xpath(_SITE_TITLE, namespaces=REGEX_NS)] or candidates
     if not candidates:
         return _h2_headline(tree, hints, site_names)
     hint_words = set().union(*(_words(hint) for hint in hints if hint))
@@ -251,7 +250,7 @@ def _h2_headline(tree: HtmlElement, hints: list[str], site_names: list[str]) -> 
     when it repeats a declared title, as section and teaser headings do not, and names more than
     the site (its logo, or an og:title that is the site's name, would repeat that)."""
     keys = set().union(*(stated_keys(hint, site_names) for hint in hints if hint)) - {title_key(name) for name in site_names}
-    return next((h for h in tree.xpath(_H2_HEADLINES, namespaces=_REGEX_NS) if title_key(_text(h)) in keys), None)
+    return next((h for h in tree.xpath(_H2_HEADLINES, namespaces=REGEX_NS) if title_key(_text(h)) in keys), None)
 
 
 def headline_of(tree: HtmlElement, signals: PageSignals, names: list[str]) -> HtmlElement | None:

@@ -14,7 +14,7 @@ import re
 from lxml.html import HtmlElement
 
 from pipeline.extract.blocks import Block
-from pipeline.extract.signals import PageSignals
+from pipeline.extract.signals import REGEX_NS, PageSignals
 
 # Fewer words than this is a brief, a teaser or a failed extraction: kept, but flagged.
 TOO_SHORT_WORDS = 100
@@ -29,7 +29,6 @@ _PAYWALL_PROMPT = re.compile(
 _MAX_PROMPT_WORDS = 40
 _PROMPT_BLOCKS = 2  # a prompt closes the text: its last blocks
 _PAYWALL_BOXES = "//article[.//h1]//*[@class or @id][re:test(concat(@class, ' ', @id), 'paywall|piano|regwall|metered|abo-|premium-', 'i')]"
-_REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 _ASKS_TO_ACT = re.compile(
     r"continue reading|keep reading|get unlimited|cancel any ?time|already a subscriber|log ?in|sign ?in|subscribe now|subscribe to|weiterlesen|anmelden|abonnez-vous|suscríbete|abbonati",
     re.I,
@@ -53,7 +52,7 @@ def is_paywalled(signals: PageSignals, blocks: list[Block], tree: HtmlElement) -
         return True, "jsonld:isAccessibleForFree"
     if any(_is_prompt(block.text) for block in blocks[-_PROMPT_BLOCKS:]):
         return True, "text:subscription-prompt"
-    if any(_is_prompt(" ".join(box.text_content().split())) for box in tree.xpath(_PAYWALL_BOXES, namespaces=_REGEX_NS)):
+    if any(_is_prompt(" ".join(box.text_content().split())) for box in tree.xpath(_PAYWALL_BOXES, namespaces=REGEX_NS)):
         return True, "page:subscription-prompt"
     return False, None
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
+# The namespace of EXSLT regular expressions, for XPaths that test names with re:test()
+REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 # schema.org types that describe one story (https://schema.org/Article and its subtypes).
 ARTICLE_TYPES = {
     "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",

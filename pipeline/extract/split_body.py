@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from lxml.html import HtmlElement
 
 from pipeline.extract.blocks import count_words
+from pipeline.extract.signals import REGEX_NS
 
 _BOXES = {"div", "section", "article"}
 _MIN_CHUNK_WORDS = 30  # in the box's own paragraphs
@@ -45,7 +46,6 @@ _NOT_THE_STORY = re.compile(rf"(?:^|[\s_-])(?:{_OTHER_STORIES}|sidebar|footer|he
 _OUTSIDE_TAGS = {"aside", "nav", "form", "footer", "header"}
 # What opens another story between two boxes: its byline or its date
 _STORY_START = ".//time | .//*[@itemprop='author' or re:test(concat(@class, ' ', @id), 'byline|author|dateline', 'i')]"
-_REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 
 
 def join_split_body(tree: HtmlElement) -> None:
@@ -159,7 +159,7 @@ def _little_between(top: HtmlElement, chunks: list[HtmlElement]) -> bool:
             if item.strip():
                 return False  # loose text would have no place in the joined body
         elif item.getparent() not in later:
-            if item.xpath(_STORY_START, namespaces=_REGEX_NS):
+            if item.xpath(_STORY_START, namespaces=REGEX_NS):
                 return False
             words += count_words(item.text_content())
             if words > _MAX_WORDS_BETWEEN:
