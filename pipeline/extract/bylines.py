@@ -252,8 +252,10 @@ _OUTSIDE_CHROME = (
 )
 # Elements templates mark as the byline: rel/itemprop "author", classes or ids naming it, and
 # links to an author's profile page (/author/jane-roe, /autoren/…, /journalists/…).
+# Words in a class or id that name the byline's box ("author-name", "c-byline", "firma" in Spanish)
+BYLINE_BOX_NAMES = "author|byline|signature|verfasser|autor|firma"
 _MARKED_BYLINES = (
-    "//body//*[@rel='author' or @itemprop='author' or re:test(concat(@class, ' ', @id), 'author|byline|signature|verfasser|autor', 'i')"
+    f"//body//*[@rel='author' or @itemprop='author' or re:test(concat(@class, ' ', @id), '{BYLINE_BOX_NAMES}', 'i')"
     " or self::a[re:test(@href, '/(?:authors?|autor(?:en|in|innen|es|i)?|auteurs?|autores?|journalist(?:s|en|er)?|reporters?)/[^/?#]', 'i')]]"
     + _OUTSIDE_CHROME
 )

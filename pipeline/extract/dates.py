@@ -26,6 +26,7 @@ from htmldate.extractors import COMPLETE_URL, regex_parse, try_date_expr
 from lxml.html import HtmlElement
 
 from pipeline.extract.blocks import count_words
+from pipeline.extract.bylines import BYLINE_BOX_NAMES
 from pipeline.extract.signals import REGEX_NS, PageSignals
 
 # Dates before this are typos or placeholders, not publication dates.
@@ -77,7 +78,7 @@ _OPENING_BLOCKS = 3  # where a template's header lines (kicker, place, dateline,
 # Boxes inside the story whose dates are their own: a figure's caption, a related story's teaser.
 _ASIDE = "ancestor-or-self::*[self::figure or self::figcaption or self::aside or re:test(@class, 'related|teaser|promo', 'i')]"
 # The byline's box: between a standfirst and the dateline, its names are read past.
-_BYLINE_BOX = "ancestor-or-self::*[re:test(concat(@class, ' ', @id), 'author|byline|autor|firma|signature', 'i') or @rel='author']"
+_BYLINE_BOX = f"ancestor-or-self::*[re:test(concat(@class, ' ', @id), '{BYLINE_BOX_NAMES}', 'i') or @rel='author']"
 _MAX_DATELINE_PART = 45  # "il 06 marzo 2026 alle 10:15 · ": a date and its time, no more
 
 

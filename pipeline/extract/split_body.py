@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from lxml.html import HtmlElement
 
 from pipeline.extract.blocks import count_words
+from pipeline.extract.bylines import BYLINE_BOX_NAMES
 from pipeline.extract.signals import REGEX_NS
 
 _BOXES = {"div", "section", "article"}
@@ -45,7 +46,7 @@ _OTHER_STORIES_BOX = re.compile(rf"(?:^|[\s_-])(?:{_OTHER_STORIES})(?:$|[\s_-])"
 _NOT_THE_STORY = re.compile(rf"(?:^|[\s_-])(?:{_OTHER_STORIES}|sidebar|footer|header|aside|nav\w*|menus?|list|cards?|tabs?|hid(?:e|den))(?:$|[\s_-])", re.I)
 _OUTSIDE_TAGS = {"aside", "nav", "form", "footer", "header"}
 # What opens another story between two boxes: its byline or its date
-_STORY_START = ".//time | .//*[@itemprop='author' or re:test(concat(@class, ' ', @id), 'byline|author|dateline', 'i')]"
+_STORY_START = f".//time | .//*[@itemprop='author' or re:test(concat(@class, ' ', @id), '{BYLINE_BOX_NAMES}|dateline', 'i')]"
 
 
 def join_split_body(tree: HtmlElement) -> None:
