@@ -145,12 +145,12 @@ def drop_page_furniture(blocks: list[Block]) -> list[Block]:
         if len(block.text.split()) >= _NOTICE_WORDS and len(_NUMBER.findall(block.text)) < _DATA_NUMBERS
     )
     notices = {text for text, count in counts.items() if count >= _REPEATED}
-    if sum(count_words(block.text) for block in blocks if normalised_text(block.text) not in notices) < MIN_ARTICLE_WORDS:
+    if notices and sum(count_words(block.text) for block in blocks if normalised_text(block.text) not in notices) < MIN_ARTICLE_WORDS:
         notices = set()  # without them no story is left: the page is its repeated paragraphs (a song's chorus, sample text)
     return [
         block for block in blocks
         if block.kind != PARAGRAPH
-        or normalised_text(block.text) not in notices and not is_picture_credit(block.text) and not _links_another_story(block.text)
+        or not (notices and normalised_text(block.text) in notices) and not is_picture_credit(block.text) and not _links_another_story(block.text)
         and not _is_site_notice(block.text)
     ]
 
