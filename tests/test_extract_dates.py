@@ -179,6 +179,14 @@ def test_a_ticker_s_marked_time_is_not_the_story_s():
     assert published(html) == (datetime(2024, 5, 26, 9, 30, tzinfo=UTC), "time:datePublished")
 
 
+def test_a_time_the_hatom_microformat_marks_as_published_gives_the_time_of_day():
+    """WordPress themes mark the post's time with hAtom's class "published" (beside "updated"), not with itemprop."""
+    html = story(meta='<span class="date">May 26, 2024</span>').replace(
+        "</article>", '<p class="post-meta"><time class="updated" datetime="2024-05-27T10:00:00+02:00">10:00</time>'
+        ' <time class="entry-date published" datetime="2024-05-26T08:30:00+02:00">8:30</time></p></article>')
+    assert published(html) == (datetime(2024, 5, 26, 6, 30, tzinfo=UTC), "time:datePublished")
+
+
 @pytest.mark.parametrize(("lang", "text", "day"), [
     ("fr", "05/03/2024", datetime(2024, 3, 5, tzinfo=UTC)), ("en-GB", "05/03/2024", datetime(2024, 3, 5, tzinfo=UTC)),
     ("en", "05/03/2024", datetime(2024, 5, 3, tzinfo=UTC)), ("en-US", "05/03/2024", datetime(2024, 5, 3, tzinfo=UTC)),
