@@ -390,6 +390,12 @@ def test_printed_byline_when_the_declared_one_is_missing_or_only_the_site(head, 
         ('<meta name="author" content="Ines Marlow, Tobias Renn, and Ole Brandt">', ["Ines Marlow", "Tobias Renn", "Ole Brandt"], []),
         ('<meta name="author" content="Ines Marlow (https://inesmarlow.example/blog/)">', ["Ines Marlow"], []),
         ('<meta name="author" content="Ines Marlow - http://inesmarlow.example">', ["Ines Marlow"], []),
+        # where the reporter writes from, after the employer or the role, is no second person; nor is a title
+        ('<meta property="og:site_name" content="Riverside Post"><meta name="author" content="Ines Marlow, Riverside Post, New Harbour">',
+         ["Ines Marlow"], []),
+        ('<meta name="author" content="Ines Marlow, Harbour Correspondent, New Harbour">', ["Ines Marlow"], []),
+        ('<meta name="author" content="Ines Marlow, CEO">', ["Ines Marlow"], []),
+        ('<meta name="author" content="Ines Marlow, Tobias Renn, Ole Brandt">', ["Ines Marlow", "Tobias Renn", "Ole Brandt"], []),
     ],
 )
 def test_declared_byline_strings(head, people, orgs):
@@ -464,6 +470,7 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
         ('<ul class="facts"><li><strong>Date</strong> 12.04.2023</li><li><strong>Author</strong> Tobias Renn</li></ul>', BODY, ["Tobias Renn"], []),
         # a sentence that starts with "von" is not a credit; a teaser's credit names another story's author
         ('<p><strong>von Hamburg</strong> aus fahren zwei Boote mehr.</p>', BODY, [], []),
+        ("", [*BODY[:2], "By boarding the ferry you accept the rules of the Harbour Board and Terms and Conditions.", *BODY[2:]], [], []),
         (TEASER, BODY, [], []),
         # a bold name closing the story, or opening it after a short standfirst
         ("", [*BODY, "<strong>Ines Marlow</strong>"], ["Ines Marlow"], []),

@@ -27,7 +27,7 @@ _JOINERS = re.compile(rf"\s*,\s+(?:(?:{_JOINER_WORDS})\s+)?|\s*&\s+|(?<=\S)\s+(?
 _ROLE_WORDS = (
     r"(?:correspondent|reporter|writer|columnist|kolumnist|journalist|contributor|critic|photographer|analyst|producer|editor"
     r"|korrespondent|redakteur|volontär|correspondant|journaliste|rédacteur|rédactrice|periodista|corresponsal|redactor"
-    r"|giornalista|inviat|corrispondente)(?:in|innen|e|a|o|s)?"
+    r"|giornalista|inviat|corrispondente|ceo|cfo|cto|coo|founder|co-founder|president|chair(?:man|woman)?)(?:in|innen|e|a|o|s)?"
 )
 # A part of a byline beside a person's name that is the person's role ("Jane Roe, Staff Writer", "Anna
 # Muster, Korrespondentin in Berlin"), kept only for the agency or site it names ("AP Technology Writer");
@@ -179,6 +179,9 @@ def _add_string(byline: Byline, text: str, site_names: list[str], declared_org: 
     names = [part for name in split_names(text) for part in _without_agency_suffix(name) if part.casefold() not in _PLACEHOLDERS]
     roles = [name for name in names if _ROLE.search(name)]
     people = [name for name in names if name not in roles and not declared_org and not is_organisation(name, site_names)]
+    if len(names) >= 3 and names[-1] in people and names[-2] not in people and names[-3] in people:
+        # "Jane Roe, Example News, New York": the last part after the employer is where she writes from
+        people.remove(names.pop())
     if people:  # a role beside a name describes that person; one standing alone is the credit ("Guardian staff reporter")
         names = [name for name in names if name not in roles or _AGENCY.search(name) or is_site(name, site_names)]
     for name in names:
@@ -333,6 +336,9 @@ _PARTICLES = {
     "zu", "af",
 }
 _JOINED_PARTICLE = re.compile(r"^(?:al|el|d|l)['’-]\w", re.I)
+# A credit word followed by a lower-case word and two more: a sentence ("By entering this store you agree …"),
+# not a particle ("von der Leyen"), "the" ("by the Associated Press"), a lower-case service ("dpa") or a user name ("gizzmo").
+_SENTENCE_AFTER_BY = re.compile(rf"^(?!(?:{'|'.join(sorted({*_PARTICLES, *_LOWER_CASE_SERVICES, 'the'}))})\b)[a-z]\w*\s+\S+\s+\S+")
 # Job titles printed under a name ("Senior Correspondent", "Wirtschaftsredakteurin"): a role, not a
 # person; German compounds end in the role word.
 _ROLE_WORD = re.compile(rf"{_ROLE_WORDS}$", re.I)
@@ -489,6 +495,8 @@ def _byline_of(element, site_names: list[str]) -> Byline:
     if cut := _DATE_LINE.search(text):
         text = text[: cut.start()]
     credit = _LEADING_JOINER.sub("", _CREDIT_WORD.sub("", text))
+    if _SENTENCE_AFTER_BY.match(credit):
+        return Byline()  # "By entering this store you agree to …": a sentence, no credit
     byline = byline_from_text(credit, site_names)
     byline.people = [name for name in byline.people if _looks_like_a_name(name)]
     if not byline and _USER_NAME.fullmatch(credit.strip()) and element.xpath(_MARKED_AS_AUTHOR, namespaces=REGEX_NS):
