@@ -179,6 +179,12 @@ def test_a_ticker_s_marked_time_is_not_the_story_s():
     assert published(html) == (datetime(2024, 5, 26, 9, 30, tzinfo=UTC), "time:datePublished")
 
 
+@pytest.mark.parametrize("printed", ["2024年05月26日", "2024年5月26日 17:16", "公開日：2024年5月26日"])
+def test_a_chinese_or_japanese_date_under_the_headline_is_read(printed):
+    html = story(meta=f'<span class="date">{printed}</span>').replace('lang="en"', 'lang="ja"')
+    assert published(html) == (datetime(2024, 5, 26, tzinfo=UTC), "visible-text")
+
+
 def test_a_time_the_hatom_microformat_marks_as_published_gives_the_time_of_day():
     """WordPress themes mark the post's time with hAtom's class "published" (beside "updated"), not with itemprop."""
     html = story(meta='<span class="date">May 26, 2024</span>').replace(

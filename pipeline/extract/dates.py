@@ -110,6 +110,9 @@ _READING_TIME = re.compile(
 _LINE_PARTS = re.compile(r"\s+[|·•–—-]\s+|\s*[|·•]\s*")
 # "03/04/2026", "3-4-2026": month first in American English (dotted dates are day first everywhere)
 _SLASHED_DATE = re.compile(r"(?<![\d./-])(?P<month>\d{1,2})([/-])(?P<day>\d{1,2})\2(?P<year>\d{4})(?![\d./-])")
+# "2020年07月03日": htmldate's parsers skip a Chinese or Japanese date without a time after it (its
+# external parser is only asked about texts with spaces or punctuation), so it is read here
+_CJK_DATE = re.compile(r"(?<!\d)(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
 # "Pubblicato il 05 marzo", "publicado el 5 de marzo", "published on March 5": words before the date
 _LEADING_ARTICLE = re.compile(r"^\W*(?:il|el|le|la|am|on|den|the|op|em|no|dne)\s+")
 
@@ -173,6 +176,8 @@ def parse_visible_date(text: str, dayfirst: bool = True) -> datetime | None:
     for part in [*_LINE_PARTS.split(text), text]:
         if not dayfirst and (month_first := _month_first(part)):
             return month_first
+        if cjk := _CJK_DATE.search(part):
+            return _valid_day(cjk)
         # htmldate's parser matches month names in lower case only, and no article before the day
         if found := try_date_expr(_LEADING_ARTICLE.sub("", part.lower()), "%Y-%m-%d", True, EARLIEST, latest()):
             return datetime.fromisoformat(found).replace(tzinfo=timezone.utc)
@@ -180,8 +185,11 @@ def parse_visible_date(text: str, dayfirst: bool = True) -> datetime | None:
 
 
 def _month_first(text: str) -> datetime | None:
-    if not (match := _SLASHED_DATE.search(text)):
-        return None
+    return _valid_day(match) if (match := _SLASHED_DATE.search(text)) else None
+
+
+def _valid_day(match: re.Match) -> datetime | None:
+    """The day a match's year, month and day groups name, if it exists and is no typo or placeholder."""
     try:
         value = datetime(int(match["year"]), int(match["month"]), int(match["day"]), tzinfo=timezone.utc)
     except ValueError:
