@@ -395,6 +395,7 @@ def test_printed_byline_when_the_declared_one_is_missing_or_only_the_site(head, 
          ["Ines Marlow"], []),
         ('<meta name="author" content="Ines Marlow, Harbour Correspondent, New Harbour">', ["Ines Marlow"], []),
         ('<meta name="author" content="Ines Marlow, CEO">', ["Ines Marlow"], []),
+        ('<meta name="author" content="Ines Marlow, Reuters and Tobias Renn">', ["Ines Marlow", "Tobias Renn"], ["Reuters"]),
         ('<meta name="author" content="Ines Marlow, Tobias Renn, Ole Brandt">', ["Ines Marlow", "Tobias Renn", "Ole Brandt"], []),
     ],
 )

@@ -179,8 +179,10 @@ def _add_string(byline: Byline, text: str, site_names: list[str], declared_org: 
     names = [part for name in split_names(text) for part in _without_agency_suffix(name) if part.casefold() not in _PLACEHOLDERS]
     roles = [name for name in names if _ROLE.search(name)]
     people = [name for name in names if name not in roles and not declared_org and not is_organisation(name, site_names)]
-    if len(names) >= 3 and names[-1] in people and names[-2] not in people and names[-3] in people:
-        # "Jane Roe, Example News, New York": the last part after the employer is where she writes from
+    if (len(names) >= 3 and names[-1] in people and names[-2] not in people and names[-3] in people
+            and re.search(rf",\s*{re.escape(names[-1])}\W*$", text)):
+        # "Jane Roe, Example News, New York": a last part after the employer and a comma is where she
+        # writes from; one joined by "and" is a co-author ("Jane Roe, Example News and John Doe")
         people.remove(names.pop())
     if people:  # a role beside a name describes that person; one standing alone is the credit ("Guardian staff reporter")
         names = [name for name in names if name not in roles or _AGENCY.search(name) or is_site(name, site_names)]
