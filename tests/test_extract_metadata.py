@@ -423,6 +423,16 @@ def test_json_ld_hidden_from_old_parsers_is_read(opening, closing):
     assert record["published_at"] == datetime(2023, 4, 12, 6, 30, tzinfo=timezone(timedelta(hours=2)))
 
 
+@pytest.mark.parametrize("script_tag", ['<script>', '<script type="text/javascript">', '<script type="Application/LD+JSON ">'])
+def test_json_ld_in_a_script_typed_otherwise_is_read(script_tag):
+    """Some CMS themes print the JSON-LD document in an untyped script, or type it in capitals."""
+    script = (f'{script_tag}{{"@context": "https://schema.org", "@type": "NewsArticle", "datePublished": "2023-04-12T06:30:00+02:00",'
+              ' "author": {"@type": "Person", "name": "Ines Marlow"}}</script><script>{"@context": "not json", var x = 1;}</script>')
+    record = extract(page(script))
+    assert record["authors"] == ["Ines Marlow"] and record["provenance"]["author"].startswith("jsonld")
+    assert record["published_at"] == datetime(2023, 4, 12, 6, 30, tzinfo=timezone(timedelta(hours=2)))
+
+
 def test_a_public_suffix_is_no_site_name_inside_a_reporter_s_name():
     """On a .org.uk site, "org" is the suffix, not the site: George Whitfield is a person."""
     record = extract(page(top='<p class="byline">By George Whitfield</p>'), "https://www.riversidevoice.org.uk/news/ferry-crossings")

@@ -66,9 +66,17 @@ def _unwrapped(text: str) -> str:
     return text
 
 
+# JSON-LD scripts: typed so, in any case or spacing, or a script left untyped (or typed as JavaScript)
+# that holds a JSON-LD document, as some CMS themes print it; JavaScript code fails to parse
+_JSONLD_SCRIPTS = (
+    "//script[translate(normalize-space(@type), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = 'application/ld+json'"
+    " or ((not(@type) or @type = '' or @type = 'text/javascript') and contains(., '\"@context\"'))]"
+)
+
+
 def _jsonld_nodes(tree: HtmlElement) -> list[tuple[dict, bool]]:
     nodes = []
-    for script in tree.xpath('//script[@type="application/ld+json"]'):
+    for script in tree.xpath(_JSONLD_SCRIPTS):
         try:
             # strict=False: publishers often leave raw newlines inside JSON strings
             document = json.loads(_unwrapped(script.text or ""), strict=False)
