@@ -185,12 +185,12 @@ def test_a_chinese_or_japanese_date_under_the_headline_is_read(printed):
     assert published(html) == (datetime(2024, 5, 26, tzinfo=UTC), "visible-text")
 
 
-def test_a_time_the_hatom_microformat_marks_as_published_gives_the_time_of_day():
-    """WordPress themes mark the post's time with hAtom's class "published" (beside "updated"), not with itemprop."""
+def test_a_time_marked_with_hatom_s_class_in_a_list_of_other_posts_is_not_the_story_s():
+    """WordPress marks every post's time with the class "published", a trending strip's too."""
     html = story(meta='<span class="date">May 26, 2024</span>').replace(
-        "</article>", '<p class="post-meta"><time class="updated" datetime="2024-05-27T10:00:00+02:00">10:00</time>'
-        ' <time class="entry-date published" datetime="2024-05-26T08:30:00+02:00">8:30</time></p></article>')
-    assert published(html) == (datetime(2024, 5, 26, 6, 30, tzinfo=UTC), "time:datePublished")
+        "<article>", '<div class="trending-posts"><a href="/harbour/bridge/">Bridge reopens</a>'
+        ' <time class="entry-date published" datetime="2024-05-20T07:00:00Z">20 May</time></div><article>')
+    assert published(html) == (datetime(2024, 5, 26, tzinfo=UTC), "visible-text")
 
 
 @pytest.mark.parametrize(("lang", "text", "day"), [

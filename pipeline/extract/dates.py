@@ -61,9 +61,10 @@ _FURNITURE = (
     r"|\s(?:[a-z0-9]+-)*(?:masthead|top-?bar|topnav|navbar|menu|sidebar|related|teaser|breadcrumb)', 'i')]"
 )
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-# A <time> marked as the publication's: by schema.org, HTML5's withdrawn pubdate or hAtom's class "published" (WordPress themes)
+# A <time> marked as the publication's by schema.org or HTML5's withdrawn pubdate. Not by hAtom's class
+# "published": WordPress themes mark every post's time so, in lists of other posts and comments too.
 _MARKED_TIME = (
-    '//time[@itemprop="datePublished" or @pubdate or contains(concat(" ", normalize-space(@class), " "), " published ")][@datetime][not(ancestor::nav) and not(ancestor::aside) and not(ancestor::footer)'
+    '//time[@itemprop="datePublished" or @pubdate][@datetime][not(ancestor::nav) and not(ancestor::aside) and not(ancestor::footer)'
     " and not(ancestor::header[not(ancestor::article)])"
     " and not(ancestor::*[re:test(concat(@class, ' ', @id), 'ticker|teaser|related|breaking', 'i')])]"
 )
