@@ -185,6 +185,17 @@ def test_a_chinese_or_japanese_date_under_the_headline_is_read(printed):
     assert published(html) == (datetime(2024, 5, 26, tzinfo=UTC), "visible-text")
 
 
+def test_a_chinese_kicker_naming_a_date_does_not_date_the_story():
+    """Without spaces, a kicker recalling a day ("marking the flood of 8 March 2011") is one "word"."""
+    html = story().replace("<h1>", '<p class="kicker">纪念2011年3月8日青溪洪水十二周年</p><h1>').replace('lang="en"', 'lang="zh"')
+    assert published(html, DATED_URL) == (datetime(2024, 5, 26, tzinfo=UTC), "url")
+
+
+def test_a_japanese_update_printed_before_the_publication_is_no_publication_date():
+    html = story(meta="<span>更新日：2024年05月28日</span> <span>公開日：2024年05月26日</span>").replace('lang="en"', 'lang="ja"')
+    assert published(html) == (datetime(2024, 5, 26, tzinfo=UTC), "visible-text")
+
+
 def test_a_time_marked_with_hatom_s_class_in_a_list_of_other_posts_is_not_the_story_s():
     """WordPress marks every post's time with the class "published", a trending strip's too."""
     html = story(meta='<span class="date">May 26, 2024</span>').replace(

@@ -87,9 +87,10 @@ _MAX_DATELINE_PART = 45  # "il 06 marzo 2026 alle 10:15 · ": a date and its tim
 # What a dateline prints before a date it labels; "updated" dates are never publication dates.
 _DATE_LABEL = re.compile(
     r"(?<!\w)(?:(?P<updated>(?:last\s+)?updated|last\s+modified|modified|modifié|(?:zuletzt\s+)?aktualisiert|mis\s+à\s+jour|actualizado|"
-    r"aggiornato|modificato|modifica|bijgewerkt|oppdatert|opdateret|uppdaterad|zaktualizowano|güncelleme|güncellendi)"
+    r"aggiornato|modificato|modifica|bijgewerkt|oppdatert|opdateret|uppdaterad|zaktualizowano|güncelleme|güncellendi"
+    r"|更新日時?|最終更新日?|更新时间|更新時間|更新日期|更新)"
     r"|(?P<published>(?:first\s+)?published|posted|filed|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd|publisert|"
-    r"publiceret|publicerad|opublikowano|yayınlanma))(?!\w)",
+    r"publiceret|publicerad|opublikowano|yayınlanma|公開日時?|公開|配信日時?|配信|掲載日|发布时间|發布時間|发布日期|发布|發布|发表|發表))(?!\w)",
     re.I,
 )
 
@@ -112,8 +113,12 @@ _LINE_PARTS = re.compile(r"\s+[|·•–—-]\s+|\s*[|·•]\s*")
 # "03/04/2026", "3-4-2026": month first in American English (dotted dates are day first everywhere)
 _SLASHED_DATE = re.compile(r"(?<![\d./-])(?P<month>\d{1,2})([/-])(?P<day>\d{1,2})\2(?P<year>\d{4})(?![\d./-])")
 # "2020年07月03日": htmldate's parsers skip a Chinese or Japanese date without a time after it (its
-# external parser is only asked about texts with spaces or punctuation), so it is read here
+# external parser is only asked about texts with spaces or punctuation), so it is read here; only
+# as a dateline, the date with its time and a short label ("公開日："): a kicker or a sentence that
+# names a date ("纪念2011年3月8日青溪洪水十二周年") has no spaces to count its words by
 _CJK_DATE = re.compile(r"(?<!\d)(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
+_CLOCK = re.compile(r"\d{1,2}[:：]\d{2}(?:[:：]\d{2})?")
+_MAX_CJK_LABEL = 4
 # "Pubblicato il 05 marzo", "publicado el 5 de marzo", "published on March 5": words before the date
 _LEADING_ARTICLE = re.compile(r"^\W*(?:il|el|le|la|am|on|den|the|op|em|no|dne)\s+")
 
@@ -177,7 +182,7 @@ def parse_visible_date(text: str, dayfirst: bool = True) -> datetime | None:
     for part in [*_LINE_PARTS.split(text), text]:
         if not dayfirst and (month_first := _month_first(part)):
             return month_first
-        if cjk := _CJK_DATE.search(part):
+        if (cjk := _CJK_DATE.search(part)) and len(re.findall(r"\w", _CLOCK.sub("", part[: cjk.start()] + part[cjk.end() :]))) <= _MAX_CJK_LABEL:
             return _valid_day(cjk)
         # htmldate's parser matches month names in lower case only, and no article before the day
         if found := try_date_expr(_LEADING_ARTICLE.sub("", part.lower()), "%Y-%m-%d", True, EARLIEST, latest()):
