@@ -396,6 +396,9 @@ def test_printed_byline_when_the_declared_one_is_missing_or_only_the_site(head, 
         ('<meta name="author" content="Ines Marlow, Harbour Correspondent, New Harbour">', ["Ines Marlow"], []),
         ('<meta name="author" content="Ines Marlow, CEO">', ["Ines Marlow"], []),
         ('<meta name="author" content="Ines Marlow, Reuters and Tobias Renn">', ["Ines Marlow", "Tobias Renn"], ["Reuters"]),
+        ('<meta name="author" content="Ines Marlow, Reuters, Tobias Renn">', ["Ines Marlow", "Tobias Renn"], ["Reuters"]),
+        # surnames that spell a title in lower case are names
+        ('<meta name="author" content="Lorna Coo, Rosa Benedicto">', ["Lorna Coo", "Rosa Benedicto"], []),
         ('<meta name="author" content="Ines Marlow, Tobias Renn, Ole Brandt">', ["Ines Marlow", "Tobias Renn", "Ole Brandt"], []),
     ],
 )
@@ -482,6 +485,10 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
         # a sentence that starts with "von" is not a credit; a teaser's credit names another story's author
         ('<p><strong>von Hamburg</strong> aus fahren zwei Boote mehr.</p>', BODY, [], []),
         ("", [*BODY[:2], "By boarding the ferry you accept the rules of the Harbour Board and Terms and Conditions.", *BODY[2:]], [], []),
+        # ... but wires in lower case, a role before the name and a picture credit before the story's are credits
+        ('<p class="byline">Von epd und KNA</p>', BODY, [], ["epd", "KNA"]),
+        ('<p class="byline">By staff writer Ines Marlow</p>', BODY, ["Ines Marlow"], []),
+        ('<p class="byline">Photos by harbour volunteers, story by Ines Marlow</p>', BODY, ["Ines Marlow"], []),
         (TEASER, BODY, [], []),
         # a bold name closing the story, or opening it after a short standfirst
         ("", [*BODY, "<strong>Ines Marlow</strong>"], ["Ines Marlow"], []),

@@ -27,7 +27,7 @@ _JOINERS = re.compile(rf"\s*,\s+(?:(?:{_JOINER_WORDS})\s+)?|\s*&\s+|(?<=\S)\s+(?
 _ROLE_WORDS = (
     r"(?:correspondent|reporter|writer|columnist|kolumnist|journalist|contributor|critic|photographer|analyst|producer|editor"
     r"|korrespondent|redakteur|volontär|correspondant|journaliste|rédacteur|rédactrice|periodista|corresponsal|redactor"
-    r"|giornalista|inviat|corrispondente|ceo|cfo|cto|coo|founder|co-founder|president|chair(?:man|woman)?)(?:in|innen|e|a|o|s)?"
+    r"|giornalista|inviat|corrispondente|(?-i:CEO|CFO|CTO|COO)|(?:co-?)?founder)(?:in|innen|e|a|o|s)?"
 )
 # A part of a byline beside a person's name that is the person's role ("Jane Roe, Staff Writer", "Anna
 # Muster, Korrespondentin in Berlin"), kept only for the agency or site it names ("AP Technology Writer");
@@ -179,10 +179,11 @@ def _add_string(byline: Byline, text: str, site_names: list[str], declared_org: 
     names = [part for name in split_names(text) for part in _without_agency_suffix(name) if part.casefold() not in _PLACEHOLDERS]
     roles = [name for name in names if _ROLE.search(name)]
     people = [name for name in names if name not in roles and not declared_org and not is_organisation(name, site_names)]
-    if (len(names) >= 3 and names[-1] in people and names[-2] not in people and names[-3] in people
+    if (len(names) >= 3 and names[-1] in people and names[-3] in people and (names[-2] in roles or is_site(names[-2], site_names))
             and re.search(rf",\s*{re.escape(names[-1])}\W*$", text)):
-        # "Jane Roe, Example News, New York": a last part after the employer and a comma is where she
-        # writes from; one joined by "and" is a co-author ("Jane Roe, Example News and John Doe")
+        # "Jane Roe, Example News, New York" on Example News's site: a last part after the site's name or
+        # a role, and a comma, is where she writes from; one joined by "and" is a co-author ("Jane Roe,
+        # Example News and John Doe"), as is one after another paper or a wire ("Jane Roe, Reuters, John Doe")
         people.remove(names.pop())
     if people:  # a role beside a name describes that person; one standing alone is the credit ("Guardian staff reporter")
         names = [name for name in names if name not in roles or _AGENCY.search(name) or is_site(name, site_names)]
@@ -339,8 +340,12 @@ _PARTICLES = {
 }
 _JOINED_PARTICLE = re.compile(r"^(?:al|el|d|l)['’-]\w", re.I)
 # A credit word followed by a lower-case word and two more: a sentence ("By entering this store you agree …"),
-# not a particle ("von der Leyen"), "the" ("by the Associated Press"), a lower-case service ("dpa") or a user name ("gizzmo").
-_SENTENCE_AFTER_BY = re.compile(rf"^(?!(?:{'|'.join(sorted({*_PARTICLES, *_LOWER_CASE_SERVICES, 'the'}))})\b)[a-z]\w*\s+\S+\s+\S+")
+# not a particle ("von der Leyen"), "the" ("by the Associated Press"), a wire ("epd und KNA") or a user name ("gizzmo");
+# nor a picture credit before the story's ("Photos by local volunteers, story by Jane Roe").
+_SENTENCE_AFTER_BY = re.compile(rf"^(?!(?:{'|'.join(sorted({*_PARTICLES, 'the'}))}|{_AGENCIES})\b)[a-z]\w*\s+\S+\s+\S+", re.I)
+# "By staff writer Jane Roe", "by special correspondent Ana Ruiz": the role before the name, in lower case
+_LEADING_ROLE = re.compile(rf"^(?:[a-z]+\s+){{0,2}}{_ROLE_WORDS}\s+(?=[A-Z])")
+_LATER_CREDIT = re.compile(rf"\b(?:{_CREDIT_WORDS})\s+[A-Z]")
 # Job titles printed under a name ("Senior Correspondent", "Wirtschaftsredakteurin"): a role, not a
 # person; German compounds end in the role word.
 _ROLE_WORD = re.compile(rf"{_ROLE_WORDS}$", re.I)
@@ -496,8 +501,8 @@ def _byline_of(element, site_names: list[str]) -> Byline:
     text = _NEXT_CREDIT.split(text, maxsplit=1)[0]
     if cut := _DATE_LINE.search(text):
         text = text[: cut.start()]
-    credit = _LEADING_JOINER.sub("", _CREDIT_WORD.sub("", text))
-    if _SENTENCE_AFTER_BY.match(credit):
+    credit = _LEADING_ROLE.sub("", _LEADING_JOINER.sub("", _CREDIT_WORD.sub("", text)))
+    if credit[:1].islower() and _SENTENCE_AFTER_BY.match(credit) and not _LATER_CREDIT.search(credit):
         return Byline()  # "By entering this store you agree to …": a sentence, no credit
     byline = byline_from_text(credit, site_names)
     byline.people = [name for name in byline.people if _looks_like_a_name(name)]
