@@ -754,3 +754,24 @@ def test_too_short_is_flagged_not_dropped():
 )
 def test_page_type(head, page_type):
     assert extract(page(head))["page_type"] == page_type
+
+
+POSTS = [f"{time} Uhr: {text}" for time, text in zip(["12.31", "11.39", "11.13"], BODY)] + BODY[3:]
+TIMELINE = [f"{time} – {text}" for time, text in zip(["06:10", "07:45", "09:20"], BODY)] + BODY[3:]
+
+
+@pytest.mark.parametrize(
+    ("h1", "url", "body", "page_type"),
+    [
+        # a live blog that does not declare itself: called live in its address or headline, posts headed by their time
+        ("Ferry strike: crews walk out on the island route", "https://harbour.example/news/ferry-strike-news-ticker-vom-12-mai", POSTS, "live_blog"),
+        ("Ferry strike LIVE: crews walk out", URL, TIMELINE, "live_blog"),
+        ("Liveticker: Ferry strike on the island route", URL, POSTS, "live_blog"),
+        # either alone is a story: a timeline of one day, a headline about living or a live stream
+        ("How the first crossing went, hour by hour", URL, TIMELINE, "article"),
+        ("Live in a lighthouse: the keeper's cottage for sale", "https://harbour.example/news/live-in-a-lighthouse", BODY, "article"),
+        ("Ferry strike LIVE: crews walk out", URL, BODY, "article"),
+    ],
+)
+def test_an_undeclared_live_blog_is_told_by_its_name_and_its_timed_posts(h1, url, body, page_type):
+    assert extract(page(h1=h1, body=body), url)["page_type"] == page_type

@@ -67,6 +67,17 @@ _CONTENT_LINKS = "//body//a[@href][not(ancestor::nav or ancestor::header or ance
 _MAX_VIDEO_WORDS = 150
 # Below this many words an extraction is a fragment (a cookie wall, a stub), not a story.
 MIN_ARTICLE_WORDS = 20
+# A live blog that does not declare itself calls itself live in its address, title or headline
+# ("/live/", "news-ticker", "UK riots LIVE:", "Liveticker", "en direct") and heads its posts with
+# the time of day ("12.31 Uhr: …", "14:05 – …", "9:41 a.m."). Either alone is common in stories
+# ("Live in your own Jurassic Park", a timeline of a day): both are needed.
+_LIVE_WORD = re.compile(
+    r"\bLIVE\b|(?i:\blive(?:[-\s]?(?:blog|ticker|updates?|coverage|stream)\b|:)|(?:news|live|-)ticker\b|\ben (?:direct|vivo)\b|\bin diretta\b"
+    r"|\bminute[-\s]by[-\s]minute\b|\bminuto a minuto\b)"
+)
+_LIVE_PATH = re.compile(r"(?:^|[/_-])(?:live|liveblog|live-?ticker|ticker|direct|en-direct|en-vivo|diretta)(?:$|[/_.-])", re.I)
+_POST_TIME = re.compile(r"^\(?(?:[01]?\d|2[0-3])[:.h][0-5]\d(?:\s*(?:Uhr|h|[ap]\.?m\.?))?\)?\s*(?:[:|•·–—-]\s|$)", re.I)
+_MIN_TIMED_POSTS = 3
 
 
 def _unspaced(text: str) -> str:
@@ -140,13 +151,21 @@ def classify(tree: HtmlElement, signals: PageSignals, url: str, headline: str | 
         headings = _LIST_TEASER_HEADINGS if signals.meta.get("og:type", "").lower() == "website" else _TEASER_HEADINGS
         if signals.jsonld_types & LISTING_TYPES or _reads_like_teasers(tree, blocks, words, headings) or _mostly_link_text(tree, blocks, words):
             return LISTING
-    if "LiveBlogPosting" in signals.jsonld_types:
+    if "LiveBlogPosting" in signals.jsonld_types or _reads_as_live_blog(tree, url, headline, blocks):
         return LIVEBLOG
     if _is_video(signals, words):
         return VIDEO
     if words < MIN_ARTICLE_WORDS:
         return EMPTY
     return ARTICLE
+
+
+def _reads_as_live_blog(tree: HtmlElement, url: str, headline: str | None, blocks: list[Block]) -> bool:
+    """An undeclared live blog: see _LIVE_WORD."""
+    titles = [headline or "", " ".join(tree.xpath("//head/title//text()"))]
+    if not (_LIVE_PATH.search(urlsplit(url).path) or any(_LIVE_WORD.search(title) for title in titles)):
+        return False
+    return sum(1 for block in blocks if _POST_TIME.match(block.text)) >= _MIN_TIMED_POSTS
 
 
 def _is_video(signals: PageSignals, words: int) -> bool:
