@@ -771,6 +771,10 @@ TIMELINE = [f"{time} – {text}" for time, text in zip(["06:10", "07:45", "09:20
         ("How the first crossing went, hour by hour", URL, TIMELINE, "article"),
         ("Live in a lighthouse: the keeper's cottage for sale", "https://harbour.example/news/live-in-a-lighthouse", BODY, "article"),
         ("Ferry strike LIVE: crews walk out", URL, BODY, "article"),
+        # nor do these words name a live coverage: a verb, a festival's name, a slug that says "live" in passing
+        ("Where they live: a day on the island ferry", URL, TIMELINE, "article"),
+        ("Harbour Festival LIVE 2024: the programme", URL, TIMELINE, "article"),
+        ("A day with the crews", "https://harbour.example/news/the-crews-who-live-on-the-island/", TIMELINE, "article"),
     ],
 )
 def test_an_undeclared_live_blog_is_told_by_its_name_and_its_timed_posts(h1, url, body, page_type):

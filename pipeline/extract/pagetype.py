@@ -68,14 +68,22 @@ _MAX_VIDEO_WORDS = 150
 # Below this many words an extraction is a fragment (a cookie wall, a stub), not a story.
 MIN_ARTICLE_WORDS = 20
 # A live blog that does not declare itself calls itself live in its address, title or headline
-# ("/live/", "news-ticker", "UK riots LIVE:", "Liveticker", "en direct") and heads its posts with
+# ("/live/", "…-news-ticker-…", "UK riots LIVE:", "Liveticker", "EN DIRECT -") and heads its posts with
 # the time of day ("12.31 Uhr: …", "14:05 – …", "9:41 a.m."). Either alone is common in stories
-# ("Live in your own Jurassic Park", a timeline of a day): both are needed.
+# (a day's timeline, a festival's programme, "the people who live beside the runway"): both are needed,
+# and the words only where they name the coverage: "Where they live:", "Festival LIVE 2023" and
+# "música en vivo" do not, nor does a reconstruction "minute by minute".
 _LIVE_WORD = re.compile(
-    r"\bLIVE\b|(?i:\blive(?:[-\s]?(?:blog|ticker|updates?|coverage|stream)\b|:)|(?:news|live|-)ticker\b|\ben (?:direct|vivo)\b|\bin diretta\b"
-    r"|\bminute[-\s]by[-\s]minute\b|\bminuto a minuto\b)"
+    r"^\s*LIVE\b|\bLIVE\s*(?:[:|–—-]|$)"
+    r"|(?i:\blive-?(?:blog|ticker)\b|\blive (?:updates?|coverage)\b|(?:news|-)ticker\b"
+    r"|(?<!\bwhere )(?<!\bhow )(?<!\bwho )(?<!\bthey )(?<!\bwe )(?<!\byou )(?<!\bto )(?<!\bi )\blive:"
+    r"|\b(?:en (?:direct|directo|vivo)|in diretta)\b(?=\s*(?:[:|,–—-]|$)))"
 )
-_LIVE_PATH = re.compile(r"(?:^|[/_-])(?:live|liveblog|live-?ticker|ticker|direct|en-direct|en-vivo|diretta)(?:$|[/_.-])", re.I)
+_LIVE_PATH = re.compile(
+    r"(?:^|/)(?:live|liveblog|live-?ticker|news-?ticker|ticker|direct|directo|en-direct|en-directo|en-vivo|diretta)(?:/|$)"
+    r"|(?:^|[/_-])(?:live-?(?:blog|ticker|updates?)|news-?ticker|en-direct|en-directo|en-vivo|in-diretta)(?:$|[/_.-])|-live(?:/|$|\.)",
+    re.I,
+)
 _POST_TIME = re.compile(r"^\(?(?:[01]?\d|2[0-3])[:.h][0-5]\d(?:\s*(?:Uhr|h|[ap]\.?m\.?))?\)?\s*(?:[:|•·–—-]\s|$)", re.I)
 _MIN_TIMED_POSTS = 3
 
