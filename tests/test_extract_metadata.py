@@ -436,6 +436,16 @@ def test_json_ld_in_a_script_typed_otherwise_is_read(script_tag):
     assert record["published_at"] == datetime(2023, 4, 12, 6, 30, tzinfo=timezone(timedelta(hours=2)))
 
 
+def test_an_untyped_script_s_json_ld_does_not_outrank_the_typed_one():
+    """A widget's untyped script may describe another story; the page's typed JSON-LD is its own."""
+    widget = ('<script>{"@context": "https://schema.org", "@type": "NewsArticle", "datePublished": "2021-02-03T08:00:00Z",'
+              ' "author": {"@type": "Person", "name": "Tobias Renn"}}</script>')
+    own = ('<script type="application/ld+json; charset=utf-8">{"@type": "NewsArticle", "datePublished": "2023-04-12T06:30:00Z",'
+           ' "author": {"@type": "Person", "name": "Ines Marlow"}}</script>')
+    record = extract(page(widget + own))
+    assert record["authors"] == ["Ines Marlow"] and record["published_at"] == datetime(2023, 4, 12, 6, 30, tzinfo=timezone.utc)
+
+
 def test_a_public_suffix_is_no_site_name_inside_a_reporter_s_name():
     """On a .org.uk site, "org" is the suffix, not the site: George Whitfield is a person."""
     record = extract(page(top='<p class="byline">By George Whitfield</p>'), "https://www.riversidevoice.org.uk/news/ferry-crossings")

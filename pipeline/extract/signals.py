@@ -66,17 +66,20 @@ def _unwrapped(text: str) -> str:
     return text
 
 
-# JSON-LD scripts: typed so, in any case or spacing, or a script left untyped (or typed as JavaScript)
-# that holds a JSON-LD document, as some CMS themes print it; JavaScript code fails to parse
-_JSONLD_SCRIPTS = (
-    "//script[translate(normalize-space(@type), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = 'application/ld+json'"
-    " or ((not(@type) or @type = '' or @type = 'text/javascript') and contains(., '\"@context\"'))]"
-)
+# JSON-LD scripts, typed so in any case or spacing ("application/ld+json; charset=utf-8" too); else, as some
+# CMS themes print it, a script left untyped (or typed as JavaScript) holding a JSON-LD document: only
+# when no typed one parses, as a widget's untyped script may describe another story. JavaScript fails to parse.
+_TYPED_JSONLD = "//script[starts-with(translate(normalize-space(@type), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), 'application/ld+json')]"
+_UNTYPED_JSONLD = "//script[(not(@type) or @type = '' or @type = 'text/javascript') and contains(., '\"@context\"')]"
 
 
 def _jsonld_nodes(tree: HtmlElement) -> list[tuple[dict, bool]]:
+    return _nodes_of(tree.xpath(_TYPED_JSONLD)) or _nodes_of(tree.xpath(_UNTYPED_JSONLD))
+
+
+def _nodes_of(scripts: list[HtmlElement]) -> list[tuple[dict, bool]]:
     nodes = []
-    for script in tree.xpath(_JSONLD_SCRIPTS):
+    for script in scripts:
         try:
             # strict=False: publishers often leave raw newlines inside JSON strings
             document = json.loads(_unwrapped(script.text or ""), strict=False)
