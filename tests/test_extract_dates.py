@@ -191,8 +191,14 @@ def test_a_chinese_kicker_naming_a_date_does_not_date_the_story():
     assert published(html, DATED_URL) == (datetime(2024, 5, 26, tzinfo=UTC), "url")
 
 
-def test_a_japanese_update_printed_before_the_publication_is_no_publication_date():
-    html = story(meta="<span>更新日：2024年05月28日</span> <span>公開日：2024年05月26日</span>").replace('lang="en"', 'lang="ja"')
+@pytest.mark.parametrize("printed", [
+    "<span>更新日：2024年05月28日</span> <span>公開日：2024年05月26日</span>",
+    "<span>最后更新：2024年05月28日</span> <span>发布时间：2024年05月26日</span>",  # Chinese labels run on without a space
+    "<span>更新于2024年05月28日</span> <span>发布于2024年05月26日</span>",
+    "<span>2024年05月28日 更新</span> <span>2024年05月26日 公開</span>",  # Japanese may label after the date
+])
+def test_a_chinese_or_japanese_update_printed_before_the_publication_is_no_publication_date(printed):
+    html = story(meta=printed).replace('lang="en"', 'lang="ja"')
     assert published(html) == (datetime(2024, 5, 26, tzinfo=UTC), "visible-text")
 
 

@@ -85,12 +85,22 @@ _MAX_DATELINE_PART = 45  # "il 06 marzo 2026 alle 10:15 · ": a date and its tim
 
 
 # What a dateline prints before a date it labels; "updated" dates are never publication dates.
-_DATE_LABEL = re.compile(
-    r"(?<!\w)(?:(?P<updated>(?:last\s+)?updated|last\s+modified|modified|modifié|(?:zuletzt\s+)?aktualisiert|mis\s+à\s+jour|actualizado|"
+# Chinese and Japanese labels run on into the date without a space ("更新于2021年…"): they need no word
+# boundary, only that a separator, the date's figures or the end follow; Japanese may print the label
+# after the date ("2021年09月15日 更新"), see _labelled_parts.
+_UPDATED_WORDS = (
+    r"(?:last\s+)?updated|last\s+modified|modified|modifié|(?:zuletzt\s+)?aktualisiert|mis\s+à\s+jour|actualizado|"
     r"aggiornato|modificato|modifica|bijgewerkt|oppdatert|opdateret|uppdaterad|zaktualizowano|güncelleme|güncellendi"
-    r"|更新日時?|最終更新日?|更新时间|更新時間|更新日期|更新)"
-    r"|(?P<published>(?:first\s+)?published|posted|filed|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd|publisert|"
-    r"publiceret|publicerad|opublikowano|yayınlanma|公開日時?|公開|配信日時?|配信|掲載日|发布时间|發布時間|发布日期|发布|發布|发表|發表))(?!\w)",
+)
+_PUBLISHED_WORDS = (
+    r"(?:first\s+)?published|posted|filed|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd|publisert|"
+    r"publiceret|publicerad|opublikowano|yayınlanma"
+)
+_CJK_LABEL_END = r"(?=[\s:：]|\d|$)"
+_DATE_LABEL = re.compile(
+    rf"(?P<updated>(?<!\w)(?:{_UPDATED_WORDS})(?!\w)|(?:最終|最后|最後)?更新(?:日時?|时间|時間|日期)?(?:于|於)?{_CJK_LABEL_END})"
+    rf"|(?P<published>(?<!\w)(?:{_PUBLISHED_WORDS})(?!\w)"
+    rf"|(?:公開日時?|公開|配信日時?|配信|掲載日|投稿日|(?:发布|發布|發佈|发表|發表)(?:时间|時間|日期)?(?:于|於)?){_CJK_LABEL_END})",
     re.I,
 )
 
@@ -182,7 +192,7 @@ def parse_visible_date(text: str, dayfirst: bool = True) -> datetime | None:
     for part in [*_LINE_PARTS.split(text), text]:
         if not dayfirst and (month_first := _month_first(part)):
             return month_first
-        if (cjk := _CJK_DATE.search(part)) and len(re.findall(r"\w", _CLOCK.sub("", part[: cjk.start()] + part[cjk.end() :]))) <= _MAX_CJK_LABEL:
+        if (cjk := _CJK_DATE.search(part)) and len(re.findall(r"[^\W\d_]", _CLOCK.sub("", part[: cjk.start()] + part[cjk.end() :]))) <= _MAX_CJK_LABEL:
             return _valid_day(cjk)
         # htmldate's parser matches month names in lower case only, and no article before the day
         if found := try_date_expr(_LEADING_ARTICLE.sub("", part.lower()), "%Y-%m-%d", True, EARLIEST, latest()):
@@ -291,6 +301,8 @@ def _labelled_parts(text: str) -> list[tuple[str | None, str]]:
     parts = [(None, text[: labels[0].start()])] if text[: labels[0].start()].strip() else []
     for label, following in zip(labels, [*labels[1:], None]):
         parts.append((label.lastgroup, text[label.end() : following.start() if following else len(text)]))
+    if len(parts) >= 2 and parts[-2][0] is None and not re.search(r"\w", parts[-1][1]):
+        parts[-2:] = [(parts[-1][0], parts[-2][1])]  # a label after its date: "2021年09月15日 更新"
     return parts
 
 
