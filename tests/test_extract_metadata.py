@@ -499,6 +499,8 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
         ('<p class="byline">Von epd und KNA</p>', BODY, [], ["epd", "KNA"]),
         ('<p class="byline">By staff writer Ines Marlow</p>', BODY, ["Ines Marlow"], []),
         ('<p class="byline">Photos by harbour volunteers, story by Ines Marlow</p>', BODY, ["Ines Marlow"], []),
+        ('<p class="byline">Par notre envoyé spécial à Kiel, Jean Dupont</p>', BODY, ["Jean Dupont"], []),
+        ('<p class="byline">By our harbour correspondent, Ines Marlow</p>', BODY, ["Ines Marlow"], []),
         (TEASER, BODY, [], []),
         # a bold name closing the story, or opening it after a short standfirst
         ("", [*BODY, "<strong>Ines Marlow</strong>"], ["Ines Marlow"], []),

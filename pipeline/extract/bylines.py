@@ -341,11 +341,13 @@ _PARTICLES = {
 _JOINED_PARTICLE = re.compile(r"^(?:al|el|d|l)['’-]\w", re.I)
 # A credit word followed by a lower-case word and two more: a sentence ("By entering this store you agree …"),
 # not a particle ("von der Leyen"), "the" ("by the Associated Press"), a wire ("epd und KNA") or a user name ("gizzmo");
-# nor a picture credit before the story's ("Photos by local volunteers, story by Jane Roe").
+# see also _NAME_FOLLOWS.
 _SENTENCE_AFTER_BY = re.compile(rf"^(?!(?:{'|'.join(sorted({*_PARTICLES, 'the'}))}|{_AGENCIES})\b)[a-z]\w*\s+\S+\s+\S+", re.I)
 # "By staff writer Jane Roe", "by special correspondent Ana Ruiz": the role before the name, in lower case
-_LEADING_ROLE = re.compile(rf"^(?:[a-z]+\s+){{0,2}}{_ROLE_WORDS}\s+(?=[A-Z])")
-_LATER_CREDIT = re.compile(rf"\b(?:{_CREDIT_WORDS})\s+[A-Z]")
+_LEADING_ROLE = re.compile(rf"^(?:[a-z]+\s+){{0,2}}{_ROLE_WORDS}[,:]?\s+(?=[A-Z])")
+# ... a credit still when a name follows: another credit word's ("…, story by Jane Roe") or a comma's at its end
+# ("Par notre envoyé spécial à Kyiv, Jean Dupont")
+_NAME_FOLLOWS = re.compile(rf"\b(?:{_CREDIT_WORDS})\s+[A-Z]|,\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){{1,2}}\s*$")
 # Job titles printed under a name ("Senior Correspondent", "Wirtschaftsredakteurin"): a role, not a
 # person; German compounds end in the role word.
 _ROLE_WORD = re.compile(rf"{_ROLE_WORDS}$", re.I)
@@ -502,7 +504,7 @@ def _byline_of(element, site_names: list[str]) -> Byline:
     if cut := _DATE_LINE.search(text):
         text = text[: cut.start()]
     credit = _LEADING_ROLE.sub("", _LEADING_JOINER.sub("", _CREDIT_WORD.sub("", text)))
-    if credit[:1].islower() and _SENTENCE_AFTER_BY.match(credit) and not _LATER_CREDIT.search(credit):
+    if credit[:1].islower() and _SENTENCE_AFTER_BY.match(credit) and not _NAME_FOLLOWS.search(credit):
         return Byline()  # "By entering this store you agree to …": a sentence, no credit
     byline = byline_from_text(credit, site_names)
     byline.people = [name for name in byline.people if _looks_like_a_name(name)]
