@@ -501,6 +501,7 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
         ('<p class="byline">Photos by harbour volunteers, story by Ines Marlow</p>', BODY, ["Ines Marlow"], []),
         ('<p class="byline">Par notre envoyé spécial à Kiel, Jean Dupont</p>', BODY, ["Jean Dupont"], []),
         ('<p class="byline">By our harbour correspondent, Ines Marlow</p>', BODY, ["Ines Marlow"], []),
+        ('<p class="byline">Von unserem Korrespondenten Tobias Renn</p>', BODY, ["Tobias Renn"], []),
         (TEASER, BODY, [], []),
         # a bold name closing the story, or opening it after a short standfirst
         ("", [*BODY, "<strong>Ines Marlow</strong>"], ["Ines Marlow"], []),

@@ -27,7 +27,7 @@ _JOINERS = re.compile(rf"\s*,\s+(?:(?:{_JOINER_WORDS})\s+)?|\s*&\s+|(?<=\S)\s+(?
 _ROLE_WORDS = (
     r"(?:correspondent|reporter|writer|columnist|kolumnist|journalist|contributor|critic|photographer|analyst|producer|editor"
     r"|korrespondent|redakteur|volontär|correspondant|journaliste|rédacteur|rédactrice|periodista|corresponsal|redactor"
-    r"|giornalista|inviat|corrispondente|(?-i:CEO|CFO|CTO|COO)|(?:co-?)?founder)(?:in|innen|e|a|o|s)?"
+    r"|giornalista|inviat|corrispondente|(?-i:CEO|CFO|CTO|COO)|(?:co-?)?founder)(?:in|innen|en|e|a|o|s)?"
 )
 # A part of a byline beside a person's name that is the person's role ("Jane Roe, Staff Writer", "Anna
 # Muster, Korrespondentin in Berlin"), kept only for the agency or site it names ("AP Technology Writer");
@@ -343,8 +343,9 @@ _JOINED_PARTICLE = re.compile(r"^(?:al|el|d|l)['’-]\w", re.I)
 # not a particle ("von der Leyen"), "the" ("by the Associated Press"), a wire ("epd und KNA") or a user name ("gizzmo");
 # see also _NAME_FOLLOWS.
 _SENTENCE_AFTER_BY = re.compile(rf"^(?!(?:{'|'.join(sorted({*_PARTICLES, 'the'}))}|{_AGENCIES})\b)[a-z]\w*\s+\S+\s+\S+", re.I)
-# "By staff writer Jane Roe", "by special correspondent Ana Ruiz": the role before the name, in lower case
-_LEADING_ROLE = re.compile(rf"^(?:[a-z]+\s+){{0,2}}{_ROLE_WORDS}[,:]?\s+(?=[A-Z])")
+# "By staff writer Jane Roe", "by special correspondent Ana Ruiz", "Von unserem Korrespondenten Max Muster": the
+# role before the name, after words in lower case
+_LEADING_ROLE = re.compile(rf"^(?:[a-zäöü]+\s+){{0,2}}(?i:{_ROLE_WORDS})[,:]?\s+(?=[A-Z])")
 # ... a credit still when a name follows: another credit word's ("…, story by Jane Roe") or a comma's at its end
 # ("Par notre envoyé spécial à Kyiv, Jean Dupont")
 _NAME_FOLLOWS = re.compile(rf"\b(?:{_CREDIT_WORDS})\s+[A-Z]|,\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){{1,2}}\s*$")
