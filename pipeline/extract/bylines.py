@@ -342,7 +342,7 @@ _JOINED_PARTICLE = re.compile(r"^(?:al|el|d|l)['’-]\w", re.I)
 # A credit word followed by a lower-case word and two more: a sentence ("By entering this store you agree …"),
 # not a particle ("von der Leyen"), "the" ("by the Associated Press"), a wire ("epd und KNA") or a user name ("gizzmo");
 # see also _NAME_FOLLOWS.
-_SENTENCE_AFTER_BY = re.compile(rf"^(?!(?:{'|'.join(sorted({*_PARTICLES, 'the'}))}|{_AGENCIES})\b)[a-z]\w*\s+\S+\s+\S+", re.I)
+_SENTENCE_AFTER_BY = re.compile(rf"^(?!(?i:{'|'.join(sorted({*_PARTICLES, 'the'}))}|{_AGENCIES})\b)[a-z]\w*\s+\S+\s+\S+")
 # "By staff writer Jane Roe", "by special correspondent Ana Ruiz", "Von unserem Korrespondenten Max Muster": the
 # role before the name, after words in lower case
 _LEADING_ROLE = re.compile(rf"^(?:[a-zäöü]+\s+){{0,2}}(?i:{_ROLE_WORDS})[,:]?\s+(?=[A-Z])")
@@ -505,7 +505,7 @@ def _byline_of(element, site_names: list[str]) -> Byline:
     if cut := _DATE_LINE.search(text):
         text = text[: cut.start()]
     credit = _LEADING_ROLE.sub("", _LEADING_JOINER.sub("", _CREDIT_WORD.sub("", text)))
-    if credit[:1].islower() and _SENTENCE_AFTER_BY.match(credit) and not _NAME_FOLLOWS.search(credit):
+    if _SENTENCE_AFTER_BY.match(credit) and not _NAME_FOLLOWS.search(credit):
         return Byline()  # "By entering this store you agree to …": a sentence, no credit
     byline = byline_from_text(credit, site_names)
     byline.people = [name for name in byline.people if _looks_like_a_name(name)]
