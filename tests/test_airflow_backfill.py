@@ -37,10 +37,11 @@ def backfill(airflow: local.LocalAirflow, from_date: str, to_date: str, reproces
     """What `airflow backfill create --dag-id D --from-date A --to-date B [--reprocess-behavior R]`
     does, through the REST API. On SQLite the scheduler often holds the write lock, which
     makes the CLI fail; the local setup waits a minute for it (sqlite_connect), and should
-    the API still answer 503 "Database is locked", the request is repeated until it gets
-    through (Postgres deployments just run the CLI). The 503 can also
-    come after the backfill was committed (the lock hits while the response is built): then
-    the backfill is running already, and a repeated request would be refused with 409.
+    the API still answer that the database is locked (503 from the backfill itself, 500 from
+    the audit-log row written before it), the request is repeated until it gets through
+    (Postgres deployments just run the CLI). The lock can also hit after the backfill was
+    committed (while the response is built): then the backfill is running already, and a
+    repeated request would be refused with 409.
 
     Airflow writes a backfill's runs in several commits and deletes them again after a lock
     error; a scheduler that picked one up meanwhile dies on its task instances ("FOREIGN KEY
@@ -52,7 +53,7 @@ def backfill(airflow: local.LocalAirflow, from_date: str, to_date: str, reproces
         try:
             return airflow.call("POST", "/api/v2/backfills", body)
         except local.LocalAirflowError as exc:
-            if "HTTP 503" in str(exc) and "locked" in str(exc):
+            if local.is_database_locked(exc):
                 return running_backfill(airflow, from_date, to_date)
             raise
 

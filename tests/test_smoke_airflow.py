@@ -4,9 +4,12 @@ activating it), plus the helpers of pipeline.orchestration.local it relies on.""
 
 from __future__ import annotations
 
+import http.server
+import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -48,6 +51,43 @@ def test_an_api_server_that_does_not_answer_is_not_yet_while_polling_then_one_cl
         airflow.call("GET", "/api/v2/dags")
     with pytest.raises(local.LocalAirflowError, match=r"DAGs \['wirelake_x'\] listed by the REST API: not done within 1s \(last: GET .*no answer"):
         airflow.wait_for_dags({"wirelake_x"}, timeout=1)
+
+
+def test_a_locked_database_is_waited_out_except_for_a_post_which_names_the_statement(tmp_path):
+    """A real Airflow cannot be made to find its database locked on demand, so a loopback
+    server stands in for the API: it answers the first two requests as Airflow's database
+    error handler does (with expose_stacktrace, which airflow_env sets), then succeeds."""
+    locked = {"detail": {"reason": "Database error", "statement": "INSERT INTO log (dttm, event)\n VALUES (?, ?)", "orig_error": "database is locked", "message": "..."}}
+    answers = [(500, locked), (500, locked), (200, {"is_paused": True})]
+    requests = []
+
+    class Api(http.server.BaseHTTPRequestHandler):
+        def answer(self):
+            requests.append(self.command)
+            status, payload = answers.pop(0) if answers else (500, {"detail": {**locked["detail"], "orig_error": "FOREIGN KEY constraint failed"}})
+            body = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_PATCH = do_POST = answer
+
+        def log_message(self, *args):
+            pass
+
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), Api) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        airflow = local.LocalAirflow(tmp_path, f"http://127.0.0.1:{server.server_port}", {}, tmp_path / "log", process=None, _token="unused")
+        with pytest.raises(local.LocalAirflowError, match=r"^POST /api/v2/backfills: HTTP 500: Database error: database is locked in INSERT INTO log \(dttm, event\) VALUES \(\?, \?\)$") as raised:
+            airflow.call("POST", "/api/v2/backfills", {})
+        assert local.is_database_locked(raised.value) and requests == ["POST"]
+        assert airflow.call("PATCH", "/api/v2/dags/d", {"is_paused": True}) == {"is_paused": True}
+        assert requests == ["POST", "PATCH", "PATCH"]
+        with pytest.raises(local.LocalAirflowError, match=r"HTTP 500: Database error: FOREIGN KEY constraint failed in INSERT") as raised:
+            airflow.call("PATCH", "/api/v2/dags/d", {"is_paused": True})
+        assert not local.is_database_locked(raised.value) and requests == ["POST", "PATCH", "PATCH", "PATCH"]
+        server.shutdown()
 
 
 def test_local_airflow_command_reports_bad_input_in_one_line(tmp_path):

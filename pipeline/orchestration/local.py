@@ -85,8 +85,20 @@ class LocalAirflow:
         return self._token
 
     def call(self, method: str, path: str, body: dict | None = None) -> dict:
-        """One REST API call (path from /api/v2 on); LocalAirflowError names the call on an HTTP error."""
-        return self._request(method, path, body, {"Authorization": f"Bearer {self.token()}"})
+        """One REST API call (path from /api/v2 on); LocalAirflowError names the call on an HTTP error.
+
+        On SQLite the API can find the database locked by the scheduler (500 or 503 "database is
+        locked"), even for the audit-log row it writes before the request's own work. A request that
+        means the same when sent twice (all but POST) is then sent again, for up to a minute; a
+        POST's caller must first look whether it took effect."""
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                return self._request(method, path, body, {"Authorization": f"Bearer {self.token()}"})
+            except LocalAirflowError as exc:
+                if method == "POST" or not is_database_locked(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(0.5)  # polling interval, not synchronisation
 
     def wait_for_dags(self, dag_ids: set[str], timeout: float = 120) -> None:
         """Until the DAG processor has parsed our DAGs and the API lists them."""
@@ -124,10 +136,25 @@ class LocalAirflow:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return json.load(response)
         except urllib.error.HTTPError as exc:
-            raise LocalAirflowError(f"{method} {path}: HTTP {exc.code}: {exc.read().decode(errors='replace')[:300]}") from None
+            raise LocalAirflowError(f"{method} {path}: HTTP {exc.code}: {_error_detail(exc.read().decode(errors='replace'))}") from None
         except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
             reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
             raise Unreachable(f"{method} {self.api_url}{path}: no answer: {reason}") from None
+
+
+def is_database_locked(error: LocalAirflowError) -> bool:
+    """The API's answer when SQLite's write lock stayed taken: 503 from the backfill routes, 500 elsewhere."""
+    return "database is locked" in str(error).lower()
+
+
+def _error_detail(answer: str) -> str:
+    """What the API said went wrong: for a database error the driver's message and the failing
+    statement (sent because airflow_env sets expose_stacktrace), not the stack trace."""
+    try:
+        detail = json.loads(answer)["detail"]
+        return f"{detail['reason']}: {detail['orig_error']} in {' '.join(detail['statement'].split())[:300]}"
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return answer[:300]
 
 
 def free_port() -> int:
@@ -162,6 +189,9 @@ def airflow_env(home: Path, store_uri: str, sources_path: Path, api_port: int) -
         # backfilled by hand; the scheduler creates no cron runs for "yesterday".
         AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE="False",
         AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS="pipeline.orchestration.sqlite_connect.CONNECT_ARGS",
+        # A database error's answer names the driver's error and the statement, where it would only
+        # point at a log line (and standalone may not have written it out yet).
+        AIRFLOW__API__EXPOSE_STACKTRACE="True",
         WIRELAKE_SOURCES=str(sources_path),
         WIRELAKE_STORE=store_uri,
     )
