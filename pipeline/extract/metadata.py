@@ -194,7 +194,7 @@ def _title(signals: PageSignals, tree: HtmlElement, headline: HtmlElement | None
     """`names` are title_names."""
     affixes = _title_affixes(signals, names)
     printed = _text(headline) if headline is not None else None
-    title, signal = choose_title(_declared_titles(signals), printed, " ".join(tree.xpath("//head/title//text()")), affixes)
+    title, signal = choose_title(_declared_titles(signals), printed, signals.page_title, affixes)
     if title:
         return title, signal
     if title := _trafilatura_title(tree, url):
@@ -256,7 +256,7 @@ def _h2_headline(tree: HtmlElement, hints: list[str], site_names: list[str]) -> 
 def headline_of(tree: HtmlElement, signals: PageSignals, names: list[str]) -> HtmlElement | None:
     """The headline element; `names` are title_names."""
     declared = [_jsonld_name(signals.article.get("headline")) or "", signals.meta.get("og:title") or ""]
-    return find_headline(tree, [*declared, " ".join(tree.xpath("//head/title//text()"))], names)
+    return find_headline(tree, [*declared, signals.page_title], names)
 
 
 def read_metadata(tree: HtmlElement, signals: PageSignals, url: str, headline: HtmlElement | None, names: list[str],

@@ -93,8 +93,7 @@ def _unspaced(text: str) -> str:
     return "".join(text.split()).casefold()
 
 
-def _is_error_page(tree: HtmlElement, headline: str | None, words: int) -> bool:
-    titles = [headline or "", " ".join(tree.xpath("//head/title//text()"))]
+def _is_error_page(tree: HtmlElement, titles: list[str], words: int) -> bool:
     if words >= _MAX_ERROR_WORDS:
         return False
     return any(_ERROR_TITLE.search(title) for title in titles) or any(_APOLOGY.search(h1.text_content()) for h1 in tree.iter("h1"))
@@ -146,7 +145,8 @@ def classify(tree: HtmlElement, signals: PageSignals, url: str, headline: str | 
     words = sum(count_words(block.text) for block in blocks)
     if words == 0:
         return EMPTY
-    if _is_error_page(tree, headline, words):
+    titles = [headline or "", signals.page_title]
+    if _is_error_page(tree, titles, words):
         return ERROR
     parts = urlsplit(url)
     root = parts.path in ("", "/")
@@ -159,7 +159,7 @@ def classify(tree: HtmlElement, signals: PageSignals, url: str, headline: str | 
         headings = _LIST_TEASER_HEADINGS if signals.meta.get("og:type", "").lower() == "website" else _TEASER_HEADINGS
         if signals.jsonld_types & LISTING_TYPES or _reads_like_teasers(tree, blocks, words, headings) or _mostly_link_text(tree, blocks, words):
             return LISTING
-    if "LiveBlogPosting" in signals.jsonld_types or _reads_as_live_blog(tree, url, headline, blocks):
+    if "LiveBlogPosting" in signals.jsonld_types or _reads_as_live_blog(url, titles, blocks):
         return LIVEBLOG
     if _is_video(signals, words):
         return VIDEO
@@ -168,9 +168,8 @@ def classify(tree: HtmlElement, signals: PageSignals, url: str, headline: str | 
     return ARTICLE
 
 
-def _reads_as_live_blog(tree: HtmlElement, url: str, headline: str | None, blocks: list[Block]) -> bool:
-    """An undeclared live blog: see _LIVE_WORD."""
-    titles = [headline or "", " ".join(tree.xpath("//head/title//text()"))]
+def _reads_as_live_blog(url: str, titles: list[str], blocks: list[Block]) -> bool:
+    """An undeclared live blog (see _LIVE_WORD); `titles` are the headline and the <title>."""
     if not (_LIVE_PATH.search(urlsplit(url).path) or any(_LIVE_WORD.search(title) for title in titles)):
         return False
     return sum(1 for block in blocks if _POST_TIME.match(block.text)) >= _MIN_TIMED_POSTS

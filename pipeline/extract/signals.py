@@ -31,6 +31,7 @@ class PageSignals:
     tags: list[str] = field(default_factory=list)  # every article:tag, the one repeated meta tag we use
     canonical: str | None = None
     html_lang: str | None = None
+    page_title: str = ""  # the <title>'s text, as written (site affixes included)
 
 
 def _types(node: dict) -> set[str]:
@@ -135,4 +136,5 @@ def read_signals(tree: HtmlElement) -> PageSignals:
             signals.canonical = link.get("href").strip()
             break
     signals.html_lang = tree.get("lang") or tree.get("xml:lang")
+    signals.page_title = " ".join(tree.xpath("//head/title//text()"))
     return signals
