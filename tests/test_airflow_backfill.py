@@ -37,30 +37,18 @@ def backfill(airflow: local.LocalAirflow, from_date: str, to_date: str, reproces
     """What `airflow backfill create --dag-id D --from-date A --to-date B [--reprocess-behavior R]`
     does, through the REST API. On SQLite the scheduler often holds the write lock, which
     makes the CLI fail; the local setup waits a minute for it (sqlite_connect), and should
-    the API still answer that the database is locked (503 from the backfill itself, 500 from
-    the audit-log row written before it), the request is repeated until it gets through
-    (Postgres deployments just run the CLI). The lock can also hit after the backfill was
-    committed (while the response is built): then the backfill is running already, and a
-    repeated request would be refused with 409.
+    the API still answer that the database is locked, LocalAirflow.create looks for a running
+    backfill of the range before it asks again (Postgres deployments just run the CLI).
 
     Airflow writes a backfill's runs in several commits and deletes them again after a lock
     error; a scheduler that picked one up meanwhile dies on its task instances ("FOREIGN KEY
     constraint failed"). It schedules no run of a paused DAG, so the DAG is paused while the
     backfill is created, as the README tells ops to do on the local Airflow."""
     body = {"dag_id": DAG_ID, "from_date": from_date, "to_date": to_date, "reprocess_behavior": reprocess}
-
-    def created() -> dict | None:
-        try:
-            return airflow.call("POST", "/api/v2/backfills", body)
-        except local.LocalAirflowError as exc:
-            if local.is_database_locked(exc):
-                return running_backfill(airflow, from_date, to_date)
-            raise
-
     airflow.call("PATCH", f"/api/v2/dags/{DAG_ID}", {"is_paused": True})
-    backfill_id = local.poll(f"backfill of {DAG_ID} {from_date}..{to_date} created", 60, created)["id"]
+    backfill = airflow.create(f"backfill of {DAG_ID} {from_date}..{to_date}", "/api/v2/backfills", body, lambda: running_backfill(airflow, from_date, to_date))
     airflow.call("PATCH", f"/api/v2/dags/{DAG_ID}", {"is_paused": False})
-    return backfill_id
+    return backfill["id"]
 
 
 def running_backfill(airflow: local.LocalAirflow, from_date: str, to_date: str) -> dict | None:

@@ -53,18 +53,19 @@ def test_an_api_server_that_does_not_answer_is_not_yet_while_polling_then_one_cl
         airflow.wait_for_dags({"wirelake_x"}, timeout=1)
 
 
-def test_a_locked_database_is_waited_out_except_for_a_post_which_names_the_statement(tmp_path):
+def test_a_locked_database_is_waited_out_and_a_post_looks_before_it_is_sent_again(tmp_path):
     """A real Airflow cannot be made to find its database locked on demand, so a loopback
-    server stands in for the API: it answers the first two requests as Airflow's database
-    error handler does (with expose_stacktrace, which airflow_env sets), then succeeds."""
+    server stands in for the API: it answers as Airflow's database error handler does (with
+    expose_stacktrace, which airflow_env sets), in the order the calls below expect."""
     locked = {"detail": {"reason": "Database error", "statement": "INSERT INTO log (dttm, event)\n VALUES (?, ?)", "orig_error": "database is locked", "message": "..."}}
-    answers = [(500, locked), (500, locked), (200, {"is_paused": True})]
+    fk_error = (500, {"detail": {**locked["detail"], "orig_error": "FOREIGN KEY constraint failed"}})
+    answers = [(500, locked), (500, locked), (200, {"is_paused": True}), fk_error, (500, locked), (200, {"id": 7}), (500, locked)]
     requests = []
 
     class Api(http.server.BaseHTTPRequestHandler):
         def answer(self):
             requests.append(self.command)
-            status, payload = answers.pop(0) if answers else (500, {"detail": {**locked["detail"], "orig_error": "FOREIGN KEY constraint failed"}})
+            status, payload = answers.pop(0)
             body = json.dumps(payload).encode()
             self.send_response(status)
             self.send_header("Content-Length", str(len(body)))
@@ -87,6 +88,11 @@ def test_a_locked_database_is_waited_out_except_for_a_post_which_names_the_state
         with pytest.raises(local.LocalAirflowError, match=r"HTTP 500: Database error: FOREIGN KEY constraint failed in INSERT") as raised:
             airflow.call("PATCH", "/api/v2/dags/d", {"is_paused": True})
         assert not local.is_database_locked(raised.value) and requests == ["POST", "PATCH", "PATCH", "PATCH"]
+        # create(): after a lock it looks for what the POST made, and posts again only when nothing is there
+        looked = []
+        assert airflow.create("backfill", "/api/v2/backfills", {}, lambda: looked.append(1)) == {"id": 7}
+        assert airflow.create("backfill", "/api/v2/backfills", {}, lambda: {"id": 6}) == {"id": 6}
+        assert looked == [1] and requests[4:] == ["POST", "POST", "POST"] and not answers
         server.shutdown()
 
 

@@ -92,13 +92,28 @@ class LocalAirflow:
         means the same when sent twice (all but POST) is then sent again, for up to a minute; a
         POST's caller must first look whether it took effect."""
         deadline = time.monotonic() + 60
-        while True:
+        while True:  # not poll(): an unreachable server is an error here, not "not yet"
             try:
                 return self._request(method, path, body, {"Authorization": f"Bearer {self.token()}"})
             except LocalAirflowError as exc:
                 if method == "POST" or not is_database_locked(exc) or time.monotonic() > deadline:
                     raise
             time.sleep(0.5)  # polling interval, not synchronisation
+
+    def create(self, what: str, path: str, body: dict, existing: Callable[[], dict | None]) -> dict:
+        """POST what creates `what` (a run, a backfill), past SQLite's lock: when the API answers
+        that the database is locked, the lock may have hit before or after the commit, so
+        existing() looks for it first and the POST is sent again only when it is not there."""
+
+        def created() -> dict | None:
+            try:
+                return self.call("POST", path, body)
+            except LocalAirflowError as exc:
+                if not is_database_locked(exc):
+                    raise
+            return existing()
+
+        return poll(f"{what} created", 60, created)
 
     def wait_for_dags(self, dag_ids: set[str], timeout: float = 120) -> None:
         """Until the DAG processor has parsed our DAGs and the API lists them."""
