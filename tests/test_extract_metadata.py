@@ -68,6 +68,16 @@ def extract(html: str, url: str = URL) -> dict:
          "島のフェリー、夏ダイヤに早朝便", "html:title"),
         ("<title>Riverside Post</title>", "Ferry adds early crossings for summer", "Ferry adds early crossings for summer", "h1"),
         ("<title>Ferry adds early crossings -- Riverside.example</title>", "", "Ferry adds early crossings", "html:title"),
+        ("<title>Ferry adds early crossings › riverside.example</title>", "", "Ferry adds early crossings", "html:title"),
+        # the site's name with its slogan after it
+        ('<meta property="og:site_name" content="Riverside Post"><title>Ferry adds early crossings : Riverside Post | News from the island'
+         " | Since 1888</title>", "", "Ferry adds early crossings", "html:title"),
+        # the site's name and a word more, last ...
+        ('<meta property="og:site_name" content="Riverside Post"><title>Ferry adds early crossings - Riverside Post Online</title>', "",
+         "Ferry adds early crossings", "html:title"),
+        # ... not first: a site named for its topic opens headlines with it
+        ('<meta property="og:site_name" content="Ferries"><title>Ferries adjusted – two early crossings added | Ferries</title>', "",
+         "Ferries adjusted – two early crossings added", "html:title"),
         ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferry&#8217;s early\u00adcrossings"}</script>', "x",
          "Ferry’s earlycrossings", "jsonld:headline"),
     ],

@@ -6,7 +6,9 @@ some of them ("… | Example Times", "EXAMPLE - …", "…：Example Digital"), 
 systems let editors word each one differently (a search headline, a social headline).
 
 1. A segment is cut when it names the site (site name, publisher, host), the section, a
-   date or a byline: headlines legitimately contain " - " and ":" too.
+   date or a byline: headlines legitimately contain " - " and ":" too. Last segments go too
+   when they are the site's name and a word or two more ("Example Times Online"), or a
+   slogan after the site's name.
 2. Segments that one signal adds around another signal's whole text are this page's affix,
    whatever they say (a section, the site's name spelled otherwise), when they are shorter
    than that text or contain the site's name: that signal states the shorter headline. A
@@ -32,7 +34,7 @@ from pipeline.extract.blocks import INVISIBLE
 from pipeline.extract.calendar import MONTH_NAMES, WEEKDAY_NAMES
 
 # separators publishers put between headline and site name; CJK sites leave out the spaces
-_SEPARATOR = re.compile(r"\s+[|\-–—·•*»/:]\s+|\s*[|｜ㅣ：]\s*|\s+(?:::|--)\s+")
+_SEPARATOR = re.compile(r"\s+[|\-–—·•*»›/:]\s+|\s*[|｜ㅣ：]\s*|\s+(?:::|--)\s+")
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door)\s+\S", re.I)
 _DATE_SEGMENT = re.compile(r"^[\d\s./-]{6,}$")
 # "March 14, 2024", "14. März 2024", "Thursday, 14 March 2024": a date in words, with its year
@@ -40,6 +42,7 @@ _WORDED_DATE_SEGMENT = re.compile(
     rf"^(?:(?:{WEEKDAY_NAMES}),?\s+)?(?:\d{{1,2}}\.?\s+(?:{MONTH_NAMES})\.?|(?:{MONTH_NAMES})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?)\s+\d{{4}}$", re.I,
 )
 PRINTED, PAGE_TITLE = "h1", "html:title"
+_MIN_OPENING_NAME, _MAX_WORDS_AFTER_NAME = 5, 2  # see _opens_with_site_name
 
 
 def title_key(text: str) -> str:
@@ -63,6 +66,17 @@ def _is_affix(segment: str, name_keys: list[str]) -> bool:
     return any(key == name or (len(key) >= 2 and (key in name or name in key) and len(key) <= len(name) + 4) for name in name_keys)
 
 
+def _opens_with_site_name(segment: str, name_keys: list[str]) -> bool:
+    """The site's name and a word or two more, in whole words, as a title's last segment: "Example
+    Ministry Austria" and "example online" on example.gv.at and example.de; not "Example-Chef" (one
+    word), nor a host label too short to be a name by itself ("web" of web.example.org). Not as the
+    first segment: a site named for its topic opens headlines with it ("Puppies for sale – …" on
+    "Puppies")."""
+    words = segment.split()
+    openings = (title_key(" ".join(words[:count])) for count in range(max(1, len(words) - _MAX_WORDS_AFTER_NAME), len(words)))
+    return any(len(opening) >= _MIN_OPENING_NAME and opening in name_keys for opening in openings)
+
+
 def clean_text(title: str) -> str:
     """Entities decoded (JSON-LD often carries them), invisible characters dropped, spaces collapsed."""
     return " ".join(INVISIBLE.sub("", html.unescape(title)).split())
@@ -76,7 +90,9 @@ def strip_site_affixes(title: str, names: list[str]) -> str:
         return title
     separators = _SEPARATOR.findall(title)
     start, end = 0, len(parts)
-    while end - start > 1 and _is_affix(parts[end - 1], name_keys):
+    # the site's name, and its slogan after it: "Headline : Example-Archive | Notes on a genre | Since 2005"
+    end = next((index for index in range(1, end) if title_key(parts[index]) in name_keys), end)
+    while end - start > 1 and (_is_affix(parts[end - 1], name_keys) or _opens_with_site_name(parts[end - 1], name_keys)):
         end -= 1
     while end - start > 1 and _is_affix(parts[start], name_keys):
         start += 1
