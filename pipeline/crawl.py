@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pipeline.console import counted
 from pipeline.sources import Source, resolve_path
 
 logger = logging.getLogger(__name__)
@@ -79,7 +80,8 @@ class CrawlStats:
     urls_answered: int = 0
     """URLs whose final response came (a 500 then a 200 is one URL and two responses in pages_fetched)."""
     first_failure: str = ""
-    """The first fetch that failed for good, e.g. "HTTP 500 at https://example.com/rss.xml"."""
+    """The first failure: a fetch that failed for good ("HTTP 500 at https://example.com/rss.xml"), a refused
+    address, a page over the size limit, a listing that is no sitemap or feed."""
     warc_bytes: int = 0
     """The WARC file's size: a stored copy of another size is not this crawl's whole file."""
 
@@ -144,12 +146,12 @@ class CrawlStats:
         details = ", ".join(f"{n} {kind}" for kind, n in self.error_counts.items() if n)
         if self.first_failure:
             details += f"; first: {self.first_failure}"
-        return f"{self.errors} errors" + (f" ({details})" if details else "")
+        return counted(self.errors, "error") + (f" ({details})" if details else "")
 
     def summary(self) -> str:
         return (
             f"{self.source} {self.window}: {self.pages_fetched} pages fetched ({self.pages_ok} ok), "
-            f"{self.articles} articles, {self.errors_text()}, {self.finish_reason} in {self.elapsed_seconds:.1f}s"
+            f"{counted(self.articles, 'article')}, {self.errors_text()}, {self.finish_reason} in {self.elapsed_seconds:.1f}s"
         )
 
 

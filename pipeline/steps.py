@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from pipeline import corpus, dedup, layout
+from pipeline.console import counted
 from pipeline.crawl import CrawlFailed, CrawlStats, run_crawl
 from pipeline.extract import extract_pages
 from pipeline.extract.warc_pages import html_pages
@@ -97,7 +98,8 @@ def fetch_error_share(stats: dict) -> float:
 def _crawl_gate_problems(src: Source, stats: dict) -> list[str]:
     gates, problems = src.quality, _error_gate_problems(src, stats)
     if int(stats.get("articles", 0)) < gates.min_articles:
-        problems.insert(0, f"{stats.get('articles', 0)} article pages fetched, fewer than quality.min_articles={gates.min_articles}")
+        first = f" (first failure: {stats['first_failure']})" if stats.get("first_failure") else ""
+        problems.insert(0, f"{stats.get('articles', 0)} article pages fetched, fewer than quality.min_articles={gates.min_articles}{first}")
     return problems
 
 
@@ -136,7 +138,7 @@ def _check_recrawl(src: Source, store: ObjectStore, day: date, warc_path: Path, 
             stored = 0  # stored pages no command can read are no day to keep (a store that fails to answer is no such proof)
     if len(records) < src.quality.min_recrawl_share * stored:
         raise RecrawlTooSmall(
-            f"re-crawl of {src.name} {day} does worse than the stored day, nothing replaced: {len(records)} articles where the stored day has"
+            f"re-crawl of {src.name} {day} does worse than the stored day, nothing replaced: {counted(len(records), 'article')} where the stored day has"
             f" {stored} (quality.min_recrawl_share={src.quality.min_recrawl_share}; `wirelake reprocess` re-extracts the stored pages)", stats)
 
 
@@ -164,7 +166,7 @@ def _content_gate_problems(src: Source, articles: int, empty_text_share: float) 
     never replaces a good partition nor reaches analysts, and again by validate."""
     gates, problems = src.quality, []
     if articles < gates.min_articles:
-        problems.append(f"{articles} articles, fewer than quality.min_articles={gates.min_articles}")
+        problems.append(f"{counted(articles, 'article')}, fewer than quality.min_articles={gates.min_articles}")
     if empty_text_share > gates.max_empty_text_share:
         problems.append(f"{empty_text_share:.0%} of articles have empty text (quality.max_empty_text_share={gates.max_empty_text_share})")
     return problems

@@ -16,6 +16,13 @@ logger = logging.getLogger(__name__)
 FIRST_FAILURE_STAT = "wirelake/first_failure"
 
 
+def note_first_failure(stats, failure: str) -> None:
+    """Keep the crawl's first failure of any kind ("HTTP 500 at URL", "URL is not a valid RSS or
+    Atom feed"): a failed crawl's one-line error quotes it, so that the cause is not only in the log."""
+    if not stats.get_value(FIRST_FAILURE_STAT):
+        stats.set_value(FIRST_FAILURE_STAT, failure)
+
+
 class PrivateAddressGuard:
     """Refuses requests to hosts that resolve to private, loopback, link-local or reserved
     addresses, unless WIRELAKE_ALLOW_PRIVATE_ADDRESSES (the source's allow_private_addresses).
@@ -49,6 +56,7 @@ class PrivateAddressGuard:
                 return None
         if not is_public(address):
             self.stats.inc_value("wirelake/refused_private_address")
+            note_first_failure(self.stats, f"refused {request.url}: {host} resolves to the non-public address {address} (allow_private_addresses is false)")
             logger.warning("refused %s: %s resolves to the non-public address %s (allow_private_addresses is false)", request.url, host, address)
             raise IgnoreRequest(f"{host} resolves to the non-public address {address}")
         return None
@@ -79,17 +87,14 @@ class FailedDownloadCounter:
             return None
         if isinstance(exception, DownloadCancelledError):
             self.stats.inc_value("wirelake/size_limit_dropped")
+            note_first_failure(self.stats, f"{request.url} is larger than politeness.max_page_bytes")
         else:
             self.stats.inc_value(f"wirelake/download_failed/{type(exception).__name__}")
-            self._first_failure(f"{type(exception).__name__} at {request.url}")
+            note_first_failure(self.stats, f"{type(exception).__name__} at {request.url}")
         return None
 
     def process_response(self, request: Request, response, spider=None):
         self.stats.inc_value("wirelake/urls_answered")  # once per URL: a response retried never gets here
         if response.status >= 400 and not request.meta.get("dont_obey_robotstxt"):  # a missing robots.txt is no failure
-            self._first_failure(f"HTTP {response.status} at {request.url}")
+            note_first_failure(self.stats, f"HTTP {response.status} at {request.url}")
         return response
-
-    def _first_failure(self, failure: str) -> None:
-        if not self.stats.get_value(FIRST_FAILURE_STAT):
-            self.stats.set_value(FIRST_FAILURE_STAT, failure)

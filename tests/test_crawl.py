@@ -10,6 +10,7 @@ import contextlib
 import gzip
 import json
 import logging
+import re
 import socket
 import urllib.request
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from pipeline.crawl import CrawlFailed, CrawlStats, run_crawl
 from pipeline.extract import decode_html
 from pipeline.rawpages import RawPagesError, iter_pages
 from pipeline.sources import get_source
-from pipeline.steps import fetch_error_share
+from pipeline.steps import crawl_step, fetch_error_share
 from tests.loopback import loopback_site
 
 DAY, NEXT_DAY = date(2024, 5, 26), date(2024, 5, 27)
@@ -91,7 +92,7 @@ def test_summary_is_one_line_naming_source_window_and_counts(courier):
     stats = courier.stats
     assert stats.summary().startswith(
         f"daily_courier [2024-05-26, 2024-05-27): {stats.pages_fetched} pages fetched ({stats.pages_ok} ok), "
-        f"{stats.articles} articles, 0 errors, finished in "
+        f"{stats.articles} article{'' if stats.articles == 1 else 's'}, 0 errors, finished in "
     )
     assert "\n" not in stats.summary()
 
@@ -273,6 +274,27 @@ def test_port_nothing_listens_on_fails_the_crawl(tmp_path):
     )  # robots.txt and the feed, each after its retry
 
 
+@pytest.mark.parametrize(
+    ("fields", "first_failure"),
+    [
+        ({"feeds": ["{base}/"]}, "{base}/ is not a valid RSS or Atom feed"),  # a front page given as the feed
+        ({"feeds": ["{base}/feed.xml"], "politeness": {"delay": 0, "retries": 1, "max_page_bytes": 1024}},
+         "{base}/feed.xml is larger than politeness.max_page_bytes"),
+    ],
+)
+def test_a_day_without_articles_names_its_first_failure(newsweb, tmp_path, fields, first_failure):
+    """A crawl that finds no article says why in its one-line error, whichever check stops it:
+    the article gate (the front page answered) or the crawl's own (only robots.txt answered)."""
+    base = newsweb.base_urls["capitol_ledger"]
+    entry = quick("quiet_ledger", domains=["127.0.0.11"], **{key: yaml.safe_load(json.dumps(value).replace("{base}", base)) for key, value in fields.items()})
+    registry = write_registry(tmp_path / "sources.yaml", [entry])
+    with pytest.raises(CrawlFailed) as failure:
+        crawl_step("quiet_ledger", DAY, str(tmp_path / "lake"), str(registry))
+    first_failure = first_failure.replace("{base}", base)
+    assert first_failure in str(failure.value) and "\n" not in str(failure.value)
+    assert failure.value.stats.first_failure == first_failure
+
+
 def test_private_addresses_are_refused_unless_the_source_allows_them(newsweb, newsweb_sources, tmp_path):
     entries = yaml.safe_load(newsweb_sources.read_text())["sources"]
     [capitol] = [entry for entry in entries if entry["name"] == "capitol_ledger"]
@@ -283,7 +305,12 @@ def test_private_addresses_are_refused_unless_the_source_allows_them(newsweb, ne
     before = len(newsweb.request_log)
     with pytest.raises(CrawlFailed) as failure:
         crawl_source("capitol_ledger", strict, tmp_path)
-    assert str(failure.value).endswith("nothing was fetched successfully (no responses; 3 errors (3 refused_private_address))")
+    port = urlsplit(newsweb.base_urls["capitol_ledger"]).port
+    # the three listings are requested at once: any may be the first refused
+    assert re.search(
+        rf"nothing was fetched successfully \(no responses; 3 errors \(3 refused_private_address; first: refused http://localhost:{port}/[\w.-]+\.xml:"
+        r" localhost resolves to the non-public address 127\.0\.0\.1 \(allow_private_addresses is false\)\)\)$", str(failure.value),
+    )  # the URL, and the setting that would allow it
     assert newsweb.request_log[before:] == []  # not even robots.txt
 
 
@@ -324,6 +351,7 @@ def test_expected_trouble_is_counted_not_fatal():
     assert stats.failure() is None
     assert (stats.pages_fetched, stats.pages_ok, stats.articles, stats.errors) == (9, 5, 4, 3)
     assert stats.errors_text() == "3 errors (1 http_errors, 1 size_limit, 1 robots_forbidden)"
+    assert stats_of(**{"robotstxt/forbidden": 0, "wirelake/size_limit_dropped": 0}).errors_text() == "1 error (1 http_errors)"
 
 
 @pytest.mark.parametrize(("changes", "share"), [

@@ -31,6 +31,7 @@ from scrapy.spiders import SitemapSpider
 from pipeline.rawpages import is_html, media_type
 from pipeline.sources import DISCOVERY_METHODS, Source, SourcesError, get_source
 from spiders.items import ArticlePage
+from spiders.middlewares import note_first_failure
 from spiders.window import Window, parse_listing_date
 
 logger = logging.getLogger(__name__)
@@ -152,6 +153,7 @@ class SourceSpider(SitemapSpider):
         document = Selector(body=body, type="xml") if body else None
         if document is None or document.xpath("local-name(/*)").get() not in roots:
             self.crawler.stats.inc_value("wirelake/invalid_listing")
+            note_first_failure(self.crawler.stats, f"{response.url} is not a valid {kind}")
             logger.error("%s: %s is not a valid %s", self.entry.name, response.url, kind)
             return None
         return document
