@@ -109,6 +109,15 @@ def test_pools_command_creates_missing_pools_and_keeps_widened_ones(airflow_home
     assert (after["wirelake_capitol_ledger"], after["wirelake_late_addition"]) == (3, 1)
 
 
+def test_pools_command_names_a_database_never_migrated_in_one_line(tmp_path):
+    """Ops who run it before `airflow db migrate` get the fix, not SQLAlchemy's traceback."""
+    env = airflow_env(tmp_path, REPO / "sources.yaml", "unused")
+    done = subprocess.run([sys.executable, "-m", "pipeline.orchestration.pools"], env=env, capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout, done.stderr.splitlines()) == (1, "", [
+        f"pools: Airflow's database sqlite:///{tmp_path}/airflow.db cannot be used (no such table: slot_pool): run `airflow db migrate` first"
+    ])
+
+
 def test_consecutive_dates_then_a_rerun_publish_each_partition_once(airflow_home, newsweb, s3_store_uri):
     """Three days through the store of an Airflow `aws` connection (no AWS variables in
     the task's environment), then the middle day again: every partition holds exactly

@@ -45,15 +45,27 @@ def pools_spec(sources: dict[str, Source]) -> dict[str, dict]:
     return pools
 
 
+class PoolsDatabaseError(Exception):
+    """Airflow's database cannot be read or written: named in one line, with the fix."""
+
+
 def create_missing_pools(spec: dict[str, dict]) -> list[str]:
     """Create the pools of spec that Airflow's database lacks; the names created.
     Run by one operator or init job at a time: a pool created between the lookup
     and the creation would be overwritten with the default slots."""
+    from airflow.configuration import conf
     from airflow.models.pool import Pool
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
 
-    missing = [name for name in spec if Pool.get_pool(name) is None]
-    for name in missing:
-        Pool.create_or_update_pool(name, spec[name]["slots"], spec[name]["description"], spec[name]["include_deferred"])
+    try:
+        missing = [name for name in spec if Pool.get_pool(name) is None]
+        for name in missing:
+            Pool.create_or_update_pool(name, spec[name]["slots"], spec[name]["description"], spec[name]["include_deferred"])
+    except SQLAlchemyError as exc:  # an AIRFLOW_HOME never migrated has no pool table
+        database = make_url(conf.get("database", "sql_alchemy_conn")).render_as_string(hide_password=True)
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise PoolsDatabaseError(f"Airflow's database {database} cannot be used ({reason}): run `airflow db migrate` first") from None
     return missing
 
 
@@ -66,7 +78,17 @@ def main(argv: list[str]) -> int:
     except SourcesError as exc:
         print("\n".join(exc.problems), file=sys.stderr)
         return 2
-    created = create_missing_pools(spec)
+    try:
+        created = create_missing_pools(spec)
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("airflow"):
+            raise
+        print("pools: Airflow is not installed here: install the project's airflow extra"
+              " (pip install -c constraints.txt -e '.[airflow]')", file=sys.stderr)
+        return 1
+    except PoolsDatabaseError as exc:
+        print(f"pools: {exc}", file=sys.stderr)
+        return 1
     print(f"pools created: {', '.join(created) or 'none'}; already there: {', '.join(sorted(set(spec) - set(created))) or 'none'}")
     return 0
 
