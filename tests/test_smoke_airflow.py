@@ -98,14 +98,28 @@ def test_a_locked_database_is_waited_out_and_a_post_looks_before_it_is_sent_agai
 
 def test_local_airflow_command_reports_bad_input_in_one_line(tmp_path):
     """Run as a module, as `wirelake airflow` runs it: no traceback for a home it cannot
-    create (OSError) or a store it cannot open."""
+    create (OSError) or a store it cannot open, which is a usage error found before the home is made."""
     (tmp_path / "file").write_text("")
-    for args, error in [
-        (["--home", str(tmp_path / "file" / "home")], f"local airflow: error: [Errno 20] Not a directory: '{tmp_path / 'file' / 'home'}'"),
-        (["--home", str(tmp_path / "home"), "--store", "s3://"], "local airflow: error: s3://: an S3 store needs a bucket, as in s3://bucket/prefix"),
+    for args, code, error in [
+        (["--home", str(tmp_path / "file" / "home")], 1, f"wirelake: error: airflow: [Errno 20] Not a directory: '{tmp_path / 'file' / 'home'}'"),
+        (["--home", str(tmp_path / "home"), "--store", "s3://"], 2,
+         "wirelake: error: airflow: s3://: an S3 store needs a bucket, as in s3://bucket/prefix (see --help)"),
+        (["--home", str(tmp_path / "home"), "--store", "ftp://example.org/lake"], 2,
+         "wirelake: error: airflow: ftp://example.org/lake: unsupported store (use a path, file://PATH or s3://BUCKET/PREFIX) (see --help)"),
     ]:
         done = subprocess.run([sys.executable, "-m", "pipeline.orchestration.local", *args], cwd=tmp_path, capture_output=True, text=True, timeout=120)
-        assert (done.returncode, done.stderr.strip().splitlines()) == (1, [error])
+        assert (done.returncode, done.stderr.strip().splitlines()) == (code, [error])
+    assert not (tmp_path / "home").exists()
+
+
+def test_smoke_script_without_the_airflow_extra_says_what_to_install(tmp_path):
+    """`make demo`'s virtualenv has no Airflow; psutil is hidden from the import system here (None in
+    sys.modules fails its import), as uninstalling it from the shared test venv is not an option."""
+    code = f"import sys; sys.modules['psutil'] = None; sys.argv = [{str(SMOKE)!r}]; exec(compile(open({str(SMOKE)!r}).read(), 'smoke', 'exec'))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr.splitlines()) == (1, [
+        "smoke-airflow: the airflow extra is not installed (make install-test, or .venv/bin/pip install -c constraints.txt -e '.[airflow]')"
+    ])
 
 
 @pytest.mark.timeout(600)

@@ -31,7 +31,7 @@ from pipeline import newsweb
 from pipeline.console import OneLineParser, port_number, stop_on_signals
 from pipeline.orchestration.pools import pools_spec
 from pipeline.sources import SourcesError, load_sources
-from pipeline.store import StoreError, open_store
+from pipeline.store import StoreError, StoreURIError, open_store
 
 REPO = Path(__file__).resolve().parents[2]
 DAGS_FOLDER = REPO / "dags"
@@ -275,6 +275,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=port_number, default=newsweb.DEFAULT_PORT, help="news web port (default 8765, 0 for any free one)")
     parser.add_argument("--api-port", type=port_number, default=8080, help="Airflow UI and API port (default 8080, 0 for any free one)")
     args = parser.parse_args(argv)
+    try:
+        store = open_store(args.store)
+    except StoreURIError as exc:
+        parser.error(str(exc))  # before anything is created, as every command treats a bad --store
     # Ctrl-C and a plain `kill` both end in the clean shutdown below; standalone would otherwise
     # inherit a background job's "ignore SIGINT" and never stop on it.
     stop_on_signals()
@@ -282,7 +286,6 @@ def main(argv: list[str] | None = None) -> int:
     sources_path = home / "sources.yaml"
     try:
         home.mkdir(parents=True, exist_ok=True)
-        store = open_store(args.store)
         with newsweb.serve(args.port) as web:
             sources_path.write_text(web.sources_yaml())
             with running(home, store.uri, sources_path, args.api_port or free_port()) as airflow:
@@ -297,13 +300,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 0
     except SourcesError as exc:
-        print("\n".join(f"local airflow: error: {problem}" for problem in exc.problems), file=sys.stderr)
+        print("\n".join(f"wirelake: error: airflow: {problem}" for problem in exc.problems), file=sys.stderr)
         return 1
-    except OSError as exc:
-        print(f"local airflow: error: {exc}", file=sys.stderr)
-        return 1
-    except (LocalAirflowError, newsweb.NewswebError, StoreError) as exc:
-        print(f"local airflow: error: {exc}", file=sys.stderr)
+    except (OSError, LocalAirflowError, newsweb.NewswebError, StoreError) as exc:
+        print(f"wirelake: error: airflow: {exc}", file=sys.stderr)
         return 1
 
 
