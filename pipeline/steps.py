@@ -49,9 +49,11 @@ def crawl_step(source: str, day: date, store_uri: str | None = None, sources_pat
     too few article pages), raises CrawlFailed before anything is replaced: a bad night
     never overwrites a good partition, and the task's retries get a chance. A re-crawl of a
     stored day must also pass the content gates and do nearly as well as that day
-    (_check_recrawl). Its log is kept as failed-crawl.log.
+    (_check_recrawl). Its log is kept as failed-crawl.log. A store that cannot be used fails
+    the day before the crawl: a site is not crawled for pages that could not be kept.
     """
     src, store = _context(source, store_uri, sources_path)
+    store.check()
     failed_log = layout.crawl_log_key(source, day, failed=True)
     with tempfile.TemporaryDirectory(prefix="wirelake-crawl-") as tmp:
         warc_path, stats_path, log_path = Path(tmp) / "pages.warc.gz", Path(tmp) / "stats.json", Path(tmp) / "crawl.log"

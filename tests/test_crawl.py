@@ -27,6 +27,7 @@ from pipeline.crawl import CrawlFailed, CrawlStats, run_crawl
 from pipeline.extract import decode_html
 from pipeline.rawpages import RawPagesError, iter_pages
 from pipeline.sources import get_source
+from pipeline.store import StoreError
 from pipeline.steps import crawl_step, fetch_error_share
 from tests.loopback import loopback_site
 
@@ -293,6 +294,17 @@ def test_a_day_without_articles_names_its_first_failure(newsweb, tmp_path, field
     first_failure = first_failure.replace("{base}", base)
     assert first_failure in str(failure.value) and "\n" not in str(failure.value)
     assert failure.value.stats.first_failure == first_failure
+
+
+def test_a_store_that_cannot_be_used_fails_the_day_before_the_site_is_crawled(newsweb, newsweb_sources, s3_endpoint, monkeypatch):
+    with socket.socket() as probe:  # a port nothing listens on once the probe is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
+    before = len(newsweb.request_log)
+    with pytest.raises(StoreError, match=rf"^s3://lake/corpus: cannot be a store: .*127\.0\.0\.1:{port}"):
+        crawl_step("capitol_ledger", DAY, "s3://lake/corpus", str(newsweb_sources))
+    assert newsweb.request_log[before:] == []
 
 
 def test_private_addresses_are_refused_unless_the_source_allows_them(newsweb, newsweb_sources, tmp_path):
