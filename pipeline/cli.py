@@ -16,7 +16,7 @@ import time
 from datetime import date, datetime, timedelta, timezone
 
 from pipeline import sources as registry
-from pipeline.console import EXIT_USAGE, OneLineParser, Stopped, counted, first_line, port_number, stop_signal, stopped_by_signals
+from pipeline.console import EXIT_USAGE, OneLineParser, Stopped, counted, first_line, non_empty, port_number, stop_signal, stopped_by_signals
 
 EXIT_FAILURE = 1
 NEWSWEB_PORT = 8765
@@ -226,10 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
     src_sub = src.add_subparsers(dest="sources_command", required=True, metavar="ACTION")
     validate = src_sub.add_parser("validate", parents=[common], help="check the registry; one line per problem, exit 2 if any")
     validate.add_argument("file", nargs="?", help="registry file to check")
-    validate.add_argument("--sources", help=sources_help)
+    validate.add_argument("--sources", help=sources_help, type=non_empty)
     validate.set_defaults(func=cmd_sources_validate)
     listing = src_sub.add_parser("list", parents=[common], help="print the sources")
-    listing.add_argument("--sources", help=sources_help)
+    listing.add_argument("--sources", help=sources_help, type=non_empty)
     listing.set_defaults(func=cmd_sources_list)
 
     for name, func, what in [
@@ -240,12 +240,12 @@ def build_parser() -> argparse.ArgumentParser:
         days.add_argument("source")
         days.add_argument("--date", type=_day, required=True, help="first day (YYYY-MM-DD, UTC)")
         days.add_argument("--to", type=_day, help="last day, inclusive (default: --date)")
-        days.add_argument("--store", help=store_help)
-        days.add_argument("--sources", help=sources_help)
+        days.add_argument("--store", help=store_help, type=non_empty)
+        days.add_argument("--sources", help=sources_help, type=non_empty)
         days.set_defaults(func=func)
 
     demo = sub.add_parser("demo", parents=[common], help="serve the offline news web and ingest every fixture source")
-    demo.add_argument("--store", help=store_help)
+    demo.add_argument("--store", help=store_help, type=non_empty)
     demo.add_argument("--port", type=port_number, default=NEWSWEB_PORT, help=f"news web port (default {NEWSWEB_PORT})")
     demo.set_defaults(func=cmd_demo)
 
@@ -266,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     query = sub.add_parser("query", parents=[common], help="run SQL (DuckDB) over the corpus: view `articles`")
     query.add_argument("sql")
-    query.add_argument("--store", help=store_help)
+    query.add_argument("--store", help=store_help, type=non_empty)
     query.add_argument("--format", choices=["table", "csv", "json"], default="table")
     query.set_defaults(func=cmd_query)
 

@@ -26,6 +26,13 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
+def non_empty(text: str) -> str:
+    """An option's value that may not be empty: `--store "$LAKE"` with LAKE unset must not mean the default."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty (an unset shell variable?)")
+    return text
+
+
 class OneLineParser(argparse.ArgumentParser):
     """Bad usage is one line on stderr, like every other failure (argparse would print the usage first)."""
 

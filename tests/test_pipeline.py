@@ -295,6 +295,17 @@ def test_bad_days_are_usage_errors(args, message, tmp_path, sources_file):
     assert not any(tmp_path.iterdir())  # not even the store's folder
 
 
+@pytest.mark.parametrize("command", [
+    ["crawl", "capitol_ledger", "--date", "2024-05-20", "--store", ""], ["reprocess", "capitol_ledger", "--date", "2024-05-20", "--sources", " "],
+    ["query", "select 1", "--store", ""], ["demo", "--store", ""], ["sources", "list", "--sources", ""], ["airflow", "--store", ""],
+])
+def test_an_empty_store_or_registry_is_a_usage_error_not_the_default(command, tmp_path):
+    """`--store "$LAKE"` with LAKE unset must not write to ./lake."""
+    result = subprocess.run([sys.executable, "-m", "pipeline.cli", *command], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "is empty (an unset shell variable?)" in result.stderr and result.stderr.count("\n") == 1
+    assert not any(tmp_path.iterdir())
+
+
 @pytest.mark.parametrize("command", [["newsweb", "--port", "99999"], ["demo", "--port", "http"], ["airflow", "--api-port", "-1"]])
 def test_bad_ports_are_usage_errors(command):
     result = wirelake(*command)

@@ -28,7 +28,7 @@ from typing import TypeVar
 import psutil
 
 from pipeline import newsweb
-from pipeline.console import OneLineParser, port_number, stop_on_signals
+from pipeline.console import OneLineParser, non_empty, port_number, stop_on_signals
 from pipeline.orchestration.pools import pools_spec
 from pipeline.sources import SourcesError, load_sources
 from pipeline.store import StoreError, StoreURIError, open_store
@@ -271,7 +271,7 @@ def running(home: Path, store_uri: str, sources_path: Path, api_port: int, timeo
 def main(argv: list[str] | None = None) -> int:
     parser = OneLineParser(prog="wirelake airflow", description=__doc__.split("\n\n")[0])
     parser.add_argument("--home", type=Path, default=Path(".airflow"), help="AIRFLOW_HOME (default ./.airflow)")
-    parser.add_argument("--store", default="./lake", help="store for the corpus (default ./lake)")
+    parser.add_argument("--store", default="./lake", type=non_empty, help="store for the corpus (default ./lake)")
     parser.add_argument("--port", type=port_number, default=newsweb.DEFAULT_PORT, help="news web port (default 8765, 0 for any free one)")
     parser.add_argument("--api-port", type=port_number, default=8080, help="Airflow UI and API port (default 8080, 0 for any free one)")
     args = parser.parse_args(argv)
