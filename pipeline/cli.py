@@ -310,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     # `wirelake airflow` hands its options to the local-Airflow launcher, which parses them itself.
     args, others = parser.parse_known_args(argv)
+    if others and isinstance(getattr(args, "paths", None), list) and not any(other.startswith("-") and other != "-" for other in others):
+        args.paths, others = args.paths + others, []  # `extract a.html --url URL b.html`: argparse reads one run of positionals
     if others and not getattr(args, "passes_options_on", False):
         parser.error(f"unrecognized arguments: {' '.join(others)}")
     args.options = others
