@@ -9,11 +9,14 @@ vectorised pass).
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import courlan
+from courlan.clean import normalize_part
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from pipeline.urls import is_tracker, query_pairs
 
 # Paragraphs that are about the article rather than part of it: a byline, a photo or
 # image credit, a copyright line. They differ between copies of one story, so the exact
@@ -52,21 +55,24 @@ _AMP_PATH = re.compile(r"(?:/amp/?|\.amp)$")
 
 
 def url_key(url: str | None) -> str | None:
-    """One key for every spelling of a URL: courlan drops tracking parameters and
-    fragments and sorts the query; on top, scheme, www./amp. hosts, AMP paths and
-    trailing slashes are variants of the same page."""
+    """One key for every spelling of a URL: without tracking parameters (pipeline.urls), the
+    rest of the query sorted; courlan normalises host, port and path; on top, scheme, fragment,
+    www./amp. hosts, AMP paths and trailing slashes are variants of the same page. Not courlan's
+    strict mode: it keeps only the query parameters it knows (id, p, page…), and ?story=1 and
+    ?story=2 are two stories."""
     if not url:
         return None
     try:
-        normal = courlan.normalize_url(url, strict=True, trailing_slash=False)
+        parts = urlsplit(url)
+        normal = urlsplit(courlan.normalize_url(urlunsplit(parts._replace(query="", fragment="")), trailing_slash=False))
     except ValueError:
         return None
-    parts = urlsplit(normal)
-    host = (parts.hostname or "").lower()
+    host = (normal.hostname or "").lower()
     for prefix in ("www.", "amp.", "m."):
         host = host.removeprefix(prefix)
-    path = _AMP_PATH.sub("", parts.path).rstrip("/")
-    query = "&".join(p for p in parts.query.split("&") if p and p.split("=")[0].lower() not in ("amp", "outputtype"))
+    path = _AMP_PATH.sub("", normal.path).rstrip("/")
+    kept = [pair for pair in query_pairs(parts.query) if not is_tracker(name := pair.split("=", 1)[0]) and name.lower() not in ("amp", "outputtype")]
+    query = "&".join(sorted(normalize_part(pair) for pair in kept))  # percent-encoded as courlan encodes paths
     return f"{host}{path}" + (f"?{query}" if query else "")
 
 
