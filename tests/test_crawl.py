@@ -151,18 +151,20 @@ STORY_HTML = (
 
 
 class _GzipSite(BaseHTTPRequestHandler):
-    """A one-article site whose article is sent with Content-Encoding: gzip."""
+    """A one-article site whose article is sent with Content-Encoding: gzip; its feed lists it
+    twice, the second time with a newsletter's tracking parameters, which the site ignores."""
 
     def do_GET(self) -> None:
         base = f"http://{self.headers['Host']}"
+        item = "<item><title>Ferry fares</title><link>{}</link><pubDate>Sun, 26 May 2024 09:00:00 GMT</pubDate></item>"
         if self.path == "/feed.xml":
             body = (
                 '<?xml version="1.0"?><rss version="2.0"><channel><title>Gzip Gazette</title>'
-                f"<item><title>Ferry fares</title><link>{base}/story.html</link>"
-                "<pubDate>Sun, 26 May 2024 09:00:00 GMT</pubDate></item></channel></rss>"
+                + item.format(f"{base}/story.html") + item.format(f"{base}/story.html?utm_source=newsletter&amp;utm_medium=email")
+                + "</channel></rss>"
             ).encode()
             self._send(200, "application/rss+xml", body)
-        elif self.path == "/story.html":
+        elif self.path.split("?")[0] == "/story.html":
             self._send(200, "text/html; charset=utf-8", gzip.compress(STORY_HTML, mtime=0), encoding="gzip")
         else:
             self._send(404, "text/plain", b"not found")
@@ -221,6 +223,12 @@ def gzip_crawl(gzip_site, tmp_path_factory) -> GzipCrawl:
         crawl_logger.removeHandler(handler)
         crawl_logger.setLevel(previous)
     return GzipCrawl(stats, out / "pages.warc.gz", "\n".join(handler.lines))
+
+
+def test_a_page_listed_with_tracking_parameters_is_fetched_once_at_its_own_url(gzip_crawl):
+    assert gzip_crawl.stats.listed["feeds/in_window"] == 2
+    assert gzip_crawl.stats.articles == 1
+    assert [p.url.removeprefix(p.url.split("/story")[0]) for p in iter_pages(gzip_crawl.warc) if "/story" in p.url] == ["/story.html"]
 
 
 def test_gzip_body_is_stored_as_served_and_read_decoded(gzip_crawl):

@@ -30,6 +30,7 @@ from scrapy.spiders import SitemapSpider
 
 from pipeline.rawpages import is_html, media_type
 from pipeline.sources import DISCOVERY_METHODS, Source, SourcesError, get_source
+from pipeline.urls import without_trackers
 from spiders.items import ArticlePage
 from spiders.middlewares import note_first_failure
 from spiders.window import Window, parse_listing_date
@@ -169,7 +170,7 @@ class SourceSpider(SitemapSpider):
             return
         for entry in entries:
             if self.admit("sitemaps", entry["loc"], entry.get("lastmod")):
-                yield entry
+                yield {**entry, "loc": without_trackers(entry["loc"])}
 
     def parse_news_sitemap(self, response: Response) -> Iterator[Request]:
         """A Google News sitemap, or an index of them: URLs by news:publication_date.
@@ -186,7 +187,7 @@ class SourceSpider(SitemapSpider):
             loc = url.xpath(f"{_xpath_name('loc')}/text()").get("").strip()
             published = url.xpath(f".//{_xpath_name('publication_date')}/text()").get()
             if loc and self.admit("news_sitemaps", loc, published):
-                yield Request(response.urljoin(loc), self.parse_article)
+                yield self._article(response.urljoin(loc))
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         """An RSS or Atom feed: each item's link, by its publication date."""
@@ -203,7 +204,7 @@ class SourceSpider(SitemapSpider):
                 None,
             )
             if link and self.admit("feeds", response.urljoin(link), published):
-                yield Request(response.urljoin(link), self.parse_article)
+                yield self._article(response.urljoin(link))
 
     def parse_archive(self, response: Response, day_url: str) -> Iterator[Request]:
         """One page of a day's archive: the articles it links and its further pages.
@@ -217,13 +218,18 @@ class SourceSpider(SitemapSpider):
         articles = LinkExtractor(allow=self.entry.article_pattern)
         for link in articles.extract_links(response):
             self.crawler.stats.inc_value("wirelake/listed/archive/in_window")
-            yield Request(link.url, self.parse_article)
+            yield self._article(link.url)
         pages = LinkExtractor(allow=f"^{re.escape(day_url)}", deny=self.entry.article_pattern)
         next_links = set(map(response.urljoin, response.xpath("//a[@rel='next']/@href | //link[@rel='next']/@href").getall()))
         elsewhere = {url for url in next_links if not url.startswith(day_url)}
         self.crawler.stats.inc_value("wirelake/listed/archive/out_of_window", len(elsewhere))
         for url in {*(link.url for link in pages.extract_links(response)), *(next_links - elsewhere)}:
             yield Request(url, self.parse_archive, cb_kwargs={"day_url": day_url})
+
+    def _article(self, url: str) -> Request:
+        """The request for a listed article, without the listing's tracking parameters: one page
+        listed as ?utm_source=rss and plain is fetched, stored and deduplicated once."""
+        return Request(without_trackers(url), self.parse_article)
 
     def parse_article(self, response: Response) -> Iterator[ArticlePage]:
         """An article URL fetched OK; non-HTML and empty bodies are counted, not items.
