@@ -8,12 +8,15 @@ Every partition is published through the real corpus writer on a real LocalStore
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 import json
 import threading
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta, timezone
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -216,6 +219,64 @@ def test_same_page_on_two_days_shows_once_from_its_earliest_listing(store):
     for day in (date(2022, 1, 29), date(2022, 1, 30)):
         assert corpus.read_partition(store, layout.corpus_partition_key("capitol_ledger", day)).num_rows == 1
     assert articles_view(store, "SELECT count(*), min(crawl_date), bool_and(is_original) FROM articles") == [(1, date(2022, 1, 29), True)]
+
+
+def _story(story: str, source: str):
+    return next(a for a in expected_articles() if a.story == story and a.source == source)
+
+
+def _uncredited(article, **changes) -> dict:
+    """A reprint that names neither its original (no credit line) nor a canonical URL."""
+    return record(article, attribution=None, canonical_url=None, **changes)
+
+
+def _original_source(store: ObjectStore) -> list[tuple]:
+    return articles_view(store, "SELECT source FROM articles WHERE is_original")
+
+
+@pytest.mark.parametrize("metro_fetched_first", [True, False])
+def test_a_tie_on_published_at_is_broken_by_doc_id_not_by_fetch_order(tmp_path, metro_fetched_first):
+    """Two pages of one story, same published_at, nothing naming the original: crawl times are no
+    evidence, so the original does not depend on which day was crawled first (or re-run)."""
+    store = LocalStore(tmp_path / "lake")
+    ledger, metro = _story("story-0015", "capitol_ledger"), _story("story-0015", "metro_wire")
+    early, late = datetime(2024, 5, 27, 1, tzinfo=timezone.utc), datetime(2024, 5, 27, 2, tzinfo=timezone.utc)
+    rows = {
+        "capitol_ledger": record(ledger, fetched_at=late if metro_fetched_first else early),
+        "metro_wire": _uncredited(metro, published_at=ledger.published_at, fetched_at=early if metro_fetched_first else late),
+    }
+    order = ["metro_wire", "capitol_ledger"] if metro_fetched_first else ["capitol_ledger", "metro_wire"]
+    for source in order:
+        ingest(store, source, date(2024, 5, 26), [rows[source]])
+    expected = min(rows.values(), key=lambda row: row["doc_id"])["source"]
+    assert articles_view(store, "SELECT count(DISTINCT cluster_id) FROM articles") == [(1,)]
+    assert _original_source(store) == [(expected,)]
+
+
+def test_a_page_giving_only_its_day_is_no_earlier_than_one_giving_its_time_that_day(store):
+    """An uncredited reprint printing "May 22, 2024" (midnight) beside the original's 14:05 the same day."""
+    ledger, courier = _story("story-0007", "capitol_ledger"), _story("story-0007", "daily_courier")
+    assert courier.published_at == datetime(2024, 5, 22, tzinfo=timezone.utc) < ledger.published_at
+    ingest(store, "daily_courier", date(2024, 5, 22), [_uncredited(courier)])
+    ingest(store, "capitol_ledger", date(2024, 5, 22), [record(ledger)])
+    assert _original_source(store) == [("capitol_ledger",)]
+    # a day earlier is earlier, time or not
+    ingest(store, "daily_courier", date(2024, 5, 22), [_uncredited(courier, published_at=datetime(2024, 5, 21, tzinfo=timezone.utc))])
+    assert _original_source(store) == [("daily_courier",)]
+
+
+def test_state_written_before_fetched_at_was_dropped_still_reads(store):
+    """Stores deduplicated by earlier versions keep a fetched_at column in their docs files."""
+    ledger, courier = _story("story-0007", "capitol_ledger"), _story("story-0007", "daily_courier")
+    ingest(store, "capitol_ledger", date(2024, 5, 22), [record(ledger)])
+    for segment in state.load(store).segments.values():
+        table = pq.read_table(io.BytesIO(store.get_bytes(segment.docs)))
+        fetched = pa.array([datetime(2024, 5, 23, tzinfo=timezone.utc)] * table.num_rows, pa.timestamp("us", tz="UTC"))
+        sink = io.BytesIO()
+        pq.write_table(table.add_column(table.schema.get_field_index("exact"), "fetched_at", fetched), sink, row_group_size=state.DOC_GROUP_ROWS)
+        store.put_bytes(segment.docs, sink.getvalue())
+    ingest(store, "daily_courier", date(2024, 5, 22), [record(courier)])  # reads the ledger's docs as history
+    assert articles_view(store, "SELECT source, is_original FROM articles ORDER BY source") == [("capitol_ledger", True), ("daily_courier", False)]
 
 
 def test_page_stays_when_another_partition_listing_it_drops_it(store):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 import numpy as np
 
@@ -41,7 +41,6 @@ class Doc:
     site_name: str | None
     attribution: str | None
     published_at: datetime | None
-    fetched_at: datetime | None
     exact: str | None
 
     def publisher_keys(self) -> set[str]:
@@ -161,14 +160,19 @@ def components(docs: list[Doc], signatures: np.ndarray, sizes: np.ndarray) -> li
 
 
 def _earliest(docs: list[Doc], candidates: list[int]) -> int:
-    """Earliest published, then earliest fetched (unknown dates last), then smallest doc_id."""
+    """Earliest published (unknown dates last), then smallest doc_id.
+
+    A page that gives only its day (stored as midnight) may have published at any hour of it:
+    on that day a page stating its time comes first, as the one whose time is known. Fetch
+    times are no evidence: they say when each day happened to be crawled, and ranking by them
+    would make the original depend on the order of crawls, re-runs included."""
     far = datetime.max.replace(tzinfo=None)
 
     def rank(i: int):
         doc = docs[i]
         published = doc.published_at.replace(tzinfo=None) if doc.published_at else far
-        fetched = doc.fetched_at.replace(tzinfo=None) if doc.fetched_at else far
-        return (published, fetched, doc.doc_id)
+        day_only = published.time() == time(0)
+        return (published.date(), day_only, published, doc.doc_id)
 
     return min(candidates, key=rank)
 

@@ -31,7 +31,7 @@ from pipeline.dedup.state import DOC_SCHEMA, MEMBER_SCHEMA, DedupConflict, Dedup
 from pipeline.dedup.text import url_key
 from pipeline.store import ObjectStore
 
-REQUIRED_COLUMNS = ("doc_id", "url", "canonical_url", "source", "site_name", "attribution", "published_at", "fetched_at", "text")
+REQUIRED_COLUMNS = ("doc_id", "url", "canonical_url", "source", "site_name", "attribution", "published_at", "text")
 
 # Index entry kinds: band keys are salted per band already; the others hash "kind:value".
 _DOC, _URL, _CANON, _EXACT = "doc", "url", "canon", "exact"
@@ -76,7 +76,7 @@ def _docs(articles: pa.Table, fingerprints: Fingerprints) -> list[Doc]:
             Doc(
                 doc_id=row["doc_id"], url=row["url"], url_key=own, canonical_key=canonical if canonical != own else None,
                 source=row["source"], site_name=row["site_name"], attribution=row["attribution"],
-                published_at=row["published_at"], fetched_at=row["fetched_at"], exact=exact,
+                published_at=row["published_at"], exact=exact,
             )
         )
     return docs

@@ -76,7 +76,6 @@ DOC_SCHEMA = pa.schema(
         ("site_name", pa.string()),
         ("attribution", pa.string()),
         ("published_at", pa.timestamp("us", tz="UTC")),
-        ("fetched_at", pa.timestamp("us", tz="UTC")),
         ("exact", pa.string()),
     ]
 )
@@ -343,7 +342,8 @@ def read_docs(store: ObjectStore, manifest: Manifest, ptrs: np.ndarray) -> pa.Ta
         where = np.flatnonzero(segments == segment)
         file = parquet(store, manifest.segments[int(segment)].docs)
         groups = np.unique(rows[where] // DOC_GROUP_ROWS)
-        table = file.read_row_groups([int(g) for g in groups])
+        # only today's columns: segments written before a column was dropped (fetched_at) still hold it
+        table = file.read_row_groups([int(g) for g in groups], columns=DOC_SCHEMA.names)
         # Row r of the segment sits at (rank of its group) * DOC_GROUP_ROWS + r % DOC_GROUP_ROWS,
         # all groups but the file's last being full.
         local = np.searchsorted(groups, rows[where] // DOC_GROUP_ROWS) * DOC_GROUP_ROWS + rows[where] % DOC_GROUP_ROWS
