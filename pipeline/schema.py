@@ -32,7 +32,7 @@ COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("markdown", pa.string(), "the body as Markdown, with headings and lists"),
     ("word_count", pa.int32(), "words in text"),
     ("attribution", pa.string(), "publisher named as the story's origin ('Courtesy/Source: X', 'originally appeared on X', wire dateline); removed from text"),
-    ("content_hash", pa.string(), "sha256 of the normalised text: equal for exact copies"),
+    ("content_hash", pa.string(), "sha256 of the text up to case, Unicode form and spacing (`dup_kind` exact also ignores digits, punctuation, bylines)"),
     ("page_type", pa.string(), "article, live_blog or video (listings and error pages never become rows)"),
     ("is_paywalled", pa.bool_(), "the page shows a teaser or a subscription wall instead of the whole story"),
     ("is_too_short", pa.bool_(), "the body is too short to be a full story"),
