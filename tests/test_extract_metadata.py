@@ -72,12 +72,11 @@ def extract(html: str, url: str = URL) -> dict:
         # the site's name with its slogan after it
         ('<meta property="og:site_name" content="Riverside Post"><title>Ferry adds early crossings : Riverside Post | News from the island'
          " | Since 1888</title>", "", "Ferry adds early crossings", "html:title"),
-        # the site's name and a word more, last ...
-        ('<meta property="og:site_name" content="Riverside Post"><title>Ferry adds early crossings - Riverside Post Online</title>', "",
-         "Ferry adds early crossings", "html:title"),
-        # ... not first: a site named for its topic opens headlines with it
-        ('<meta property="og:site_name" content="Ferries"><title>Ferries adjusted – two early crossings added | Ferries</title>', "",
-         "Ferries adjusted – two early crossings added", "html:title"),
+        # ... not where one segment follows the name, or the name comes again: the headline may be there
+        ('<meta property="og:site_name" content="Riverside Post"><title>Local | Riverside Post | Ferry adds early crossings</title>', "",
+         "Local | Riverside Post | Ferry adds early crossings", "html:title"),
+        ("<title>Ferry row - Riverside - council votes again | Riverside Post</title>", "",
+         "Ferry row - Riverside - council votes again", "html:title"),
         ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferry&#8217;s early\u00adcrossings"}</script>', "x",
          "Ferry’s earlycrossings", "jsonld:headline"),
     ],

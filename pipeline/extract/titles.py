@@ -6,9 +6,8 @@ some of them ("… | Example Times", "EXAMPLE - …", "…：Example Digital"), 
 systems let editors word each one differently (a search headline, a social headline).
 
 1. A segment is cut when it names the site (site name, publisher, host), the section, a
-   date or a byline: headlines legitimately contain " - " and ":" too. Last segments go too
-   when they are the site's name and a word or two more ("Example Times Online"), or a
-   slogan after the site's name.
+   date or a byline: headlines legitimately contain " - " and ":" too; so is a slogan after
+   the site's name.
 2. Segments that one signal adds around another signal's whole text are this page's affix,
    whatever they say (a section, the site's name spelled otherwise), when they are shorter
    than that text or contain the site's name: that signal states the shorter headline. A
@@ -42,7 +41,6 @@ _WORDED_DATE_SEGMENT = re.compile(
     rf"^(?:(?:{WEEKDAY_NAMES}),?\s+)?(?:\d{{1,2}}\.?\s+(?:{MONTH_NAMES})\.?|(?:{MONTH_NAMES})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?)\s+\d{{4}}$", re.I,
 )
 PRINTED, PAGE_TITLE = "h1", "html:title"
-_MIN_OPENING_NAME, _MAX_WORDS_AFTER_NAME = 5, 2  # see _opens_with_site_name
 
 
 def title_key(text: str) -> str:
@@ -66,17 +64,6 @@ def _is_affix(segment: str, name_keys: list[str]) -> bool:
     return any(key == name or (len(key) >= 2 and (key in name or name in key) and len(key) <= len(name) + 4) for name in name_keys)
 
 
-def _opens_with_site_name(segment: str, name_keys: list[str]) -> bool:
-    """The site's name and a word or two more, in whole words, as a title's last segment: "Example
-    Ministry Austria" and "example online" on example.gv.at and example.de; not "Example-Chef" (one
-    word), nor a host label too short to be a name by itself ("web" of web.example.org). Not as the
-    first segment: a site named for its topic opens headlines with it ("Puppies for sale – …" on
-    "Puppies")."""
-    words = segment.split()
-    openings = (title_key(" ".join(words[:count])) for count in range(max(1, len(words) - _MAX_WORDS_AFTER_NAME), len(words)))
-    return any(len(opening) >= _MIN_OPENING_NAME and opening in name_keys for opening in openings)
-
-
 def clean_text(title: str) -> str:
     """Entities decoded (JSON-LD often carries them), invisible characters dropped, spaces collapsed."""
     return " ".join(INVISIBLE.sub("", html.unescape(title)).split())
@@ -90,9 +77,8 @@ def strip_site_affixes(title: str, names: list[str]) -> str:
         return title
     separators = _SEPARATOR.findall(title)
     start, end = 0, len(parts)
-    # the site's name, and its slogan after it: "Headline : Example-Archive | Notes on a genre | Since 2005"
-    end = next((index for index in range(1, end) if title_key(parts[index]) in name_keys), end)
-    while end - start > 1 and (_is_affix(parts[end - 1], name_keys) or _opens_with_site_name(parts[end - 1], name_keys)):
+    end = _before_slogan(parts, name_keys)
+    while end - start > 1 and _is_affix(parts[end - 1], name_keys):
         end -= 1
     while end - start > 1 and _is_affix(parts[start], name_keys):
         start += 1
@@ -102,6 +88,18 @@ def strip_site_affixes(title: str, names: list[str]) -> str:
     for index in range(start + 1, end):
         pieces += [separators[index - 1], parts[index]]
     return "".join(pieces).strip()
+
+
+def _before_slogan(parts: list[str], name_keys: list[str]) -> int:
+    """Where the site's name and its slogan start ("Headline : Example-Archive | Notes on a genre |
+    Since 2005"): a middle segment that is the site's name, with two segments or more after it, none
+    naming the site. One segment after the name may be the headline ("Politics | Example Post |
+    Headline"); so may the rest where the site's name comes again ("Ferry row - Example - council
+    votes again | Example Post", with "Example" the host's name)."""
+    for index in range(1, len(parts) - 2):
+        if title_key(parts[index]) in name_keys:
+            return index if not any(_is_affix(part, name_keys) for part in parts[index + 1 :]) else len(parts)
+    return len(parts)
 
 
 def stated_keys(title: str, names: list[str]) -> set[str]:
