@@ -1,35 +1,34 @@
 """Tracking parameters: the part of a listed URL that says where a click came from, not which page.
 
 Feeds and newsletters append them (`?utm_source=rss`); left in, one page is fetched and stored
-once per spelling. courlan knows the names; its list also holds short names that sites use for
-the story's own id (`?cid=`, `?eid=`, `?uid=`), which are kept: dropping them would fetch, or
-merge, another page.
+once per spelling. The names are ours, matched whole: courlan's pattern matches the start of any
+name (`game`, `gallery` and `refid` pass for trackers) and includes short names that sites use
+for the story's own id (`?cid=`, `?eid=`); dropping those would fetch, or merge, another page.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
-from courlan.clean import TRACKERS_RE
-
-_ID_NAMES = {"cid", "eid", "uid"}
+# Click ids of ad and social networks, newsletter and share tags, analytics suites' campaign tags
+_TRACKER_NAMES = {
+    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "ysclid", "twclid", "ttclid", "igshid", "li_fat_id",
+    "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "ref", "ref_src", "referrer", "source", "cmpid", "ncid", "ocid", "icid",
+    "xtor", "ito", "s_cid", "smid", "spm", "sr_share",
+}
+_TRACKER_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "at_", "oly_", "vero_")
 
 
 def is_tracker(name: str) -> bool:
     """A query parameter's name that tracks the click."""
     name = name.lower()
-    return name not in _ID_NAMES and bool(TRACKERS_RE.search(name))
-
-
-def query_pairs(query: str) -> list[str]:
-    """The query's "name=value" pairs as written (no re-encoding)."""
-    return [pair for pair in query.split("&") if pair]
+    return name in _TRACKER_NAMES or name.startswith(_TRACKER_PREFIXES)
 
 
 def without_trackers(url: str) -> str:
     """The URL without its tracking parameters; the very same string when it has none, so that
     a site's own spelling of its query is fetched as listed."""
     parts = urlsplit(url)
-    pairs = query_pairs(parts.query)
+    pairs = [pair for pair in parts.query.split("&") if pair]
     kept = [pair for pair in pairs if not is_tracker(pair.split("=", 1)[0])]
     return url if len(kept) == len(pairs) else urlunsplit(parts._replace(query="&".join(kept)))

@@ -8,15 +8,12 @@ Every partition is published through the real corpus writer on a real LocalStore
 from __future__ import annotations
 
 import hashlib
-import io
 import itertools
 import json
 import threading
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta, timezone
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -265,20 +262,6 @@ def test_a_page_giving_only_its_day_is_no_earlier_than_one_giving_its_time_that_
     assert _original_source(store) == [("daily_courier",)]
 
 
-def test_state_written_before_fetched_at_was_dropped_still_reads(store):
-    """Stores deduplicated by earlier versions keep a fetched_at column in their docs files."""
-    ledger, courier = _story("story-0007", "capitol_ledger"), _story("story-0007", "daily_courier")
-    ingest(store, "capitol_ledger", date(2024, 5, 22), [record(ledger)])
-    for segment in state.load(store).segments.values():
-        table = pq.read_table(io.BytesIO(store.get_bytes(segment.docs)))
-        fetched = pa.array([datetime(2024, 5, 23, tzinfo=timezone.utc)] * table.num_rows, pa.timestamp("us", tz="UTC"))
-        sink = io.BytesIO()
-        pq.write_table(table.add_column(table.schema.get_field_index("exact"), "fetched_at", fetched), sink, row_group_size=state.DOC_GROUP_ROWS)
-        store.put_bytes(segment.docs, sink.getvalue())
-    ingest(store, "daily_courier", date(2024, 5, 22), [record(courier)])  # reads the ledger's docs as history
-    assert articles_view(store, "SELECT source, is_original FROM articles ORDER BY source") == [("capitol_ledger", True), ("daily_courier", False)]
-
-
 def test_page_stays_when_another_partition_listing_it_drops_it(store):
     """B lists X, then A (earlier) lists X, then B is re-run without X: X stays, shown from A."""
     ingest(store, "capitol_ledger", date(2022, 1, 30), [seed_row(date(2022, 1, 30))])
@@ -513,6 +496,15 @@ def test_state_built_with_other_parameters_is_refused(store):
     key = state.manifest_key(1)
     store.put_bytes(key, store.get_bytes(key).replace(b'"bands": 32', b'"bands": 16'))
     with pytest.raises(DedupError, match="parameters"):
+        dedup_partition(store, "capitol_ledger", date(2024, 5, 22), corpus.to_table([]))
+
+
+def test_state_of_an_earlier_format_is_refused_with_the_fix(store):
+    """Format 2 keyed URLs without their story parameters: its keys cannot be mixed with today's."""
+    ingest_all(store, list(PARTITIONS)[:1])
+    key = state.manifest_key(1)
+    store.put_bytes(key, store.get_bytes(key).replace(f'"format": {state.FORMAT}'.encode(), b'"format": 2'))
+    with pytest.raises(DedupError, match=r"not a dedup manifest this release can read .*delete the dedup/ folder and re-ingest"):
         dedup_partition(store, "capitol_ledger", date(2024, 5, 22), corpus.to_table([]))
 
 

@@ -54,7 +54,7 @@ from pipeline.store import ObjectStore, StoreError
 
 ROOT = "dedup"
 MANIFESTS = f"{ROOT}/manifests/"
-FORMAT = 2
+FORMAT = 3  # 3: URL keys keep a story's query parameters and the port; docs lose fetched_at
 FANOUT = 4
 # How long objects a generation stopped using stay readable: the longest query over an
 # older generation that is sure to finish. Retired objects hold storage that long, so the
@@ -342,8 +342,7 @@ def read_docs(store: ObjectStore, manifest: Manifest, ptrs: np.ndarray) -> pa.Ta
         where = np.flatnonzero(segments == segment)
         file = parquet(store, manifest.segments[int(segment)].docs)
         groups = np.unique(rows[where] // DOC_GROUP_ROWS)
-        # only today's columns: segments written before a column was dropped (fetched_at) still hold it
-        table = file.read_row_groups([int(g) for g in groups], columns=DOC_SCHEMA.names)
+        table = file.read_row_groups([int(g) for g in groups])
         # Row r of the segment sits at (rank of its group) * DOC_GROUP_ROWS + r % DOC_GROUP_ROWS,
         # all groups but the file's last being full.
         local = np.searchsorted(groups, rows[where] // DOC_GROUP_ROWS) * DOC_GROUP_ROWS + rows[where] % DOC_GROUP_ROWS

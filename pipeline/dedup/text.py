@@ -9,14 +9,13 @@ vectorised pass).
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import courlan
-from courlan.clean import normalize_part
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.urls import is_tracker, query_pairs
+from pipeline.urls import is_tracker
 
 # Paragraphs that are about the article rather than part of it: a byline, a photo or
 # image credit, a copyright line. They differ between copies of one story, so the exact
@@ -56,10 +55,10 @@ _AMP_PATH = re.compile(r"(?:/amp/?|\.amp)$")
 
 def url_key(url: str | None) -> str | None:
     """One key for every spelling of a URL: without tracking parameters (pipeline.urls), the
-    rest of the query sorted; courlan normalises host, port and path; on top, scheme, fragment,
-    www./amp. hosts, AMP paths and trailing slashes are variants of the same page. Not courlan's
-    strict mode: it keeps only the query parameters it knows (id, p, page…), and ?story=1 and
-    ?story=2 are two stories."""
+    rest of the query decoded, sorted and encoded again; courlan normalises host, port and path;
+    on top, scheme, fragment, user info, www./amp./m. hosts, AMP paths and trailing slashes are
+    variants of the same page. Not courlan's strict mode: it keeps only the query parameters it
+    knows (id, p, page…), and ?story=1 and ?story=2 are two stories."""
     if not url:
         return None
     try:
@@ -67,12 +66,13 @@ def url_key(url: str | None) -> str | None:
         normal = urlsplit(courlan.normalize_url(urlunsplit(parts._replace(query="", fragment="")), trailing_slash=False))
     except ValueError:
         return None
-    host = (normal.hostname or "").lower()
+    host = normal.netloc.rpartition("@")[2]  # with a port other than the scheme's default, and IPv6 brackets
     for prefix in ("www.", "amp.", "m."):
         host = host.removeprefix(prefix)
     path = _AMP_PATH.sub("", normal.path).rstrip("/")
-    kept = [pair for pair in query_pairs(parts.query) if not is_tracker(name := pair.split("=", 1)[0]) and name.lower() not in ("amp", "outputtype")]
-    query = "&".join(sorted(normalize_part(pair) for pair in kept))  # percent-encoded as courlan encodes paths
+    pairs = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True)
+             if not is_tracker(name) and name.lower() not in ("amp", "outputtype")]
+    query = urlencode(sorted(pairs))
     return f"{host}{path}" + (f"?{query}" if query else "")
 
 
