@@ -298,6 +298,7 @@ def test_bad_days_are_usage_errors(args, message, tmp_path, sources_file):
 @pytest.mark.parametrize("command", [
     ["crawl", "capitol_ledger", "--date", "2024-05-20", "--store", ""], ["reprocess", "capitol_ledger", "--date", "2024-05-20", "--sources", " "],
     ["query", "select 1", "--store", ""], ["demo", "--store", ""], ["sources", "list", "--sources", ""], ["airflow", "--store", ""],
+    ["airflow", "--home", ""],
 ])
 def test_an_empty_store_or_registry_is_a_usage_error_not_the_default(command, tmp_path):
     """`--store "$LAKE"` with LAKE unset must not write to ./lake."""

@@ -270,7 +270,7 @@ def running(home: Path, store_uri: str, sources_path: Path, api_port: int, timeo
 
 def main(argv: list[str] | None = None) -> int:
     parser = OneLineParser(prog="wirelake airflow", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--home", type=Path, default=Path(".airflow"), help="AIRFLOW_HOME (default ./.airflow)")
+    parser.add_argument("--home", type=lambda text: Path(non_empty(text)), default=Path(".airflow"), help="AIRFLOW_HOME (default ./.airflow)")
     parser.add_argument("--store", default="./lake", type=non_empty, help="store for the corpus (default ./lake)")
     parser.add_argument("--port", type=port_number, default=newsweb.DEFAULT_PORT, help="news web port (default 8765, 0 for any free one)")
     parser.add_argument("--api-port", type=port_number, default=8080, help="Airflow UI and API port (default 8080, 0 for any free one)")
@@ -278,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         store = open_store(args.store)
     except StoreURIError as exc:
-        parser.error(str(exc))  # before anything is created, as every command treats a bad --store
+        parser.error(str(exc))  # a --store that names no store is bad usage, found before the home is made
     # Ctrl-C and a plain `kill` both end in the clean shutdown below; standalone would otherwise
     # inherit a background job's "ignore SIGINT" and never stop on it.
     stop_on_signals()
