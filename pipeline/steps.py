@@ -100,7 +100,8 @@ def fetch_error_share(stats: dict) -> float:
 def _crawl_gate_problems(src: Source, stats: dict) -> list[str]:
     gates, problems = src.quality, _error_gate_problems(src, stats)
     if int(stats.get("articles", 0)) < gates.min_articles:
-        first = f" (first failure: {stats['first_failure']})" if stats.get("first_failure") else ""
+        # named once: the error gate's problem already quotes it
+        first = f" (first failure: {stats['first_failure']})" if stats.get("first_failure") and not problems else ""
         problems.insert(0, f"{stats.get('articles', 0)} article pages fetched, fewer than quality.min_articles={gates.min_articles}{first}")
     return problems
 

@@ -56,8 +56,9 @@ class PrivateAddressGuard:
                 return None
         if not is_public(address):
             self.stats.inc_value("wirelake/refused_private_address")
-            note_first_failure(self.stats, f"refused {request.url}: {host} resolves to the non-public address {address} (allow_private_addresses is false)")
-            logger.warning("refused %s: %s resolves to the non-public address %s (allow_private_addresses is false)", request.url, host, address)
+            refusal = f"refused {request.url}: {host} resolves to the non-public address {address} (allow_private_addresses is false)"
+            note_first_failure(self.stats, refusal)
+            logger.warning("%s", refusal)
             raise IgnoreRequest(f"{host} resolves to the non-public address {address}")
         return None
 

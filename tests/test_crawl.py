@@ -28,7 +28,7 @@ from pipeline.extract import decode_html
 from pipeline.rawpages import RawPagesError, iter_pages
 from pipeline.sources import get_source
 from pipeline.store import StoreError
-from pipeline.steps import crawl_step, fetch_error_share
+from pipeline.steps import _crawl_gate_problems, crawl_step, fetch_error_share
 from tests.loopback import loopback_site
 
 DAY, NEXT_DAY = date(2024, 5, 26), date(2024, 5, 27)
@@ -231,6 +231,48 @@ def test_a_page_listed_with_tracking_parameters_is_fetched_once_at_its_own_url(g
     assert [p.url.removeprefix(p.url.split("/story")[0]) for p in iter_pages(gzip_crawl.warc) if "/story" in p.url] == ["/story.html"]
 
 
+class _TaggedListingsSite(BaseHTTPRequestHandler):
+    """A site whose news sitemap, sitemap and day archive each list a story with a click tracker."""
+
+    requested: list[str] = []
+
+    def do_GET(self) -> None:
+        self.requested.append(self.path)
+        base = f"http://{self.headers['Host']}"
+        urlset = '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+        pages = {
+            "/news.xml": urlset + f"<url><loc>{base}/a/one.html?utm_source=gnews</loc><news:news><news:publication_date>2024-05-26T08:00:00Z"
+                         "</news:publication_date></news:news></url></urlset>",
+            "/sitemap.xml": urlset + f"<url><loc>{base}/a/two.html?fbclid=x1&amp;utm_medium=social</loc><lastmod>2024-05-26</lastmod></url></urlset>",
+            "/archive/2024/05/26/": f'<html><body><a href="{base}/a/three.html?at_medium=newsletter">Three</a></body></html>',
+        }
+        if self.path in pages:
+            body, kind = pages[self.path].encode(), "text/html" if self.path.endswith("/") else "application/xml"
+        elif self.path.startswith("/a/"):
+            body, kind = STORY_HTML, "text/html; charset=utf-8"
+        else:
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's signature
+        """Quiet."""
+
+
+def test_every_listing_method_fetches_articles_without_their_trackers(tmp_path):
+    with loopback_site(_TaggedListingsSite) as base:
+        entry = quick("tagged_times", domains=["127.0.0.1"], news_sitemaps=[f"{base}/news.xml"], sitemaps=[f"{base}/sitemap.xml"],
+                      archive=base + "/archive/{date:%Y/%m/%d}/", article_pattern=r"/a/")
+        stats = crawl_source("tagged_times", write_registry(tmp_path / "sources.yaml", [entry]), tmp_path)
+    assert stats.articles == 3
+    assert sorted(path for path in _TaggedListingsSite.requested if path.startswith("/a/")) == ["/a/one.html", "/a/three.html", "/a/two.html"]
+
+
 def test_gzip_body_is_stored_as_served_and_read_decoded(gzip_crawl):
     assert gzip_crawl.stats.articles == 1
     [story] = [p for p in iter_pages(gzip_crawl.warc) if p.url.endswith("/story.html")]
@@ -386,6 +428,15 @@ def test_the_error_share_counts_each_url_once_whatever_its_retries(changes, shar
     """The max_error_share gate must see a whole site failing, and not a few flaky URLs as all of it."""
     stats = stats_of(**{"robotstxt/forbidden": 0, "wirelake/size_limit_dropped": 0, **changes})
     assert fetch_error_share(stats.to_dict()) == share
+
+
+def test_both_crawl_gates_failing_quote_the_first_failure_once(tmp_path):
+    """No article and most fetches failing: one line, the first failure in it once."""
+    entry = quick("gate_ledger", domains=["127.0.0.1"], feeds=["http://127.0.0.1:9/feed.xml"])
+    source = get_source("gate_ledger", write_registry(tmp_path / "sources.yaml", [entry]))
+    stats = stats_of(item_scraped_count=0, **{"httperror/response_ignored_count": 8, "wirelake/urls_answered": 9, "wirelake/first_failure": "HTTP 500 at U"})
+    problems = _crawl_gate_problems(source, stats.to_dict())
+    assert len(problems) == 2 and "; ".join(problems).count("HTTP 500 at U") == 1
 
 
 @pytest.mark.parametrize(

@@ -154,8 +154,9 @@ class SourceSpider(SitemapSpider):
         document = Selector(body=body, type="xml") if body else None
         if document is None or document.xpath("local-name(/*)").get() not in roots:
             self.crawler.stats.inc_value("wirelake/invalid_listing")
-            note_first_failure(self.crawler.stats, f"{response.url} is not a valid {kind}")
-            logger.error("%s: %s is not a valid %s", self.entry.name, response.url, kind)
+            problem = f"{response.url} is not a valid {kind}"
+            note_first_failure(self.crawler.stats, problem)
+            logger.error("%s: %s", self.entry.name, problem)
             return None
         return document
 
