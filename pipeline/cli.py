@@ -16,7 +16,7 @@ import time
 from datetime import date, datetime, timedelta, timezone
 
 from pipeline import sources as registry
-from pipeline.console import EXIT_USAGE, OneLineParser, Stopped, counted, first_line, non_empty, port_number, stop_signal, stopped_by_signals
+from pipeline.console import EXIT_USAGE, INSTALL_AIRFLOW_EXTRA, OneLineParser, Stopped, counted, first_line, non_empty, port_number, stop_signal, stopped_by_signals
 
 EXIT_FAILURE = 1
 NEWSWEB_PORT = 8765
@@ -187,8 +187,7 @@ def cmd_airflow(args) -> int:
     except ModuleNotFoundError as exc:  # `make demo` leaves out the airflow extra; local.py imports only its psutil
         if exc.name != "psutil":
             raise
-        print("wirelake: error: airflow: psutil is not installed: install the airflow extra"
-              " (make install-test, or .venv/bin/pip install -c constraints.txt -e '.[airflow]')", file=sys.stderr)
+        print(f"wirelake: error: airflow: psutil is not installed: {INSTALL_AIRFLOW_EXTRA}", file=sys.stderr)
         return EXIT_FAILURE
 
     return local_airflow(args.options)
@@ -306,12 +305,23 @@ def _names_no_store(exc: BaseException | None) -> bool:
     return exc is not None
 
 
+def _more_paths(args, others: list[str]) -> list[str]:
+    """Files given after an option (`extract a.html --url URL b.html`, or after `--`) join the
+    command's paths: argparse reads one run of positionals only. What is left is unrecognised."""
+    if not isinstance(getattr(args, "paths", None), list):
+        return others
+    files = [other for other in others if other != "--"]
+    if any(other.startswith("-") and other != "-" for other in files):
+        return others
+    args.paths += files
+    return []
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     # `wirelake airflow` hands its options to the local-Airflow launcher, which parses them itself.
     args, others = parser.parse_known_args(argv)
-    if others and isinstance(getattr(args, "paths", None), list) and not any(other.startswith("-") and other != "-" for other in others):
-        args.paths, others = args.paths + others, []  # `extract a.html --url URL b.html`: argparse reads one run of positionals
+    others = _more_paths(args, others)
     if others and not getattr(args, "passes_options_on", False):
         parser.error(f"unrecognized arguments: {' '.join(others)}")
     args.options = others

@@ -26,6 +26,10 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
+INSTALL_AIRFLOW_EXTRA = "install the airflow extra (make install-test, or .venv/bin/pip install -c constraints.txt -e '.[airflow]')"
+"""What to do where `make demo`'s virtualenv, which leaves Airflow out, meets a command that needs it."""
+
+
 def non_empty(text: str) -> str:
     """An option's value that may not be empty: `--store "$LAKE"` with LAKE unset must not mean the default."""
     if not text.strip():

@@ -118,6 +118,17 @@ def test_pools_command_names_a_database_never_migrated_in_one_line(tmp_path):
     ])
 
 
+def test_pools_command_without_airflow_says_what_to_install(tmp_path):
+    """`make demo`'s virtualenv has no Airflow; it is hidden from the import system here (None in
+    sys.modules fails its import), as uninstalling it from the shared test venv is not an option."""
+    code = "import sys; sys.modules['airflow'] = None; from pipeline.orchestration.pools import main; raise SystemExit(main([]))"
+    env = airflow_env(tmp_path, REPO / "sources.yaml", "unused")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stderr.splitlines()) == (1, [
+        "pools: Airflow is not installed here: install the airflow extra (make install-test, or .venv/bin/pip install -c constraints.txt -e '.[airflow]')"
+    ])
+
+
 def test_consecutive_dates_then_a_rerun_publish_each_partition_once(airflow_home, newsweb, s3_store_uri):
     """Three days through the store of an Airflow `aws` connection (no AWS variables in
     the task's environment), then the middle day again: every partition holds exactly

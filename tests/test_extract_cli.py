@@ -237,10 +237,11 @@ def test_url_with_several_html_files_is_an_error(capsys):
     assert main_extract([str(PAGES / "reprint_courtesy.html"), str(PAGES / "listing_front.html")], SEED_URL) == 2
     out, err = capsys.readouterr()
     assert out == "" and err.strip() == "wirelake: error: --url needs exactly one HTML file, got 2"
-    # the same when the second file comes after --url, not argparse's "unrecognized arguments"
-    assert main(["extract", str(PAGES / "reprint_courtesy.html"), "--url", SEED_URL, str(PAGES / "listing_front.html")]) == 2
-    out, err = capsys.readouterr()
-    assert out == "" and err.strip() == "wirelake: error: --url needs exactly one HTML file, got 2"
+    # the same when the second file comes after --url (or after `--`), not argparse's "unrecognized arguments"
+    for after in ([], ["--"]):
+        assert main(["extract", str(PAGES / "reprint_courtesy.html"), "--url", SEED_URL, *after, str(PAGES / "listing_front.html")]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err.strip() == "wirelake: error: --url needs exactly one HTML file, got 2"
 
 
 @pytest.mark.parametrize("url", ["business/ferry-plan/", "ftp://dostana.example/ferry.html", ""])

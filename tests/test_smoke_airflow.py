@@ -118,7 +118,8 @@ def test_smoke_script_without_the_airflow_extra_says_what_to_install(tmp_path):
     code = f"import sys; sys.modules['psutil'] = None; sys.argv = [{str(SMOKE)!r}]; exec(compile(open({str(SMOKE)!r}).read(), 'smoke', 'exec'))"
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stderr.splitlines()) == (1, [
-        "smoke-airflow: the airflow extra is not installed (make install-test, or .venv/bin/pip install -c constraints.txt -e '.[airflow]')"
+        "smoke-airflow: the airflow extra is not installed: install the airflow extra (make install-test,"
+        " or .venv/bin/pip install -c constraints.txt -e '.[airflow]')"
     ])
 
 

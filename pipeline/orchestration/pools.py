@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import sys
 
+from pipeline.console import INSTALL_AIRFLOW_EXTRA, first_line
 from pipeline.sources import Source, SourcesError, load_sources
 
 CRAWL_SLOTS = 1
@@ -62,10 +63,13 @@ def create_missing_pools(spec: dict[str, dict]) -> list[str]:
         missing = [name for name in spec if Pool.get_pool(name) is None]
         for name in missing:
             Pool.create_or_update_pool(name, spec[name]["slots"], spec[name]["description"], spec[name]["include_deferred"])
-    except SQLAlchemyError as exc:  # an AIRFLOW_HOME never migrated has no pool table
+    except SQLAlchemyError as exc:
         database = make_url(conf.get("database", "sql_alchemy_conn")).render_as_string(hide_password=True)
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise PoolsDatabaseError(f"Airflow's database {database} cannot be used ({reason}): run `airflow db migrate` first") from None
+        reason = first_line(getattr(exc, "orig", None) or exc)
+        # SQLite's and Postgres's words for the pool table an AIRFLOW_HOME never migrated lacks
+        never_migrated = "no such table" in reason or "does not exist" in reason
+        fix = ": run `airflow db migrate` first" if never_migrated else ""
+        raise PoolsDatabaseError(f"Airflow's database {database} cannot be used ({reason}){fix}") from None
     return missing
 
 
@@ -83,8 +87,7 @@ def main(argv: list[str]) -> int:
     except ModuleNotFoundError as exc:
         if not (exc.name or "").startswith("airflow"):
             raise
-        print("pools: Airflow is not installed here: install the project's airflow extra"
-              " (pip install -c constraints.txt -e '.[airflow]')", file=sys.stderr)
+        print(f"pools: Airflow is not installed here: {INSTALL_AIRFLOW_EXTRA}", file=sys.stderr)
         return 1
     except PoolsDatabaseError as exc:
         print(f"pools: {exc}", file=sys.stderr)
