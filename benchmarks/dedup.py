@@ -100,7 +100,6 @@ def articles(source: str, day: date, doc_ids: list[str], texts: list[str] | None
         "site_name": [source] * n,
         "attribution": [None] * n,
         "published_at": pa.array([published] * n, pa.timestamp("us", tz="UTC")),
-        "fetched_at": pa.array([published] * n, pa.timestamp("us", tz="UTC")),
         "text": texts if texts is not None else [""] * n,
     })
 

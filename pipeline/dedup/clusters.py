@@ -166,7 +166,7 @@ def _earliest(docs: list[Doc], candidates: list[int]) -> int:
     on that day a page stating its time comes first, as the one whose time is known. Fetch
     times are no evidence: they say when each day happened to be crawled, and ranking by them
     would make the original depend on the order of crawls, re-runs included."""
-    far = datetime.max.replace(tzinfo=None)
+    far = datetime.max
 
     def rank(i: int):
         doc = docs[i]
