@@ -288,34 +288,40 @@ def _field_path(loc: tuple[Any, ...]) -> str:
 
 def check_sources(path: str | os.PathLike | None = None) -> tuple[dict[str, Source], list[str]]:
     """Parse and validate the registry; return the valid sources and every problem found."""
+    sources, problems = _checked(path)
+    return sources, [problem for _, problem in problems]
+
+
+def _checked(path: str | os.PathLike | None) -> tuple[dict[str, Source], list[tuple[str | None, str]]]:
+    """check_sources, each problem with the name of the source it belongs to (None: the file's)."""
     path = resolve_path(path)
     try:
         raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except FileNotFoundError:
-        return {}, [f"{path}: file not found"]
+        return {}, [(None, f"{path}: file not found")]
     except UnicodeDecodeError as exc:
-        return {}, [f"{path}: not UTF-8 text: byte 0x{exc.object[exc.start]:02x} at offset {exc.start} (save the file as UTF-8)"]
+        return {}, [(None, f"{path}: not UTF-8 text: byte 0x{exc.object[exc.start]:02x} at offset {exc.start} (save the file as UTF-8)")]
     except OSError as exc:
-        return {}, [f"{path}: cannot read: {exc.strerror or exc}"]
+        return {}, [(None, f"{path}: cannot read: {exc.strerror or exc}")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
-        return {}, [f"{path}:{where} not valid YAML: {getattr(exc, 'problem', exc)}"]
+        return {}, [(None, f"{path}:{where} not valid YAML: {getattr(exc, 'problem', exc)}")]
     if not isinstance(raw, dict) or not isinstance(raw.get("sources"), list):
-        return {}, [f"{path}: expected a mapping with a 'sources:' list"]
+        return {}, [(None, f"{path}: expected a mapping with a 'sources:' list")]
     if not raw["sources"]:  # in Airflow an empty registry would silently retire every DAG
-        return {}, [f"{path}: the 'sources:' list is empty"]
+        return {}, [(None, f"{path}: the 'sources:' list is empty")]
     unknown_top = sorted(set(raw) - {"sources"})
-    problems = [f"{path}: unknown top-level key {k!r}" for k in unknown_top]
+    problems: list[tuple[str | None, str]] = [(None, f"{path}: unknown top-level key {k!r}") for k in unknown_top]
     sources: dict[str, Source] = {}
     seen_names: set[str] = set()
     for index, entry in enumerate(raw["sources"]):
         if not isinstance(entry, dict):
-            problems.append(f"{path}: source #{index + 1}: expected a mapping of keys")
+            problems.append((None, f"{path}: source #{index + 1}: expected a mapping of keys"))
             continue
         label = entry["name"] if isinstance(entry.get("name"), str) else f"#{index + 1}"
         if label in seen_names:
-            problems.append(f"{path}: source '{label}': field 'name': duplicate name")
+            problems.append((label, f"{path}: source '{label}': field 'name': duplicate name"))
         seen_names.add(label)
         try:
             source = Source.model_validate(entry)
@@ -323,7 +329,7 @@ def check_sources(path: str | os.PathLike | None = None) -> tuple[dict[str, Sour
             for err in exc.errors():
                 field = _field_path(err["loc"])
                 message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
-                problems.append(f"{path}: source '{label}': " + (f"field '{field}': {message}" if field else message))
+                problems.append((label, f"{path}: source '{label}': " + (f"field '{field}': {message}" if field else message)))
             continue
         sources.setdefault(source.name, source)
     return sources, problems
@@ -338,7 +344,13 @@ def load_sources(path: str | os.PathLike | None = None) -> dict[str, Source]:
 
 
 def get_source(name: str, path: str | os.PathLike | None = None) -> Source:
-    sources = load_sources(path)
-    if name not in sources:
-        raise SourcesError([f"{resolve_path(path)}: no source named {name!r} (known: {', '.join(sorted(sources))})"])
-    return sources[name]
+    """The named source when it is valid, whatever the registry's other entries say: a typo in one
+    source must not fail every other source's runs (the DAG file and `sources validate` name it)."""
+    sources, problems = _checked(path)
+    if own := [problem for label, problem in problems if label == name]:
+        raise SourcesError(own)
+    if name in sources:
+        return sources[name]
+    if not sources and problems:  # the file itself cannot be read
+        raise SourcesError([problem for _, problem in problems])
+    raise SourcesError([f"{resolve_path(path)}: no source named {name!r} (known: {', '.join(sorted(sources))})"])

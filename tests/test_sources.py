@@ -246,6 +246,19 @@ def test_unknown_source_name(tmp_path):
         get_source("nope", write(tmp_path, VALID))
 
 
+def test_one_source_s_typo_does_not_stop_the_others(tmp_path):
+    """Ops add a source with a typo: the others keep running (their tasks load only themselves),
+    the broken one is refused with its own problems, and a file that cannot be read stops all."""
+    path = write(tmp_path, VALID + "  - {name: typo_src, domains: [b.com], feeds: [https://b.com/f], politness: {delay: 2}}\n")
+    assert get_source("example_news", path).name == "example_news"
+    with pytest.raises(SourcesError) as caught:
+        get_source("typo_src", path)
+    assert caught.value.problems == [f"{path}: source 'typo_src': field 'politness': unknown key"]
+    path.write_text("sources: [\n")
+    with pytest.raises(SourcesError, match="not valid YAML"):
+        get_source("example_news", path)
+
+
 def run_cli(*args, env=None):
     return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, env=env)
 
