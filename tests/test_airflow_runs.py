@@ -102,9 +102,12 @@ def test_pools_command_creates_missing_pools_and_keeps_widened_ones(airflow_home
 
     airflow(env, "pools", "set", "wirelake_capitol_ledger", "3", "widened by ops")
     grown = tmp_path / "sources.yaml"
-    grown.write_text(sources.read_text() + "  - name: late_addition\n    domains: [late.example]\n    feeds: [http://late.example/feed.xml]\n")
-    again = subprocess.run(create, env={**env, "WIRELAKE_SOURCES": str(grown)}, capture_output=True, text=True, check=True, timeout=120).stdout
-    assert again.split(";")[0] == "pools created: wirelake_late_addition"
+    grown.write_text(sources.read_text() + "  - name: late_addition\n    domains: [late.example]\n    feeds: [http://late.example/feed.xml]\n"
+                     "  - {name: typo_src, domains: [b.example], feeds: [http://b.example/f], politness: {delay: 2}}\n")
+    again = subprocess.run(create, env={**env, "WIRELAKE_SOURCES": str(grown)}, capture_output=True, text=True, timeout=120)
+    # the broken entry is reported and gets no pool; the good one added beside it still gets its own
+    assert (again.returncode, again.stderr) == (2, f"{grown}: source 'typo_src': field 'politness': unknown key\n")
+    assert again.stdout.split(";")[0] == "pools created: wirelake_late_addition"
     after = slots()
     assert (after["wirelake_capitol_ledger"], after["wirelake_late_addition"]) == (3, 1)
 

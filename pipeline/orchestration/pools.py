@@ -12,7 +12,8 @@ its first run. Ops create the missing ones, after adding a source too, with
     python -m pipeline.orchestration.pools
 
 which is idempotent and additive: it never touches an existing pool, so a pool widened
-with `airflow pools set wirelake_<name> SLOTS "description"` stays widened. (Creating
+with `airflow pools set wirelake_<name> SLOTS "description"` stays widened. A broken entry
+is reported (exit 2) and gets no pool; the valid sources still get theirs, as they get DAGs. (Creating
 pools while Airflow parses the DAG files would be a database write on every parse.)
 """
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 import sys
 
 from pipeline.console import INSTALL_AIRFLOW_EXTRA, first_line
-from pipeline.sources import Source, SourcesError, load_sources
+from pipeline.sources import Source, check_sources
 
 CRAWL_SLOTS = 1
 """Crawls of one source at a time; each crawl already runs politeness.concurrency requests in parallel."""
@@ -77,11 +78,11 @@ def main(argv: list[str]) -> int:
     if argv:
         print("usage: python -m pipeline.orchestration.pools  (sources from $WIRELAKE_SOURCES or ./sources.yaml)", file=sys.stderr)
         return 2
-    try:
-        spec = pools_spec(load_sources())
-    except SourcesError as exc:
-        print("\n".join(exc.problems), file=sys.stderr)
+    sources, problems = check_sources()
+    print("\n".join(problems), file=sys.stderr, end="\n" if problems else "")
+    if not sources:
         return 2
+    spec = pools_spec(sources)  # the valid sources' pools even when another entry is broken: their DAGs run
     try:
         created = create_missing_pools(spec)
     except ModuleNotFoundError as exc:
@@ -93,7 +94,7 @@ def main(argv: list[str]) -> int:
         print(f"pools: {exc}", file=sys.stderr)
         return 1
     print(f"pools created: {', '.join(created) or 'none'}; already there: {', '.join(sorted(set(spec) - set(created))) or 'none'}")
-    return 0
+    return 2 if problems else 0
 
 
 if __name__ == "__main__":
