@@ -35,6 +35,7 @@ ERROR_KINDS = {
     "size_limit": "wirelake/size_limit_dropped",
     "refused_private_address": "wirelake/refused_private_address",
     "robots_forbidden": "robotstxt/forbidden",
+    "offsite_refused": "offsite/filtered",  # a redirect (or a listed URL) off the source's domains
     "invalid_listings": "wirelake/invalid_listing",
 }
 """Error kinds and the Scrapy stat counting each; download_failed sums wirelake/download_failed/*."""

@@ -86,12 +86,16 @@ def _replace_raw(store: ObjectStore, source: str, day: date, warc_path: Path, lo
     store.put_file(layout.crawl_log_key(source, day), log_path)
 
 
+_REFUSALS = ("robots_forbidden", "refused_private_address", "offsite_refused")
+"""Error kinds of URLs never fetched, by policy: no failure of the site."""
+
+
 def fetch_error_share(stats: dict) -> float:
     """Failed URLs over fetched URLs: a URL retried twice is one fetch, not three, answered or
-    not; robots-forbidden and refused URLs were never fetched (policy, not errors). Stats from
-    before urls_answered was counted divide by their responses."""
+    not; refused URLs (_REFUSALS) were never fetched. Stats from before urls_answered was
+    counted divide by their responses."""
     counts = stats.get("error_counts", {})
-    fetch_errors = int(stats.get("errors", 0)) - int(counts.get("robots_forbidden", 0)) - int(counts.get("refused_private_address", 0))
+    fetch_errors = int(stats.get("errors", 0)) - sum(int(counts.get(kind, 0)) for kind in _REFUSALS)
     unanswered = int(counts.get("download_failed", 0)) + int(counts.get("size_limit", 0))
     fetched_urls = int(stats["urls_answered"]) + unanswered if stats.get("urls_answered") else int(stats.get("pages_fetched", 0))
     return max(fetch_errors, 0) / max(fetched_urls, fetch_errors, 1)

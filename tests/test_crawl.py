@@ -273,6 +273,37 @@ def test_every_listing_method_fetches_articles_without_their_trackers(tmp_path):
     assert sorted(path for path in _TaggedListingsSite.requested if path.startswith("/a/")) == ["/a/one.html", "/a/three.html", "/a/two.html"]
 
 
+class _MovedSite(BaseHTTPRequestHandler):
+    """A story that moved to another host, named in its feed at the old address."""
+
+    def do_GET(self) -> None:
+        port = self.server.server_address[1]
+        if self.path == "/feed.xml":
+            body = ('<?xml version="1.0"?><rss version="2.0"><channel><item><link>'
+                    f"http://127.0.0.1:{port}/a/moved.html</link><pubDate>Sun, 26 May 2024 09:00:00 GMT</pubDate></item></channel></rss>").encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        else:
+            self.send_response(302 if self.path == "/a/moved.html" else 404)
+            self.send_header("Location", f"http://localhost:{port}/a/moved.html")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's signature
+        """Quiet."""
+
+
+def test_an_article_redirected_off_the_source_s_domains_is_counted_as_refused(tmp_path):
+    with loopback_site(_MovedSite) as base:
+        entry = quick("moved_times", domains=["127.0.0.1"], feeds=[f"{base}/feed.xml"], quality={"min_articles": 0})
+        stats = crawl_source("moved_times", write_registry(tmp_path / "sources.yaml", [entry]), tmp_path)
+    assert (stats.articles, stats.error_counts["offsite_refused"]) == (0, 1)
+    assert fetch_error_share(stats.to_dict()) == 0  # refused by policy, not a failure of the site
+
+
 def test_gzip_body_is_stored_as_served_and_read_decoded(gzip_crawl):
     assert gzip_crawl.stats.articles == 1
     [story] = [p for p in iter_pages(gzip_crawl.warc) if p.url.endswith("/story.html")]
