@@ -5,12 +5,15 @@ opt-in come from the source's sources.yaml entry: the spider sets them when it s
 (spiders.spiders.discovery.politeness_settings); `-s NAME=VALUE` still overrides them.
 """
 
+import os
+
 BOT_NAME = "wirelake"
 SPIDER_MODULES = ["spiders.spiders"]
 NEWSPIDER_MODULE = "spiders.spiders"
 COMMANDS_MODULE = "spiders.commands"
 
-USER_AGENT = "wirelake/0.1 (news archive crawler)"
+# Publishers look a crawler up by its User-Agent: a deployment names itself and its contact here
+USER_AGENT = os.environ.get("WIRELAKE_USER_AGENT") or "wirelake/0.1 (news archive crawler)"
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True
 RETRY_ENABLED = True  # RETRY_TIMES comes from politeness.retries; Scrapy's RETRY_HTTP_CODES cover 5xx and 429

@@ -276,7 +276,10 @@ def test_every_listing_method_fetches_articles_without_their_trackers(tmp_path):
 class _MovedSite(BaseHTTPRequestHandler):
     """A story that moved to another host, named in its feed at the old address."""
 
+    agents: list[str] = []
+
     def do_GET(self) -> None:
+        self.agents.append(self.headers["User-Agent"])
         port = self.server.server_address[1]
         if self.path == "/feed.xml":
             body = ('<?xml version="1.0"?><rss version="2.0"><channel><item><link>'
@@ -296,12 +299,23 @@ class _MovedSite(BaseHTTPRequestHandler):
         """Quiet."""
 
 
-def test_an_article_redirected_off_the_source_s_domains_is_counted_as_refused(tmp_path):
+def _crawl_moved_site(tmp_path) -> CrawlStats:
     with loopback_site(_MovedSite) as base:
         entry = quick("moved_times", domains=["127.0.0.1"], feeds=[f"{base}/feed.xml"], quality={"min_articles": 0})
-        stats = crawl_source("moved_times", write_registry(tmp_path / "sources.yaml", [entry]), tmp_path)
+        return crawl_source("moved_times", write_registry(tmp_path / "sources.yaml", [entry]), tmp_path)
+
+
+def test_an_article_redirected_off_the_source_s_domains_is_counted_as_refused(tmp_path):
+    stats = _crawl_moved_site(tmp_path)
     assert (stats.articles, stats.error_counts["offsite_refused"]) == (0, 1)
     assert fetch_error_share(stats.to_dict()) == 0  # refused by policy, not a failure of the site
+
+
+def test_a_deployment_names_its_crawler_in_the_user_agent(tmp_path, monkeypatch):
+    monkeypatch.setenv("WIRELAKE_USER_AGENT", "examplebot/2.0 (+https://archive.example/contact)")
+    _MovedSite.agents.clear()
+    _crawl_moved_site(tmp_path)
+    assert set(_MovedSite.agents) == {"examplebot/2.0 (+https://archive.example/contact)"}
 
 
 def test_gzip_body_is_stored_as_served_and_read_decoded(gzip_crawl):
