@@ -11,7 +11,10 @@ import sys
 from pathlib import Path
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.utils.asyncio import call_later
+from scrapy.utils.defer import deferred_from_coro
+from twisted.python.failure import Failure
 
 from pipeline.crawl import CrawlStats
 
@@ -70,3 +73,45 @@ class DieWithParent:
         if os.getppid() != parent:
             os._exit(1)  # the parent died before the call: nobody will read this crawl
         return cls()
+
+
+class CrawlDeadline:
+    """Ends the crawl after WIRELAKE_CRAWL_DEADLINE seconds (politeness.max_crawl_minutes), with
+    Scrapy's finish reason closespider_timeout, and fetches nothing more.
+
+    Scrapy's own CLOSESPIDER_TIMEOUT closes the spider but lets the downloader fetch every request
+    it had already queued, one per politeness delay: minutes past the cap once AutoThrottle has
+    raised the delay. No setting drops them, so this does, through the downloader's slot queues
+    (Scrapy internals: the version is pinned in constraints.txt, and tests/test_crawl.py checks it).
+    """
+
+    def __init__(self, crawler, seconds: float):
+        self.crawler, self.seconds, self.call = crawler, seconds, None
+
+    @classmethod
+    def from_crawler(cls, crawler) -> "CrawlDeadline":
+        seconds = crawler.settings.getfloat("WIRELAKE_CRAWL_DEADLINE")
+        if seconds <= 0:
+            raise NotConfigured("no WIRELAKE_CRAWL_DEADLINE")
+        extension = cls(crawler, seconds)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self, spider) -> None:
+        self.call = call_later(self.seconds, self._stop)
+
+    def spider_closed(self, spider) -> None:
+        if self.call is not None:
+            self.call.cancel()
+            self.call = None
+
+    def _stop(self) -> None:
+        self.call = None
+        engine = self.crawler.engine
+        deferred_from_coro(engine.close_spider_async(reason="closespider_timeout"))  # no new request reaches the downloader
+        for slot in engine.downloader.slots.values():
+            while slot.queue:
+                request, queued = slot.queue.popleft()
+                self.crawler.stats.inc_value("wirelake/deadline_dropped")
+                queued.errback(Failure(IgnoreRequest(f"crawl time limit: {request.url} not fetched")))

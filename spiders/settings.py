@@ -33,7 +33,7 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.FailedDownloadCounter": 540,  # just below RetryMiddleware (550)
     "spiders.warc.WarcRecorder": 950,  # next to the download handler: every raw response
 }
-EXTENSIONS = {"spiders.extensions.CrawlStatsFile": 500, "spiders.extensions.DieWithParent": 0}
+EXTENSIONS = {"spiders.extensions.CrawlStatsFile": 500, "spiders.extensions.DieWithParent": 0, "spiders.extensions.CrawlDeadline": 500}
 
 WIRELAKE_WARC_PATH = None
 """Where the crawl's WARC goes; unset, nothing is recorded."""

@@ -318,6 +318,42 @@ def test_a_deployment_names_its_crawler_in_the_user_agent(tmp_path, monkeypatch)
     assert set(_MovedSite.agents) == {"examplebot/2.0 (+https://archive.example/contact)"}
 
 
+class _SlowRiverSite(BaseHTTPRequestHandler):
+    """A feed of eight stories, for a crawl whose time runs out while they wait their turn."""
+
+    requested: list[str] = []
+
+    def do_GET(self) -> None:
+        self.requested.append(self.path)
+        base = f"http://{self.headers['Host']}"
+        if self.path == "/feed.xml":
+            items = "".join(f"<item><link>{base}/a/{n}.html</link><pubDate>Sun, 26 May 2024 09:00:00 GMT</pubDate></item>" for n in range(8))
+            body, kind = f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode(), "application/rss+xml"
+        else:
+            body, kind = STORY_HTML, "text/html; charset=utf-8"
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's signature
+        """Quiet."""
+
+
+def test_max_crawl_minutes_stops_fetching_what_was_still_queued(tmp_path):
+    """One story per 1.5 s and a 3 s cap: the stories queued behind the cap are dropped, not
+    fetched at the politeness delay after it (Scrapy's CLOSESPIDER_TIMEOUT would fetch all eight)."""
+    _SlowRiverSite.requested.clear()
+    with loopback_site(_SlowRiverSite) as base:
+        politeness = {"delay": 1.5, "concurrency": 1, "retries": 0, "max_crawl_minutes": 0.05}
+        entry = quick("slow_river", domains=["127.0.0.1"], feeds=[f"{base}/feed.xml"], politeness=politeness)
+        with pytest.raises(CrawlFailed, match="finished with reason 'closespider_timeout'"):
+            crawl_source("slow_river", write_registry(tmp_path / "sources.yaml", [entry]), tmp_path)
+    stories = [path for path in _SlowRiverSite.requested if path.startswith("/a/")]
+    assert len(stories) <= 3, stories
+
+
 def test_gzip_body_is_stored_as_served_and_read_decoded(gzip_crawl):
     assert gzip_crawl.stats.articles == 1
     [story] = [p for p in iter_pages(gzip_crawl.warc) if p.url.endswith("/story.html")]

@@ -52,7 +52,7 @@ def politeness_settings(entry: Source) -> dict[str, Any]:
         "DOWNLOAD_MAXSIZE": politeness.max_page_bytes,
         "DOWNLOAD_TIMEOUT": politeness.timeout,
         "RETRY_TIMES": politeness.retries,
-        "CLOSESPIDER_TIMEOUT": politeness.max_crawl_minutes * 60,  # finish reason closespider_timeout fails the crawl
+        "WIRELAKE_CRAWL_DEADLINE": politeness.max_crawl_minutes * 60,  # finish reason closespider_timeout fails the crawl
         "WIRELAKE_ALLOW_PRIVATE_ADDRESSES": entry.allow_private_addresses,
     }
 
