@@ -15,7 +15,6 @@ import socket
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,7 +28,7 @@ from pipeline.rawpages import RawPagesError, iter_pages
 from pipeline.sources import get_source
 from pipeline.store import StoreError
 from pipeline.steps import _crawl_gate_problems, crawl_step, fetch_error_share
-from tests.loopback import loopback_site
+from tests.loopback import QuietHandler, loopback_site
 
 DAY, NEXT_DAY = date(2024, 5, 26), date(2024, 5, 27)
 
@@ -150,7 +149,7 @@ STORY_HTML = (
 )
 
 
-class _GzipSite(BaseHTTPRequestHandler):
+class _GzipSite(QuietHandler):
     """A one-article site whose article is sent with Content-Encoding: gzip; its feed lists it
     twice, the second time with a newsletter's tracking parameters, which the site ignores."""
 
@@ -163,23 +162,11 @@ class _GzipSite(BaseHTTPRequestHandler):
                 + item.format(f"{base}/story.html") + item.format(f"{base}/story.html?utm_source=newsletter&amp;utm_medium=email")
                 + "</channel></rss>"
             ).encode()
-            self._send(200, "application/rss+xml", body)
+            self.reply(200, "application/rss+xml", body)
         elif self.path.split("?")[0] == "/story.html":
-            self._send(200, "text/html; charset=utf-8", gzip.compress(STORY_HTML, mtime=0), encoding="gzip")
+            self.reply(200, "text/html; charset=utf-8", gzip.compress(STORY_HTML, mtime=0), Content_Encoding="gzip")
         else:
-            self._send(404, "text/plain", b"not found")
-
-    def _send(self, status: int, content_type: str, body: bytes, encoding: str | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        if encoding:
-            self.send_header("Content-Encoding", encoding)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's signature
-        """Quiet."""
+            self.reply(404, "text/plain", b"not found")
 
 
 @pytest.fixture(scope="module")
@@ -231,7 +218,7 @@ def test_a_page_listed_with_tracking_parameters_is_fetched_once_at_its_own_url(g
     assert [p.url.removeprefix(p.url.split("/story")[0]) for p in iter_pages(gzip_crawl.warc) if "/story" in p.url] == ["/story.html"]
 
 
-class _TaggedListingsSite(BaseHTTPRequestHandler):
+class _TaggedListingsSite(QuietHandler):
     """A site whose news sitemap, sitemap and day archive each list a story with a click tracker."""
 
     requested: list[str] = []
@@ -247,21 +234,11 @@ class _TaggedListingsSite(BaseHTTPRequestHandler):
             "/archive/2024/05/26/": f'<html><body><a href="{base}/a/three.html?at_medium=newsletter">Three</a></body></html>',
         }
         if self.path in pages:
-            body, kind = pages[self.path].encode(), "text/html" if self.path.endswith("/") else "application/xml"
+            self.reply(200, "text/html" if self.path.endswith("/") else "application/xml", pages[self.path].encode())
         elif self.path.startswith("/a/"):
-            body, kind = STORY_HTML, "text/html; charset=utf-8"
+            self.reply(200, "text/html; charset=utf-8", STORY_HTML)
         else:
-            self.send_response(404)
-            self.end_headers()
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's signature
-        """Quiet."""
+            self.reply(404, "text/plain", b"not found")
 
 
 def test_every_listing_method_fetches_articles_without_their_trackers(tmp_path):
@@ -273,7 +250,7 @@ def test_every_listing_method_fetches_articles_without_their_trackers(tmp_path):
     assert sorted(path for path in _TaggedListingsSite.requested if path.startswith("/a/")) == ["/a/one.html", "/a/three.html", "/a/two.html"]
 
 
-class _MovedSite(BaseHTTPRequestHandler):
+class _MovedSite(QuietHandler):
     """A story that moved to another host, named in its feed at the old address."""
 
     agents: list[str] = []
@@ -282,21 +259,10 @@ class _MovedSite(BaseHTTPRequestHandler):
         self.agents.append(self.headers["User-Agent"])
         port = self.server.server_address[1]
         if self.path == "/feed.xml":
-            body = ('<?xml version="1.0"?><rss version="2.0"><channel><item><link>'
-                    f"http://127.0.0.1:{port}/a/moved.html</link><pubDate>Sun, 26 May 2024 09:00:00 GMT</pubDate></item></channel></rss>").encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.reply(200, "application/rss+xml", ('<?xml version="1.0"?><rss version="2.0"><channel><item><link>'
+                       f"http://127.0.0.1:{port}/a/moved.html</link><pubDate>Sun, 26 May 2024 09:00:00 GMT</pubDate></item></channel></rss>").encode())
         else:
-            self.send_response(302 if self.path == "/a/moved.html" else 404)
-            self.send_header("Location", f"http://localhost:{port}/a/moved.html")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's signature
-        """Quiet."""
+            self.reply(302 if self.path == "/a/moved.html" else 404, "text/plain", b"", Location=f"http://localhost:{port}/a/moved.html")
 
 
 def _crawl_moved_site(tmp_path) -> CrawlStats:
@@ -318,7 +284,7 @@ def test_a_deployment_names_its_crawler_in_the_user_agent(tmp_path, monkeypatch)
     assert set(_MovedSite.agents) == {"examplebot/2.0 (+https://archive.example/contact)"}
 
 
-class _SlowRiverSite(BaseHTTPRequestHandler):
+class _SlowRiverSite(QuietHandler):
     """A feed of eight stories, for a crawl whose time runs out while they wait their turn."""
 
     requested: list[str] = []
@@ -328,17 +294,9 @@ class _SlowRiverSite(BaseHTTPRequestHandler):
         base = f"http://{self.headers['Host']}"
         if self.path == "/feed.xml":
             items = "".join(f"<item><link>{base}/a/{n}.html</link><pubDate>Sun, 26 May 2024 09:00:00 GMT</pubDate></item>" for n in range(8))
-            body, kind = f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode(), "application/rss+xml"
+            self.reply(200, "application/rss+xml", f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode())
         else:
-            body, kind = STORY_HTML, "text/html; charset=utf-8"
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's signature
-        """Quiet."""
+            self.reply(200, "text/html; charset=utf-8", STORY_HTML)
 
 
 def test_max_crawl_minutes_stops_fetching_what_was_still_queued(tmp_path):
