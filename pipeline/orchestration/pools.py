@@ -79,7 +79,8 @@ def main(argv: list[str]) -> int:
         print("usage: python -m pipeline.orchestration.pools  (sources from $WIRELAKE_SOURCES or ./sources.yaml)", file=sys.stderr)
         return 2
     sources, problems = check_sources()
-    print("\n".join(problems), file=sys.stderr, end="\n" if problems else "")
+    for problem in problems:
+        print(problem, file=sys.stderr)
     if not sources:
         return 2
     spec = pools_spec(sources)  # the valid sources' pools even when another entry is broken: their DAGs run
