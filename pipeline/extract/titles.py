@@ -93,7 +93,7 @@ def strip_site_affixes(title: str, names: list[str]) -> str:
 def _before_slogan(parts: list[str], name_keys: list[str]) -> int:
     """Where the site's name and its slogan start ("Headline : Example-Archive | Notes on a genre |
     Since 2005"): a middle segment that is the site's name, with two segments or more after it, none
-    naming the site. One segment after the name may be the headline ("Politics | Example Post |
+    of them an affix itself (the site's name again, a date, a byline). One segment after the name may be the headline ("Politics | Example Post |
     Headline"); so may the rest where the site's name comes again ("Ferry row - Example - council
     votes again | Example Post", with "Example" the host's name)."""
     for index in range(1, len(parts) - 2):
