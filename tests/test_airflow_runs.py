@@ -12,14 +12,13 @@ import os
 import subprocess
 import sys
 from datetime import date
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from pipeline import corpus, layout
 from pipeline.store import open_store
-from tests.loopback import loopback_site
+from tests.loopback import QuietHandler, loopback_site
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -178,15 +177,9 @@ def test_consecutive_dates_then_a_rerun_publish_each_partition_once(airflow_home
 def failing_site():
     """A site on loopback that answers every request with 503."""
 
-    class AlwaysUnavailable(BaseHTTPRequestHandler):
+    class AlwaysUnavailable(QuietHandler):
         def do_GET(self):
-            self.send_response(503)
-            self.send_header("Content-Type", "text/plain")
-            self.end_headers()
-            self.wfile.write(b"down for maintenance")
-
-        def log_message(self, format, *args):  # noqa: A002 - keep the test output quiet
-            pass
+            self.reply(503, "text/plain", b"down for maintenance")
 
     with loopback_site(AlwaysUnavailable) as url:
         yield url
