@@ -39,6 +39,7 @@ ERROR_KINDS = {
     "invalid_listings": "wirelake/invalid_listing",
 }
 """Error kinds and the Scrapy stat counting each; download_failed sums wirelake/download_failed/*."""
+CRAWL_DELAY = "wirelake/crawl_delay/"  # + host: the Crawl-delay its robots.txt asked for (spiders.delays)
 
 
 class CrawlFailed(Exception):
@@ -85,6 +86,10 @@ class CrawlStats:
     address, a page over the size limit, a listing that is no sitemap or feed."""
     warc_bytes: int = 0
     """The WARC file's size: a stored copy of another size is not this crawl's whole file."""
+    crawl_delays: dict[str, float] = field(default_factory=dict)
+    """Hosts whose robots.txt asked for more seconds between requests than politeness.delay, and how many."""
+    retry_after_waits: int = 0
+    """429 or 503 answers whose Retry-After the crawl waited for."""
 
     @classmethod
     def from_scrapy_stats(cls, stats: Mapping[str, Any], *, source: str, start: date, end: date, spider: str) -> "CrawlStats":
@@ -111,6 +116,8 @@ class CrawlStats:
             urls_answered=int(stats.get("wirelake/urls_answered", 0)),
             first_failure=str(stats.get("wirelake/first_failure", "")),
             warc_bytes=int(stats.get("wirelake/warc_bytes", 0)),
+            crawl_delays={key.removeprefix(CRAWL_DELAY): float(value) for key, value in stats.items() if key.startswith(CRAWL_DELAY)},
+            retry_after_waits=int(stats.get("wirelake/retry_after_waits", 0)),
         )
 
     @classmethod
@@ -134,13 +141,20 @@ class CrawlStats:
     def failure(self) -> str | None:
         """Why this crawl must not be trusted, or None. Expected trouble is not a failure."""
         if self.finish_reason != "finished":
-            return f"finished with reason {self.finish_reason!r}"
+            return f"finished with reason {self.finish_reason!r}" + "".join(f"; {reason}" for reason in self.waits_asked())
         if self.error_counts["spider_exceptions"]:
             return f"{self.error_counts['spider_exceptions']} spider callback(s) raised an exception (see the crawl log)"
         if self.pages_ok == 0:
             statuses = ", ".join(f"{n}x{code}" for code, n in self.responses_by_status.items()) or "no responses"
             return f"nothing was fetched successfully ({statuses}; {self.errors_text()})"
         return None
+
+    def waits_asked(self) -> list[str]:
+        """The waits the site asked for, which a crawl that ran out of time may have spent its time on."""
+        asked = [f"robots.txt of {host} asks for {seconds:g} s between requests" for host, seconds in self.crawl_delays.items()]
+        if self.retry_after_waits:
+            asked.append(f"waited out {counted(self.retry_after_waits, 'Retry-After')}")
+        return asked
 
     def errors_text(self) -> str:
         """'3 errors (1 http_errors, 2 robots_forbidden; first: HTTP 500 at URL)', or '0 errors'."""

@@ -30,6 +30,7 @@ DEFAULT_REQUEST_HEADERS = {
 
 DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.PrivateAddressGuard": 50,  # before robots.txt is fetched
+    "spiders.delays.RequestedDelays": 500,  # after RobotsTxtMiddleware (100), which reads the Crawl-delay it applies
     "spiders.middlewares.FailedDownloadCounter": 540,  # just below RetryMiddleware (550)
     "spiders.warc.WarcRecorder": 950,  # next to the download handler: every raw response
 }

@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import socket
+import time
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -28,6 +29,7 @@ from pipeline.rawpages import RawPagesError, iter_pages
 from pipeline.sources import get_source
 from pipeline.store import StoreError
 from pipeline.steps import _crawl_gate_problems, crawl_step, fetch_error_share
+from spiders.delays import retry_after_seconds
 from tests.loopback import QuietHandler, loopback_site
 
 DAY, NEXT_DAY = date(2024, 5, 26), date(2024, 5, 27)
@@ -310,6 +312,77 @@ def test_max_crawl_minutes_stops_fetching_what_was_still_queued(tmp_path):
             crawl_source("slow_river", write_registry(tmp_path / "sources.yaml", [entry]), tmp_path)
     stories = [path for path in _SlowRiverSite.requested if path.startswith("/a/")]
     assert len(stories) <= 3, stories
+
+
+class _AskingSite(QuietHandler):
+    """A feed of four stories on a site that asks to be left alone: its robots.txt states a
+    Crawl-delay (`crawl_delay`, none if 0), and the first story asked for answers 429 with
+    Retry-After `retry_after` once (not if 0). It notes when each request came."""
+
+    crawl_delay, retry_after = 0, 0
+    requested: list[tuple[float, str, int]] = []
+
+    def do_GET(self) -> None:
+        base = f"http://{self.headers['Host']}"
+        if self.path == "/robots.txt":
+            status, body = 200, f"User-agent: *\nCrawl-delay: {self.crawl_delay}\n".encode() if self.crawl_delay else b"User-agent: *\n"
+            self.reply(status, "text/plain", body)
+        elif self.path == "/feed.xml":
+            items = "".join(f"<item><link>{base}/a/{n}.html</link><pubDate>Sun, 26 May 2024 09:00:00 GMT</pubDate></item>" for n in range(4))
+            self.reply(200, "application/rss+xml", f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode())
+        elif self.path.startswith("/a/") and self.retry_after and not any(path.startswith("/a/") for _, path, _ in self.requested):
+            self.requested.append((time.monotonic(), self.path, 429))
+            self.reply(429, "text/plain", b"slow down", Retry_After=str(self.retry_after))
+            return
+        else:
+            self.reply(200, "text/html; charset=utf-8", STORY_HTML)
+        self.requested.append((time.monotonic(), self.path, 200))
+
+
+def _crawl_asking_site(tmp_path, *, crawl_delay: float = 0, retry_after: int = 0, **politeness) -> tuple[CrawlStats, list[tuple[float, str, int]]]:
+    _AskingSite.crawl_delay, _AskingSite.retry_after = crawl_delay, retry_after
+    _AskingSite.requested = []
+    with loopback_site(_AskingSite) as base:
+        politeness = {"delay": 0, "concurrency": 1, "retries": 1, **politeness}
+        entry = quick("asking_site", domains=["127.0.0.1"], feeds=[f"{base}/feed.xml"], politeness=politeness)
+        stats = crawl_source("asking_site", write_registry(tmp_path / "sources.yaml", [entry]), tmp_path)
+    return stats, _AskingSite.requested
+
+
+def test_robots_crawl_delay_spaces_a_hosts_requests(tmp_path):
+    """politeness.delay is 0, the site's robots.txt asks for 1 s: every request after robots.txt
+    waits that second (no jitter shortens it, AutoThrottle does not lower it)."""
+    stats, requested = _crawl_asking_site(tmp_path, crawl_delay=1)
+    assert stats.articles == 4 and stats.crawl_delays == {"127.0.0.1": 1.0}
+    times = [when for when, path, _ in requested if path != "/robots.txt"]
+    assert len(times) == 5  # the feed and four stories
+    assert min(later - earlier for earlier, later in zip(times, times[1:])) >= 0.95
+
+
+def test_a_crawl_out_of_time_names_the_crawl_delay_it_honoured(tmp_path):
+    with pytest.raises(CrawlFailed, match=r"finished with reason 'closespider_timeout'; robots.txt of 127.0.0.1 asks for 2 s between requests$"):
+        _crawl_asking_site(tmp_path, crawl_delay=2, max_crawl_minutes=0.05)
+
+
+def test_retry_after_holds_the_host_then_the_crawl_goes_on_at_its_own_pace(tmp_path):
+    """A 429 asking for 2 s: nothing reaches the host for 2 s (the retry neither), and once an
+    answer comes the stories follow at politeness.delay (0 s) again, not 2 s apart."""
+    stats, requested = _crawl_asking_site(tmp_path, retry_after=2)
+    assert stats.articles == 4 and stats.retry_after_waits == 1 and stats.crawl_delays == {}
+    [(refused_at, refused)] = [(when, path) for when, path, status in requested if status == 429]
+    after = [(when, path) for when, path, _ in requested if when > refused_at]
+    assert refused in [path for _, path in after]  # retried
+    assert min(when for when, _ in after) - refused_at >= 1.9
+    last_gaps = [later - earlier for (earlier, _), (later, _) in zip(after, after[1:])]
+    assert len(last_gaps) == 3 and max(last_gaps) < 1.5  # the 2 s wait was not kept: the margin is the wait itself
+
+
+def test_retry_after_reads_seconds_and_http_dates():
+    now = datetime(2024, 5, 26, 9, 0, tzinfo=UTC)
+    assert retry_after_seconds(" 120 ", now) == 120.0
+    assert retry_after_seconds("Sun, 26 May 2024 09:01:30 GMT", now) == 90.0
+    assert retry_after_seconds("Sun, 26 May 2024 08:00:00 GMT", now) == 0.0  # a past date: no wait
+    assert retry_after_seconds("soon", now) is None and retry_after_seconds("-5", now) is None
 
 
 def test_gzip_body_is_stored_as_served_and_read_decoded(gzip_crawl):
