@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from datetime import date
@@ -223,3 +224,52 @@ def test_a_manual_run_for_a_day_not_over_fails_at_once_without_retries(airflow_h
     output = done.stdout + done.stderr
     assert "AirflowFailException: logical date 2099-05-20T00:00:00+00:00 is UTC day 2099-05-20, which is not over yet" in output
     assert not (tmp_path / "lake").exists()  # nothing crawled, nothing stored
+
+
+class _AlertWebhook(QuietHandler):
+    """A chat tool's incoming webhook: keeps each message posted to it."""
+
+    received: list[tuple[str, dict]] = []
+
+    def do_POST(self) -> None:
+        self.received.append((self.path, json.loads(self.rfile.read(int(self.headers["Content-Length"])))))
+        self.reply(200, "text/plain", b"ok")
+
+
+def _fail_for_good(env: dict[str, str], task: str, run_id: str, day: str) -> str:
+    """Run `task` of a manual run of capitol_ledger for `day` where it fails without a retry left."""
+    airflow(env, "dags", "reserialize")
+    airflow(env, "dags", "trigger", "wirelake_capitol_ledger", "--run-id", run_id, "--logical-date", f"{day}T00:00:00+00:00")
+    done = airflow(env, "tasks", "test", "wirelake_capitol_ledger", task, run_id, check=False)
+    return done.stdout + done.stderr
+
+
+def test_a_task_failed_for_good_is_posted_to_the_alert_webhook(airflow_home, tmp_path):
+    """validate (no retries) of a day never published: the webhook gets one message naming the day."""
+    home, sources = airflow_home
+    _AlertWebhook.received = []
+    with loopback_site(_AlertWebhook) as webhook:
+        env = airflow_env(home, sources, str(tmp_path / "lake"), WIRELAKE_ALERT_WEBHOOK=f"{webhook}/services/T01/B02/token-xyz")
+        output = _fail_for_good(env, "validate", "alerted-day", "2024-05-10")
+    [(path, alert)] = _AlertWebhook.received
+    assert path == "/services/T01/B02/token-xyz"
+    assert isinstance(alert.pop("try_number"), int)  # Airflow's count; `tasks test` leaves it at 0
+    error = alert.pop("error")
+    assert error == f"{(tmp_path / 'lake').as_uri()}/corpus/articles/date=2024-05-10/source=capitol_ledger/part-0.parquet: no such object"
+    assert alert == {
+        "text": f"wirelake: validate of capitol_ledger for 2024-05-10 failed: {error}", "source": "capitol_ledger", "day": "2024-05-10",
+        "dag_id": "wirelake_capitol_ledger", "task_id": "validate", "run_id": "alerted-day",
+    }  # fmt: skip
+    assert f"alert sent to {webhook.removeprefix('http://')}: wirelake: validate of capitol_ledger for 2024-05-10 failed" in output
+    assert "token-xyz" not in output  # a webhook's path is its secret
+
+
+def test_an_alert_that_cannot_be_delivered_is_one_warning_line(airflow_home, tmp_path):
+    home, sources = airflow_home
+    with socket.socket() as bound_not_listening:
+        bound_not_listening.bind(("127.0.0.1", 0))
+        port = bound_not_listening.getsockname()[1]
+        env = airflow_env(home, sources, str(tmp_path / "lake"), WIRELAKE_ALERT_WEBHOOK=f"http://127.0.0.1:{port}/hook")
+        output = _fail_for_good(env, "crawl", "unalerted-day", "2099-05-22")
+    assert f"alert not delivered to 127.0.0.1:{port} ($WIRELAKE_ALERT_WEBHOOK): <urlopen error [Errno 111] Connection refused>" in output
+    assert "AirflowFailException: logical date 2099-05-22T00:00:00+00:00 is UTC day 2099-05-22, which is not over yet" in output

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 
 from airflow.sdk import DAG, CronDataIntervalTimetable, task
 
-from pipeline.orchestration import tasks
+from pipeline.orchestration import alerts, tasks
 from pipeline.orchestration.pools import DEDUP_POOL, pool_name
 from pipeline.sources import Source
 
@@ -89,7 +89,7 @@ def source_dag(source: Source) -> DAG:
         start_date=START_DATE,
         catchup=False,
         max_active_runs=MAX_ACTIVE_RUNS,
-        default_args={"owner": OWNER, **RETRY_ARGS},
+        default_args={"owner": OWNER, **RETRY_ARGS, "on_failure_callback": alerts.task_failed},
         tags=["wirelake", f"source:{source.name}", *source.discovery_methods()],
         doc_md=_doc_md(source),
     )

@@ -15,19 +15,13 @@ from airflow.sdk import Asset, get_current_context
 from airflow.sdk.exceptions import AirflowFailException
 
 from pipeline.orchestration.credentials import connection_variables, exported
-from pipeline.orchestration.windows import DayNotOver, partition_day
+from pipeline.orchestration.windows import DayNotOver, run_day
 
 log = logging.getLogger(__name__)
 
 CORPUS_ASSET = Asset(name="wirelake_corpus", uri="wirelake://corpus/articles")
 """Updated by every publish; analysts schedule their DAGs on it. Each event's extra
 names the partition (source, day, key, uri, rows)."""
-
-
-def _day() -> date:
-    context = get_current_context()
-    run = context["dag_run"]
-    return partition_day(run.run_type, context.get("logical_date"), context.get("data_interval_start"), run.run_after)
 
 
 def _run(step: Callable[[str, date], dict], source: str) -> dict:
@@ -38,8 +32,8 @@ def _run(step: Callable[[str, date], dict], source: str) -> dict:
     from pipeline.steps import QualityGateFailed, RecrawlTooSmall
 
     try:
-        day = _day()
         context = get_current_context()
+        day = run_day(context)
         log.info("%s for source %s, day %s (%s run, logical date %s)", step.__name__, source, day, context["dag_run"].run_type, context.get("logical_date"))
         with exported(connection_variables()):
             result = step(source, day)
@@ -79,8 +73,8 @@ def publish(source: str) -> dict:
     from pipeline.steps import publish_step
 
     result = _run(publish_step, source)
-    event = get_current_context()["outlet_events"][CORPUS_ASSET]
-    event.extra = {"source": source, "day": _day().isoformat(), **result}
+    context = get_current_context()
+    context["outlet_events"][CORPUS_ASSET].extra = {"source": source, "day": run_day(context).isoformat(), **result}
     return result
 
 

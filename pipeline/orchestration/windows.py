@@ -40,3 +40,9 @@ def partition_day(run_type: str, logical_date: datetime | None, data_interval_st
     if (day := _utc_day(logical_date)) >= (today or datetime.now(timezone.utc).date()):
         raise DayNotOver(f"logical date {logical_date.isoformat()} is UTC day {day}, which is not over yet: a day can be ingested once it is")
     return day
+
+
+def run_day(context) -> date:
+    """partition_day of the DAG run in Airflow's task `context` (a task's, or a callback's)."""
+    run = context["dag_run"]
+    return partition_day(run.run_type, context.get("logical_date"), context.get("data_interval_start"), run.run_after)
