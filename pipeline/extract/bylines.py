@@ -344,8 +344,14 @@ _JOINED_PARTICLE = re.compile(r"^(?:al|el|d|l)['’-]\w", re.I)
 # see also _NAME_FOLLOWS.
 _SENTENCE_AFTER_BY = re.compile(rf"^(?!(?i:{'|'.join(sorted({*_PARTICLES, 'the'}))}|{_AGENCIES})\b)[a-z]\w*\s+\S+\s+\S+")
 # "By staff writer Jane Roe", "by special correspondent Ana Ruiz", "Von unserem Korrespondenten Max Muster": the
-# role before the name, after words in lower case
-_LEADING_ROLE = re.compile(rf"^(?:[a-zäöü]+\s+){{0,2}}(?i:{_ROLE_WORDS})[,:]?\s+(?=[A-Z])")
+# role before the name, after words in lower case; or a description in lower case words before a name that
+# ends the credit or is joined to the next ("By former mayor Jane Roe"), but not an article or a particle
+# ("By the Associated Press", "By de la Rosa Martínez"), nor a name in lower case joined to the next ("By kai brandt and Mira Olsen")
+_LEADING_ROLE = re.compile(
+    rf"^(?:(?:[a-zäöü]+\s+){{0,2}}(?i:{_ROLE_WORDS})[,:]?\s+(?=[A-Z])"
+    rf"|(?!(?:{'|'.join(sorted({*_PARTICLES, 'the'}))})\s)(?:(?!(?:{_JOINER_WORDS})\s)[a-zß-öø-ÿ][\w'’-]*\s+){{1,3}}"
+    rf"(?=[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{1,3}}\s*(?:$|,|\s(?:{_JOINER_WORDS}|&)\s)))"
+)
 # ... a credit still when a name follows: another credit word's ("…, story by Jane Roe") or a comma's at its end
 # ("Par notre envoyé spécial à Kyiv, Jean Dupont")
 _NAME_FOLLOWS = re.compile(rf"\b(?:{_CREDIT_WORDS})\s+[A-Z]|,\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){{1,2}}\s*$")
