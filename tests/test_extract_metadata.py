@@ -567,6 +567,13 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
         ('<div class="author-card"><a href="/author/ines-marlow">Ines Marlow</a></div>'
          '<div class="author-card"><a href="/author/tobias-renn">Tobias Renn</a></div>', BODY, ["Ines Marlow", "Tobias Renn"], []),
         ('<p class="byline">By Ines Marlow</p><p class="byline">and Tobias Renn</p>', BODY, ["Ines Marlow", "Tobias Renn"], []),
+        # ... with an agency's card between two people's; the site's card after a person's is her employer, then where she writes from
+        ('<span class="author">Ines Marlow</span>, <span class="author">Harbour News Service</span>, <span class="author">Tobias Renn</span>', BODY,
+         ["Ines Marlow", "Tobias Renn"], ["Harbour News Service"]),
+        ('<p class="byline">By <a href="/author/ines-marlow">Ines Marlow</a></p><p class="byline">Harbour News Service</p>'
+         '<p class="byline"><a href="/author/tobias-renn">Tobias Renn</a></p>', BODY, ["Ines Marlow", "Tobias Renn"], ["Harbour News Service"]),
+        ('<span class="author">Ines Marlow</span>, <span class="author">Riverside Post</span>, <span class="author">New Harbour</span>', BODY,
+         ["Ines Marlow"], []),
         # a credit further down (an author box after the story) is not a second author
         ('<p class="byline">By Ines Marlow</p>', [*BODY, '<span class="author">Tobias Renn</span>'], ["Ines Marlow"], []),
         # a "Text:" credit beside a picture credit

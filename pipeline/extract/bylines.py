@@ -491,18 +491,27 @@ def _candidates(tree, headline) -> list:
 def printed_byline(tree, headline, site_names: list[str]) -> Byline:
     """The byline as printed on the page: the first credit after the headline (when there is
     a headline: an author box further down describes, it does not credit) that names people,
-    else the first naming organisations only."""
-    first_organisations, found, last = Byline(), None, None
+    else the first naming organisations only.
+
+    One card per author continues the credit ("By Jane Roe" then "and John Doe"), and so does an
+    organisation's card between two people's ("Jane Roe", "Example News", "Tom Ashby"); one after the
+    last person's, or the site's own, ends it (the employer, then maybe where she writes from).
+    """
+    first_organisations, found, last, between = Byline(), None, None, []
     for element in _candidates(tree, headline):
-        if found is not None and _outermost(element) is last:
+        if found is not None and (_outermost(element) is last or last in element.iterancestors()):
             continue  # a link inside the card already read
         if found is not None and _outermost(element) is not last.getnext():
             break  # the credit ended; a later one (an author box) describes
         byline = _byline_of(element, site_names)
-        if found is not None:  # one card per author: "By Jane Roe" then "and John Doe"
-            if not byline.people:
+        if found is not None:
+            if not byline or not byline.people and byline.only_names_the_site(site_names):
                 break
-            found.people += [name for name in byline.people if name not in found.people]
+            between += [name for name in byline.organisations if not byline.people and name not in found.organisations + between]
+            if byline.people:
+                found.people += [name for name in byline.people if name not in found.people]
+                found.organisations += between
+                between = []
             last = _outermost(element)
         elif byline.people:
             found, last = byline, _outermost(element)
