@@ -39,7 +39,8 @@ ERROR_KINDS = {
     "invalid_listings": "wirelake/invalid_listing",
 }
 """Error kinds and the Scrapy stat counting each; download_failed sums wirelake/download_failed/*."""
-CRAWL_DELAY = "wirelake/crawl_delay/"  # + host: the Crawl-delay its robots.txt asked for (spiders.delays)
+CRAWL_DELAY_STAT = "wirelake/crawl_delay/"  # + host: the Crawl-delay its robots.txt asked for (spiders.delays)
+RETRY_AFTER_STAT = "wirelake/retry_after/"  # + host: the longest Retry-After it asked for (spiders.delays)
 
 
 class CrawlFailed(Exception):
@@ -52,6 +53,10 @@ class CrawlFailed(Exception):
 
 def _count(stats: Mapping[str, Any], prefix: str) -> dict[str, int]:
     return {key.removeprefix(prefix): int(value) for key, value in stats.items() if key.startswith(prefix)}
+
+
+def _seconds(stats: Mapping[str, Any], prefix: str) -> dict[str, float]:
+    return {key.removeprefix(prefix): float(value) for key, value in stats.items() if key.startswith(prefix)}
 
 
 @dataclass(frozen=True)
@@ -87,9 +92,9 @@ class CrawlStats:
     warc_bytes: int = 0
     """The WARC file's size: a stored copy of another size is not this crawl's whole file."""
     crawl_delays: dict[str, float] = field(default_factory=dict)
-    """Hosts whose robots.txt asked for more seconds between requests than politeness.delay, and how many."""
-    retry_after_waits: int = 0
-    """429 or 503 answers whose Retry-After the crawl waited for."""
+    """Hosts whose robots.txt asked for more seconds between requests than politeness.delay, and how many seconds."""
+    retry_after: dict[str, float] = field(default_factory=dict)
+    """Hosts that answered 429 or 503 with a Retry-After the crawl honoured, and the longest wait in seconds."""
 
     @classmethod
     def from_scrapy_stats(cls, stats: Mapping[str, Any], *, source: str, start: date, end: date, spider: str) -> "CrawlStats":
@@ -116,8 +121,8 @@ class CrawlStats:
             urls_answered=int(stats.get("wirelake/urls_answered", 0)),
             first_failure=str(stats.get("wirelake/first_failure", "")),
             warc_bytes=int(stats.get("wirelake/warc_bytes", 0)),
-            crawl_delays={key.removeprefix(CRAWL_DELAY): float(value) for key, value in stats.items() if key.startswith(CRAWL_DELAY)},
-            retry_after_waits=int(stats.get("wirelake/retry_after_waits", 0)),
+            crawl_delays=_seconds(stats, CRAWL_DELAY_STAT),
+            retry_after=_seconds(stats, RETRY_AFTER_STAT),
         )
 
     @classmethod
@@ -152,9 +157,7 @@ class CrawlStats:
     def waits_asked(self) -> list[str]:
         """The waits the site asked for, which a crawl that ran out of time may have spent its time on."""
         asked = [f"robots.txt of {host} asks for {seconds:g} s between requests" for host, seconds in self.crawl_delays.items()]
-        if self.retry_after_waits:
-            asked.append(f"waited out {counted(self.retry_after_waits, 'Retry-After')}")
-        return asked
+        return asked + [f"{host} asked to wait {seconds:g} s (Retry-After)" for host, seconds in self.retry_after.items()]
 
     def errors_text(self) -> str:
         """'3 errors (1 http_errors, 2 robots_forbidden; first: HTTP 500 at URL)', or '0 errors'."""

@@ -108,10 +108,16 @@ class CrawlDeadline:
 
     def _stop(self) -> None:
         self.call = None
-        engine = self.crawler.engine
-        deferred_from_coro(engine.close_spider_async(reason="closespider_timeout"))  # no new request reaches the downloader
-        for slot in engine.downloader.slots.values():
-            while slot.queue:
-                request, queued = slot.queue.popleft()
-                self.crawler.stats.inc_value("wirelake/deadline_dropped")
-                queued.errback(Failure(IgnoreRequest(f"crawl time limit: {request.url} not fetched")))
+        stop_crawl(self.crawler, "closespider_timeout", "crawl time limit")
+
+
+def stop_crawl(crawler, reason: str, why: str) -> None:
+    """Close the spider with `reason` and drop what the downloader still had queued (see
+    CrawlDeadline); each dropped request fails with IgnoreRequest saying `why`."""
+    engine = crawler.engine
+    deferred_from_coro(engine.close_spider_async(reason=reason))  # no new request reaches the downloader
+    for slot in engine.downloader.slots.values():
+        while slot.queue:
+            request, queued = slot.queue.popleft()
+            crawler.stats.inc_value("wirelake/stop_dropped")
+            queued.errback(Failure(IgnoreRequest(f"{why}: {request.url} not fetched")))

@@ -30,11 +30,15 @@ DEFAULT_REQUEST_HEADERS = {
 
 DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.PrivateAddressGuard": 50,  # before robots.txt is fetched
-    "spiders.delays.RequestedDelays": 500,  # after RobotsTxtMiddleware (100), which reads the Crawl-delay it applies
     "spiders.middlewares.FailedDownloadCounter": 540,  # just below RetryMiddleware (550)
     "spiders.warc.WarcRecorder": 950,  # next to the download handler: every raw response
 }
-EXTENSIONS = {"spiders.extensions.CrawlStatsFile": 500, "spiders.extensions.DieWithParent": 0, "spiders.extensions.CrawlDeadline": 500}
+EXTENSIONS = {
+    "spiders.extensions.CrawlStatsFile": 500,
+    "spiders.extensions.DieWithParent": 0,
+    "spiders.extensions.CrawlDeadline": 500,
+    "spiders.delays.RequestedDelays": 500,  # after AutoThrottle (0): its response_downloaded handler runs after AutoThrottle's
+}
 
 WIRELAKE_WARC_PATH = None
 """Where the crawl's WARC goes; unset, nothing is recorded."""

@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import socket
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -315,32 +316,39 @@ def test_max_crawl_minutes_stops_fetching_what_was_still_queued(tmp_path):
 
 
 class _AskingSite(QuietHandler):
-    """A feed of four stories on a site that asks to be left alone: its robots.txt states a
+    """A feed of `stories` stories on a site that asks to be left alone: its robots.txt states a
     Crawl-delay (`crawl_delay`, none if 0), and the first story asked for answers 429 with
-    Retry-After `retry_after` once (not if 0). It notes when each request came."""
+    Retry-After `retry_after` once (not if 0). It notes when each request came, and its status."""
 
-    crawl_delay, retry_after = 0, 0
+    crawl_delay, retry_after, stories = 0, 0, 4
     requested: list[tuple[float, str, int]] = []
+    lock = threading.Lock()  # the server answers in threads: one of them refuses
 
     def do_GET(self) -> None:
         base = f"http://{self.headers['Host']}"
         if self.path == "/robots.txt":
-            status, body = 200, f"User-agent: *\nCrawl-delay: {self.crawl_delay}\n".encode() if self.crawl_delay else b"User-agent: *\n"
-            self.reply(status, "text/plain", body)
-        elif self.path == "/feed.xml":
-            items = "".join(f"<item><link>{base}/a/{n}.html</link><pubDate>Sun, 26 May 2024 09:00:00 GMT</pubDate></item>" for n in range(4))
-            self.reply(200, "application/rss+xml", f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode())
-        elif self.path.startswith("/a/") and self.retry_after and not any(path.startswith("/a/") for _, path, _ in self.requested):
-            self.requested.append((time.monotonic(), self.path, 429))
-            self.reply(429, "text/plain", b"slow down", Retry_After=str(self.retry_after))
+            self.reply(200, "text/plain", f"User-agent: *\nCrawl-delay: {self.crawl_delay}\n".encode() if self.crawl_delay else b"User-agent: *\n")
             return
+        if self.path == "/feed.xml":
+            items = "".join(f"<item><link>{base}/a/{n}.html</link><pubDate>Sun, 26 May 2024 09:00:00 GMT</pubDate></item>" for n in range(self.stories))
+            self.reply(200, "application/rss+xml", f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode())
+            status = 200
         else:
-            self.reply(200, "text/html; charset=utf-8", STORY_HTML)
-        self.requested.append((time.monotonic(), self.path, 200))
+            with self.lock:
+                refuse = self.retry_after and not any(path.startswith("/a/") for _, path, _ in self.requested)
+                status = 429 if refuse else 200
+                self.requested.append((time.monotonic(), self.path, status))
+            if refuse:
+                self.reply(429, "text/plain", b"slow down", Retry_After=str(self.retry_after))
+            else:
+                self.reply(200, "text/html; charset=utf-8", STORY_HTML)
+            return
+        with self.lock:
+            self.requested.append((time.monotonic(), self.path, status))
 
 
-def _crawl_asking_site(tmp_path, *, crawl_delay: float = 0, retry_after: int = 0, **politeness) -> tuple[CrawlStats, list[tuple[float, str, int]]]:
-    _AskingSite.crawl_delay, _AskingSite.retry_after = crawl_delay, retry_after
+def _crawl_asking_site(tmp_path, *, crawl_delay: float = 0, retry_after: int = 0, stories: int = 4, **politeness) -> tuple[CrawlStats, list[tuple[float, str, int]]]:
+    _AskingSite.crawl_delay, _AskingSite.retry_after, _AskingSite.stories = crawl_delay, retry_after, stories
     _AskingSite.requested = []
     with loopback_site(_AskingSite) as base:
         politeness = {"delay": 0, "concurrency": 1, "retries": 1, **politeness}
@@ -352,10 +360,10 @@ def _crawl_asking_site(tmp_path, *, crawl_delay: float = 0, retry_after: int = 0
 def test_robots_crawl_delay_spaces_a_hosts_requests(tmp_path):
     """politeness.delay is 0, the site's robots.txt asks for 1 s: every request after robots.txt
     waits that second (no jitter shortens it, AutoThrottle does not lower it)."""
-    stats, requested = _crawl_asking_site(tmp_path, crawl_delay=1)
-    assert stats.articles == 4 and stats.crawl_delays == {"127.0.0.1": 1.0}
+    stats, requested = _crawl_asking_site(tmp_path, crawl_delay=1, stories=2)
+    assert stats.articles == 2 and stats.crawl_delays == {"127.0.0.1": 1.0}
     times = [when for when, path, _ in requested if path != "/robots.txt"]
-    assert len(times) == 5  # the feed and four stories
+    assert len(times) == 3  # the feed and two stories
     assert min(later - earlier for earlier, later in zip(times, times[1:])) >= 0.95
 
 
@@ -365,16 +373,32 @@ def test_a_crawl_out_of_time_names_the_crawl_delay_it_honoured(tmp_path):
 
 
 def test_retry_after_holds_the_host_then_the_crawl_goes_on_at_its_own_pace(tmp_path):
-    """A 429 asking for 2 s: nothing reaches the host for 2 s (the retry neither), and once an
-    answer comes the stories follow at politeness.delay (0 s) again, not 2 s apart."""
+    """A 429 asking for 2 s: nothing reaches the host for 2 s (the retry neither), and once it is
+    over the stories follow at politeness.delay (0 s) again, not 2 s apart."""
     stats, requested = _crawl_asking_site(tmp_path, retry_after=2)
-    assert stats.articles == 4 and stats.retry_after_waits == 1 and stats.crawl_delays == {}
+    assert stats.articles == 4 and stats.retry_after == {"127.0.0.1": 2.0} and stats.crawl_delays == {}
     [(refused_at, refused)] = [(when, path) for when, path, status in requested if status == 429]
     after = [(when, path) for when, path, _ in requested if when > refused_at]
     assert refused in [path for _, path in after]  # retried
     assert min(when for when, _ in after) - refused_at >= 1.9
     last_gaps = [later - earlier for (earlier, _), (later, _) in zip(after, after[1:])]
-    assert len(last_gaps) == 3 and max(last_gaps) < 1.5  # the 2 s wait was not kept: the margin is the wait itself
+    assert len(last_gaps) == 3 and max(last_gaps) < 1.9  # kept, the wait would part each pair by 2 s or more
+
+
+def test_retry_after_holds_the_host_whatever_answers_were_in_flight(tmp_path):
+    """Four requests at once: the 429 comes while up to three others are on their way, and their
+    answers, 200s, do not end the wait: nothing else reaches the host within its 2 s."""
+    stats, requested = _crawl_asking_site(tmp_path, retry_after=2, stories=8, concurrency=4)
+    assert stats.articles == 8 and stats.retry_after == {"127.0.0.1": 2.0}
+    [refused_at] = [when for when, _, status in requested if status == 429]
+    within_the_wait = [path for when, path, _ in requested if refused_at < when < refused_at + 1.9]
+    assert len(within_the_wait) <= 3, within_the_wait  # at most the other requests already in flight
+
+
+def test_a_retry_after_beyond_the_crawls_time_stops_it_at_once_naming_the_wait(tmp_path):
+    with pytest.raises(CrawlFailed, match=r"finished with reason 'retry_after'; 127.0.0.1 asked to wait 3600 s \(Retry-After\)$") as failure:
+        _crawl_asking_site(tmp_path, retry_after=3600, max_crawl_minutes=10)
+    assert failure.value.stats.articles < 4  # stopped, not run on to the cap (which would read closespider_timeout)
 
 
 def test_retry_after_reads_seconds_and_http_dates():
@@ -383,6 +407,7 @@ def test_retry_after_reads_seconds_and_http_dates():
     assert retry_after_seconds("Sun, 26 May 2024 09:01:30 GMT", now) == 90.0
     assert retry_after_seconds("Sun, 26 May 2024 08:00:00 GMT", now) == 0.0  # a past date: no wait
     assert retry_after_seconds("soon", now) is None and retry_after_seconds("-5", now) is None
+    assert retry_after_seconds("\u00b2", now) is None and retry_after_seconds("1\u00b9", now) is None  # digits, but not ASCII ones
 
 
 def test_gzip_body_is_stored_as_served_and_read_decoded(gzip_crawl):
