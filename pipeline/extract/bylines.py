@@ -23,8 +23,6 @@ ORGANISATION_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "N
 _JOINER_WORDS = r"and|And|und|og|och|en|ja|et|y|e|i|va|with|mit|avec|con"
 # "A, B, and C": the serial comma's "and" joins too
 _JOINERS = re.compile(rf"\s*,\s+(?:(?:{_JOINER_WORDS})\s+)?|\s*&\s+|(?<=\S)\s+(?:{_JOINER_WORDS})\s+|\s*[;/|•·]\s*")
-# ... a word joining two names ("Jane Roe and John Doe"), where commas may also list places or other credits
-_WORD_JOINER = rf"\s(?:{_JOINER_WORDS}|&)\s"
 # Job titles, with their feminine and plural endings ("Korrespondentin", "redactora", "inviata").
 _ROLE_WORDS = (
     r"(?:correspondent|reporter|writer|columnist|kolumnist|journalist|contributor|critic|photographer|analyst|producer|editor"
@@ -352,25 +350,13 @@ _PARTICLES = {
     "zu", "af",
 }
 _JOINED_PARTICLE = re.compile(r"^(?:al|el|d|l)['’-]\w", re.I)
-_PARTICLE_OR_ARTICLE = "|".join(sorted({*_PARTICLES, "the"}))
-# A name written in lower case, as some writers type theirs into the CMS ("kai brandt"): two or three words
-_LOWER_CASE_NAME = r"[a-zß-öø-ÿ][\w'’-]*(?:\s+[a-zß-öø-ÿ][\w'’-]*){1,2}"
 # A credit word followed by a lower-case word and two more: a sentence ("By entering this store you agree …"),
-# not a particle ("von der Leyen"), "the" ("by the Associated Press"), a wire ("epd und KNA"), a user name ("gizzmo")
-# or a name in lower case joined to a capitalised one ("kai brandt and Mira Olsen"); see also _NAME_FOLLOWS.
-_SENTENCE_AFTER_BY = re.compile(
-    rf"^(?!(?i:{_PARTICLE_OR_ARTICLE}|{_AGENCIES})\b)(?!{_LOWER_CASE_NAME}{_WORD_JOINER}\s*[A-Z])"
-    r"[a-z]\w*\s+\S+\s+\S+"
-)
+# not a particle ("von der Leyen"), "the" ("by the Associated Press"), a wire ("epd und KNA") or a user name ("gizzmo");
+# see also _NAME_FOLLOWS.
+_SENTENCE_AFTER_BY = re.compile(rf"^(?!(?i:{'|'.join(sorted({*_PARTICLES, 'the'}))}|{_AGENCIES})\b)[a-z]\w*\s+\S+\s+\S+")
 # "By staff writer Jane Roe", "by special correspondent Ana Ruiz", "Von unserem Korrespondenten Max Muster": the
-# role before the name, after words in lower case; or a description in lower case words before a name that
-# ends the credit or is joined to the next ("By former mayor Jane Roe"), but not an article or a particle
-# ("By the Associated Press", "By de la Rosa Martínez"), nor a name in lower case joined to the next ("By kai brandt and Mira Olsen")
-_LEADING_ROLE = re.compile(
-    rf"^(?:(?:[a-zäöü]+\s+){{0,2}}(?i:{_ROLE_WORDS})[,:]?\s+(?=[A-Z])"
-    rf"|(?!(?:{_PARTICLE_OR_ARTICLE})\s)(?:(?!(?:{_JOINER_WORDS})\s)[a-zß-öø-ÿ][\w'’-]*\s+){{1,3}}"
-    rf"(?=[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{1,3}}\s*(?:$|,|{_WORD_JOINER})))"
-)
+# role before the name, after words in lower case
+_LEADING_ROLE = re.compile(rf"^(?:[a-zäöü]+\s+){{0,2}}(?i:{_ROLE_WORDS})[,:]?\s+(?=[A-Z])")
 # ... a credit still when a name follows: another credit word's ("…, story by Jane Roe") or a comma's at its end
 # ("Par notre envoyé spécial à Kyiv, Jean Dupont")
 _NAME_FOLLOWS = re.compile(rf"\b(?:{_CREDIT_WORDS})\s+[A-Z]|,\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){{1,2}}\s*$")
@@ -386,16 +372,9 @@ _INTERFACE_WORDS = {
 }
 
 
-# "Jane Roe and her colleagues", "Ana Ruiz y otros medios": the rest of the newsroom, in lower case too, not a name
-_OTHERS = {"her", "his", "their", "our", "other", "others", "ihre", "seine", "unsere", "andere", "weitere", "ses", "leurs", "nos", "autres",
-           "sus", "otros", "otras", "nuestros"}
-
-
-def _looks_like_a_name(name: str, lower_case: bool = False) -> bool:
+def _looks_like_a_name(name: str) -> bool:
     """Every word capitalised but the particles: desk initials ("amw"), kicker words ("capital"),
-    phrases ("Themen bearbeiten") and job titles are not names. Scripts without case pass. With
-    `lower_case` (a co-author's capitalised name vouches for the byline), so does a name typed in
-    lower case ("kai brandt"), kept as written: case-folding would mangle "McLeod" or "van Dijk"."""
+    phrases ("Themen bearbeiten") and job titles are not names. Scripts without case pass."""
     if name.rstrip().endswith((":", "：")):  # a label ("Update:", "Musik:", "प्रकाशित:") whose value follows
         return False
     if not any(ch.isalpha() and ch.lower() != ch.upper() for ch in name):
@@ -407,8 +386,6 @@ def _looks_like_a_name(name: str, lower_case: bool = False) -> bool:
     words = [word for word in name.split() if word[0].isalpha()]
     if any(_ROLE_WORD.search(word) for word in words) or any(word.casefold() in _INTERFACE_WORDS for word in words):
         return False
-    if lower_case and re.fullmatch(_LOWER_CASE_NAME, name) and not _OTHERS.intersection(words):
-        return True
     return any(word[0].isupper() for word in words) and all(
         word[0].isupper() or word in _PARTICLES or _JOINED_PARTICLE.match(word) for word in words
     )
@@ -551,10 +528,7 @@ def _byline_of(element, site_names: list[str]) -> Byline:
     if _SENTENCE_AFTER_BY.match(credit) and not _NAME_FOLLOWS.search(credit):
         return Byline()  # "By entering this store you agree to …": a sentence, no credit
     byline = byline_from_text(credit, site_names)
-    # a name in lower case beside a capitalised one, joined by a word ("kai brandt and Mira Olsen"): the byline lists names;
-    # after a comma it may be another credit's ("Photos by harbour volunteers, story by Jane Roe")
-    vouched = bool(re.search(_WORD_JOINER, credit)) and any(_looks_like_a_name(name) for name in byline.people)
-    byline.people = [name for name in byline.people if _looks_like_a_name(name, lower_case=vouched)]
+    byline.people = [name for name in byline.people if _looks_like_a_name(name)]
     if not byline and _USER_NAME.fullmatch(credit.strip()) and element.xpath(_MARKED_AS_AUTHOR, namespaces=REGEX_NS):
         name = credit.strip()
         if name.casefold() not in _PLACEHOLDERS and not _DESK_ACCOUNT.search(name) and not is_site(name, site_names):
