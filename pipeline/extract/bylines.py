@@ -151,34 +151,26 @@ def _flat(value) -> list:
     return [item for inner in value for item in _flat(inner)]
 
 
-def _jsonld_strings(value) -> list[tuple[str, str | None]]:
-    """(byline string, what it is declared: "organisation", "person" or None) for each JSON-LD author
-    entry; HTML entities decoded, as templates write them into JSON ("H&#233;ctor": its ";" would split
-    the name). An entry whose name is its givenName and familyName is a person even when the surname is
-    a newspaper word ("Dana Press"): organisations have no given name."""
+def _jsonld_strings(value) -> list[tuple[str, bool]]:
+    """(byline string, declared an organisation) for each JSON-LD author entry; HTML entities
+    decoded, as templates write them into JSON ("H&#233;ctor": its ";" would split the name)."""
     strings = []
     for item in _flat(value):
         if isinstance(item, str):
-            strings.append((html.unescape(item), None))
+            strings.append((html.unescape(item), False))
         elif isinstance(item, dict):
             types = item.get("@type", [])
             types = {types} if isinstance(types, str) else set(types)
-            given, family = (part.strip() if isinstance(part, str) else "" for part in (item.get("givenName"), item.get("familyName")))
             name = item.get("name")
             if not isinstance(name, str) or not name.strip():
-                name = " ".join(part for part in (given, family) if part)
-            if types & ORGANISATION_TYPES:
-                declared = "organisation"
-            elif given and family and _key(name) == _key(given + family):
-                declared = "person"
-            else:
-                declared = None
+                given, family = item.get("givenName"), item.get("familyName")
+                name = " ".join(part for part in (given, family) if isinstance(part, str))
             if name and name.strip():
-                strings.append((html.unescape(name), declared))
+                strings.append((html.unescape(name), bool(types & ORGANISATION_TYPES)))
     return strings
 
 
-def _add_string(byline: Byline, text: str, site_names: list[str], declared: str | None = None) -> None:
+def _add_string(byline: Byline, text: str, site_names: list[str], declared_org: bool = False) -> None:
     """One byline string's names into `byline`.
 
     The site's own name after people in the same string ("Jane Roe, Example Times") is their
@@ -186,10 +178,7 @@ def _add_string(byline: Byline, text: str, site_names: list[str], declared: str 
     """
     names = [part for name in split_names(text) for part in _without_agency_suffix(name) if part.casefold() not in _PLACEHOLDERS]
     roles = [name for name in names if _ROLE.search(name)]
-    people = [
-        name for name in names
-        if name not in roles and (declared == "person" or declared is None and not is_organisation(name, site_names))
-    ]
+    people = [name for name in names if name not in roles and not declared_org and not is_organisation(name, site_names)]
     if (len(names) >= 3 and names[-1] in people and names[-3] in people and (names[-2] in roles or is_site(names[-2], site_names))
             and re.search(rf",\s*{re.escape(names[-1])}\W*$", text)):
         # "Jane Roe, Example News, New York" on Example News's site: a last part after the site's name or
@@ -237,8 +226,8 @@ def _without_agency_suffix(name: str) -> list[str]:
 
 def byline_from_jsonld(value, site_names: list[str]) -> Byline:
     byline = Byline()
-    for text, declared in _jsonld_strings(value):
-        _add_string(byline, text, site_names, declared)
+    for text, declared_org in _jsonld_strings(value):
+        _add_string(byline, text, site_names, declared_org)
     return byline
 
 
