@@ -565,6 +565,9 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
          '<p class="byline"><a href="/author/tobias-renn">Tobias Renn</a></p>', BODY, ["Ines Marlow", "Tobias Renn"], ["Harbour News Service"]),
         ('<span class="author">Ines Marlow</span>, <span class="author">Riverside Post</span>, <span class="author">New Harbour</span>', BODY,
          ["Ines Marlow"], []),
+        # ... a job title's card between them is no organisation
+        ('<span class="author">Ines Marlow</span>, <span class="author">Staff Writer</span>, <span class="author">Tobias Renn</span>', BODY,
+         ["Ines Marlow", "Tobias Renn"], []),
         # a credit further down (an author box after the story) is not a second author
         ('<p class="byline">By Ines Marlow</p>', [*BODY, '<span class="author">Tobias Renn</span>'], ["Ines Marlow"], []),
         # a "Text:" credit beside a picture credit

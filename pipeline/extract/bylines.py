@@ -482,9 +482,10 @@ def printed_byline(tree, headline, site_names: list[str]) -> Byline:
             break  # the credit ended; a later one (an author box) describes
         byline = _byline_of(element, site_names)
         if found is not None:
-            if not byline or not byline.people and byline.only_names_the_site(site_names):
+            if not byline or byline.only_names_the_site(site_names):
                 break
-            between += [name for name in byline.organisations if not byline.people and name not in found.organisations + between]
+            if not byline.people:  # an organisation's card, kept if a person's follows; a job title's is no organisation
+                between += [name for name in byline.organisations if not _ROLE.search(name) and name not in found.organisations + between]
             if byline.people:
                 found.people += [name for name in byline.people if name not in found.people]
                 found.organisations += between
