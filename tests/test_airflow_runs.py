@@ -8,6 +8,7 @@ subprocess with the same home (RECORDS)."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import corpus, layout
+from pipeline.orchestration import alerts
 from pipeline.store import open_store
 from tests.loopback import QuietHandler, loopback_site
 
@@ -186,6 +188,16 @@ def failing_site():
         yield url
 
 
+class _AlertWebhook(QuietHandler):
+    """A chat tool's incoming webhook: keeps each message posted to it."""
+
+    received: list[tuple[str, dict]] = []
+
+    def do_POST(self) -> None:
+        self.received.append((self.path, json.loads(self.rfile.read(int(self.headers["Content-Length"])))))
+        self.reply(200, "text/plain", b"ok")
+
+
 def test_crawl_task_fails_with_a_clear_message_when_the_site_returns_only_errors(airflow_home, failing_site, tmp_path):
     home, _ = airflow_home
     sources = tmp_path / "sources.yaml"
@@ -198,12 +210,15 @@ def test_crawl_task_fails_with_a_clear_message_when_the_site_returns_only_errors
         "    allow_private_addresses: true\n"
     )
     store = tmp_path / "lake"
-    env = airflow_env(home, sources, str(store))
-    # A run of our own: `tasks test` deletes a run it had to create, and that run's XComs with it.
-    airflow(env, "dags", "reserialize")
-    airflow(env, "dags", "trigger", "wirelake_unavailable", "--run-id", "crawl-fails", "--logical-date", "2024-05-20T00:00:00+00:00")
-    done = airflow(env, "tasks", "test", "wirelake_unavailable", "crawl", "crawl-fails", check=False)
+    _AlertWebhook.received = []
+    with loopback_site(_AlertWebhook) as webhook:
+        env = airflow_env(home, sources, str(store), WIRELAKE_ALERT_WEBHOOK=f"{webhook}/hook")
+        # A run of our own: `tasks test` deletes a run it had to create, and that run's XComs with it.
+        airflow(env, "dags", "reserialize")
+        airflow(env, "dags", "trigger", "wirelake_unavailable", "--run-id", "crawl-fails", "--logical-date", "2024-05-20T00:00:00+00:00")
+        done = airflow(env, "tasks", "test", "wirelake_unavailable", "crawl", "crawl-fails", check=False)
     output = done.stdout + done.stderr  # `tasks test` exits 0 even when the task fails: read its log
+    assert _AlertWebhook.received == []  # retries are left: no alert yet
     assert "Task failed with exception" in output
     assert "CrawlFailed: crawl of unavailable [2024-05-20, 2024-05-21) failed: nothing was fetched successfully (" in output
     assert "503" in output.split("nothing was fetched successfully", 1)[1].splitlines()[0]
@@ -226,16 +241,6 @@ def test_a_manual_run_for_a_day_not_over_fails_at_once_without_retries(airflow_h
     assert not (tmp_path / "lake").exists()  # nothing crawled, nothing stored
 
 
-class _AlertWebhook(QuietHandler):
-    """A chat tool's incoming webhook: keeps each message posted to it."""
-
-    received: list[tuple[str, dict]] = []
-
-    def do_POST(self) -> None:
-        self.received.append((self.path, json.loads(self.rfile.read(int(self.headers["Content-Length"])))))
-        self.reply(200, "text/plain", b"ok")
-
-
 def _fail_for_good(env: dict[str, str], task: str, run_id: str, day: str) -> str:
     """Run `task` of a manual run of capitol_ledger for `day` where it fails without a retry left."""
     airflow(env, "dags", "reserialize")
@@ -255,7 +260,7 @@ def test_a_task_failed_for_good_is_posted_to_the_alert_webhook(airflow_home, tmp
     assert path == "/services/T01/B02/token-xyz"
     assert isinstance(alert.pop("try_number"), int)  # Airflow's count; `tasks test` leaves it at 0
     error = alert.pop("error")
-    assert error == f"{(tmp_path / 'lake').as_uri()}/corpus/articles/date=2024-05-10/source=capitol_ledger/part-0.parquet: no such object"
+    assert error == f"StoreError: {(tmp_path / 'lake').as_uri()}/corpus/articles/date=2024-05-10/source=capitol_ledger/part-0.parquet: no such object"
     assert alert == {
         "text": f"wirelake: validate of capitol_ledger for 2024-05-10 failed: {error}", "source": "capitol_ledger", "day": "2024-05-10",
         "dag_id": "wirelake_capitol_ledger", "task_id": "validate", "run_id": "alerted-day",
@@ -265,6 +270,7 @@ def test_a_task_failed_for_good_is_posted_to_the_alert_webhook(airflow_home, tmp
 
 
 def test_an_alert_that_cannot_be_delivered_is_one_warning_line(airflow_home, tmp_path):
+    """A webhook that refuses connections: one warning naming its host, and the task's own error stays."""
     home, sources = airflow_home
     with socket.socket() as bound_not_listening:
         bound_not_listening.bind(("127.0.0.1", 0))
@@ -273,3 +279,11 @@ def test_an_alert_that_cannot_be_delivered_is_one_warning_line(airflow_home, tmp
         output = _fail_for_good(env, "crawl", "unalerted-day", "2099-05-22")
     assert f"alert not delivered to 127.0.0.1:{port} ($WIRELAKE_ALERT_WEBHOOK): <urlopen error [Errno 111] Connection refused>" in output
     assert "AirflowFailException: logical date 2099-05-22T00:00:00+00:00 is UTC day 2099-05-22, which is not over yet" in output
+
+
+def test_a_webhook_setting_that_is_no_url_is_one_warning_that_keeps_the_secret(monkeypatch, caplog):
+    """A URL pasted without its scheme: no request, no traceback, and the token is not logged."""
+    monkeypatch.setenv(alerts.ALERT_WEBHOOK_VARIABLE, "hooks.chat.example/services/T01/SECRET-TOKEN")
+    with caplog.at_level(logging.WARNING, logger=alerts.__name__):
+        alerts.task_failed({})  # returns before reading the context
+    assert caplog.messages == ["alert not sent: $WIRELAKE_ALERT_WEBHOOK is not an http(s) URL with a host"]
