@@ -65,16 +65,38 @@ class Stopped(KeyboardInterrupt):
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _received: list[int] = []  # the signal that stopped the running command, once one has
+_held: list[int] = []  # a stop signal that came inside stops_held, raised when the block ends
+_holding = [False]
 
 
 def _raise_stopped(signal_number: int, _frame) -> None:
     """Raise Stopped, and ignore further stop signals: a second Ctrl-C or a supervisor's repeated
     SIGTERM would cut the cleanup short (a crawl's Scrapy child or a local Airflow left running).
-    The cleanups are bounded; SIGKILL still ends everything."""
+    The cleanups are bounded; SIGKILL still ends everything. Inside stops_held, keep it for later."""
     _received.append(signal_number)
     for number in _STOP_SIGNALS:
         signal.signal(number, signal.SIG_IGN)
+    if _holding[0]:
+        _held.append(signal_number)
+        return
     raise Stopped(signal_number)
+
+
+@contextmanager
+def stops_held() -> Iterator[None]:
+    """A block that a stop signal must not cut in two (the dedup claim and the corpus put that
+    follows it): Ctrl-C or SIGTERM inside it raises Stopped once the block has ended. Signal
+    handlers run in the main thread only, as the block does where it matters (the CLI)."""
+    if _holding[0]:
+        yield
+        return
+    _holding[0] = True
+    try:
+        yield
+    finally:
+        _holding[0] = False
+        if _held:
+            raise Stopped(_held.pop())
 
 
 def stop_signal() -> int | None:

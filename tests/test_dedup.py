@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
+import signal
 import threading
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta, timezone
@@ -19,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import corpus, layout, query
+from pipeline.console import Stopped, stopped_by_signals
 from pipeline.dedup import DedupConflict, DedupError, commit, dedup_and_commit, dedup_partition, state, unassigned, views
 from pipeline.newsweb import expected_articles, expected_clusters
 from pipeline.store import LocalStore, ObjectStore, open_store
@@ -364,6 +367,24 @@ def test_crash_while_publishing_is_repaired_by_the_rerun(store):
     assert state.current_generation(store) == 2
     found = assignments(store)
     assert set(found) == {row["url"] for row in rows} and all(columns["cluster_id"] for columns in found.values())
+    assert unassigned(store, source, day, [row["doc_id"] for row in rows]) == 0
+
+
+def test_ctrl_c_between_the_claim_and_the_put_waits_for_the_put(store):
+    """A real SIGINT to this process right after the claim, under the CLI's handlers: the
+    partition is still published, and Stopped comes after it, so dedup and corpus agree."""
+    (source, day), rows = next(iter(PARTITIONS.items()))
+    plan = dedup_partition(store, source, day, corpus.to_table(rows))
+    key = layout.corpus_partition_key(source, day)
+
+    def interrupted_publish(articles):
+        os.kill(os.getpid(), signal.SIGINT)  # handled at the next bytecode: here, without the hold
+        corpus.write_partition(store, key, articles)
+
+    with stopped_by_signals(), pytest.raises(Stopped):
+        commit(store, plan, interrupted_publish)
+    assert state.current_generation(store) == 1
+    assert corpus.read_partition(store, key).num_rows == len(rows)
     assert unassigned(store, source, day, [row["doc_id"] for row in rows]) == 0
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.console import stops_held
 from pipeline.dedup import state
 from pipeline.dedup.clusters import Assignment, Doc, assign, near
 from pipeline.dedup.fingerprints import BANDS, Fingerprints, band_keys, fingerprint_texts, hash64
@@ -286,8 +287,9 @@ def commit(store: ObjectStore, plan: DedupPlan, publish_partition: Callable[[pa.
        When a commit planned on the same generation claimed it first, this one deletes
        its objects and raises DedupConflict: nothing visible changed;
     3. `publish_partition(plan.articles)`, the corpus's own atomic put.
-    A crash between 2 and 3 leaves the dedup state ahead of the corpus for this partition
-    until it is re-run (the failed publish is what the orchestrator retries). Objects
+    A stop signal (Ctrl-C, SIGTERM) between 2 and 3 waits for 3 to end; a crash (SIGKILL, power)
+    there leaves the dedup state ahead of the corpus for this partition until it is re-run (the
+    failed publish is what the orchestrator retries). Objects
     retired more than RETAIN ago are deleted before the claim, so no crash leaks them.
     """
     base = plan.base
@@ -317,12 +319,13 @@ def commit(store: ObjectStore, plan: DedupPlan, publish_partition: Callable[[pa.
     new.retired, expired = state.retirements(base, new, datetime.now(timezone.utc))
     for key in expired:
         store.delete(key)
-    if not state.claim(store, new):
-        for key in new.referenced() - base.referenced():
-            store.delete(key)
-        raise DedupConflict(
-            f"{store.url(state.manifest_key(new.generation))}: another dedup commit made generation {new.generation} first "
-            f"(dedup commits must run one at a time); nothing of {plan.source} {plan.day} was published: re-run it"
-        )
-    publish_partition(plan.articles)
+    with stops_held():  # Ctrl-C between the claim and the put would leave dedup ahead of the corpus
+        if not state.claim(store, new):
+            for key in new.referenced() - base.referenced():
+                store.delete(key)
+            raise DedupConflict(
+                f"{store.url(state.manifest_key(new.generation))}: another dedup commit made generation {new.generation} first "
+                f"(dedup commits must run one at a time); nothing of {plan.source} {plan.day} was published: re-run it"
+            )
+        publish_partition(plan.articles)
     return new
