@@ -33,6 +33,12 @@ class DamagedStats(StoreError):
     """A stored crawl-stats.json that is no crawl's stats."""
 
 
+class TooFewArticles(CrawlFailed):
+    """The site answered, but the crawl found fewer article pages in the day's window than
+    quality.min_articles. For yesterday a retry may find them (a sitemap updated late); an older
+    day's listings have moved on, so Airflow does not retry it (orchestration.tasks.crawl)."""
+
+
 class RecrawlTooSmall(CrawlFailed):
     """A re-crawl found far fewer articles than the stored day: crawling again an hour later will
     not bring back what the site's sitemaps have forgotten."""
@@ -60,7 +66,8 @@ def crawl_step(source: str, day: date, store_uri: str | None = None, sources_pat
         try:
             stats = run_crawl(src, day, day + timedelta(days=1), warc_path, stats_path, resolve_path(sources_path), log_path=log_path)
             if problems := _crawl_gate_problems(src, stats.to_dict()):
-                raise CrawlFailed(f"crawl of {source} {day} breaks its quality gates, nothing replaced: {'; '.join(problems)}", stats)
+                failed = CrawlFailed if _error_gate_problems(src, stats.to_dict()) else TooFewArticles
+                raise failed(f"crawl of {source} {day} breaks its quality gates, nothing replaced: {'; '.join(problems)}", stats)
             _check_recrawl(src, store, day, warc_path, stats)
         except CrawlFailed as failure:
             if not log_path.exists():

@@ -228,6 +228,17 @@ def test_crawl_task_fails_with_a_clear_message_when_the_site_returns_only_errors
     assert stats["source"] == "unavailable" and stats["pages_ok"] == 0 and stats["errors"] >= 1
 
 
+def test_an_old_day_without_articles_fails_at_once_without_retries(airflow_home, tmp_path):
+    """A backfill day long past whose crawl finds no article (the site answers; its listings have
+    moved on): three retries an hour apart would find the same, so the task fails for good."""
+    home, sources = airflow_home
+    env = airflow_env(home, sources, str(tmp_path / "lake"))
+    output = _fail_for_good(env, "crawl", "old-empty-day", "2024-04-02")
+    assert "AirflowFailException: crawl of capitol_ledger 2024-04-02 breaks its quality gates, nothing replaced: 0 article pages fetched" in output
+    assert "beyond what the site's listings show: no retry would find more" in output
+    assert "new_state=failed" in output and "new_state=up_for_retry" not in output
+
+
 def test_a_manual_run_for_a_day_not_over_fails_at_once_without_retries(airflow_home, tmp_path):
     """A trigger for a future day has nothing whole to crawl, and a retry an hour later would not
     change that: the task fails immediately (AirflowFailException), naming the day."""

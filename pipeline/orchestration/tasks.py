@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timezone
 
 from airflow.sdk import Asset, get_current_context
 from airflow.sdk.exceptions import AirflowFailException
@@ -43,20 +43,31 @@ def _run(step: Callable[[str, date], dict], source: str) -> dict:
     return result
 
 
+LISTING_REACH_DAYS = 2
+"""News sitemaps list about two days, feeds their last items: a day older than this before its run
+(a backfill's) that the crawl found too few articles for will not get more from a retry."""
+
+
 def crawl(source: str) -> dict:
     """Scrapy crawl of the day's window in its own process. The stats go to XCom: as the
     return value, or under the key "crawl_stats" when the crawl fails on them."""
     from pipeline.crawl import CrawlFailed
-    from pipeline.steps import crawl_step
+    from pipeline.steps import TooFewArticles, crawl_step
 
     def crawl_keeping_stats(source: str, day: date) -> dict:
         try:
             return crawl_step(source, day)
         except CrawlFailed as failure:  # whether _run then retries it or fails at once
+            context = get_current_context()
             if failure.stats is not None:
                 stats = failure.stats.to_dict()
                 log.error("crawl stats: %s", json.dumps(stats))
-                get_current_context()["ti"].xcom_push(key="crawl_stats", value=stats)
+                context["ti"].xcom_push(key="crawl_stats", value=stats)
+            age = (context["dag_run"].run_after.astimezone(timezone.utc).date() - day).days
+            if isinstance(failure, TooFewArticles) and age > LISTING_REACH_DAYS:
+                raise AirflowFailException(
+                    f"{failure}; {day} is {age} days before this run, beyond what the site's listings show: no retry would find more"
+                ) from failure
             raise
 
     return _run(crawl_keeping_stats, source)
