@@ -15,6 +15,7 @@ import sys
 import time
 from datetime import date, datetime, timedelta, timezone
 
+from pipeline import layout
 from pipeline import sources as registry
 from pipeline.console import EXIT_USAGE, INSTALL_AIRFLOW_EXTRA, OneLineParser, Stopped, counted, first_line, non_empty, port_number, stop_signal, stopped_by_signals
 
@@ -128,6 +129,23 @@ def _summary(reports: list) -> list[dict]:
     return list(by_source.values())
 
 
+def _stored_days(store, source: str, days: list[date]) -> set[date]:
+    """The days whose raw partition is complete (its crawl stats written), in one listing."""
+    keys = set(store.list(layout.raw_source_prefix(source)))
+    return {day for day in days if layout.crawl_stats_key(source, day) in keys}
+
+
+def _plan(command: str, source: str, days: list[date], stored: set[date]) -> str:
+    """What a range will do, before it starts: a backfill of years should not be a surprise."""
+    span = f"{days[0]} to {days[-1]}"
+    if command == "crawl":
+        return (f"plan: crawl {source} for {counted(len(days), 'day')}, {span}; {len(stored)} already stored"
+                " (a re-crawl replaces a stored day only when it finds at least quality.min_recrawl_share of it)")
+    missing = [day for day in days if day not in stored]
+    skipped = f"; skipping {len(missing)} without a complete raw partition: {', '.join(map(str, missing[:3]))}{', …' if len(missing) > 3 else ''}"
+    return f"plan: reprocess {source} for {counted(len(stored), 'stored day')}, {span}{skipped if missing else ''}"
+
+
 def cmd_crawl(args, refetch: bool = True) -> int:
     registry.get_source(args.source, args.sources)  # fail fast on an unknown source or day range
     days = _days(args.command, args.date, args.to)
@@ -136,6 +154,16 @@ def cmd_crawl(args, refetch: bool = True) -> int:
     store = open_store(args.store)
     if not refetch and not store.found():  # reprocessing reads what is there: a mistyped --store is one error, not one per day
         raise StoreURIError(f"{store.uri}: no store there (nothing to reprocess)")
+    if len(days) > 1 or args.dry_run:
+        stored = _stored_days(store, args.source, days) if store.found() else set()
+        print(_plan(args.command, args.source, days, stored), flush=True)
+        if args.dry_run:
+            return 0
+        if not refetch:  # a range reprocesses what was crawled; one day asked for by name fails if it was not
+            if not stored:
+                print(f"wirelake: error: reprocess: no day from {days[0]} to {days[-1]} has a complete raw partition for {args.source}: run the crawl first", file=sys.stderr)
+                return EXIT_FAILURE
+            days = sorted(stored)
     store.check()  # and writes: a read-only store is one error, not one per day
     reports = run_days([(args.source, d) for d in days], args.store, args.sources, args.debug, refetch)
     print()
@@ -241,6 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
         days.add_argument("--to", type=_day, help="last day, inclusive (default: --date)")
         days.add_argument("--store", help=store_help, type=non_empty)
         days.add_argument("--sources", help=sources_help, type=non_empty)
+        days.add_argument("--dry-run", action="store_true", help="print the plan (days, how many are stored) and do nothing")
         days.set_defaults(func=func)
 
     demo = sub.add_parser("demo", parents=[common], help="serve the offline news web and ingest every fixture source")

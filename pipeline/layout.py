@@ -10,6 +10,10 @@ from __future__ import annotations
 from datetime import date
 
 
+def raw_source_prefix(source: str) -> str:
+    return f"raw/source={source}/"
+
+
 def raw_warc_key(source: str, day: date) -> str:
     return f"raw/source={source}/date={day.isoformat()}/pages.warc.gz"
 

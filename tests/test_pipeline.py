@@ -61,6 +61,7 @@ def crawled(newsweb, sources_file, tmp_path_factory):
 def test_crawl_reports_progress_and_summary(crawled):
     _, first, courier = crawled
     assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("plan: crawl capitol_ledger for 2 days, 2024-05-20 to 2024-05-21; 0 already stored (")
     assert "[1/2] capitol_ledger 2024-05-20:" in first.stdout and "[2/2] capitol_ledger 2024-05-21:" in first.stdout
     assert "failed days" in first.stdout and "capitol_ledger  2" in first.stdout
     assert courier.returncode == 0, courier.stderr
@@ -277,6 +278,27 @@ def test_reprocess_rebuilds_days_from_the_raw_zone_without_fetching(crawled, sou
     typo = wirelake("reprocess", "capitol_ledger", "--date", str(WEEK_START), "--to", str(WEEK_END), "--store", str(tmp_path / "typo"), "--sources", sources_file)
     assert typo.returncode == 2 and typo.stderr == f"wirelake: error: file://{tmp_path / 'typo'}: no store there (nothing to reprocess)\n"
     assert not (tmp_path / "typo").exists()
+
+
+def test_a_range_prints_its_plan_and_reprocess_skips_the_days_never_crawled(crawled, sources_file):
+    store_uri, _, _ = crawled
+    raw_before = open_store(store_uri).list("raw/")
+    dry = wirelake("crawl", "capitol_ledger", "--date", "2024-05-19", "--to", "2024-05-22", "--store", store_uri, "--sources", sources_file, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout == (
+        "plan: crawl capitol_ledger for 4 days, 2024-05-19 to 2024-05-22; 2 already stored"
+        " (a re-crawl replaces a stored day only when it finds at least quality.min_recrawl_share of it)\n"
+    )
+    assert open_store(store_uri).list("raw/") == raw_before  # a dry run fetches and writes nothing
+    gaps = wirelake("reprocess", "capitol_ledger", "--date", "2024-05-19", "--to", "2024-05-22", "--store", store_uri, "--sources", sources_file)
+    assert gaps.returncode == 0, gaps.stderr
+    assert gaps.stdout.startswith(
+        "plan: reprocess capitol_ledger for 2 stored days, 2024-05-19 to 2024-05-22; skipping 2 without a complete raw partition: 2024-05-19, 2024-05-22\n"
+    )
+    assert "[1/2] capitol_ledger 2024-05-20: reprocessing" in gaps.stdout and "[2/2] capitol_ledger 2024-05-21: reprocessing" in gaps.stdout
+    none = wirelake("reprocess", "capitol_ledger", "--date", "2024-04-01", "--to", "2024-04-03", "--store", store_uri, "--sources", sources_file)
+    assert none.returncode == 1
+    assert none.stderr == "wirelake: error: reprocess: no day from 2024-04-01 to 2024-04-03 has a complete raw partition for capitol_ledger: run the crawl first\n"
 
 
 @pytest.mark.parametrize(
