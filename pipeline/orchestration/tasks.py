@@ -26,8 +26,9 @@ names the partition (source, day, key, uri, rows)."""
 
 def _run(step: Callable[[str, date], dict], source: str) -> dict:
     """Run one step for the run's day. Failures a retry cannot change (a registry problem, a
-    day not over yet, a day breaking its content gates, a re-crawl smaller than the stored day)
-    fail the task at once, without retries."""
+    day not over yet, a day breaking its content gates, a re-crawl smaller than the stored day;
+    in crawl, also an old day its listings hold too few articles of) fail the task at once,
+    without retries."""
     from pipeline.sources import SourcesError
     from pipeline.steps import QualityGateFailed, RecrawlTooSmall
 
