@@ -241,11 +241,15 @@ def publish_step(source: str, day: date, store_uri: str | None = None, sources_p
     concurrently (Airflow's dedup pool has one slot); one that loses a race plans again.
     """
     src, store = _context(source, store_uri, sources_path)
-    table = corpus.read_partition(store, layout.staged_articles_key(source, day))
+    staged = layout.staged_articles_key(source, day)
+    if not store.exists(staged):
+        raise StoreError(f"{store.url(staged)}: no extracted articles of {source} {day} waiting to be published (publish removes them): run extract first")
+    table = corpus.read_partition(store, staged)
     if problems := _content_gate_problems(src, table.num_rows, _empty_share(table.column("text").to_pylist())):
         raise QualityGateFailed(f"{src.name} {day}: " + "; ".join(problems) + "; nothing published")
     key = layout.corpus_partition_key(source, day)
     plan = dedup.dedup_and_commit(store, source, day, table, lambda articles: corpus.write_partition(store, key, articles))
+    store.delete(staged)  # published: a copy kept here would double the corpus's storage
     return {"key": key, "uri": store.url(key), "rows": plan.articles.num_rows, **{f"dedup_{k}": v for k, v in plan.stats.items()}}
 
 

@@ -27,7 +27,8 @@ from pipeline.cli import NEWSWEB_PORT
 from pipeline.console import port_number
 from pipeline.newsweb import DEFAULT_PORT, demo_plan, expected_articles, expected_clusters
 from pipeline.rawpages import iter_pages
-from pipeline.store import open_store
+from pipeline.steps import publish_step
+from pipeline.store import StoreError, open_store
 
 WEEK_START, WEEK_END = date(2024, 5, 20), date(2024, 5, 21)
 
@@ -74,6 +75,7 @@ def test_partitions_hold_exactly_the_expected_articles(crawled, newsweb):
     assert store.list("corpus/articles/") == sorted(
         layout.corpus_partition_key("capitol_ledger", d) for d in (WEEK_START, WEEK_END)
     ) + [layout.corpus_partition_key("daily_courier", date(2024, 5, 26))]
+    assert store.list("staging/") == []  # the hand-over between extract and publish is gone once published
     rows = query(store_uri, "select url, title, crawl_date, published_at, author from articles where source = 'capitol_ledger' order by url")
     assert [(r["url"], str(r["crawl_date"])) for r in rows] == sorted((a.url, str(a.crawl_date)) for a in expected)
     by_url = {a.url: a for a in expected}
@@ -278,6 +280,13 @@ def test_reprocess_rebuilds_days_from_the_raw_zone_without_fetching(crawled, sou
     typo = wirelake("reprocess", "capitol_ledger", "--date", str(WEEK_START), "--to", str(WEEK_END), "--store", str(tmp_path / "typo"), "--sources", sources_file)
     assert typo.returncode == 2 and typo.stderr == f"wirelake: error: file://{tmp_path / 'typo'}: no store there (nothing to reprocess)\n"
     assert not (tmp_path / "typo").exists()
+
+
+def test_publish_without_extracted_articles_says_to_extract_first(crawled, sources_file):
+    """A published day's hand-over is gone: publishing it alone again (a cleared Airflow task) is one clear error."""
+    store_uri, _, _ = crawled
+    with pytest.raises(StoreError, match=r"no extracted articles of capitol_ledger 2024-05-20 waiting to be published \(publish removes them\): run extract first$"):
+        publish_step("capitol_ledger", WEEK_START, store_uri, sources_file)
 
 
 def test_a_range_prints_its_plan_and_reprocess_skips_the_days_never_crawled(crawled, sources_file):
