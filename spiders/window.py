@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,12 @@ class Window:
 
     def contains(self, moment: datetime) -> bool:
         return _midnight(self.start) <= moment.astimezone(UTC) < _midnight(self.end)
+
+    def may_hold(self, period: tuple[date, date]) -> bool:
+        """Whether a [first, end) period of days may hold a story of the window: a day's margin
+        on each side, as a site names its sitemaps by its own zone's days."""
+        first, end = period
+        return first < self.end + timedelta(days=1) and end > self.start - timedelta(days=1)
 
     def days(self) -> list[date]:
         return [self.start + timedelta(days=n) for n in range((self.end - self.start).days)]
@@ -76,3 +83,27 @@ def parse_listing_date(text: str) -> datetime | None:
         except (TypeError, ValueError, IndexError):
             return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# The period a sitemap's address names: "sitemap-2024-05.xml", "/sitemaps/2024/05/26.xml",
+# "posts_2019.xml"; between separators, so that "post-sitemap2001.xml" (page 2001) names no year
+_NAMED_PERIOD = re.compile(r"(?<=[-_/])((?:19|20)\d{2})(?:([-_/])(0[1-9]|1[0-2])(?:\2(0[1-9]|[12]\d|3[01]))?)?(?=[-_./]|$)")
+
+
+def named_period(url: str) -> tuple[date, date] | None:
+    """[first day, day after the last) of the year, month or day a sitemap's path names, or None
+    when it names none or more than one (follow it: nothing says what it holds)."""
+    matches = list(_NAMED_PERIOD.finditer(urlsplit(url).path))
+    if len(matches) != 1:
+        return None
+    year, _, month, day = matches[0].groups()
+    try:
+        if day:
+            first = date(int(year), int(month), int(day))
+            return first, first + timedelta(days=1)
+        if month:
+            first = date(int(year), int(month), 1)
+            return first, date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        return date(int(year), 1, 1), date(int(year) + 1, 1, 1)
+    except ValueError:  # "2023-02-30"
+        return None

@@ -21,6 +21,7 @@ import pytest
 
 from pipeline.crawl import CrawlStats
 from pipeline.rawpages import RawPage, iter_pages
+from spiders.window import Window, named_period
 
 REPO = Path(__file__).resolve().parent.parent
 WEEK = (date(2024, 5, 20), date(2024, 5, 27))
@@ -136,6 +137,37 @@ def test_sitemap_index_children_are_followed_despite_a_stale_lastmod(crawl, news
     assert "/sitemap-index.xml" in result.requested_paths()
     assert "/sitemaps/2024-05.xml" in result.requested_paths()  # its own lastmod predates the window
     assert result.item_urls
+
+
+def test_sitemap_index_children_named_for_other_months_are_not_fetched(crawl, newsweb):
+    """The index lists a child per month; one named for a month the window is not in holds none
+    of its stories (the window's neighbours by a day still count: sites name their own zone's days)."""
+    result = crawl("sitemap", "capitol_ledger", *BOUNDARY)
+    children = {path for path in result.requested_paths() if path.startswith("/sitemaps/")}
+    assert children == {"/sitemaps/2024-05.xml"}  # not /sitemaps/2022-01.xml
+    assert result.stats.listed["sitemaps/child_out_of_window"] == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "followed"),
+    [
+        ("https://example.com/sitemaps/2024-05.xml", True),
+        ("https://example.com/sitemaps/2024-04.xml.gz", True),  # 30 April is a day from the window: a site's own zone
+        ("https://example.com/sitemaps/2024-03.xml", False),
+        ("https://example.com/sitemap-2024-05-02.xml", True),
+        ("https://example.com/sitemap-2024-05-03.xml", False),
+        ("https://example.com/sitemaps/2023/05/01.xml", False),
+        ("https://example.com/sitemap_2019.xml", False),
+        ("https://example.com/post-sitemap2001.xml", True),  # page 2001 of the posts, no year
+        ("https://example.com/2019/sitemap-2024-05.xml", True),  # two periods: nothing says which
+        ("https://example.com/sitemap-2023-02-30.xml", True),  # no such day
+        ("https://example.com/sitemap-news.xml", True),
+    ],
+)
+def test_a_childs_named_period_decides_whether_it_may_hold_the_window(url, followed):
+    window = Window(date(2024, 5, 1), date(2024, 5, 2))
+    period = named_period(url)
+    assert (period is None or window.may_hold(period)) is followed
 
 
 def test_archive_follows_each_days_pagination(newsweb, crawl):
