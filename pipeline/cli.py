@@ -142,6 +142,8 @@ def _plan(command: str, source: str, days: list[date], stored: set[date]) -> str
         return (f"plan: crawl {source} for {counted(len(days), 'day')}, {span}; {len(stored)} already stored"
                 " (a re-crawl replaces a stored day only when it finds at least quality.min_recrawl_share of it)")
     missing = [day for day in days if day not in stored]
+    if len(days) == 1 and missing:  # a day asked for alone is not skipped
+        return f"plan: reprocess {source} {days[0]}: it has no complete raw partition, so it fails (run the crawl first)"
     skipped = f"; skipping {len(missing)} without a complete raw partition: {', '.join(map(str, missing[:3]))}{', …' if len(missing) > 3 else ''}"
     return f"plan: reprocess {source} for {counted(len(stored), 'stored day')}, {span}{skipped if missing else ''}"
 
@@ -155,9 +157,11 @@ def cmd_crawl(args, refetch: bool = True) -> int:
     if not refetch and not store.found():  # reprocessing reads what is there: a mistyped --store is one error, not one per day
         raise StoreURIError(f"{store.uri}: no store there (nothing to reprocess)")
     if len(days) > 1 or args.dry_run:
-        stored = _stored_days(store, args.source, days) if store.found() else set()
+        found = store.found()
+        stored = _stored_days(store, args.source, days) if found else set()
         print(_plan(args.command, args.source, days, stored), flush=True)
         if args.dry_run:
+            print(f"store: {store.uri}" + ("" if found else " (nothing there yet: the crawl creates it)"))
             return 0
         if not refetch:  # a range reprocesses what was crawled; one day asked for by name fails if it was not
             if not stored:

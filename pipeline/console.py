@@ -86,8 +86,9 @@ def _raise_stopped(signal_number: int, _frame) -> None:
 def stops_held() -> Iterator[None]:
     """A block that a stop signal must not cut in two (the dedup claim and the corpus put that
     follows it): Ctrl-C or SIGTERM inside it raises Stopped once the block has ended. Signal
-    handlers run in the main thread only, as the block does where it matters (the CLI)."""
-    if _holding[0]:
+    handlers run in the main thread only: elsewhere the block holds nothing (the handler would
+    return in the main thread while the block went on in its own)."""
+    if _holding[0] or threading.current_thread() is not threading.main_thread():
         yield
         return
     _holding[0] = True

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -24,6 +25,8 @@ from pipeline.rawpages import RawPage, RawPagesError
 from pipeline.sources import Source, get_source, resolve_path
 from pipeline.store import ObjectStore, StoreError, open_store
 
+logger = logging.getLogger(__name__)
+
 
 class QualityGateFailed(Exception):
     """A published partition looks wrong (too few articles, too many empty texts or errors)."""
@@ -34,9 +37,16 @@ class DamagedStats(StoreError):
 
 
 class TooFewArticles(CrawlFailed):
-    """The site answered, but the crawl found fewer article pages in the day's window than
+    """The site's listings, which answered, list fewer articles in the day's window than
     quality.min_articles. For yesterday a retry may find them (a sitemap updated late); an older
-    day's listings have moved on, so Airflow does not retry it (orchestration.tasks.crawl)."""
+    day's listings have moved on, so Airflow does not retry it (orchestration.tasks.crawl).
+    Articles listed but not fetched (errors, empty or maintenance pages, robots.txt) are a plain
+    CrawlFailed: that can pass in an hour."""
+
+
+def _listed_too_few(src: Source, stats: CrawlStats) -> bool:
+    in_window = sum(n for outcome, n in stats.listed.items() if outcome.endswith("/in_window"))
+    return in_window < src.quality.min_articles and not _error_gate_problems(src, stats.to_dict())
 
 
 class RecrawlTooSmall(CrawlFailed):
@@ -66,7 +76,7 @@ def crawl_step(source: str, day: date, store_uri: str | None = None, sources_pat
         try:
             stats = run_crawl(src, day, day + timedelta(days=1), warc_path, stats_path, resolve_path(sources_path), log_path=log_path)
             if problems := _crawl_gate_problems(src, stats.to_dict()):
-                failed = CrawlFailed if _error_gate_problems(src, stats.to_dict()) else TooFewArticles
+                failed = TooFewArticles if _listed_too_few(src, stats) else CrawlFailed
                 raise failed(f"crawl of {source} {day} breaks its quality gates, nothing replaced: {'; '.join(problems)}", stats)
             _check_recrawl(src, store, day, warc_path, stats)
         except CrawlFailed as failure:
@@ -241,16 +251,28 @@ def publish_step(source: str, day: date, store_uri: str | None = None, sources_p
     concurrently (Airflow's dedup pool has one slot); one that loses a race plans again.
     """
     src, store = _context(source, store_uri, sources_path)
-    staged = layout.staged_articles_key(source, day)
+    staged, key = layout.staged_articles_key(source, day), layout.corpus_partition_key(source, day)
     if not store.exists(staged):
-        raise StoreError(f"{store.url(staged)}: no extracted articles of {source} {day} waiting to be published (publish removes them): run extract first")
+        return _already_published(store, source, day, staged, key)
     table = corpus.read_partition(store, staged)
     if problems := _content_gate_problems(src, table.num_rows, _empty_share(table.column("text").to_pylist())):
         raise QualityGateFailed(f"{src.name} {day}: " + "; ".join(problems) + "; nothing published")
-    key = layout.corpus_partition_key(source, day)
     plan = dedup.dedup_and_commit(store, source, day, table, lambda articles: corpus.write_partition(store, key, articles))
-    store.delete(staged)  # published: a copy kept here would double the corpus's storage
+    try:
+        store.delete(staged)  # published: a copy kept here would double the corpus's storage
+    except StoreError as exc:  # the day is published; the next publish or extract replaces the copy
+        logger.warning("%s", exc)
     return {"key": key, "uri": store.url(key), "rows": plan.articles.num_rows, **{f"dedup_{k}": v for k, v in plan.stats.items()}}
+
+
+def _already_published(store: ObjectStore, source: str, day: date, staged: str, key: str) -> dict:
+    """A publish whose hand-over is gone: a retry after it published (a task that failed after its
+    commit) succeeds as it did; otherwise there is nothing to publish."""
+    if store.exists(key):
+        published = corpus.read_partition(store, key)
+        if not dedup.unassigned(store, source, day, published.column("doc_id").to_pylist()):
+            return {"key": key, "uri": store.url(key), "rows": published.num_rows, "already_published": True}
+    raise StoreError(f"{store.url(staged)}: no extracted articles of {source} {day} waiting to be published (publish removes them): run extract first")
 
 
 def validate_step(source: str, day: date, store_uri: str | None = None, sources_path: str | None = None) -> dict:

@@ -29,7 +29,7 @@ from pipeline.extract import decode_html
 from pipeline.rawpages import RawPagesError, iter_pages
 from pipeline.sources import get_source
 from pipeline.store import StoreError
-from pipeline.steps import _crawl_gate_problems, crawl_step, fetch_error_share
+from pipeline.steps import TooFewArticles, _crawl_gate_problems, crawl_step, fetch_error_share
 from spiders.delays import retry_after_seconds
 from tests.loopback import QuietHandler, loopback_site
 
@@ -460,6 +460,33 @@ def test_port_nothing_listens_on_fails_the_crawl(tmp_path):
         "crawl of dark_site [2024-05-26, 2024-05-27) failed: "
         f"nothing was fetched successfully (no responses; 2 errors (2 download_failed; first: DownloadConnectionRefusedError at http://127.0.0.1:{port}/robots.txt))"
     )  # robots.txt and the feed, each after its retry
+
+
+class _StoryDownSite(QuietHandler):
+    """A feed listing one story of the day, or none (`listed`), whose story answers 503."""
+
+    listed = True
+
+    def do_GET(self) -> None:
+        base = f"http://{self.headers['Host']}"
+        if self.path == "/feed.xml":
+            item = f"<item><link>{base}/a/1.html</link><pubDate>Sun, 26 May 2024 09:00:00 GMT</pubDate></item>" if self.listed else ""
+            self.reply(200, "application/rss+xml", f'<?xml version="1.0"?><rss version="2.0"><channel>{item}</channel></rss>'.encode())
+        else:
+            self.reply(503 if self.path.startswith("/a/") else 404, "text/plain", b"unavailable")
+
+
+@pytest.mark.parametrize(("listed", "failure_type"), [(True, CrawlFailed), (False, TooFewArticles)])
+def test_too_few_articles_is_the_listings_saying_so_not_a_fetch_that_failed(tmp_path, listed, failure_type):
+    """Listed but not fetched (a 503, within max_error_share) can pass in an hour: a plain CrawlFailed.
+    Not listed at all: TooFewArticles, which Airflow does not retry for an old day."""
+    _StoryDownSite.listed = listed
+    with loopback_site(_StoryDownSite) as base:
+        registry = write_registry(tmp_path / "sources.yaml", [quick("story_down", domains=["127.0.0.1"], feeds=[f"{base}/feed.xml"])])
+        with pytest.raises(CrawlFailed) as failure:
+            crawl_step("story_down", DAY, str(tmp_path / "lake"), str(registry))
+    assert type(failure.value) is failure_type, str(failure.value)
+    assert "0 article pages fetched, fewer than quality.min_articles=1" in str(failure.value)
 
 
 @pytest.mark.parametrize(

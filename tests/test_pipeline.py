@@ -282,11 +282,14 @@ def test_reprocess_rebuilds_days_from_the_raw_zone_without_fetching(crawled, sou
     assert not (tmp_path / "typo").exists()
 
 
-def test_publish_without_extracted_articles_says_to_extract_first(crawled, sources_file):
-    """A published day's hand-over is gone: publishing it alone again (a cleared Airflow task) is one clear error."""
+def test_publish_again_after_its_hand_over_is_gone(crawled, sources_file):
+    """A published day's hand-over is gone: a retry of its publish (a task that failed after its
+    commit) succeeds as it did; a day never extracted is one clear error."""
     store_uri, _, _ = crawled
-    with pytest.raises(StoreError, match=r"no extracted articles of capitol_ledger 2024-05-20 waiting to be published \(publish removes them\): run extract first$"):
-        publish_step("capitol_ledger", WEEK_START, store_uri, sources_file)
+    again = publish_step("capitol_ledger", WEEK_START, store_uri, sources_file)
+    assert again["already_published"] is True and again["rows"] == len(corpus.read_partition(open_store(store_uri), again["key"]))
+    with pytest.raises(StoreError, match=r"no extracted articles of capitol_ledger 2024-05-19 waiting to be published \(publish removes them\): run extract first$"):
+        publish_step("capitol_ledger", date(2024, 5, 19), store_uri, sources_file)
 
 
 def test_a_range_prints_its_plan_and_reprocess_skips_the_days_never_crawled(crawled, sources_file):
@@ -296,7 +299,7 @@ def test_a_range_prints_its_plan_and_reprocess_skips_the_days_never_crawled(craw
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout == (
         "plan: crawl capitol_ledger for 4 days, 2024-05-19 to 2024-05-22; 2 already stored"
-        " (a re-crawl replaces a stored day only when it finds at least quality.min_recrawl_share of it)\n"
+        f" (a re-crawl replaces a stored day only when it finds at least quality.min_recrawl_share of it)\nstore: {open_store(store_uri).uri}\n"
     )
     assert open_store(store_uri).list("raw/") == raw_before  # a dry run fetches and writes nothing
     gaps = wirelake("reprocess", "capitol_ledger", "--date", "2024-05-19", "--to", "2024-05-22", "--store", store_uri, "--sources", sources_file)
@@ -305,6 +308,10 @@ def test_a_range_prints_its_plan_and_reprocess_skips_the_days_never_crawled(craw
         "plan: reprocess capitol_ledger for 2 stored days, 2024-05-19 to 2024-05-22; skipping 2 without a complete raw partition: 2024-05-19, 2024-05-22\n"
     )
     assert "[1/2] capitol_ledger 2024-05-20: reprocessing" in gaps.stdout and "[2/2] capitol_ledger 2024-05-21: reprocessing" in gaps.stdout
+    alone = wirelake("reprocess", "capitol_ledger", "--date", "2024-05-19", "--store", store_uri, "--sources", sources_file, "--dry-run")
+    assert alone.returncode == 0 and alone.stdout.startswith(
+        "plan: reprocess capitol_ledger 2024-05-19: it has no complete raw partition, so it fails (run the crawl first)\n"
+    )  # as the run without --dry-run does
     none = wirelake("reprocess", "capitol_ledger", "--date", "2024-04-01", "--to", "2024-04-03", "--store", store_uri, "--sources", sources_file)
     assert none.returncode == 1
     assert none.stderr == "wirelake: error: reprocess: no day from 2024-04-01 to 2024-04-03 has a complete raw partition for capitol_ledger: run the crawl first\n"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from datetime import date, timezone
+from datetime import date, datetime, timezone
 
 from airflow.sdk import Asset, get_current_context
 from airflow.sdk.exceptions import AirflowFailException
@@ -27,7 +27,7 @@ names the partition (source, day, key, uri, rows)."""
 def _run(step: Callable[[str, date], dict], source: str) -> dict:
     """Run one step for the run's day. Failures a retry cannot change (a registry problem, a
     day not over yet, a day breaking its content gates, a re-crawl smaller than the stored day;
-    in crawl, also an old day its listings hold too few articles of) fail the task at once,
+    in crawl, also an old day its listings list too few articles of) fail the task at once,
     without retries."""
     from pipeline.sources import SourcesError
     from pipeline.steps import QualityGateFailed, RecrawlTooSmall
@@ -45,8 +45,8 @@ def _run(step: Callable[[str, date], dict], source: str) -> dict:
 
 
 LISTING_REACH_DAYS = 2
-"""News sitemaps list about two days, feeds their last items: a day older than this before its run
-(a backfill's) that the crawl found too few articles for will not get more from a retry."""
+"""News sitemaps list about two days, feeds their last items: a day older than this (today, by the
+clock) whose listings hold too few of its articles will not get more from a retry."""
 
 
 def crawl(source: str) -> dict:
@@ -64,10 +64,10 @@ def crawl(source: str) -> dict:
                 stats = failure.stats.to_dict()
                 log.error("crawl stats: %s", json.dumps(stats))
                 context["ti"].xcom_push(key="crawl_stats", value=stats)
-            age = (context["dag_run"].run_after.astimezone(timezone.utc).date() - day).days
+            age = (datetime.now(timezone.utc).date() - day).days  # not run_after: a backfill's is its interval's end
             if isinstance(failure, TooFewArticles) and age > LISTING_REACH_DAYS:
                 raise AirflowFailException(
-                    f"{failure}; {day} is {age} days before this run, beyond what the site's listings show: no retry would find more"
+                    f"{failure}; {day} is {age} days old, beyond what the site's listings show: no retry would find more"
                 ) from failure
             raise
 
