@@ -80,8 +80,7 @@ class CrawlStats:
     """Sum of error_counts."""
     error_counts: dict[str, int]
     listed: dict[str, int] = field(default_factory=dict)
-    """Listed URLs by '<method>/<outcome>': in_window, out_of_window, undated, bad_date, bad_url, not_article;
-    child_out_of_window counts the sitemap-index children not fetched, named for another period."""
+    """Listed URLs by '<method>/<outcome>': in_window, out_of_window, undated, bad_date, bad_url, not_article."""
     skipped_article_pages: dict[str, int] = field(default_factory=dict)
     """Article URLs fetched OK but not articles: not_html, empty."""
     warc_records: int = 0

@@ -462,41 +462,6 @@ def test_port_nothing_listens_on_fails_the_crawl(tmp_path):
     )  # robots.txt and the feed, each after its retry
 
 
-class _MonthlySitemapsSite(QuietHandler):
-    """A sitemap index with a child per month, January 2023 to June 2024, each listing one story of its month."""
-
-    months = [f"{year}-{month:02d}" for year in (2023, 2024) for month in range(1, 13)][:18]
-    requested: list[str] = []
-
-    def do_GET(self) -> None:
-        self.requested.append(self.path)
-        base = f"http://{self.headers['Host']}"
-        sitemap = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
-        if self.path == "/sitemap-index.xml":
-            children = "".join(f"<sitemap><loc>{base}/sitemaps/{month}.xml</loc></sitemap>" for month in self.months)
-            self.reply(200, "application/xml", f"<?xml version='1.0'?><sitemapindex {sitemap}>{children}</sitemapindex>".encode())
-        elif self.path.startswith("/sitemaps/"):
-            month = self.path.removeprefix("/sitemaps/").removesuffix(".xml")
-            story = f"<url><loc>{base}/a/{month}.html</loc><lastmod>{month}-26T09:00:00Z</lastmod></url>"
-            self.reply(200, "application/xml", f"<?xml version='1.0'?><urlset {sitemap}>{story}</urlset>".encode())
-        elif self.path.startswith("/a/"):
-            self.reply(200, "text/html; charset=utf-8", STORY_HTML)
-        else:
-            self.reply(404, "text/plain", b"not here")
-
-
-def test_a_sitemap_index_dated_by_month_is_read_only_around_the_window(tmp_path):
-    """Eighteen monthly children: the window's month, the months beside it and the newest are
-    fetched; the fifteen others, which cannot hold the day's stories, are counted and left alone."""
-    _MonthlySitemapsSite.requested = []
-    with loopback_site(_MonthlySitemapsSite) as base:
-        registry = write_registry(tmp_path / "sources.yaml", [quick("monthly_maps", domains=["127.0.0.1"], sitemaps=[f"{base}/sitemap-index.xml"])])
-        stats = crawl_source("monthly_maps", registry, tmp_path)
-    assert {path for path in _MonthlySitemapsSite.requested if path.startswith("/sitemaps/")} == {"/sitemaps/2024-04.xml", "/sitemaps/2024-05.xml", "/sitemaps/2024-06.xml"}
-    assert stats.listed["sitemaps/child_out_of_window"] == 15
-    assert stats.articles == 1
-
-
 class _StoryDownSite(QuietHandler):
     """A feed listing one story of the day, or none (`listed`), whose story answers 503."""
 

@@ -21,7 +21,6 @@ import pytest
 
 from pipeline.crawl import CrawlStats
 from pipeline.rawpages import RawPage, iter_pages
-from spiders.window import Window, children_out_of_window
 
 REPO = Path(__file__).resolve().parent.parent
 WEEK = (date(2024, 5, 20), date(2024, 5, 27))
@@ -137,38 +136,6 @@ def test_sitemap_index_children_are_followed_despite_a_stale_lastmod(crawl, news
     assert "/sitemap-index.xml" in result.requested_paths()
     assert "/sitemaps/2024-05.xml" in result.requested_paths()  # its own lastmod predates the window
     assert result.item_urls
-
-
-def _monthly(name: str, months: list[str]) -> list[str]:
-    return [f"https://example.com/sitemaps/{name.format(month)}" for month in months]
-
-
-MONTHS = [f"{year}-{month:02d}" for year in (2023, 2024) for month in range(1, 13)][:-1]  # to 2024-11, this month
-
-
-@pytest.mark.parametrize(
-    ("children", "skipped"),
-    [
-        # a child per month: those more than a month from the window go, never the newest
-        (_monthly("{}.xml", MONTHS), set(_monthly("{}.xml", MONTHS[:15] + MONTHS[18:22]))),  # 2023-01 to 2024-03, 2024-07 to 2024-10
-        # a child per day: the month around the window stays
-        ([f"https://example.com/sitemap-2024-{m:02d}-{d:02d}.xml" for m in (3, 5) for d in range(1, 29)],
-         {f"https://example.com/sitemap-2024-03-{d:02d}.xml" for d in range(1, 29)}),
-        # weeks named by their first day step by seven days: no dated series, all followed
-        ([f"https://example.com/sitemap-week-2024-{m:02d}-{d:02d}.xml" for m in (1, 2, 3) for d in (1, 8, 15, 22)], set()),
-        # a numbered series reaching past this year is no series of years
-        ([f"https://example.com/sitemap-{n}.xml" for n in range(1995, 2050)], set()),
-        # two children with a year, or years of different templates: nothing says they are dates
-        (["https://example.com/sitemap-2019.xml", "https://example.com/sitemap-2020.xml"], set()),
-        (["https://example.com/sitemap-worldcup-2022.xml", "https://example.com/sitemap-elections-2028.xml", "https://example.com/sitemap-vision-2030.xml"], set()),
-        # page 2001 of the posts names no year; an address with two periods names none
-        ([f"https://example.com/post-sitemap{n}.xml" for n in (1999, 2000, 2001)], set()),
-        ([f"https://example.com/{y}/sitemap-{y}-05.xml" for y in (2019, 2020, 2021)], set()),
-    ],
-)
-def test_a_dated_series_of_sitemap_children_is_fetched_only_near_the_window(children, skipped):
-    window = Window(date(2024, 5, 26), date(2024, 5, 27))
-    assert children_out_of_window(children, window, today=date(2024, 11, 27)) == skipped
 
 
 def test_archive_follows_each_days_pagination(newsweb, crawl):

@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,7 +33,7 @@ from pipeline.sources import DISCOVERY_METHODS, Source, SourcesError, get_source
 from pipeline.urls import without_trackers
 from spiders.items import ArticlePage
 from spiders.middlewares import note_first_failure
-from spiders.window import Window, children_out_of_window, parse_listing_date
+from spiders.window import Window, parse_listing_date
 
 logger = logging.getLogger(__name__)
 
@@ -163,25 +162,12 @@ class SourceSpider(SitemapSpider):
 
     # --- callbacks, one per discovery method ---------------------------------------
 
-    def children_to_follow(self, method: str, urls: list[str]) -> list[str]:
-        """A sitemap index's children to fetch. A child's own lastmod is often stale, so it is not
-        read; but a child of a dated series ("sitemap-2019-05.xml") named for a period far from
-        the window holds none of its stories (children_out_of_window): a backfill of years, or a
-        daily crawl of a site with a child per month since 2005, would otherwise fetch every child
-        every day. Skips are counted."""
-        skipped = children_out_of_window(urls, self.window, datetime.now(UTC).date())
-        if skipped:
-            self.crawler.stats.inc_value(f"wirelake/listed/{method}/child_out_of_window", len(skipped))
-        return [url for url in urls if url not in skipped]
-
     def sitemap_filter(self, entries: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        """Sitemap-index children are followed unless named for a period far from the window (children_to_follow);
+        """Sitemap-index children are all followed, as a child's own lastmod is often stale;
         <url> entries are kept by lastmod. SitemapSpider passes its Sitemap parser, whose
         `type` tells the two apart."""
         if getattr(entries, "type", None) == "sitemapindex":
-            children = list(entries)
-            followed = set(self.children_to_follow("sitemaps", [entry["loc"] for entry in children]))
-            yield from (entry for entry in children if entry["loc"] in followed)
+            yield from entries
             return
         for entry in entries:
             if self.admit("sitemaps", entry["loc"], entry.get("lastmod")):
@@ -196,9 +182,8 @@ class SourceSpider(SitemapSpider):
         document = self._listing(response, self._get_sitemap_body(response), "news sitemap", {"urlset", "sitemapindex"})
         if document is None:
             return
-        children = [response.urljoin(loc.strip()) for loc in document.xpath(f"/*/{_xpath_name('sitemap')}/{_xpath_name('loc')}/text()").getall()]
-        for child in self.children_to_follow("news_sitemaps", children):
-            yield Request(child, self.parse_news_sitemap)
+        for loc in document.xpath(f"/*/{_xpath_name('sitemap')}/{_xpath_name('loc')}/text()").getall():
+            yield Request(response.urljoin(loc.strip()), self.parse_news_sitemap)
         for url in document.xpath(f"/*/{_xpath_name('url')}"):
             loc = url.xpath(f"{_xpath_name('loc')}/text()").get("").strip()
             published = url.xpath(f".//{_xpath_name('publication_date')}/text()").get()
