@@ -76,8 +76,7 @@ def strip_site_affixes(title: str, names: list[str]) -> str:
     if len(parts) < 2 or not name_keys:
         return title
     separators = _SEPARATOR.findall(title)
-    start, end = 0, len(parts)
-    end = _before_slogan(parts, name_keys)
+    start, end = 0, _before_slogan(parts, name_keys)
     while end - start > 1 and _is_affix(parts[end - 1], name_keys):
         end -= 1
     while end - start > 1 and _is_affix(parts[start], name_keys):
@@ -93,9 +92,10 @@ def strip_site_affixes(title: str, names: list[str]) -> str:
 def _before_slogan(parts: list[str], name_keys: list[str]) -> int:
     """Where the site's name and its slogan start ("Headline : Example-Archive | Notes on a genre |
     Since 2005"): a middle segment that is the site's name, with two segments or more after it, none
-    of them an affix itself (the site's name again, a date, a byline). One segment after the name may be the headline ("Politics | Example Post |
-    Headline"); so may the rest where the site's name comes again ("Ferry row - Example - council
-    votes again | Example Post", with "Example" the host's name)."""
+    of them an affix itself (the site's name again, a date, a byline). One segment after the name
+    may be the headline ("Politics | Example Post | Headline"); so may the rest where the site's
+    name comes again ("Ferry row - Example - council votes again | Example Post", with "Example"
+    the host's name)."""
     for index in range(1, len(parts) - 2):
         if title_key(parts[index]) in name_keys:
             return index if not any(_is_affix(part, name_keys) for part in parts[index + 1 :]) else len(parts)
