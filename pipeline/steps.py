@@ -44,9 +44,10 @@ class TooFewArticles(CrawlFailed):
     CrawlFailed: that can pass in an hour."""
 
 
-def _listed_too_few(src: Source, stats: CrawlStats) -> bool:
-    in_window = sum(n for outcome, n in stats.listed.items() if outcome.endswith("/in_window"))
-    return in_window < src.quality.min_articles and not _error_gate_problems(src, stats.to_dict())
+def _listed_too_few(src: Source, stats: dict) -> bool:
+    """Whether a crawl's stats (CrawlStats.to_dict) say TooFewArticles rather than a failed fetch."""
+    in_window = sum(n for outcome, n in stats["listed"].items() if outcome.endswith("/in_window"))
+    return in_window < src.quality.min_articles and not _error_gate_problems(src, stats)
 
 
 class RecrawlTooSmall(CrawlFailed):
@@ -75,8 +76,9 @@ def crawl_step(source: str, day: date, store_uri: str | None = None, sources_pat
         warc_path, stats_path, log_path = Path(tmp) / "pages.warc.gz", Path(tmp) / "stats.json", Path(tmp) / "crawl.log"
         try:
             stats = run_crawl(src, day, day + timedelta(days=1), warc_path, stats_path, resolve_path(sources_path), log_path=log_path)
-            if problems := _crawl_gate_problems(src, stats.to_dict()):
-                failed = TooFewArticles if _listed_too_few(src, stats) else CrawlFailed
+            summary = stats.to_dict()
+            if problems := _crawl_gate_problems(src, summary):
+                failed = TooFewArticles if _listed_too_few(src, summary) else CrawlFailed
                 raise failed(f"crawl of {source} {day} breaks its quality gates, nothing replaced: {'; '.join(problems)}", stats)
             _check_recrawl(src, store, day, warc_path, stats)
         except CrawlFailed as failure:
