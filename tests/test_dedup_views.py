@@ -79,3 +79,25 @@ def test_readme_queries_run(local_store_uri):
     for sql in queries:
         rows = json.loads(query.run_query(sql, local_store_uri, "json"))
         assert len(rows) >= 1, sql
+
+
+def test_readme_count_for_other_readers_counts_the_pages_wirelake_query_shows(local_store_uri):
+    """README tells readers without the dedup columns which column to count distinct: a page listed
+    on two days (one row in each day's partition) must count once, as in `wirelake query`'s articles,
+    and a reprint whose canonical URL names its original (another site's page) must still count."""
+    from datetime import date
+
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from tests.test_dedup import ingest, seed_row
+
+    store = open_store(local_store_uri)
+    ingest_all(store, list(PARTITIONS))
+    ingest(store, "capitol_ledger", date(2022, 1, 30), [seed_row(date(2022, 1, 30))])  # the seed listed again a day later
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    column = re.search(r"count distinct\s+`(\w+)`", readme).group(1)
+    corpus = pq.read_table(f"{local_store_uri}/corpus/articles/")  # what pandas.read_parquet reads
+    assert corpus.num_rows == len(expected_articles()) + 1
+    shown = query.connect(store).execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert pc.count_distinct(corpus.column(column)).as_py() == shown == len(expected_articles())
