@@ -6,6 +6,7 @@ import glob
 import io
 import re
 import threading
+from pathlib import Path
 from datetime import date, datetime, timezone
 
 import pyarrow as pa
@@ -75,6 +76,22 @@ def test_a_corpus_folder_reads_whole_with_plain_pyarrow_as_pandas_and_spark_read
     table = pq.read_table(f"{local_store_uri}/{CORPUS_ARTICLES_PREFIX}", filters=[("source", "=", "daily_courier")])
     assert table.column("doc_id").to_pylist() == ["doc-2"] and table.column("date").to_pylist() == [DAY.isoformat()]
     assert read_partition(store, KEY).column("source").to_pylist() == ["metro_wire"]  # from the key
+
+
+def test_readmes_duckdb_query_reads_a_column_an_older_day_lacks(local_store_uri):
+    """Columns are only ever added, so the oldest days lack the newest columns; README's direct DuckDB
+    query must read them as null there, not take the columns of the first (oldest) file it reads."""
+    import duckdb
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    sql = re.search(r"`(SELECT \* FROM read_parquet\('s3://BUCKET/PREFIX/corpus/articles/[^`]*)`", readme).group(1)
+    sql = sql.replace("s3://BUCKET/PREFIX", local_store_uri)
+    store = open_store(local_store_uri)
+    older = corpus_partition_key("metro_wire", date(2024, 5, 25))
+    store.put_bytes(older, _parquet(to_table([article(1, crawl_date=date(2024, 5, 25))]).drop_columns(["source", "word_count"])))
+    write_partition(store, KEY, [article(2)])
+    rows = duckdb.sql(f"SELECT date, word_count FROM ({sql}) ORDER BY date").fetchall()
+    assert rows == [(date(2024, 5, 25), None), (DAY, 8)]
 
 
 def test_records_are_coerced_and_missing_columns_are_null(local_store_uri):
