@@ -168,6 +168,15 @@ class Source(_Strict):
             raise ValueError(f"{name!r} is reserved: Airflow's wirelake_{name} pool serialises every source's publishes")
         return name
 
+    @field_validator("name")
+    @classmethod
+    def _name_starts_with_a_letter(cls, name: str) -> str:
+        """The name is the corpus's `source=` partition value, and DuckDB and Spark type a partition
+        value by its looks: a source named 1010 or 2024-05-26 would read as a number or a date."""
+        if not name[:1].isalpha():
+            raise ValueError(f"{name!r} must start with a letter: readers of the corpus would type a source={name} partition as a number or a date")
+        return name
+
     @field_validator("domains", mode="before")
     @classmethod
     def _domains_are_text(cls, domains: Any) -> Any:
