@@ -103,6 +103,22 @@ def test_parse_datetime_allows_clock_slack_but_not_the_future():
     assert parse_datetime((soon + timedelta(days=30)).isoformat()) is None
 
 
+@pytest.mark.parametrize("text", ["2024-05-26T14:54:00+25:00", "Sun, 26 May 2024 14:54:00 +2500", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"])
+@pytest.mark.parametrize("where", ["jsonld", "meta", "time", "printed"])
+def test_a_time_with_an_impossible_offset_or_beyond_the_calendar_is_no_date_and_fails_no_page(text, where):
+    """An offset of a day or more cannot be converted to UTC, nor can year 1 east of Greenwich:
+    the page is still a story, dated at most by the day a text prints (htmldate, searching the
+    page, meets the same texts)."""
+    head = {
+        "jsonld": f'<script type="application/ld+json">{{"@type": "NewsArticle", "datePublished": "{text}", "dateModified": "{text}"}}</script>',
+        "meta": f'<meta property="article:published_time" content="{text}"><meta property="article:modified_time" content="{text}">',
+    }.get(where, "")
+    meta = {"time": f'<time itemprop="datePublished" datetime="{text}">{text}</time>', "printed": f'<span class="date">{text}</span>'}.get(where, "")
+    html = story(head, meta)
+    assert published(html)[0] in (None, datetime(2024, 5, 26, tzinfo=timezone.utc))
+    assert published(html, DATED_URL)[0] == datetime(2024, 5, 26, tzinfo=timezone.utc)
+
+
 def test_a_year_in_the_text_is_not_the_first_of_january():
     """htmldate's last resort reads "in 2019" (BODY) or a copyright line as 1 January: not a date."""
     html = story().replace("</article>", "</article><p class='small'>© 2019 Tidewater Press</p>")

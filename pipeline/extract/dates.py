@@ -177,9 +177,18 @@ def parse_datetime(text: str | None, dayfirst: bool = False) -> datetime | None:
     if value is None:
         return None
     value = _aware(value)
-    if not EARLIEST <= value.astimezone(timezone.utc).replace(tzinfo=None) <= latest():
-        return None
-    return value
+    return value if _believable(value) else None
+
+
+def _believable(value: datetime) -> bool:
+    """Whether an aware time lies between EARLIEST and latest(). An offset of a day or more
+    ("+25:00", which dateutil accepts) or an instant past year 9999 in UTC is no time at all:
+    converting it raises."""
+    try:
+        instant = value.astimezone(timezone.utc).replace(tzinfo=None)
+    except (ValueError, OverflowError):
+        return False
+    return EARLIEST <= instant <= latest()
 
 
 def parse_visible_date(text: str, dayfirst: bool = True) -> datetime | None:
@@ -195,9 +204,27 @@ def parse_visible_date(text: str, dayfirst: bool = True) -> datetime | None:
         if (cjk := _CJK_DATE.search(part)) and len(re.findall(r"[^\W\d_]", _CLOCK.sub("", part[: cjk.start()] + part[cjk.end() :]))) <= _MAX_CJK_LABEL:
             return _valid_day(cjk)
         # htmldate's parser matches month names in lower case only, and no article before the day
-        if found := try_date_expr(_LEADING_ARTICLE.sub("", part.lower()), "%Y-%m-%d", True, EARLIEST, latest()):
+        if found := _htmldate_parse(_LEADING_ARTICLE.sub("", part.lower())):
             return datetime.fromisoformat(found).replace(tzinfo=timezone.utc)
     return None
+
+
+def _htmldate_parse(text: str) -> str | None:
+    """htmldate's reading of a printed date as YYYY-MM-DD, or None. htmldate raises on a time with
+    an offset of a day or more ("+25:00") instead of skipping it: such a text is no date."""
+    try:
+        return try_date_expr(text, "%Y-%m-%d", True, EARLIEST, latest())
+    except (ValueError, OverflowError):
+        return None
+
+
+def _htmldate_find(tree: HtmlElement, extensive: bool) -> str | None:
+    """htmldate's search of a page, or None; as _htmldate_parse, one date with an impossible
+    offset anywhere on the page would otherwise fail the page."""
+    try:
+        return htmldate.find_date(tree, extensive_search=extensive, original_date=True, min_date=EARLIEST, max_date=latest())
+    except (ValueError, OverflowError):
+        return None
 
 
 def _month_first(text: str) -> datetime | None:
@@ -406,7 +433,7 @@ def _htmldate_without_furniture(tree: HtmlElement, headline: HtmlElement | None,
     for element in list(pruned.iter(_STORY_TAGS)):
         if element.getparent() is not None and " ".join(element.text_content().split()) in later_paragraphs:
             element.getparent().remove(element)
-    found = htmldate.find_date(pruned, extensive_search=True, original_date=True, min_date=EARLIEST, max_date=latest())
+    found = _htmldate_find(pruned, extensive=True)
     if not found:
         return None
     value = datetime.fromisoformat(found)
@@ -423,7 +450,7 @@ def _stated_in_full(tree: HtmlElement, found: str) -> bool:
     without its text search) or printed with its day, in words or in figures ("01.11.2023 11:35",
     which htmldate's regex_parse does not read).
     """
-    if htmldate.find_date(tree, extensive_search=False, original_date=True, min_date=EARLIEST, max_date=latest()) == found:
+    if _htmldate_find(tree, extensive=False) == found:
         return True
     year = found[:4]
 
