@@ -455,6 +455,14 @@ def test_an_untyped_script_s_json_ld_does_not_outrank_the_typed_one():
     assert record["authors"] == ["Ines Marlow"] and record["published_at"] == datetime(2023, 4, 12, 6, 30, tzinfo=timezone.utc)
 
 
+@pytest.mark.parametrize("malformed", ['5', 'null', '{"name": "NewsArticle"}', '[["NewsArticle"], 3]'])
+def test_a_json_ld_node_with_a_malformed_type_is_of_no_type_and_fails_no_page(malformed):
+    """A number or null for @type names no type: the node is passed over, the page's own story read."""
+    odd = f'<script type="application/ld+json">{{"@type": {malformed}, "headline": "Harbour dredging resumes"}}</script>'
+    record = extract(page(odd + _jsonld_author('{"@type": "Person", "name": "Ines Marlow"}')))
+    assert record["title"] == "Ferry adds early crossings for summer" and record["authors"] == ["Ines Marlow"]
+
+
 def test_a_public_suffix_is_no_site_name_inside_a_reporter_s_name():
     """On a .org.uk site, "org" is the suffix, not the site: George Whitfield is a person."""
     record = extract(page(top='<p class="byline">By George Whitfield</p>'), "https://www.riversidevoice.org.uk/news/ferry-crossings")

@@ -35,8 +35,11 @@ class PageSignals:
 
 
 def _types(node: dict) -> set[str]:
+    """The node's @type names; a malformed @type (a number, null, an object) names none."""
     value = node.get("@type", [])
-    return {value} if isinstance(value, str) else {v for v in value if isinstance(v, str)}
+    if isinstance(value, str):
+        return {value}
+    return {v for v in value if isinstance(v, str)} if isinstance(value, list) else set()
 
 
 def _walk_jsonld(value, listed: bool = False):
