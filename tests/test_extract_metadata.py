@@ -463,6 +463,17 @@ def test_a_json_ld_node_with_a_malformed_type_is_of_no_type_and_fails_no_page(ma
     assert record["title"] == "Ferry adds early crossings for summer" and record["authors"] == ["Ines Marlow"]
 
 
+@pytest.mark.parametrize("depth", [900, 5000])
+@pytest.mark.parametrize("opening", ['{"@graph": ', '{"@type": "WebPage", "mainEntity": '])
+def test_json_ld_nested_hundreds_deep_is_passed_over_and_fails_no_page(opening, depth):
+    """Nested past the json module's reach, or just short of it (then past Python's stack for the
+    walk through it): no page's description, and the page's other JSON-LD is still read."""
+    nested = f'<script type="application/ld+json">{opening * depth}{{"@type": "NewsArticle", "headline": "Harbour dredging resumes"}}{"}" * depth}</script>'
+    author = f'<script type="application/ld+json">{{"@type": "NewsArticle", "author": {"[" * depth}"Tobias Renn"{"]" * depth}}}</script>'
+    record = extract(page(nested + author + _jsonld_author('{"@type": "Person", "name": "Ines Marlow"}')))
+    assert record["title"] == "Ferry adds early crossings for summer" and record["authors"] == ["Ines Marlow"]
+
+
 def test_a_public_suffix_is_no_site_name_inside_a_reporter_s_name():
     """On a .org.uk site, "org" is the suffix, not the site: George Whitfield is a person."""
     record = extract(page(top='<p class="byline">By George Whitfield</p>'), "https://www.riversidevoice.org.uk/news/ferry-crossings")

@@ -77,6 +77,21 @@ _TYPED_JSONLD = "//script[starts-with(translate(normalize-space(@type), 'ABCDEFG
 _UNTYPED_JSONLD = "//script[(not(@type) or @type = '' or @type = 'text/javascript') and contains(., '\"@context\"')]"
 
 
+# Real JSON-LD nests a few levels (@graph, the article, its author, the author's affiliation); a
+# document nested hundreds deep describes no page, and walking it would exhaust Python's stack.
+_MAX_JSONLD_DEPTH = 64
+
+
+def _too_deep(document) -> bool:
+    """Whether a JSON document nests deeper than _MAX_JSONLD_DEPTH, found level by level without recursion."""
+    level = [document]
+    for _ in range(_MAX_JSONLD_DEPTH):
+        level = [child for value in level for child in (value.values() if isinstance(value, dict) else value if isinstance(value, list) else ())]
+        if not level:
+            return False
+    return True
+
+
 def _jsonld_nodes(tree: HtmlElement) -> list[tuple[dict, bool]]:
     return _nodes_of(tree.xpath(_TYPED_JSONLD)) or _nodes_of(tree.xpath(_UNTYPED_JSONLD))
 
@@ -87,7 +102,9 @@ def _nodes_of(scripts: list[HtmlElement]) -> list[tuple[dict, bool]]:
         try:
             # strict=False: publishers often leave raw newlines inside JSON strings
             document = json.loads(_unwrapped(script.text or ""), strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the json module can parse
+            continue
+        if _too_deep(document):
             continue
         nodes.extend(_walk_jsonld(document))
     return nodes
