@@ -188,6 +188,15 @@ def test_arguments_that_are_no_page_are_named_not_silently_none(html, url, error
         extract_pages([(SEED_URL, "<html></html>"), (url, html)])
 
 
+@pytest.mark.parametrize("url", ["https://[::1/business/ferry-plan/", "http://[dostana.example]/ferry/"])
+def test_a_url_whose_host_urllib_cannot_split_is_named_as_no_page_url(url):
+    message = f"url must be an absolute http(s) or file URL, got {url!r}"
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        extract_page("<html></html>", url)
+    with pytest.raises(ValueError, match=f"^{re.escape('pages[1]: ' + message)}$"):
+        extract_pages([(SEED_URL, "<html></html>"), (url, "<html></html>")])
+
+
 def test_pages_must_be_pairs_and_bytes_are_decoded_as_a_warc_body_is():
     with pytest.raises(TypeError, match=r"^pages must be \(url, html\) pairs, got 'abc'$"):
         extract_pages("abc")

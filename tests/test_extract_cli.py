@@ -251,6 +251,13 @@ def test_url_that_says_nowhere_a_story_lives_is_an_error(url, capsys):
     assert out == "" and err == f"wirelake: error: --url must be an absolute http(s) or file URL, got {url!r}\n"
 
 
+def test_url_with_a_broken_ipv6_host_is_an_error_not_an_internal_one(capsys):
+    url = "https://[::1/business/ferry-plan/"
+    assert main_extract([str(PAGES / "reprint_courtesy.html")], url) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == f"wirelake: error: --url must be an absolute http(s) or file URL, got {url!r}\n"
+
+
 def test_a_reader_that_stops_early_ends_extract_quietly():
     """`wirelake extract … | head -1`: no "Broken pipe" error for the user, SIGPIPE's status."""
     pages = [str(PAGES / "reprint_courtesy.html")] * 200

@@ -60,7 +60,10 @@ def is_page_url(url: object) -> bool:
     """An absolute http(s) URL with a host, or a file URL: a record's url says where the story lives."""
     if not isinstance(url, str):
         return False
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "https://[::1/x": a bracketed host that is no IPv6 address
+        return False
     return bool(parts.scheme in ("http", "https") and parts.hostname or parts.scheme == "file" and parts.path)
 
 
