@@ -258,6 +258,15 @@ def test_url_with_a_broken_ipv6_host_is_an_error_not_an_internal_one(capsys):
     assert out == "" and err == f"wirelake: error: --url must be an absolute http(s) or file URL, got {url!r}\n"
 
 
+@pytest.mark.parametrize("url", ["http:ferry-plan/", "http:///business/ferry-plan/", "https://[::1/business/ferry-plan/"])
+def test_a_warc_page_recorded_at_no_absolute_url_is_an_error_naming_the_file_and_the_url(url, tmp_path, capsys):
+    warc = tmp_path / "pages.warc.gz"
+    write_warc(warc, [(SEED_URL, "200 OK", (PAGES / "reprint_courtesy.html").read_bytes()), (url, "200 OK", (PAGES / "reprint_courtesy.html").read_bytes())])
+    assert main_extract([str(warc)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == f"wirelake: error: {warc}: a page recorded at {url!r}, which is no absolute http(s) URL\n"
+
+
 def test_a_reader_that_stops_early_ends_extract_quietly():
     """`wirelake extract … | head -1`: no "Broken pipe" error for the user, SIGPIPE's status."""
     pages = [str(PAGES / "reprint_courtesy.html")] * 200

@@ -146,12 +146,23 @@ def read_inputs(paths: list[str], url: str | None) -> list[InputPage]:
             if _is_warc(readable) and url is not None:  # a WARC known only by its content, e.g. on standard input
                 raise InputError(f"--url is for an HTML file; {name} is a WARC, which records each page's URL")
             if _is_warc(readable):
-                pages += [InputPage(page.url, html, page.fetched_at) for page, html in html_pages(readable, name)]  # as the pipeline reads them
+                pages += _warc_pages(readable, name)
             elif url or path != Path(_STDIN):
                 # absolute(), not resolve(): /dev/stdin would become /proc/<pid>/fd/pipe:[…]
                 pages.append(InputPage(url or path.absolute().as_uri(), decode_html(_html_bytes(readable, name)), None))
             else:
                 raise InputError(f"{name}: a page read from standard input needs --url (a WARC records its own)")
+    return pages
+
+
+def _warc_pages(path: Path, name: str) -> list[InputPage]:
+    """A WARC's pages as the pipeline reads them. A crawl records only absolute http(s) URLs; a
+    WARC from elsewhere may not, and a record names where its story lives: InputError for one that cannot."""
+    pages = []
+    for page, html in html_pages(path, name):
+        if not is_page_url(page.url):
+            raise InputError(f"{name}: a page recorded at {page.url!r}, which is no absolute http(s) URL")
+        pages.append(InputPage(page.url, html, page.fetched_at))
     return pages
 
 
