@@ -188,6 +188,12 @@ def test_title_chosen_by_agreement(head, h1, title, signal):
     assert record["provenance"]["title"] == signal
 
 
+@pytest.mark.parametrize(("title", "h1"), [(" | - | ", "|"), ("-", ""), ("***", "—"), ("…", "")])
+def test_a_page_whose_titles_hold_no_word_has_no_title_not_an_empty_one(title, h1):
+    record = extract(page(f"<title>{title}</title>").replace("<h1>Ferry adds early crossings for summer</h1>", f"<h1>{h1}</h1>"))
+    assert record["title"] is None and "title" not in record["provenance"]
+
+
 @pytest.mark.parametrize(
     ("head", "h1", "stated"),
     [

@@ -197,8 +197,9 @@ def _title(signals: PageSignals, tree: HtmlElement, headline: HtmlElement | None
     title, signal = choose_title(_declared_titles(signals), printed, signals.page_title, affixes)
     if title:
         return title, signal
-    if title := _trafilatura_title(tree, url):
-        return strip_site_affixes(clean_text(title), affixes), "trafilatura"
+    # as for the page's own titles, one without a word ("", "|", "***") is none
+    if (found := _trafilatura_title(tree, url)) and title_key(title := strip_site_affixes(clean_text(found), affixes)):
+        return title, "trafilatura"
     return None, None
 
 
