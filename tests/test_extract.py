@@ -589,6 +589,19 @@ def test_a_signup_box_asking_for_an_email_address_is_not_story_text(box):
     assert paragraphs_of(html) == STORY
 
 
+def test_thousands_of_signup_boxes_and_dialogs_are_weighed_without_recounting_the_page(monkeypatch):
+    """Whether a page keeps a story without a box stops counting at a story's worth of words: counting
+    every paragraph again for each of 3,000 boxes took a minute (here: half a million counts for 1,000)."""
+    from pipeline.extract import overlays
+
+    counted = []
+    monkeypatch.setattr(overlays, "count_words", lambda text: counted.append(text) or count_words(text))
+    boxes = 500 * f'<div class="c-signup"><p>The top harbour stories.</p>{SIGNUP_FORM}</div><div role="dialog"><p>We use cookies.</p></div>'
+    html = ferry_page("".join(f"<p>{text}</p>" for text in STORY)).replace("<article>", f"{boxes}<article>")
+    assert paragraphs_of(html) == STORY
+    assert len(counted) < 50 * 1000
+
+
 def test_a_brief_beside_an_alert_form_keeps_its_story():
     """The story's body holds thirty words and the form: the body is the story's container, not the box."""
     brief = "The ferry to the island is cancelled this afternoon after a fault in the ramp, the operator said. Boats resume tomorrow."
