@@ -130,7 +130,9 @@ class Politeness(_Strict):
     max_page_bytes: int = Field(5_000_000, ge=1024, description="responses larger than this are dropped")
     timeout: float = Field(30.0, gt=0, description="download timeout in seconds")
     retries: int = Field(2, ge=0, le=10, description="retries on 5xx and timeouts")
-    max_crawl_minutes: float = Field(60, gt=0, description="a crawl still running after this is closed and fails")
+    # At most a day: a longer crawl of one day's news could not keep up with a daily schedule, and the
+    # Airflow task's timeout (this plus a margin) must be a duration Python can hold: .inf emptied the DAG file.
+    max_crawl_minutes: float = Field(60, gt=0, le=24 * 60, description="a crawl still running after this is closed and fails")
 
 
 class Quality(_Strict):

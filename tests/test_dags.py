@@ -134,6 +134,17 @@ def test_a_broken_source_is_an_import_error_naming_source_and_field_and_the_othe
     assert f"{broken}: source 'harbor_gazette': field 'archve': unknown key" in message
 
 
+def test_a_crawl_limit_too_long_for_a_task_timeout_is_an_import_error_and_the_others_keep_their_dags(tmp_path):
+    """The crawl task's timeout is a timedelta: an unbounded limit must not empty the DAG file."""
+    broken = tmp_path / "sources.yaml"
+    broken.write_text((REPO / "sources.yaml").read_text().replace("retries: 2}", "retries: 2, max_crawl_minutes: .inf}"))
+    parsed = parse_dags(tmp_path, broken)
+    assert set(parsed["dags"]) == {f"wirelake_{name}" for name in load_sources(REPO / "sources.yaml")} - {"wirelake_capitol_ledger"}
+    [(path, message)] = parsed["errors"].items()
+    assert path.endswith("wirelake_registry.py")
+    assert f"{broken}: source 'capitol_ledger': field 'politeness.max_crawl_minutes'" in message
+
+
 def test_pools_spec_lists_one_pool_per_source_and_the_dedup_pool():
     spec = pools.pools_spec(load_sources(REPO / "sources.yaml"))
     assert set(spec) == {f"wirelake_{name}" for name in load_sources(REPO / "sources.yaml")} | {"wirelake_dedup"}

@@ -83,6 +83,7 @@ def test_the_registry_and_the_crawler_judge_addresses_alike(tmp_path, address, p
         ("politness: {delay: 1}", "field 'politness': unknown key"),
         ("politeness: {delay: -1}", "field 'politeness.delay'"),
         ("politeness: {speed: 3}", "field 'politeness.speed': unknown key"),
+        ("politeness: {max_crawl_minutes: .inf}", "field 'politeness.max_crawl_minutes': Input should be less than or equal to 1440"),
         ("article_pattern: '(open'", "field 'article_pattern': invalid regex"),
         ("schedule: '61 * * * *'", "field 'schedule': invalid cron"),
         ("schedule: '0 */6 * * *'", "field 'schedule': cron '0 */6 * * *' must fire exactly once per UTC day"),
