@@ -326,18 +326,22 @@ def _is_not_found(exc: Exception) -> bool:
 
 
 def open_store(uri: str | None = None) -> ObjectStore:
-    """--store, then $WIRELAKE_STORE, then ./lake. Plain paths and file:// are local."""
+    """--store, then $WIRELAKE_STORE, then ./lake. Plain paths and file: URIs are local.
+
+    Every file: form (file:/abs, file:///abs) is read as a URI, and s3: without // refused: taken
+    for a relative path, `file:/data/lake` or `s3:bucket/lake` was a folder of that name in the
+    current directory, which a crawl filled without a word."""
     uri = uri or os.environ.get(STORE_ENV) or DEFAULT_STORE
     if uri.startswith("s3://"):
         parts = urlsplit(uri)
         if not parts.netloc:
             raise StoreURIError(f"{uri}: an S3 store needs a bucket, as in s3://bucket/prefix")
         return S3Store(parts.netloc, parts.path)
-    if uri.startswith("file://"):
+    if uri.startswith("file:"):
         parts = urlsplit(uri)
-        if parts.netloc not in ("", "localhost"):
-            raise StoreURIError(f"{uri}: file:// URIs take an absolute path, as in file:///data/lake (or give a plain path)")
+        if parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):
+            raise StoreURIError(f"{uri}: file: URIs take an absolute path, as in file:///data/lake (or give a plain path)")
         uri = unquote(parts.path)  # Path.as_uri() writes "sp ace" as "sp%20ace"
-    elif "://" in uri:
+    elif "://" in uri or uri.startswith("s3:"):
         raise StoreURIError(f"{uri}: unsupported store (use a path, file://PATH or s3://BUCKET/PREFIX)")
     return LocalStore(uri)

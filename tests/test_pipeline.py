@@ -466,6 +466,12 @@ def test_an_unusable_store_fails_once_before_any_day(store, code, message, sourc
     assert "crawling" not in result.stdout
 
 
+def test_a_file_uri_without_slashes_is_its_absolute_path_not_a_folder_here(tmp_path, sources_file):
+    dry = wirelake("crawl", "capitol_ledger", "--date", "2024-05-20", "--store", f"file:{tmp_path}/lake", "--sources", sources_file, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert f"store: file://{tmp_path}/lake (nothing there yet" in dry.stdout
+
+
 def test_a_store_uri_that_names_no_store_is_bad_usage_for_query_too():
     result = wirelake("query", "select 1", "--store", "ftp://host/lake")
     assert (result.returncode, result.stderr) == (2, "wirelake: error: ftp://host/lake: unsupported store (use a path, file://PATH or s3://BUCKET/PREFIX)\n")

@@ -138,9 +138,20 @@ def test_open_store_chooses_the_backend(tmp_path, monkeypatch, s3_endpoint):
     assert store.endpoint_url == s3_endpoint
 
 
+def test_a_file_uri_without_slashes_names_its_absolute_path(tmp_path):
+    assert open_store(f"file:{tmp_path}").uri == f"file://{tmp_path}"
+
+
 @pytest.mark.parametrize(
     ("uri", "message"),
-    [("s3:///prefix", r"needs a bucket"), ("gs://bucket/x", r"gs://bucket/x: unsupported store")],
+    [
+        ("s3:///prefix", r"needs a bucket"),
+        ("gs://bucket/x", r"gs://bucket/x: unsupported store"),
+        ("s3:bucket/x", r"s3:bucket/x: unsupported store"),
+        ("file:lake", r"file:lake: file: URIs take an absolute path"),
+        ("file://", r"file://: file: URIs take an absolute path"),
+        ("file://host/lake", r"file://host/lake: file: URIs take an absolute path"),
+    ],
 )
 def test_open_store_rejects_bad_uris(uri, message):
     with pytest.raises(StoreError, match=message):
