@@ -529,6 +529,35 @@ def test_state_of_an_earlier_format_is_refused_with_the_fix(store):
         dedup_partition(store, "capitol_ledger", date(2024, 5, 22), corpus.to_table([]))
 
 
+def _damaged(data: bytes, how: str) -> bytes:
+    """An object cut short after its first bytes, or with bytes changed behind them, its end left whole."""
+    if how == "cut short":
+        return data[:8]
+    return data[:8] + bytes(byte ^ 0x5A for byte in data[8 : len(data) // 2]) + data[len(data) // 2 :]
+
+
+@pytest.mark.parametrize(("kind", "how"), [
+    ("index_runs", "cut short"), ("member_runs", "cut short"), ("docs", "cut short"), ("sigs", "cut short"), ("member_runs", "changed"),
+])
+def test_a_damaged_dedup_object_is_named_and_the_published_partitions_stay(store_uri, kind, how):
+    """pyarrow's "Parquet magic bytes not found" or numpy's IndexError named no object, the former as a bug."""
+    store = open_store(store_uri)
+    *earlier, last = PARTITIONS
+    ingest_all(store, earlier)
+    manifest = state.load(store)
+    runs = getattr(manifest, kind, None)
+    keys = [run.key for run in runs] if runs is not None else [getattr(segment, kind) for segment in manifest.segments.values()]
+    for key in keys:
+        store.put_bytes(key, _damaged(store.get_bytes(key), how))
+    published = {key: store.get_bytes(key) for key in store.list("corpus/")}
+    with pytest.raises(DedupError) as error:
+        ingest(store, *last, PARTITIONS[last])
+    assert any(str(error.value).startswith(f"{store.url(key)}: unreadable dedup object: ") for key in keys), error.value
+    assert "\n" not in str(error.value)
+    assert {key: store.get_bytes(key) for key in store.list("corpus/")} == published
+    assert state.current_generation(store) == manifest.generation
+
+
 def test_empty_partition_commits(store):
     plan = dedup_partition(store, "metro_wire", date(2024, 5, 20), corpus.to_table([]))
     commit(store, plan, lambda articles: None)

@@ -41,6 +41,8 @@ from __future__ import annotations
 import json
 import secrets
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -49,6 +51,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.console import first_line
 from pipeline.dedup.fingerprints import NUM_PERM, PARAMS
 from pipeline.store import ObjectStore, StoreError
 
@@ -248,8 +251,24 @@ def _open(store: ObjectStore, key: str):
         raise StoreError(f"{store.url(key)}: {exc}") from None
 
 
+@contextmanager
+def _reading(store: ObjectStore, key: str) -> Iterator[None]:
+    """pyarrow's errors for an object cut short or changed ("Parquet magic bytes not found", a
+    thrift error) name neither the object nor the store: a publish must say which one it is."""
+    try:
+        yield
+    except (OSError, pa.ArrowException) as exc:
+        raise DedupError(f"{store.url(key)}: unreadable dedup object: {first_line(exc)}") from None
+
+
 def parquet(store: ObjectStore, key: str) -> pq.ParquetFile:
-    return pq.ParquetFile(_open(store, key))
+    with _reading(store, key):
+        return pq.ParquetFile(_open(store, key))
+
+
+def _read(store: ObjectStore, key: str, columns: list[str] | None = None) -> pa.Table:
+    with _reading(store, key):
+        return parquet(store, key).read(columns=columns)
 
 
 def _live(ptrs: np.ndarray, live_segments: np.ndarray) -> np.ndarray:
@@ -293,7 +312,8 @@ def lookup(store: ObjectStore, manifest: Manifest, keys: np.ndarray, skip_segmen
             lo, hi = _query_range(sorted_keys, file.metadata.row_group(group).column(0).statistics)
             if lo >= hi:
                 continue
-            table = file.read_row_group(group)
+            with _reading(store, run.key):
+                table = file.read_row_group(group)
             index_keys = table.column("key").to_numpy()
             ptrs = table.column("ptr").to_numpy()
             i, j = join_sorted(index_keys, sorted_keys[lo:hi])
@@ -314,7 +334,8 @@ def read_signatures(store: ObjectStore, manifest: Manifest, ptrs: np.ndarray) ->
     rows = (ptrs & np.uint64(0xFFFFFFFF)).astype(np.int64)
     for segment in np.unique(segments):
         where = np.flatnonzero(segments == segment)
-        handle = _open(store, manifest.segments[int(segment)].sigs)
+        key = manifest.segments[int(segment)].sigs
+        handle = _open(store, key)
         wanted = rows[where]
         order = np.argsort(wanted)
         # Coalesce nearby rows into one ranged read: on S3 each read is a request.
@@ -324,7 +345,11 @@ def read_signatures(store: ObjectStore, manifest: Manifest, ptrs: np.ndarray) ->
             while end + 1 < len(order) and wanted[order[end + 1]] - wanted[order[end]] <= 16:
                 end += 1
             first, last = wanted[order[start]], wanted[order[end]]
-            block = np.frombuffer(handle.read_at((last - first + 1) * width, first * width), dtype=np.uint32).reshape(-1, SIG_WIDTH)
+            with _reading(store, key):
+                data = handle.read_at((last - first + 1) * width, first * width)
+            if len(data) != (last - first + 1) * width:
+                raise DedupError(f"{store.url(key)}: unreadable dedup object: it ends before row {last} (cut short?)")
+            block = np.frombuffer(data, dtype=np.uint32).reshape(-1, SIG_WIDTH)
             for k in order[start : end + 1]:
                 record = block[wanted[k] - first]
                 sizes[where[k]] = record[0]
@@ -340,9 +365,11 @@ def read_docs(store: ObjectStore, manifest: Manifest, ptrs: np.ndarray) -> pa.Ta
     parts, positions = [], []
     for segment in np.unique(segments):
         where = np.flatnonzero(segments == segment)
-        file = parquet(store, manifest.segments[int(segment)].docs)
+        key = manifest.segments[int(segment)].docs
+        file = parquet(store, key)
         groups = np.unique(rows[where] // DOC_GROUP_ROWS)
-        table = file.read_row_groups([int(g) for g in groups])
+        with _reading(store, key):
+            table = file.read_row_groups([int(g) for g in groups])
         # Row r of the segment sits at (rank of its group) * DOC_GROUP_ROWS + r % DOC_GROUP_ROWS,
         # all groups but the file's last being full.
         local = np.searchsorted(groups, rows[where] // DOC_GROUP_ROWS) * DOC_GROUP_ROWS + rows[where] % DOC_GROUP_ROWS
@@ -360,7 +387,7 @@ def unassigned(store: ObjectStore, source: str, day: date, doc_ids: list[str]) -
     and the doc_id column of the partition's own docs object, whatever the history size."""
     manifest = load(store)
     segment = manifest.partitions.get(partition_name(source, day))
-    held = set() if segment is None else set(parquet(store, manifest.segments[segment].docs).read(columns=["doc_id"]).column(0).to_pylist())
+    held = set() if segment is None else set(_read(store, manifest.segments[segment].docs, ["doc_id"]).column(0).to_pylist())
     return sum(1 for doc_id in doc_ids if doc_id not in held)
 
 
@@ -376,7 +403,7 @@ def newest_per_pointer(ptrs: np.ndarray, generations: np.ndarray) -> np.ndarray:
 def current_members(store: ObjectStore, manifest: Manifest) -> dict[str, np.ndarray]:
     """The newest assignment of every live occurrence: ptr and cluster_key arrays."""
     columns = ["ptr", "generation", "cluster_key"]
-    tables = [parquet(store, run.key).read(columns=columns) for run in manifest.member_runs]
+    tables = [_read(store, run.key, columns) for run in manifest.member_runs]
     if not tables:
         return {name: np.zeros(0, np.uint64) for name in ("ptr", "cluster_key")}
     table = pa.concat_tables(tables)
@@ -404,7 +431,7 @@ def sort_index(keys: np.ndarray, ptrs: np.ndarray) -> pa.Table:
 def merge_index(store: ObjectStore, runs: list[Run], live: np.ndarray) -> Run:
     """Merge sorted index runs into one, dropping dead entries, one key range at a time so
     memory stays near one row group per run whatever the history size."""
-    files = [parquet(store, run.key) for run in runs]
+    files = [(run.key, parquet(store, run.key)) for run in runs]
     total = sum(run.rows for run in runs)
     slices = max(1, -(-total // INDEX_GROUP_ROWS))
     bounds = [(2**64 * i) // slices for i in range(slices + 1)]
@@ -414,12 +441,13 @@ def merge_index(store: ObjectStore, runs: list[Run], live: np.ndarray) -> Run:
         with pq.ParquetWriter(path, INDEX_SCHEMA, compression="zstd") as writer:
             for lo, hi in zip(bounds[:-1], bounds[1:]):
                 keys, ptrs = [], []
-                for file in files:
+                for run_key, file in files:
                     for group in range(file.num_row_groups):
                         stats = file.metadata.row_group(group).column(0).statistics
                         if stats is not None and stats.has_min_max and (int(stats.max) < lo or int(stats.min) >= hi):
                             continue
-                        table = file.read_row_group(group)
+                        with _reading(store, run_key):
+                            table = file.read_row_group(group)
                         k, p = table.column("key").to_numpy(), table.column("ptr").to_numpy()
                         keep = (k >= np.uint64(lo)) & (k <= np.uint64(hi - 1)) & _live(p, live)
                         keys.append(k[keep])
@@ -435,7 +463,7 @@ def merge_index(store: ObjectStore, runs: list[Run], live: np.ndarray) -> Run:
 
 def merge_members(store: ObjectStore, runs: list[Run], live: np.ndarray) -> Run:
     """Keep the newest live assignment per occurrence."""
-    table = pa.concat_tables([parquet(store, run.key).read() for run in runs])
+    table = pa.concat_tables([_read(store, run.key) for run in runs])
     table = table.filter(pa.array(_live(table.column("ptr").to_numpy(), live)))
     table = table.take(pa.array(newest_per_pointer(table.column("ptr").to_numpy(), table.column("generation").to_numpy())))
     key = new_object_key("members")
