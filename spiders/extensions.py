@@ -111,13 +111,41 @@ class CrawlDeadline:
         stop_crawl(self.crawler, "closespider_timeout", "crawl time limit")
 
 
+STOPPED_STAT = "wirelake/stopped"  # why stop_crawl stopped the crawl
+
+
 def stop_crawl(crawler, reason: str, why: str) -> None:
     """Close the spider with `reason` and drop what the downloader still had queued (see
-    CrawlDeadline); each dropped request fails with IgnoreRequest saying `why`."""
+    CrawlDeadline), and what reaches it later (StoppedCrawlGuard); each dropped request fails
+    with IgnoreRequest saying `why`."""
+    crawler.stats.set_value(STOPPED_STAT, why)
     engine = crawler.engine
-    deferred_from_coro(engine.close_spider_async(reason=reason))  # no new request reaches the downloader
+    deferred_from_coro(engine.close_spider_async(reason=reason))  # the scheduler hands out nothing more
     for slot in engine.downloader.slots.values():
         while slot.queue:
             request, queued = slot.queue.popleft()
-            crawler.stats.inc_value("wirelake/stop_dropped")
-            queued.errback(Failure(IgnoreRequest(f"{why}: {request.url} not fetched")))
+            queued.errback(Failure(_dropped(crawler, why, request)))
+
+
+def _dropped(crawler, why: str, request) -> IgnoreRequest:
+    crawler.stats.inc_value("wirelake/stop_dropped")
+    return IgnoreRequest(f"{why}: {request.url} not fetched")
+
+
+class StoppedCrawlGuard:
+    """Drops a request that reaches the downloader after stop_crawl. Closing the spider stops the
+    scheduler, but a request another middleware held back stays on its way: a story waiting for
+    its host's robots.txt went on to its slot once the robots.txt request was dropped, and waited
+    out the politeness delay there, an hour for a Crawl-delay of 3600, while the close waited for
+    it. Last among the downloader middlewares (990), so that it sees every request before its slot."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler) -> "StoppedCrawlGuard":
+        return cls(crawler)
+
+    def process_request(self, request) -> None:
+        if why := self.crawler.stats.get_value(STOPPED_STAT):
+            raise _dropped(self.crawler, why, request)

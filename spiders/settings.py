@@ -32,6 +32,7 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.PrivateAddressGuard": 50,  # before robots.txt is fetched
     "spiders.middlewares.FailedDownloadCounter": 540,  # just below RetryMiddleware (550)
     "spiders.warc.WarcRecorder": 950,  # next to the download handler: every raw response
+    "spiders.extensions.StoppedCrawlGuard": 990,  # after the robots.txt wait: nothing starts once the crawl is stopped
 }
 EXTENSIONS = {
     "spiders.extensions.CrawlStatsFile": 500,

@@ -372,6 +372,15 @@ def test_a_crawl_out_of_time_names_the_crawl_delay_it_honoured(tmp_path):
         _crawl_asking_site(tmp_path, crawl_delay=2, max_crawl_minutes=0.05)
 
 
+def test_a_crawl_stopped_while_a_request_waits_for_robots_txt_ends_at_its_time_limit(tmp_path):
+    """Scrapy dates a host's last request at monotonic time 0, so a delay longer than the machine's
+    uptime holds back even the first request, robots.txt. The stop at 3 s dropped it, and the
+    feed waiting for it then went on to its slot, where the close waited out the delay (hours)."""
+    with pytest.raises(CrawlFailed, match=r"finished with reason 'closespider_timeout'") as failure:
+        _crawl_asking_site(tmp_path, delay=2 * time.monotonic() + 3600, max_crawl_minutes=0.05)
+    assert failure.value.stats.pages_fetched == 0
+
+
 def test_retry_after_holds_the_host_then_the_crawl_goes_on_at_its_own_pace(tmp_path):
     """A 429 asking for 2 s: nothing reaches the host for 2 s (the retry neither), and once it is
     over the stories follow at politeness.delay (0 s) again, not 2 s apart."""
