@@ -63,6 +63,9 @@ class PrivateAddressGuard:
         return None
 
 
+ROBOTS_REFUSAL = "Forbidden by robots.txt"  # RobotsTxtMiddleware's IgnoreRequest; a dropped robots.txt request is none
+
+
 class FailedDownloadCounter:
     """Counts downloads that failed for good: it sits just below RetryMiddleware (550), so
     it sees only what retries gave up on, and pages dropped by DOWNLOAD_MAXSIZE.
@@ -83,7 +86,7 @@ class FailedDownloadCounter:
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         if isinstance(exception, IgnoreRequest):
-            if "robots.txt" in str(exception):
+            if str(exception) == ROBOTS_REFUSAL:
                 logger.info("refused by robots.txt: %s", request.url)
             return None
         if isinstance(exception, DownloadCancelledError):

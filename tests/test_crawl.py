@@ -379,6 +379,7 @@ def test_a_crawl_stopped_while_a_request_waits_for_robots_txt_ends_at_its_time_l
     with pytest.raises(CrawlFailed, match=r"finished with reason 'closespider_timeout'") as failure:
         _crawl_asking_site(tmp_path, delay=2 * time.monotonic() + 3600, max_crawl_minutes=0.05)
     assert failure.value.stats.pages_fetched == 0
+    assert "refused by robots.txt" not in (tmp_path / "crawl.log").read_text()  # robots.txt was dropped, not refused
 
 
 def test_retry_after_holds_the_host_then_the_crawl_goes_on_at_its_own_pace(tmp_path):
