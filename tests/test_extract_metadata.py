@@ -469,6 +469,12 @@ def test_a_json_ld_node_with_a_malformed_type_is_of_no_type_and_fails_no_page(ma
     assert record["title"] == "Ferry adds early crossings for summer" and record["authors"] == ["Ines Marlow"]
 
 
+@pytest.mark.parametrize("malformed", ['5', 'null', '[["Person"]]'])
+def test_a_json_ld_author_with_a_malformed_type_is_a_name_of_no_type_and_fails_no_page(malformed):
+    record = extract(page(_jsonld_author(f'{{"@type": {malformed}, "name": "Ines Marlow"}}')))
+    assert record["authors"] == ["Ines Marlow"]
+
+
 @pytest.mark.parametrize("depth", [900, 5000])
 @pytest.mark.parametrize("opening", ['{"@graph": ', '{"@type": "WebPage", "mainEntity": '])
 def test_json_ld_nested_hundreds_deep_is_passed_over_and_fails_no_page(opening, depth):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from pipeline.extract.attribution import WIRE_AGENCIES
 from pipeline.extract.calendar import MONTH_NAMES, WEEKDAY_NAMES
-from pipeline.extract.signals import REGEX_NS
+from pipeline.extract.signals import REGEX_NS, node_types
 
 ORGANISATION_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "NGO", "GovernmentOrganization", "EducationalOrganization"}
 
@@ -159,8 +159,7 @@ def _jsonld_strings(value) -> list[tuple[str, bool]]:
         if isinstance(item, str):
             strings.append((html.unescape(item), False))
         elif isinstance(item, dict):
-            types = item.get("@type", [])
-            types = {types} if isinstance(types, str) else set(types)
+            types = node_types(item)
             name = item.get("name")
             if not isinstance(name, str) or not name.strip():
                 given, family = item.get("givenName"), item.get("familyName")

@@ -34,7 +34,7 @@ class PageSignals:
     page_title: str = ""  # the <title>'s text, as written (site affixes included)
 
 
-def _types(node: dict) -> set[str]:
+def node_types(node: dict) -> set[str]:
     """The node's @type names; a malformed @type (a number, null, an object) names none."""
     value = node.get("@type", [])
     if isinstance(value, str):
@@ -143,14 +143,14 @@ def read_signals(tree: HtmlElement) -> PageSignals:
     listed_nodes = _jsonld_nodes(tree)
     nodes = [node for node, _ in listed_nodes]
     for node in nodes:
-        signals.jsonld_types |= _types(node)
-    articles = [(node, listed) for node, listed in listed_nodes if _types(node) & ARTICLE_TYPES]
+        signals.jsonld_types |= node_types(node)
+    articles = [(node, listed) for node, listed in listed_nodes if node_types(node) & ARTICLE_TYPES]
     if articles:
         # The story's own object is not a list's element (related stories), and it carries a
         # headline, which teasers often do not.
         article, _ = max(articles, key=lambda pair: (not pair[1], "headline" in pair[0], "datePublished" in pair[0]))
         signals.article = _with_references_resolved(article, nodes)
-    signals.video = next((node for node, listed in listed_nodes if "VideoObject" in _types(node) and not listed), {})
+    signals.video = next((node for node, listed in listed_nodes if "VideoObject" in node_types(node) and not listed), {})
     for link in tree.xpath('//link[@rel and @href]'):
         if "canonical" in link.get("rel", "").lower().split():
             signals.canonical = link.get("href").strip()
