@@ -423,7 +423,7 @@ def test_a_month_in_figures_is_no_first_of_the_month():
     assert published(html) == (None, None)
 
 
-@pytest.mark.parametrize("printed", ["2024-02-30", "31.04.2024", "2024/02/31 10:01", "05/2024", "2024-05"])
+@pytest.mark.parametrize("printed", ["2024-02-30", "31.04.2024", "2024/02/31 10:01", "05/2024", "2024-05", "01/2024", "2024-01-32", "1 min read · 05/2024"])
 def test_a_printed_date_without_a_real_day_is_no_date_not_another_day(printed):
     """htmldate's parser reads an impossible day as the 1st and completes a month alone with a day
     of its own: under the headline that day passed for the one printed, before the URL's."""

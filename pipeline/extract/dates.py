@@ -204,16 +204,24 @@ def parse_visible_date(text: str, dayfirst: bool = True) -> datetime | None:
         if (cjk := _CJK_DATE.search(part)) and len(re.findall(r"[^\W\d_]", _CLOCK.sub("", part[: cjk.start()] + part[cjk.end() :]))) <= _MAX_CJK_LABEL:
             return _valid_day(cjk)
         # htmldate's parser matches month names in lower case only, and no article before the day
-        if (found := _htmldate_parse(_LEADING_ARTICLE.sub("", part.lower()))) and _prints_day(part, int(found[8:])):
+        if (found := _htmldate_parse(_LEADING_ARTICLE.sub("", part.lower()))) and _prints_day(part, found):
             return datetime.fromisoformat(found).replace(tzinfo=timezone.utc)
     return None
 
 
-def _prints_day(text: str, day: int) -> bool:
-    """Whether the text prints the day of the month htmldate read in it (in any script's digits,
-    outside a time of day): htmldate completes a month alone ("05/2024", "2024-02") with a day
-    of its own and reads an impossible day ("2024-02-30", "31.04.2024") as the 1st."""
-    return any(int(number) == day for number in re.findall(r"\d+", _CLOCK.sub(" ", text)))
+def _prints_day(text: str, found: str) -> bool:
+    """Whether the text prints the day of the month of the date htmldate read in it (in any script's
+    digits, outside a time of day and a reading time): htmldate completes a month alone ("05/2024",
+    "2024-02") with a day of its own and reads an impossible day ("2024-02-30", "31.04.2024") as the
+    1st. The year's number is not the day, nor is the month's where the month is in figures too
+    (no word in the text): "01/2024" prints no 1st of January."""
+    text = _READING_TIME.sub(" ", _CLOCK.sub(" ", text))
+    year, month, day = int(found[:4]), int(found[5:7]), int(found[8:10])
+    numbers = [int(number) for number in re.findall(r"\d+", text)]
+    for part in (year, month if day == month and not re.search(r"[^\W\d_]{3,}", text) else None):
+        if part in numbers:
+            numbers.remove(part)
+    return day in numbers
 
 
 def _htmldate_parse(text: str) -> str | None:
