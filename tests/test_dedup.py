@@ -16,15 +16,19 @@ import threading
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta, timezone
 
+import boto3
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from moto.server import ThreadedMotoServer
 
 from pipeline import corpus, layout, query
 from pipeline.console import Stopped, stopped_by_signals
 from pipeline.dedup import DedupConflict, DedupError, commit, dedup_and_commit, dedup_partition, state, unassigned, views
 from pipeline.newsweb import expected_articles, expected_clusters
-from pipeline.store import LocalStore, ObjectStore, open_store
+from pipeline.store import LocalStore, ObjectStore, StoreError, open_store
 
 Partition = tuple[str, date]
 
@@ -556,6 +560,27 @@ def test_a_damaged_dedup_object_is_named_and_the_published_partitions_stay(store
     assert "\n" not in str(error.value)
     assert {key: store.get_bytes(key) for key in store.list("corpus/")} == published
     assert state.current_generation(store) == manifest.generation
+
+
+def test_a_store_lost_while_a_dedup_object_is_read_is_a_store_error_not_a_damaged_object(s3_endpoint, monkeypatch):
+    """pyarrow raises OSError for a connection lost mid-read as for a damaged object: only the
+    latter is "unreadable"; the former is the store's failure, which a retry mends."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://{host}:{port}")
+    boto3.client("s3", endpoint_url=f"http://{host}:{port}").create_bucket(Bucket="lost")
+    store = open_store("s3://lost/lake")
+    key = "dedup/docs/lost.parquet"
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.table({"doc_id": ["d1"]}), sink)
+    store.put_bytes(key, sink.getvalue().to_pybytes())
+    handle = state._open(store, key)  # found: the object is there
+    server.stop()
+    with pytest.raises(StoreError, match=r"^s3://lost/lake/dedup/docs/lost\.parquet: AWS Error") as error:
+        with state._reading(store, key):
+            pq.ParquetFile(handle)
+    assert "unreadable" not in str(error.value)
 
 
 def test_empty_partition_commits(store):

@@ -254,10 +254,14 @@ def _open(store: ObjectStore, key: str):
 @contextmanager
 def _reading(store: ObjectStore, key: str) -> Iterator[None]:
     """pyarrow's errors for an object cut short or changed ("Parquet magic bytes not found", a
-    thrift error) name neither the object nor the store: a publish must say which one it is."""
+    thrift error) name neither the object nor the store: a publish must say which one it is.
+    pyarrow raises OSError for both a damaged object and a store that failed mid-read (an S3
+    connection lost, a local read error): the latter is a StoreError, for a retry to mend."""
     try:
         yield
     except (OSError, pa.ArrowException) as exc:
+        if isinstance(exc, OSError) and (exc.errno is not None or str(exc).startswith("AWS Error")):
+            raise StoreError(f"{store.url(key)}: {first_line(exc)}") from None
         raise DedupError(f"{store.url(key)}: unreadable dedup object: {first_line(exc)}") from None
 
 
