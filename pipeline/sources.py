@@ -149,6 +149,10 @@ class Quality(_Strict):
     )
 
 
+# Words DuckDB's hive partitioning reads as a DATE (9999-12-31, 1970-01-01), as it reads 1010 as a number
+_READ_AS_DATES = {"inf", "infinity", "epoch"}
+
+
 class Source(_Strict):
     name: str = Field(pattern=r"^[a-z0-9_-]+$")
     description: str = ""
@@ -175,8 +179,8 @@ class Source(_Strict):
     def _name_starts_with_a_letter(cls, name: str) -> str:
         """The name is the corpus's `source=` partition value, and DuckDB and Spark type a partition
         value by its looks: a source named 1010 or 2024-05-26 would read as a number or a date."""
-        if not name[:1].isalpha():
-            raise ValueError(f"{name!r} must start with a letter: readers of the corpus would type a source={name} partition as a number or a date")
+        if not name[:1].isalpha() or name in _READ_AS_DATES:
+            raise ValueError(f"{name!r} must start with a letter and not be a date's name: readers of the corpus would type a source={name} partition as a number or a date")
         return name
 
     @field_validator("domains", mode="before")

@@ -123,11 +123,11 @@ def test_a_source_may_not_take_the_dedup_pool_s_name(tmp_path):
     assert len(problems) == 1 and "field 'name': 'dedup' is reserved" in problems[0]
 
 
-@pytest.mark.parametrize("name", ["1010", "2024-05-26", "_desk"])
+@pytest.mark.parametrize("name", ["1010", "2024-05-26", "_desk", "infinity", "epoch"])
 def test_a_source_name_starts_with_a_letter(tmp_path, name):
     """It is the corpus's source= partition value, which DuckDB and Spark type by its looks."""
     _, problems = check_sources(write(tmp_path, f"sources:\n  - name: '{name}'\n    domains: [example.com]\n    feeds: [https://example.com/rss]\n"))
-    assert len(problems) == 1 and f"field 'name': '{name}' must start with a letter" in problems[0]
+    assert len(problems) == 1 and f"field 'name': '{name}' must start with a letter and not be a date's name" in problems[0]
 
 
 def test_a_host_written_in_digits_must_be_quoted(tmp_path):
