@@ -134,10 +134,11 @@ def _dropped(crawler, why: str, request) -> IgnoreRequest:
 
 class StoppedCrawlGuard:
     """Drops a request that reaches the downloader after stop_crawl. Closing the spider stops the
-    scheduler, but a request another middleware held back stays on its way: a story waiting for
-    its host's robots.txt went on to its slot once the robots.txt request was dropped, and waited
-    out the politeness delay there, an hour for a Crawl-delay of 3600, while the close waited for
-    it. Last among the downloader middlewares (990), so that it sees every request before its slot."""
+    scheduler, but a request another middleware held back stays on its way: a feed waiting for its
+    host's robots.txt went on to its slot once the stop dropped the robots.txt request, and the close
+    waited out the politeness delay for it (Scrapy holds even a host's first request while the delay
+    exceeds the machine's uptime: hours, for a delay of hours). Last among the downloader
+    middlewares (990), so that it sees every request just before its slot."""
 
     def __init__(self, crawler):
         self.crawler = crawler
