@@ -14,18 +14,22 @@ def raw_source_prefix(source: str) -> str:
     return f"raw/source={source}/"
 
 
+def _raw_day_prefix(source: str, day: date) -> str:
+    return f"{raw_source_prefix(source)}date={day.isoformat()}/"
+
+
 def raw_warc_key(source: str, day: date) -> str:
-    return f"raw/source={source}/date={day.isoformat()}/pages.warc.gz"
+    return f"{_raw_day_prefix(source, day)}pages.warc.gz"
 
 
 def crawl_stats_key(source: str, day: date) -> str:
-    return f"raw/source={source}/date={day.isoformat()}/crawl-stats.json"
+    return f"{_raw_day_prefix(source, day)}crawl-stats.json"
 
 
 def crawl_log_key(source: str, day: date, failed: bool = False) -> str:
     """The crawl's whole Scrapy log; a failed crawl's log is kept apart so it never sits
     beside (and seems to describe) the raw pages of an earlier, successful crawl."""
-    return f"raw/source={source}/date={day.isoformat()}/{'failed-crawl' if failed else 'crawl'}.log"
+    return f"{_raw_day_prefix(source, day)}{'failed-crawl' if failed else 'crawl'}.log"
 
 
 def staged_articles_key(source: str, day: date) -> str:
