@@ -151,6 +151,9 @@ SEO_HEADLINE = "Ferry operator to run extra early boats this summer"
         # a section name in the <h1> does not become the headline, though a signal carries it as a prefix
         (_jsonld_headline("Ferry adds early crossings for summer") + _og_title("Travel | Ferry adds early crossings for summer"), "Travel",
          "Ferry adds early crossings for summer", "jsonld:headline"),
+        # the CMS's <meta name="headline"> states the headline where the social titles glue a section to it
+        ('<meta name="headline" content="Ferry adds early crossings">' + _og_title("Ferry adds early crossings-Travel | Riverside Star"),
+         "", "Ferry adds early crossings", "meta:headline"),
         # a kicker's colon is not an affix separator: each signal's wording stands
         (_jsonld_headline("Island transport: Ferry adds early crossings") + _og_title("Ferry adds early crossings"), "",
          "Island transport: Ferry adds early crossings", "jsonld:headline"),

@@ -173,6 +173,8 @@ def _declared_titles(signals: PageSignals) -> list[tuple[str, str | None]]:
     """(signal, text) for each title the page declares, in order of trust."""
     return [
         ("jsonld:headline", _jsonld_name(signals.article.get("headline"))),
+        # <meta name="headline"> (or microdata's itemprop): the CMS's own headline field, kept apart from the social titles
+        ("meta:headline", signals.meta.get("headline")),
         ("meta:og:title", signals.meta.get("og:title")),
         ("meta:twitter:title", signals.meta.get("twitter:title")),
     ]

@@ -1,7 +1,7 @@
 """The headline, chosen among the page's title signals by agreement, without the site's affixes.
 
-A page states its headline up to five times: JSON-LD `headline`, og:title, twitter:title,
-the printed <h1> and <title>. Publishers append or prepend their name, section or a date to
+A page states its headline up to six times: JSON-LD `headline`, <meta name="headline">,
+og:title, twitter:title, the printed <h1> and <title>. Publishers append or prepend their name, section or a date to
 some of them ("… | Example Times", "EXAMPLE - …", "…：Example Digital"), and newsroom
 systems let editors word each one differently (a search headline, a social headline).
 
