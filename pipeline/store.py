@@ -9,6 +9,7 @@ Readers therefore never see half an object, and partitions are single objects.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import shutil
 import uuid
@@ -212,14 +213,12 @@ class S3Store(ObjectStore):
     variables (AWS_ENDPOINT_URL included), so MinIO, Ceph, R2 and AWS all work."""
 
     def __init__(self, bucket: str, prefix: str = "", endpoint_url: str | None = None):
-        import boto3  # imported here so local-only use does not pay for botocore
-
         self.bucket = bucket
         self.prefix = prefix.strip("/")
         self.endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
         self.uri = f"s3://{bucket}/{self.prefix}" if self.prefix else f"s3://{bucket}"
-        self.session = boto3.session.Session()
-        self.client = self.session.client("s3", endpoint_url=self.endpoint_url)
+        aws_environment = tuple(sorted((name, value) for name, value in os.environ.items() if name.startswith("AWS_")))
+        self.session, self.client = _s3_session_and_client(self.endpoint_url, aws_environment)
 
     def _key(self, key: str) -> str:
         return f"{self.prefix}/{key}" if self.prefix else key
@@ -313,6 +312,19 @@ class S3Store(ObjectStore):
                 return False
             raise self._fail("", exc) from None
         return bool(listed.get("Contents"))
+
+
+@functools.lru_cache(maxsize=8)
+def _s3_session_and_client(endpoint_url: str | None, aws_environment: tuple[tuple[str, str], ...]):
+    """One boto3 session and S3 client per endpoint and AWS environment, shared by every store
+    of the process: a new session loads botocore's service models again (about 0.2 s of CPU), and
+    each step of a CLI range opens its own store. The AWS variables are part of the key, so a
+    changed credential, region or retry setting gets a client of its own. (boto3 clients are
+    thread-safe; this process never forks with one, crawls are exec'ed subprocesses.)"""
+    import boto3  # imported here so local-only use does not pay for botocore
+
+    session = boto3.session.Session()
+    return session, session.client("s3", endpoint_url=endpoint_url)
 
 
 def _error_code(exc: Exception) -> str | None:
