@@ -28,8 +28,10 @@ demo: install
 	$(BIN)/wirelake demo $(if $(PORT),--port $(PORT))
 
 # .venv/bin first on PATH: tests run the installed console scripts (airflow, wirelake) as users do.
+# Two workers (pytest-xdist): the Airflow and crawl tests mostly wait on subprocesses, so a second
+# worker fills that time; each worker has its own news web, S3 server and temporary homes.
 test: install-test
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -n 2
 
 clean:
 	rm -rf $(VENV) lake
