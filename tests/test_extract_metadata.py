@@ -301,6 +301,9 @@ def _jsonld_author(author: str) -> str:
          [], ["Riverside Post", "dpa"], "jsonld:author"),
         ('<meta property="article:author" content="https://social.example/riversidepost"><meta name="author" content="By Ines Marlow, Staff">',
          ["Ines Marlow"], ["Staff"], "meta:author"),
+        # the author tag repeated: the site's name as the template's default, then the reporter
+        ('<meta property="og:site_name" content="Riverside Post"><meta name="author" content="Riverside Post"><meta name="author" content="Ines Marlow">',
+         ["Ines Marlow"], [], "meta:author"),
         # a newsroom typed as a person, in Portuguese
         (_jsonld_author('{"@type": "Person", "name": "Redação"}'), [], ["Redação"], "jsonld:author"),
         # a company is no person; a CMS's placeholder names nobody

@@ -206,13 +206,15 @@ def _title(signals: PageSignals, tree: HtmlElement, headline: HtmlElement | None
 
 
 def _declared_byline(signals: PageSignals, names: list[str]) -> tuple[Byline, str | None]:
+    """JSON-LD's author, else the first author <meta> key's byline. Templates repeat that tag with
+    the site's name as a default and then the reporter ("Example Daily", "Jane Roe"): the reporter."""
     if author := signals.article.get("author"):
         if byline := byline_from_jsonld(author, names):
             return byline, "jsonld:author"
     for key in _AUTHOR_META:
-        value = signals.meta.get(key)
-        if value and not _URL.match(value) and (byline := byline_from_text(value, names)):
-            return byline, f"meta:{key}"
+        bylines = [byline for value in signals.meta_values.get(key, []) if not _URL.match(value) and (byline := byline_from_text(value, names))]
+        if bylines:
+            return next((byline for byline in bylines if not byline.only_names_the_site(names)), bylines[0]), f"meta:{key}"
     return Byline(), None
 
 

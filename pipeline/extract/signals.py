@@ -25,10 +25,11 @@ LISTING_TYPES = {"CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage
 @dataclass
 class PageSignals:
     meta: dict[str, str] = field(default_factory=dict)  # lower-cased name/property/itemprop -> first content
+    meta_values: dict[str, list[str]] = field(default_factory=dict)  # the same -> every content, in page order
     article: dict = field(default_factory=dict)  # the JSON-LD object describing the story, if any
     video: dict = field(default_factory=dict)  # the page's JSON-LD VideoObject, if any: a video page's dates
     jsonld_types: set[str] = field(default_factory=set)  # every @type seen, to tell listings from articles
-    tags: list[str] = field(default_factory=list)  # every article:tag, the one repeated meta tag we use
+    tags: list[str] = field(default_factory=list)  # every article:tag
     canonical: str | None = None
     html_lang: str | None = None
     page_title: str = ""  # the <title>'s text, as written (site affixes included)
@@ -138,8 +139,8 @@ def read_signals(tree: HtmlElement) -> PageSignals:
         if key and content and content.strip():
             key = key.strip().lower()
             signals.meta.setdefault(key, content.strip())
-            if key == "article:tag":
-                signals.tags.append(content.strip())
+            signals.meta_values.setdefault(key, []).append(content.strip())
+    signals.tags = signals.meta_values.get("article:tag", [])
     listed_nodes = _jsonld_nodes(tree)
     nodes = [node for node, _ in listed_nodes]
     for node in nodes:
