@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from dateutil import parser as dateutil_parser
+from htmldate import extractors as htmldate_extractors
 
 from pipeline.extract import extract_page
 from pipeline.extract.dates import parse_datetime
@@ -262,6 +264,19 @@ def test_a_standfirst_between_headline_and_dateline_does_not_hide_the_dates():
                                   '<div class="dates"><span>Published May 20, 2024</span> <span>Updated May 21, 2024</span></div>')
     record = extract_page(html, NO_DATE_URL)
     assert (record["published_at"], record["updated_at"]) == (datetime(2024, 5, 20, tzinfo=UTC), datetime(2024, 5, 21, tzinfo=UTC))
+
+
+@pytest.mark.parametrize("printed", ["2024-05", "2024.05", "2024/05", "2024-05 12:30", "2024 11:20", "05/2024"])
+def test_a_month_alone_in_a_date_element_is_no_date_whatever_day_extraction_runs(printed):
+    """htmldate read a text opening with a year through dateutil, which completes what it leaves out
+    from today: "2024-05" was the 28th on the 28th, "2024.05" today's date in 2024. With no other date
+    on the page, that made-up day was the record's, and re-extracting the page on another day changed it."""
+    assert published(story(meta=f'<span class="date">{printed}</span>')) == (None, None)
+
+
+def test_extracting_leaves_htmldate_as_trafilatura_and_other_callers_find_it():
+    extract_page(story(meta='<span class="date">2024-05</span>'), NO_DATE_URL)
+    assert htmldate_extractors.dateutil_parse is dateutil_parser.parse
 
 
 @pytest.mark.parametrize("box", [

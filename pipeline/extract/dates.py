@@ -16,12 +16,14 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import htmldate
 from dateutil import parser as dateutil_parser
+from htmldate import extractors as htmldate_extractors
 from htmldate.extractors import COMPLETE_URL, regex_parse, try_date_expr
 from lxml.html import HtmlElement
 
@@ -151,17 +153,40 @@ def latest() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None) + FUTURE_SLACK
 
 
+def _parse_whole_date(text: str, **options) -> datetime:
+    """dateutil's parse of a text that names a year, a month and a day; ValueError for "14:54",
+    "Monday", "May 26", "2024-05" or "2024", which it would complete from its default (today)."""
+    first, second = (dateutil_parser.parse(text, default=default, **options) for default in _DEFAULTS)
+    if first.date() != second.date():
+        raise ValueError(f"{text!r} names no whole date")
+    return first
+
+
+@contextmanager
+def _htmldate_reading_whole_dates_only() -> Iterator[None]:
+    """htmldate reads a text that opens with a year ("2024-05", "2024.05", "2024 11:20") with
+    dateutil and no default, so it came out as today's day of that month, or today's date in that
+    year: a date that changed with the day extraction ran. htmldate has no option for it: its name
+    for dateutil's parse is replaced while we call it (not for good: trafilatura, which the benchmark
+    runs in the same process as plain trafilatura, calls htmldate too). htmldate's cache of parsed
+    texts is keyed by max_date, which latest() makes new on each of our calls."""
+    plain = htmldate_extractors.dateutil_parse
+    htmldate_extractors.dateutil_parse = _parse_whole_date
+    try:
+        yield
+    finally:
+        htmldate_extractors.dateutil_parse = plain
+
+
 def _parse_full_date(text: str, dayfirst: bool) -> datetime | None:
-    """dateutil's reading of a text that names a year, a month and a day; None for "14:54",
-    "Monday", "May 26" or "2024", which it would complete from its default (today). A zone
+    """dateutil's reading of a text that names a year, a month and a day, else None. A zone
     abbreviation it cannot place (CST, IST: each names two zones) leaves the time in UTC."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
-            first, second = (dateutil_parser.parse(text, default=default, dayfirst=dayfirst, tzinfos=_ZONES) for default in _DEFAULTS)
+            return _parse_whole_date(text, dayfirst=dayfirst, tzinfos=_ZONES)
     except (ValueError, OverflowError):
         return None
-    return first if first.date() == second.date() else None
 
 
 def parse_datetime(text: str | None, dayfirst: bool = False) -> datetime | None:
@@ -228,16 +253,18 @@ def _htmldate_parse(text: str) -> str | None:
     """htmldate's reading of a printed date as YYYY-MM-DD, or None. htmldate raises on a time with
     an offset of a day or more ("+25:00") instead of skipping it: such a text is no date."""
     try:
-        return try_date_expr(text, "%Y-%m-%d", True, EARLIEST, latest())
+        with _htmldate_reading_whole_dates_only():
+            return try_date_expr(text, "%Y-%m-%d", True, EARLIEST, latest())
     except (ValueError, OverflowError):
         return None
 
 
-def _htmldate_find(tree: HtmlElement, extensive: bool) -> str | None:
-    """htmldate's search of a page, or None; as _htmldate_parse, one date with an impossible
+def _htmldate_find(tree: HtmlElement) -> str | None:
+    """htmldate's extensive search of a page, or None; as _htmldate_parse, one date with an impossible
     offset anywhere on the page would otherwise fail the page."""
     try:
-        return htmldate.find_date(tree, extensive_search=extensive, original_date=True, min_date=EARLIEST, max_date=latest())
+        with _htmldate_reading_whole_dates_only():
+            return htmldate.find_date(tree, extensive_search=True, original_date=True, min_date=EARLIEST, max_date=latest())
     except (ValueError, OverflowError):
         return None
 
@@ -448,7 +475,7 @@ def _htmldate_without_furniture(tree: HtmlElement, headline: HtmlElement | None,
     for element in list(pruned.iter(_STORY_TAGS)):
         if element.getparent() is not None and " ".join(element.text_content().split()) in later_paragraphs:
             element.getparent().remove(element)
-    found = _htmldate_find(pruned, extensive=True)
+    found = _htmldate_find(pruned)
     if not found:
         return None
     value = datetime.fromisoformat(found)
@@ -460,13 +487,12 @@ def _htmldate_without_furniture(tree: HtmlElement, headline: HtmlElement | None,
 def _stated_in_full(tree: HtmlElement, found: str) -> bool:
     """Whether the page states a date htmldate returned as the 1st of a month in full.
 
-    htmldate's last resorts complete a lone year ("in 2019", "© 2019") as 1 January and a
-    month ("05/2019") as its 1st; a real 1st is in the page's markup (which htmldate reads
-    without its text search) or printed with its day, in words or in figures ("01.11.2023 11:35",
-    which htmldate's regex_parse does not read).
+    htmldate completes a lone year ("in 2019", "© 2019") as 1 January and a month ("05/2019",
+    "Frühjahr 2015", a date element's "2024-05") as its 1st; a real 1st is printed with its day,
+    in words or in figures ("01.11.2023 11:35", which htmldate's regex_parse does not read). The
+    page's markup is no proof: htmldate completes a month in a date element's text too, and the
+    markup's full dates (meta tags, <time datetime>) were read before htmldate was asked.
     """
-    if _htmldate_find(tree, extensive=False) == found:
-        return True
     year = found[:4]
 
     def states_it(text: str) -> bool:
