@@ -191,6 +191,33 @@ def test_title_chosen_by_agreement(head, h1, title, signal):
     assert record["provenance"]["title"] == signal
 
 
+MICRODATA_TEASER = '<aside><div itemscope itemtype="https://schema.org/NewsArticle"><meta itemprop="headline" content="Ferry fares rise again in June"><a href="/fares">Fares</a></div></aside>'
+
+
+def test_a_teaser_s_microdata_headline_does_not_title_the_story():
+    """An itemprop meta describes the item it sits in: here a teaser beside the story."""
+    record = extract(page(_og_title("Island ferry to add two early sailings")).replace("</article>", "</article>" + MICRODATA_TEASER))
+    assert (record["title"], record["provenance"]["title"]) == ("Island ferry to add two early sailings", "meta:og:title")
+
+
+def test_a_microdata_headline_the_h1_agrees_with_is_the_title():
+    head = _og_title("Ferry adds early crossings for summer: what changes | Riverside")
+    record = extract(page(head).replace("<article>", '<article><span itemscope itemtype="https://schema.org/Article"><meta itemprop="headline" content="Ferry adds early crossings for summer"></span>'))
+    assert (record["title"], record["provenance"]["title"]) == ("Ferry adds early crossings for summer", "microdata:headline")
+
+
+def test_a_declared_title_that_is_only_the_site_s_name_states_no_headline():
+    head = '<meta property="og:site_name" content="Riverside Star"><meta name="headline" content="Riverside Star"><title>Ferry adds early crossings | Riverside Star</title>'
+    record = extract(page(head).replace("<h1>Ferry adds early crossings for summer</h1>", ""))
+    assert (record["title"], record["provenance"]["title"]) == ("Ferry adds early crossings", "html:title")
+
+
+def test_a_section_that_repeats_the_headline_is_not_cut_from_it():
+    """A CMS filling article:section with the headline: that is no section name to strip."""
+    head = '<meta property="article:section" content="Ferry adds early crossings for summer">' + _jsonld_headline("Ferry adds early crossings for summer")
+    assert extract(page(head))["title"] == "Ferry adds early crossings for summer"
+
+
 @pytest.mark.parametrize(("title", "h1"), [(" | - | ", "|"), ("-", ""), ("***", "—"), ("…", "")])
 def test_a_page_whose_titles_hold_no_word_has_no_title_not_an_empty_one(title, h1):
     record = extract(page(f"<title>{title}</title>").replace("<h1>Ferry adds early crossings for summer</h1>", f"<h1>{h1}</h1>"))
@@ -325,6 +352,14 @@ def test_bylines_people_and_organisations(head, people, orgs, signal):
     assert record["author_orgs"] == orgs
     assert record["author"] == ("; ".join(people) or None)
     assert record["provenance"].get("author") == signal
+
+
+def test_a_commenter_s_microdata_author_is_not_the_story_s():
+    """The site's name as the template's author meta, the reporter printed, and a comment's itemprop author."""
+    head = '<meta property="og:site_name" content="Riverside Post"><meta name="author" content="Riverside Post">'
+    comment = '<div itemscope itemtype="https://schema.org/Comment"><meta itemprop="author" content="harbourwatcher"><p>Great news for commuters.</p></div>'
+    record = extract(page(head, '<span class="byline">By Ines Marlow</span>').replace("</article>", "</article>" + comment))
+    assert (record["authors"], record["provenance"]["author"]) == (["Ines Marlow"], "printed-byline")
 
 
 @pytest.mark.parametrize("section", ['<section class="reader-responses" id="responses">', '<div class="comments-area">', '<div id="komentarze">'])

@@ -164,19 +164,24 @@ def _trafilatura_title(tree: HtmlElement, url: str) -> str | None:
 
 
 def _title_affixes(signals: PageSignals, names: list[str]) -> list[str]:
-    """What a title signal may carry around the headline: the site's names and the section."""
+    """What a title signal may carry around the headline: the site's names and the section. A
+    "section" that repeats a declared headline (a CMS filling article:section with it) is none."""
     section = signals.meta.get("article:section") or _jsonld_name(signals.article.get("articleSection"))
-    return [*names, section or ""]
+    headlines = {words_key(title) for _, title in _declared_titles(signals) if title}
+    return [*names, section if section and words_key(html.unescape(section)) not in headlines else ""]
 
 
 def _declared_titles(signals: PageSignals) -> list[tuple[str, str | None]]:
     """(signal, text) for each title the page declares, in order of trust."""
     return [
         ("jsonld:headline", _jsonld_name(signals.article.get("headline"))),
-        # <meta name="headline"> (or microdata's itemprop): the CMS's own headline field, kept apart from the social titles
-        ("meta:headline", signals.meta.get("headline")),
+        # <meta name="headline">: the CMS's own headline field, kept apart from the social titles
+        ("meta:headline", next(iter(signals.declared_meta.get("headline", [])), None)),
         ("meta:og:title", signals.meta.get("og:title")),
         ("meta:twitter:title", signals.meta.get("twitter:title")),
+        # microdata's <meta itemprop="headline"> last: it may be a teaser's, so it leads only where the page
+        # declares no other title, and otherwise counts where the <h1> agrees with it
+        ("microdata:headline", signals.meta.get("headline")),
     ]
 
 
@@ -212,7 +217,9 @@ def _declared_byline(signals: PageSignals, names: list[str]) -> tuple[Byline, st
         if byline := byline_from_jsonld(author, names):
             return byline, "jsonld:author"
     for key in _AUTHOR_META:
-        bylines = [byline for value in signals.meta_values.get(key, []) if not _URL.match(value) and (byline := byline_from_text(value, names))]
+        # the page's own author metas; else microdata's first (an itemprop meta), which may be a teaser's, so only one
+        values = signals.declared_meta.get(key) or ([signals.meta[key]] if key in signals.meta else [])
+        bylines = [byline for value in values if not _URL.match(value) and (byline := byline_from_text(value, names))]
         if bylines:
             return next((byline for byline in bylines if not byline.only_names_the_site(names)), bylines[0]), f"meta:{key}"
     return Byline(), None

@@ -25,7 +25,9 @@ LISTING_TYPES = {"CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage
 @dataclass
 class PageSignals:
     meta: dict[str, str] = field(default_factory=dict)  # lower-cased name/property/itemprop -> first content
-    meta_values: dict[str, list[str]] = field(default_factory=dict)  # the same -> every content, in page order
+    # name/property -> every content, in page order: the page's own declarations. An itemprop meta
+    # describes the microdata item it sits in, which may be a teaser or a comment.
+    declared_meta: dict[str, list[str]] = field(default_factory=dict)
     article: dict = field(default_factory=dict)  # the JSON-LD object describing the story, if any
     video: dict = field(default_factory=dict)  # the page's JSON-LD VideoObject, if any: a video page's dates
     jsonld_types: set[str] = field(default_factory=set)  # every @type seen, to tell listings from articles
@@ -134,13 +136,15 @@ def _with_references_resolved(article: dict, nodes: list[dict]) -> dict:
 def read_signals(tree: HtmlElement) -> PageSignals:
     signals = PageSignals()
     for element in tree.iter("meta"):
-        key = element.get("property") or element.get("name") or element.get("itemprop") or element.get("http-equiv")
+        declared_key = element.get("property") or element.get("name")
+        key = declared_key or element.get("itemprop") or element.get("http-equiv")
         content = element.get("content")
         if key and content and content.strip():
             key = key.strip().lower()
             signals.meta.setdefault(key, content.strip())
-            signals.meta_values.setdefault(key, []).append(content.strip())
-    signals.tags = signals.meta_values.get("article:tag", [])
+            if declared_key:
+                signals.declared_meta.setdefault(key, []).append(content.strip())
+    signals.tags = signals.declared_meta.get("article:tag", [])
     listed_nodes = _jsonld_nodes(tree)
     nodes = [node for node, _ in listed_nodes]
     for node in nodes:

@@ -1,7 +1,7 @@
 """The headline, chosen among the page's title signals by agreement, without the site's affixes.
 
-A page states its headline up to six times: JSON-LD `headline`, <meta name="headline">,
-og:title, twitter:title, the printed <h1> and <title>. Publishers append or prepend their name, section or a date to
+A page states its headline up to seven times: JSON-LD `headline`, <meta name="headline">,
+og:title, twitter:title, microdata's itemprop="headline", the printed <h1> and <title>. Publishers append or prepend their name, section or a date to
 some of them ("… | Example Times", "EXAMPLE - …", "…：Example Digital"), and newsroom
 systems let editors word each one differently (a search headline, a social headline).
 
@@ -142,13 +142,14 @@ def choose_title(declared: list[tuple[str, str | None]], printed: str | None, pa
                  names: list[str]) -> tuple[str | None, str | None]:
     """(title, signal) from the declared (signal, text) pairs in order of trust, the printed <h1>
     and the <title>; `names` are the site's names and section. See the module docstring."""
-    candidates = []
+    candidates, name_keys = [], _names_key(names)
     for signal, raw in [*declared, (PRINTED, printed), (PAGE_TITLE, page_title)]:
-        if raw and title_key(text := strip_site_affixes(clean_text(raw), names)):
-            candidates.append(_Candidate(signal, text, title_key(text), title_key(text)))
+        # a signal that is only the site's name (or the section's) states no headline
+        if raw and (key := title_key(text := strip_site_affixes(clean_text(raw), names))) and key not in name_keys:
+            candidates.append(_Candidate(signal, text, key, key))
     if not candidates:
         return None, None
-    keys, name_keys = {candidate.key for candidate in candidates}, _names_key(names)
+    keys = {candidate.key for candidate in candidates}
     for candidate in candidates:
         if shorter := [title_key(core) for core in _cores(candidate.text, name_keys) if title_key(core) in keys]:
             candidate.states = min(shorter, key=len)
