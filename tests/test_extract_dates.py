@@ -4,6 +4,7 @@ so extraction never stamps a page with the day it happened to run."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -274,9 +275,29 @@ def test_a_month_alone_in_a_date_element_is_no_date_whatever_day_extraction_runs
     assert published(story(meta=f'<span class="date">{printed}</span>')) == (None, None)
 
 
-def test_extracting_leaves_htmldate_as_trafilatura_and_other_callers_find_it():
-    extract_page(story(meta='<span class="date">2024-05</span>'), NO_DATE_URL)
-    assert htmldate_extractors.dateutil_parse is dateutil_parser.parse
+@pytest.mark.parametrize(("head", "meta"), [
+    ('<meta name="citation_publication_date" content="2024/05/01">', ""),
+    ('<meta name="dc.date.created" content="2024-05-01">', ""),
+    ("", '<abbr class="published" title="2024-05-01T10:00:00">Wednesday morning</abbr>'),
+])
+def test_a_first_of_the_month_stated_in_full_in_an_attribute_is_kept(head, meta):
+    assert published(story(head, meta)) == (datetime(2024, 5, 1, tzinfo=timezone.utc), "htmldate")
+
+
+def test_htmldate_reads_whole_dates_only_for_us_even_beside_other_threads_calling_it():
+    """trafilatura (and plain trafilatura in the benchmark) call htmldate too, and keep its plain reading."""
+    page = story(meta='<span class="date">2024 11:20</span>')
+
+    def ours(_):
+        return published(page)
+
+    def others(_):
+        return htmldate_extractors.dateutil_parse("2024 11:20", fuzzy=False)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda n: ours(n) if n % 2 else others(n), range(40)))
+    assert {result for n, result in enumerate(results) if n % 2} == {(None, None)}
+    assert {result for n, result in enumerate(results) if not n % 2} == {dateutil_parser.parse("2024 11:20", fuzzy=False)}
 
 
 @pytest.mark.parametrize("box", [

@@ -17,6 +17,7 @@ import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -162,20 +163,31 @@ def _parse_whole_date(text: str, **options) -> datetime:
     return first
 
 
+# htmldate reads a text that opens with a year ("2024-05", "2024.05", "2024 11:20") with dateutil
+# and no default, so it came out as today's day of that month, or today's date in that year: a date
+# that changed with the day extraction ran. htmldate has no option for it, so its name for dateutil's
+# parse is replaced by one that reads whole dates only inside our calls (a context variable, so that
+# threads do not mix) and is dateutil's own for any other caller: trafilatura, or plain trafilatura
+# in the benchmark's process. htmldate's cache of parsed texts is keyed by max_date, which latest()
+# makes new on each of our calls, so no caller gets another's reading.
+_WHOLE_DATES_ONLY: ContextVar[bool] = ContextVar("wirelake_whole_dates_only", default=False)
+_plain_dateutil_parse = htmldate_extractors.dateutil_parse
+
+
+def _dateutil_parse_for_htmldate(text: str, **options) -> datetime:
+    return _parse_whole_date(text, **options) if _WHOLE_DATES_ONLY.get() else _plain_dateutil_parse(text, **options)
+
+
+htmldate_extractors.dateutil_parse = _dateutil_parse_for_htmldate
+
+
 @contextmanager
 def _htmldate_reading_whole_dates_only() -> Iterator[None]:
-    """htmldate reads a text that opens with a year ("2024-05", "2024.05", "2024 11:20") with
-    dateutil and no default, so it came out as today's day of that month, or today's date in that
-    year: a date that changed with the day extraction ran. htmldate has no option for it: its name
-    for dateutil's parse is replaced while we call it (not for good: trafilatura, which the benchmark
-    runs in the same process as plain trafilatura, calls htmldate too). htmldate's cache of parsed
-    texts is keyed by max_date, which latest() makes new on each of our calls."""
-    plain = htmldate_extractors.dateutil_parse
-    htmldate_extractors.dateutil_parse = _parse_whole_date
+    token = _WHOLE_DATES_ONLY.set(True)
     try:
         yield
     finally:
-        htmldate_extractors.dateutil_parse = plain
+        _WHOLE_DATES_ONLY.reset(token)
 
 
 def _parse_full_date(text: str, dayfirst: bool) -> datetime | None:
@@ -488,11 +500,15 @@ def _stated_in_full(tree: HtmlElement, found: str) -> bool:
     """Whether the page states a date htmldate returned as the 1st of a month in full.
 
     htmldate completes a lone year ("in 2019", "© 2019") as 1 January and a month ("05/2019",
-    "Frühjahr 2015", a date element's "2024-05") as its 1st; a real 1st is printed with its day,
-    in words or in figures ("01.11.2023 11:35", which htmldate's regex_parse does not read). The
-    page's markup is no proof: htmldate completes a month in a date element's text too, and the
-    markup's full dates (meta tags, <time datetime>) were read before htmldate was asked.
+    "Frühjahr 2015", a date element's "2024-05") as its 1st. A real 1st is stated with its day:
+    in an attribute (a meta tag not read as the publication's, an <abbr title>, a <time datetime>
+    away from the headline), or printed in words or in figures ("01.11.2023 11:35", which
+    htmldate's regex_parse does not read). A date element's text is no proof: htmldate
+    completes a month there too.
     """
+    if any(len(value) <= _MAX_DATE_TEXT and (stated := parse_datetime(value)) and stated.date().isoformat() == found
+           for value in tree.xpath("//meta/@content | //*[@datetime]/@datetime | //abbr/@title")):
+        return True
     year = found[:4]
 
     def states_it(text: str) -> bool:
