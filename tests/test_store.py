@@ -158,16 +158,20 @@ def test_open_store_rejects_bad_uris(uri, message):
         open_store(uri)
 
 
-def test_s3_stores_of_one_process_share_a_client_until_an_aws_variable_changes(s3_store_uri, monkeypatch):
-    """A CLI range opens a store per step and day; a boto3 client costs about 0.2 s of CPU to make."""
-    first, second = open_store(s3_store_uri), open_store(s3_store_uri + "/other")
-    assert second.client is first.client
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "rotated-secret")
-    rotated = open_store(s3_store_uri)
-    assert rotated.client is not first.client
-    assert rotated.session.get_credentials().secret_key == "rotated-secret"
-    rotated.put_bytes("k", b"x")
-    assert first.get_bytes("k") == b"x"
+def test_an_s3_store_reads_the_credentials_as_they_are_when_it_opens(s3_store_uri, monkeypatch, tmp_path):
+    """A rotated credentials file (a rotation job, aws-vault, saml2aws) is what the next store uses:
+    a CLI range opens one per step and day, over hours."""
+    credentials = tmp_path / "credentials"
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(name)
+    stores = []
+    for key in ("first-key", "rotated-key"):
+        credentials.write_text(f"[default]\naws_access_key_id = {key}\naws_secret_access_key = {key}-secret\n")
+        stores.append(open_store(s3_store_uri))
+        assert stores[-1].session.get_credentials().access_key == key
+    stores[1].put_bytes("k", b"x")
+    assert stores[0].get_bytes("k") == b"x"
 
 
 def test_s3_missing_bucket_is_a_one_line_error(s3_endpoint):
