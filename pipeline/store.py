@@ -213,13 +213,13 @@ class S3Store(ObjectStore):
     variables (AWS_ENDPOINT_URL included), so MinIO, Ceph, R2 and AWS all work."""
 
     def __init__(self, bucket: str, prefix: str = "", endpoint_url: str | None = None):
+        import boto3  # imported here so local-only use does not pay for botocore
+        import botocore.session
+
         self.bucket = bucket
         self.prefix = prefix.strip("/")
         self.endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
         self.uri = f"s3://{bucket}/{self.prefix}" if self.prefix else f"s3://{bucket}"
-        import boto3  # imported here so local-only use does not pay for botocore
-        import botocore.session
-
         # A session of its own, so that it reads the credentials as they are now (a rotated
         # credentials file, a new session token), with the process's one model loader.
         core = botocore.session.get_session()

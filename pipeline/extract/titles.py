@@ -1,9 +1,10 @@
 """The headline, chosen among the page's title signals by agreement, without the site's affixes.
 
 A page states its headline up to seven times: JSON-LD `headline`, <meta name="headline">,
-og:title, twitter:title, microdata's itemprop="headline", the printed <h1> and <title>. Publishers append or prepend their name, section or a date to
-some of them ("… | Example Times", "EXAMPLE - …", "…：Example Digital"), and newsroom
-systems let editors word each one differently (a search headline, a social headline).
+og:title, twitter:title, microdata's itemprop="headline", the printed <h1> and <title>.
+Publishers append or prepend their name, section or a date to some of them ("… | Example
+Times", "EXAMPLE - …", "…：Example Digital"), and newsroom systems let editors word each one
+differently (a search headline, a social headline).
 
 1. A segment is cut when it names the site (site name, publisher, host), the section, a
    date or a byline: headlines legitimately contain " - " and ":" too; so is a slogan after
