@@ -249,8 +249,8 @@ def _keywords(signals: PageSignals) -> tuple[list[str], str | None]:
             return tags, "jsonld:keywords"
     elif isinstance(keywords, str) and keywords.strip():
         return [k.strip() for k in keywords.split(",") if k.strip()], "jsonld:keywords"
-    if signals.tags:
-        return signals.tags, "meta:article:tag"
+    if tags := signals.declared_meta.get("article:tag"):
+        return tags, "meta:article:tag"
     for key in _TAG_META[1:]:
         if value := signals.meta.get(key):
             return [k.strip() for k in value.split(",") if k.strip()], f"meta:{key}"

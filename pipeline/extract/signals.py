@@ -31,7 +31,6 @@ class PageSignals:
     article: dict = field(default_factory=dict)  # the JSON-LD object describing the story, if any
     video: dict = field(default_factory=dict)  # the page's JSON-LD VideoObject, if any: a video page's dates
     jsonld_types: set[str] = field(default_factory=set)  # every @type seen, to tell listings from articles
-    tags: list[str] = field(default_factory=list)  # every article:tag
     canonical: str | None = None
     html_lang: str | None = None
     page_title: str = ""  # the <title>'s text, as written (site affixes included)
@@ -144,7 +143,6 @@ def read_signals(tree: HtmlElement) -> PageSignals:
             signals.meta.setdefault(key, content.strip())
             if declared_key:
                 signals.declared_meta.setdefault(key, []).append(content.strip())
-    signals.tags = signals.declared_meta.get("article:tag", [])
     listed_nodes = _jsonld_nodes(tree)
     nodes = [node for node, _ in listed_nodes]
     for node in nodes:
