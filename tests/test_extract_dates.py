@@ -474,3 +474,49 @@ def test_a_printed_date_without_a_real_day_is_no_date_not_another_day(printed):
 def test_the_site_s_header_and_hyphen_named_boxes_are_furniture(box):
     html = story().replace("</article>", f"</article>{box}")
     assert published(html) == (None, None)
+
+
+JSONLD_UTC = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2024-05-27T03:40:17Z", "dateModified": "2024-05-27T05:02:44Z"}</script>'
+
+
+@pytest.mark.parametrize(("meta", "zone"), [
+    ('<time datetime="2024-05-26T21:40:17-06:00">May 26, 9:40 p.m.</time>', timezone(timedelta(hours=-6))),
+    ('<time datetime="2024-05-26 21:40:17">May 26, 9:40 p.m.</time>', timezone(timedelta(hours=-6))),  # floating: off by 6 h to the second
+    ('<time datetime="2024-05-27T09:10:17+05:30">May 27, 9:10 a.m.</time>', timezone(timedelta(hours=5, minutes=30))),
+])
+def test_a_time_declared_in_utc_takes_the_zone_the_page_states_for_the_same_instant(meta, zone):
+    """The evening of the 26th in the page's own zone is the 27th in UTC: the record keeps the page's day."""
+    value, signal = published(story(JSONLD_UTC, meta))
+    assert (value, value.utcoffset(), signal) == (datetime(2024, 5, 27, 3, 40, 17, tzinfo=UTC), zone.utcoffset(None), "jsonld:datePublished")
+
+
+@pytest.mark.parametrize("meta", [
+    '<time datetime="2024-05-26T21:40:18-06:00">May 26</time>',  # another instant
+    '<time datetime="2024-05-26 21:40:17.5">May 26</time>',  # not whole quarter hours off
+    '<time datetime="2024-05-26 03:40:17">May 26</time>',  # a day off: no zone is 24 hours from UTC
+])
+def test_a_time_that_is_not_the_same_instant_gives_no_zone(meta):
+    value, _ = published(story(JSONLD_UTC, meta))
+    assert value.utcoffset() == timedelta(0)
+
+
+def test_a_floating_time_without_seconds_gives_no_zone():
+    """A round "21:00" six hours before "03:00:00Z" may be any other time the page mentions."""
+    head = JSONLD_UTC.replace("03:40:17Z", "03:00:00Z")
+    value, _ = published(story(head, '<time datetime="2024-05-26 21:00">May 26</time>'))
+    assert value.utcoffset() == timedelta(0)
+
+
+def test_a_date_without_a_time_of_day_takes_no_zone():
+    """Midnight UTC from a date alone says nothing of the page's zone: the day stays the one stated."""
+    head = '<meta property="article:published_time" content="2024-05-27">'
+    value, _ = published(story(head, '<time datetime="2024-05-26T19:00:00-05:00">May 26</time>'))
+    assert (value.date(), value.utcoffset()) == (datetime(2024, 5, 27).date(), timedelta(0))
+
+
+def test_the_update_too_takes_the_zone_the_page_states_for_it():
+    html = story(JSONLD_UTC, '<time datetime="2024-05-26T23:02:44-06:00">Updated May 26, 11:02 p.m.</time>')
+    record = extract_page(html, NO_DATE_URL)
+    assert record["updated_at"] == datetime(2024, 5, 27, 5, 2, 44, tzinfo=UTC)
+    assert record["updated_at"].utcoffset() == timedelta(hours=-6)
+    assert record["published_at"].utcoffset() == timedelta(0)  # the page states the publication's zone nowhere

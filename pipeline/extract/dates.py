@@ -116,6 +116,10 @@ _ZONES = {name: hours * 3600 for name, hours in {
     "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
 }.items()}
 # "05/03/2026", "5.3.26": a day in figures, before or after the month; "2026/03/05" is never day first.
+# Where a page states times in machine-readable form, to find its zone (see _in_page_zone)
+_STATED_TIMES = "//meta/@content | //*[@datetime]/@datetime"
+_MAX_STATED_TIME = 40
+_MAX_OFFSET = timedelta(hours=14)  # UTC-12 to UTC+14: the zones in use
 _NUMERIC_DATE = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
 # "6 min read", "3 min de lecture": printed beside the date, never a date
 _READING_TIME = re.compile(
@@ -533,6 +537,33 @@ def _above_headline(headline: HtmlElement | None, dayfirst: bool) -> Dated | Non
     return None
 
 
+def _in_page_zone(dated: Dated | None, tree: HtmlElement) -> Dated | None:
+    """A time declared in UTC, in the zone the page states for the same instant elsewhere, so
+    that its day is the page's own: JSON-LD's "2023-11-09T05:30:59Z" beside <time datetime=
+    "2023-11-08T23:30:59-06:00"> was published on the 8th. A local time without a zone ("2023-11-08
+    23:30:59", a <time>'s floating time) states one when it is off by whole quarter hours, at most
+    14 hours, to the second, and has seconds: a round "18:00" may be any other time of the day.
+    A date without a time of day (midnight) says nothing of the zone."""
+    if dated is None or dated.value.utcoffset() != timedelta(0) or dated.value.time() == datetime.min.time():
+        return dated
+    instant = dated.value
+    for text in tree.xpath(_STATED_TIMES):
+        try:
+            stated = datetime.fromisoformat(text.strip()) if len(text) <= _MAX_STATED_TIME else None
+        except ValueError:
+            continue
+        if stated is None:
+            continue
+        if stated.tzinfo is not None:
+            if stated.utcoffset() and stated == instant:
+                return Dated(instant.astimezone(stated.tzinfo), dated.signal)
+            continue
+        offset = stated - instant.replace(tzinfo=None)
+        if (stated.second or stated.microsecond) and offset and abs(offset) <= _MAX_OFFSET and not offset % timedelta(minutes=15):
+            return Dated(instant.astimezone(timezone(offset)), dated.signal)
+    return dated
+
+
 def published_at(tree: HtmlElement, signals: PageSignals, headline: HtmlElement | None, url: str, story: list[str]) -> Dated | None:
     """The order was measured on fundus-publishers (benchmarks/extraction.py): declared first.
     htmldate's find is no publication date when it is the date printed as the update."""
@@ -546,12 +577,12 @@ def published_at(tree: HtmlElement, signals: PageSignals, headline: HtmlElement 
         or _from_url(url)
     )
     if stated or not (found := _htmldate_without_furniture(tree, headline, story)):
-        return stated
+        return _in_page_zone(stated, tree)
     update = _near_headline(headline, "updated", story, dayfirst)
     return None if update and update.value.date() == found.value.date() else found
 
 
-def updated_at(signals: PageSignals, headline: HtmlElement | None, published: Dated | None, story: list[str]) -> Dated | None:
+def updated_at(tree: HtmlElement, signals: PageSignals, headline: HtmlElement | None, published: Dated | None, story: list[str]) -> Dated | None:
     """The declared modification time, else one printed as "Updated …" near the headline, when
     it is later than publication: CMSs fill dateModified with datePublished until an edit, which
     is no update."""
@@ -559,4 +590,4 @@ def updated_at(signals: PageSignals, headline: HtmlElement | None, published: Da
     updated = _declared(signals, "dateModified", MODIFIED_META, dayfirst) or _near_headline(headline, "updated", story, dayfirst)
     if updated and published and updated.value <= published.value:
         return None
-    return updated
+    return _in_page_zone(updated, tree)

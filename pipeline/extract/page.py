@@ -136,7 +136,7 @@ def read_page(html: str, url: str) -> Page | None:
         metadata.language, provenance["language"] = detected, "detected:py3langid"
     story = [" ".join(block.text.split()) for block in blocks]
     published = dates.published_at(tree, signals, headline, url, story)
-    updated = dates.updated_at(signals, headline, published, story)
+    updated = dates.updated_at(tree, signals, headline, published, story)
     for name, dated in (("published_at", published), ("updated_at", updated)):
         if dated:
             provenance[name] = dated.signal
