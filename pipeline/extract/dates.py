@@ -115,11 +115,11 @@ _ZONES = {name: hours * 3600 for name, hours in {
     "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11,
     "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
 }.items()}
-# "05/03/2026", "5.3.26": a day in figures, before or after the month; "2026/03/05" is never day first.
 # Where a page states times in machine-readable form, to find its zone (see _in_page_zone)
 _STATED_TIMES = "//meta/@content | //*[@datetime]/@datetime"
 _MAX_STATED_TIME = 40
 _MAX_OFFSET = timedelta(hours=14)  # UTC-12 to UTC+14: the zones in use
+# "05/03/2026", "5.3.26": a day in figures, before or after the month; "2026/03/05" is never day first.
 _NUMERIC_DATE = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
 # "6 min read", "3 min de lecture": printed beside the date, never a date
 _READING_TIME = re.compile(
@@ -548,11 +548,11 @@ def _in_page_zone(dated: Dated | None, tree: HtmlElement) -> Dated | None:
         return dated
     instant = dated.value
     for text in tree.xpath(_STATED_TIMES):
-        try:
-            stated = datetime.fromisoformat(text.strip()) if len(text) <= _MAX_STATED_TIME else None
-        except ValueError:
+        if len(text) > _MAX_STATED_TIME:
             continue
-        if stated is None:
+        try:
+            stated = datetime.fromisoformat(text.strip())
+        except ValueError:
             continue
         if stated.tzinfo is not None:
             if stated.utcoffset() and stated == instant:
