@@ -520,3 +520,26 @@ def test_the_update_too_takes_the_zone_the_page_states_for_it():
     assert record["updated_at"] == datetime(2024, 5, 27, 5, 2, 44, tzinfo=UTC)
     assert record["updated_at"].utcoffset() == timedelta(hours=-6)
     assert record["published_at"].utcoffset() == timedelta(0)  # the page states the publication's zone nowhere
+
+
+@pytest.mark.parametrize(("lang", "opening", "day"), [
+    ("de", "27.1.2024 - ", datetime(2024, 1, 27, tzinfo=UTC)),
+    ("de", "Kiel, 14. Mai 2024 – ", datetime(2024, 5, 14, tzinfo=UTC)),
+    ("de", "01.02.2024 ", datetime(2024, 2, 1, tzinfo=UTC)),  # a date in figures opening the lede, no dash
+    ("en", "May 14, 2024 — ", datetime(2024, 5, 14, tzinfo=UTC)),
+])
+def test_a_dateline_run_into_the_lede_dates_a_page_that_states_no_other_date(lang, opening, day):
+    """Press releases and small papers print the date at the opening of the lede, after a byline paragraph."""
+    html = story().replace('lang="en"', f'lang="{lang}"').replace(f"<p>{BODY[0]}</p>", f"<p>By Maren Oyelaran</p><p>{opening}{BODY[0]}</p>")
+    assert published(html) == (day, "dateline")
+
+
+@pytest.mark.parametrize("paragraphs", [
+    [*BODY[:3], "27.1.2024 - " + BODY[3]],  # past the story's opening paragraphs: a date the story is about
+    [BODY[0], "Harbour board members voted on 27.1.2024 - " + BODY[1], *BODY[2:]],  # a sentence, not a dateline
+])
+def test_a_date_later_in_the_story_or_inside_a_sentence_is_no_dateline(paragraphs):
+    html = story()
+    for old, new in zip(BODY, paragraphs):
+        html = html.replace(f"<p>{old}</p>", f"<p>{new}</p>")
+    assert published(html.replace('lang="en"', 'lang="de"')) == (None, None)

@@ -3,7 +3,7 @@
 htmldate alone is not enough: its heuristics read any element whose class mentions
 "date", which on many templates is the site header's "today". So the page's declared
 dates (JSON-LD, meta tags, <time datetime>) come first, then a date printed near the
-headline, then the URL. Only when all of these are silent does htmldate search the
+headline, then the URL, then a dateline run into the lede. Only when all of these are silent does htmldate search the
 page, with the site's header, navigation, sidebars and footer cut away first.
 
 Every signal must state a full date (year, month and day) that is not in the future:
@@ -121,6 +121,11 @@ _MAX_STATED_TIME = 40
 _MAX_OFFSET = timedelta(hours=14)  # UTC-12 to UTC+14: the zones in use
 # "05/03/2026", "5.3.26": a day in figures, before or after the month; "2026/03/05" is never day first.
 _NUMERIC_DATE = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
+# A dateline run into the story's lede, as press releases and small papers print it: a short opening
+# before a dash ("27.1.2022 - Bei der …", "Wien, 14. Dezember 2021 – Aufgrund …"), or a date in figures
+# that opens the paragraph ("01.02.2022 „Der Arbeitsmarkt …")
+_OPENING_BEFORE_DASH = re.compile(r"^(?P<opening>.{6,40}?)\s[-–—]\s")
+_OPENING_PARAGRAPHS = 3  # a byline and a standfirst may come before the lede
 # "6 min read", "3 min de lecture": printed beside the date, never a date
 _READING_TIME = re.compile(
     r"(?:lesezeit:?\s*)?\b\d+\s*(?:min(?:ute)?s?|min\.|minuten|minutos|minuti)\.?(?:\s*(?:read|de lecture|de lectura|di lettura))?\b\.?", re.I,
@@ -537,6 +542,15 @@ def _above_headline(headline: HtmlElement | None, dayfirst: bool) -> Dated | Non
     return None
 
 
+def _opening_dateline(story: list[str], dayfirst: bool) -> Dated | None:
+    """The date a dateline states at the opening of one of the story's first paragraphs."""
+    for paragraph in story[:_OPENING_PARAGRAPHS]:
+        opening = match["opening"] if (match := _OPENING_BEFORE_DASH.match(paragraph)) else (match := _NUMERIC_DATE.match(paragraph)) and match.group()
+        if opening and is_dateline(opening) and (value := parse_visible_date(opening, dayfirst)):
+            return Dated(value, "dateline")
+    return None
+
+
 def _in_page_zone(dated: Dated | None, tree: HtmlElement) -> Dated | None:
     """A time declared in UTC, in the zone the page states for the same instant elsewhere, so
     that its day is the page's own: JSON-LD's "2023-11-09T05:30:59Z" beside <time datetime=
@@ -575,6 +589,7 @@ def published_at(tree: HtmlElement, signals: PageSignals, headline: HtmlElement 
         or _near_headline(headline, "published", story, dayfirst)
         or _above_headline(headline, dayfirst)
         or _from_url(url)
+        or _opening_dateline(story, dayfirst)
     )
     if stated or not (found := _htmldate_without_furniture(tree, headline, story)):
         return _in_page_zone(stated, tree)
