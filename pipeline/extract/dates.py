@@ -3,8 +3,9 @@
 htmldate alone is not enough: its heuristics read any element whose class mentions
 "date", which on many templates is the site header's "today". So the page's declared
 dates (JSON-LD, meta tags, <time datetime>) come first, then a date printed near the
-headline, then the URL, then a dateline run into the lede. Only when all of these are silent does htmldate search the
-page, with the site's header, navigation, sidebars and footer cut away first.
+headline, then the URL, then a dateline run into the lede. Only when all of these are
+silent does htmldate search the page, with the site's header, navigation, sidebars and
+footer cut away first.
 
 Every signal must state a full date (year, month and day) that is not in the future:
 parsers complete "14:54" or "Monday" from today and a lone year as 1 January, which
