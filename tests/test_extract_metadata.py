@@ -575,6 +575,10 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
         ('<ul class="facts"><li><strong>Date</strong> 12.04.2023</li><li><strong>Author</strong> Tobias Renn</li></ul>', BODY, ["Tobias Renn"], []),
         # a sentence that starts with "von" is not a credit; a teaser's credit names another story's author
         ('<p><strong>von Hamburg</strong> aus fahren zwei Boote mehr.</p>', BODY, [], []),
+        # ... nor is prose that opens with "Von": a heading or a sentence ending in capitalised nouns
+        ('<h2><a href="/reportage/almsommer">Von Einheimischen, Gästen und ganz viel Kühen</a></h2>', BODY, [], []),
+        ("", [*BODY[:2], "Von den Höfen am Hang kaufte der Fährmann noch Speck, Kaminwurzen, Hartbrot und Kartoffeln.", *BODY[2:]], [], []),
+        ('<p class="byline">Von Jose de la Cruz und Detroit Harbour wire services</p>', BODY, ["Jose de la Cruz"], ["Detroit Harbour wire services"]),
         ("", [*BODY[:2], "By boarding the ferry you accept the rules of the Harbour Board and Terms and Conditions.", *BODY[2:]], [], []),
         # ... but wires in lower case, a role before the name and a picture credit before the story's are credits
         ('<p class="byline">Von epd und KNA</p>', BODY, [], ["epd", "KNA"]),

@@ -504,6 +504,20 @@ def _outermost(element):
     return element
 
 
+def _reads_as_prose(credit: str, site_names: list[str]) -> bool:
+    """Whether a line that opens with a credit word is prose, not a credit ("Von den umliegenden Höfen
+    kaufte der Burgherr … Speck, Kaminwurzen und Hartbrot", "Von Einheimischen, Gästen und ganz viel
+    Kühen"): one of its parts is longer than a name, or holds two words in lower case that are no
+    name particles ("Jose de la Cruz") and names no organisation ("Detroit News wire services")."""
+    for part in _JOINERS.split(credit):
+        words = part.split()
+        if len(words) > _MAX_NAME_WORDS:
+            return True
+        if sum(word[:1].islower() and word.casefold() not in _PARTICLES for word in words) >= 2 and not is_organisation(part, site_names):
+            return True
+    return False
+
+
 def _byline_of(element, site_names: list[str]) -> Byline:
     text = _text(element)
     if not text or len(text) > _MAX_BYLINE_CHARS or _OTHER_CREDIT.match(text) or _SITE_BUILDER.search(text):
@@ -514,7 +528,7 @@ def _byline_of(element, site_names: list[str]) -> Byline:
     if cut := _DATE_LINE.search(text):
         text = text[: cut.start()]
     credit = _LEADING_ROLE.sub("", _LEADING_JOINER.sub("", _CREDIT_WORD.sub("", text)))
-    if _SENTENCE_AFTER_BY.match(credit) and not _NAME_FOLLOWS.search(credit):
+    if (_SENTENCE_AFTER_BY.match(credit) or _reads_as_prose(credit, site_names)) and not _NAME_FOLLOWS.search(credit):
         return Byline()  # "By entering this store you agree to …": a sentence, no credit
     byline = byline_from_text(credit, site_names)
     byline.people = [name for name in byline.people if _looks_like_a_name(name)]
