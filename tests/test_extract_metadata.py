@@ -625,6 +625,15 @@ TEASER = '<div class="related"><a href="/news/harbour-dredging/"><h3>Harbour dre
         ('<p class="meta">كتب: سامي الحداد</p>', BODY, ["سامي الحداد"], []),
         ('<p class="meta">作者：李明</p>', BODY, ["李明"], []),
         ('<p class="meta">Szerző: Kovács Péter</p>', BODY, ["Kovács Péter"], []),
+        ('<p class="author">Текст: Ирина Соколова</p>', BODY, ["Ирина Соколова"], []),
+        ('<p class="author">Interview: Lena Marquardt</p>', BODY, ["Lena Marquardt"], []),
+        # a quoted phrase or a work's title is no name, even where the markup says "author"
+        ('<span class="author">„Harbour Tales“</span>', BODY, [], []),
+        ('<span class="author">Harbour Tales: The Next Crossing</span>', BODY, [], []),
+        # a commenter's name, wherever the comment sits, and a video's credit are not the story's byline
+        ("", [*BODY, '<div class="comment byuser comment-author-ole"><span class="fn">Ole Brandt</span> says: Great news.</div>'], [], []),
+        ("", [*BODY, '<p><span class="comment-author-link">Tobias Renn</span> says: Great news.</p>'], [], []),
+        ('<span class="credit video-credit">By Harbour Board Video Unit</span>', BODY, [], []),
         ('<div class="entry-meta">October 9, 2025 · by Ellie Porter</div>', BODY, ["Ellie Porter"], []),  # the credit after the date
         ('<span class="signature">Camille Lebreton</span>', BODY, ["Camille Lebreton"], []),  # Ouest-France's unlabelled byline
         ('<p class="byline">社会部 山田 花子 記者</p>', BODY, ["山田 花子"], []),

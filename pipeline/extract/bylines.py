@@ -39,11 +39,11 @@ _FURNITURE = re.compile(
     re.I,
 )
 # Credit words before names; Russian, Hebrew, Arabic, Chinese, Turkish, Greek, Polish and Hungarian besides.
-_OTHER_SCRIPTS_CREDIT = r"автор(?:ы)?|מאת|كتب|作者|yazan|haber|του|της|tekst|szerző|लेखक"
+_OTHER_SCRIPTS_CREDIT = r"автор(?:ы)?|текст|מאת|كتب|作者|yazan|haber|του|της|tekst|szerző|लेखक"
 # Credit words before names, shared by the prefix a name loses and the line a credit starts.
 _CREDIT_WORDS = r"by|von|par|por|door|av|(?:written|story|words|posted|reported) by|(?:additional\s+)?reporting by"
 _PREFIX = re.compile(
-    rf"^(?:{_CREDIT_WORDS}|di|autor(?:in)?|author|text|{_OTHER_SCRIPTS_CREDIT})[:：\s]+", re.I,
+    rf"^(?:{_CREDIT_WORDS}|di|autor(?:in)?|author|text|interview|{_OTHER_SCRIPTS_CREDIT})[:：\s]+", re.I,
 )
 # Japanese, Korean and Chinese bylines put the desk before the name and "reporter" after it:
 # "社会部 山田 花子 記者", "김민준 기자".
@@ -245,15 +245,17 @@ _OUTSIDE_CHROME = (
     "[not(ancestor::header[not(ancestor::article)]) and not(ancestor::nav) and not(ancestor::footer) and not(ancestor::aside)"
     " and not(ancestor-or-self::label) and not(.//input or .//textarea or .//select)"
     " and not(ancestor-or-self::figure) and not(ancestor-or-self::figcaption) and not(ancestor-or-self::button)"
-    # a picture's caption by its class ("thumbcaption", "wp-caption-text"; a bare "caption" styles bylines too)
+    # a picture's caption or credit by its class ("thumbcaption", "wp-caption-text", "video-credit"; a bare "caption" styles bylines too)
     " and not(ancestor-or-self::*[not(self::body)][re:test(concat(' ', @class, ' '), '\\s(?:[\\w-]*(?:thumb|image|img|photo|picture|figure|media|wp)"
-    "[-_]?caption[\\w-]*|[\\w-]*caption[-_]text|copyright(?:[-_][\\w-]*)?)\\s', 'i')])"
+    "[-_]?caption[\\w-]*|[\\w-]*caption[-_]text|[\\w-]*(?:video|photo|image|img|picture|media)[-_]?credits?|copyright(?:[-_][\\w-]*)?)\\s', 'i')])"
     " and not(re:test(@class, 'btn|button|follow', 'i'))"
     # readers' comments credit their commenters, not the story: a box named for them ("comments-area",
     # not a body's "showing-comments"); plural names only: a UK op-ed's "comment" section or a German
     # "Kommentar" is the story
     " and not(ancestor::*[re:test(concat(' ', @class, ' ', @id), '\\s(?:comments|kommentare|komentarze|comentarios|commentaires"
-    "|commenti|yorumlar|reacties|reader-responses|reader-replies|comment-list|commentlist|disqus)(?:$|[\\s_-])', 'i')])]"
+    "|commenti|yorumlar|reacties|reader-responses|reader-replies|comment-list|commentlist|disqus)(?:$|[\\s_-])', 'i')])"
+    # ... and a commenter's name wherever the comment sits ("comment-author vcard", "comment-author-link", "commentAuthor")
+    " and not(ancestor-or-self::*[re:test(@class, '(?:^|\\s)comment[-_]?author', 'i')])]"
 )
 # Elements templates mark as the byline: rel/itemprop "author", classes or ids naming it, and
 # links to an author's profile page (/author/jane-roe, /autoren/…, /journalists/…).
@@ -360,10 +362,15 @@ _INTERFACE_WORDS = {
 }
 
 
+_QUOTED_OR_TITLED = re.compile(r'["„“”«»]|\w:\s')
+
+
 def _looks_like_a_name(name: str) -> bool:
     """Every word capitalised but the particles: desk initials ("amw"), kicker words ("capital"),
     phrases ("Themen bearbeiten") and job titles are not names. Scripts without case pass."""
     if name.rstrip().endswith((":", "：")):  # a label ("Update:", "Musik:", "प्रकाशित:") whose value follows
+        return False
+    if _QUOTED_OR_TITLED.search(name):  # a quoted phrase ("„Data Analytics“") or a title ("Star Trek: The Next Generation")
         return False
     if not any(ch.isalpha() and ch.lower() != ch.upper() for ch in name):
         return True
