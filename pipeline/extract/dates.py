@@ -546,7 +546,8 @@ def _above_headline(headline: HtmlElement | None, dayfirst: bool) -> Dated | Non
 def _opening_dateline(story: list[str], dayfirst: bool) -> Dated | None:
     """The date a dateline states at the opening of one of the story's first paragraphs."""
     for paragraph in story[:_OPENING_PARAGRAPHS]:
-        opening = match["opening"] if (match := _OPENING_BEFORE_DASH.match(paragraph)) else (match := _NUMERIC_DATE.match(paragraph)) and match.group()
+        before_dash, in_figures = _OPENING_BEFORE_DASH.match(paragraph), _NUMERIC_DATE.match(paragraph)
+        opening = before_dash["opening"] if before_dash else in_figures.group() if in_figures else None
         if opening and is_dateline(opening) and (value := parse_visible_date(opening, dayfirst)):
             return Dated(value, "dateline")
     return None
