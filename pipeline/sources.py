@@ -39,6 +39,9 @@ REPO_SOURCES = Path(__file__).resolve().parent / "fixture_sources.yaml"
 DISCOVERY_METHODS = ("news_sitemaps", "sitemaps", "feeds", "archive")
 # A source's DAG and crawl pool are named wirelake_<name>; the dedup pool takes one of those names.
 RESERVED_NAMES = ("dedup",)
+# The name is in the crawl's file names and the DAG id wirelake_<name>: file names stop at 255
+# bytes, Airflow's DAG ids at 250 characters; 64 leaves room for the prefixes and suffixes.
+MAX_NAME_CHARS = 64
 
 
 class SourcesError(Exception):
@@ -154,7 +157,7 @@ _READ_AS_DATES = {"inf", "infinity", "epoch"}
 
 
 class Source(_Strict):
-    name: str = Field(pattern=r"^[a-z0-9_-]+$")
+    name: str = Field(pattern=r"^[a-z0-9_-]+$", max_length=MAX_NAME_CHARS)
     description: str = ""
     allow_private_addresses: bool = False  # before domains, whose check reads it
     domains: list[str] = Field(min_length=1)  # before the URL fields: their host check reads it

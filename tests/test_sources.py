@@ -130,6 +130,15 @@ def test_a_source_name_starts_with_a_letter(tmp_path, name):
     assert len(problems) == 1 and f"field 'name': '{name}' must start with a letter and not be a date's name" in problems[0]
 
 
+def test_a_source_name_is_at_most_64_characters(tmp_path):
+    """It names the crawl's files and the DAG wirelake_<name>: a 300-character name failed every crawl
+    with "File name too long" and is past Airflow's 250-character DAG ids."""
+    entry = "sources:\n  - name: {}\n    domains: [example.com]\n    feeds: [https://example.com/rss]\n"
+    assert check_sources(write(tmp_path, entry.format("a" * 64)))[1] == []
+    _, problems = check_sources(write(tmp_path, entry.format("a" * 300)))
+    assert len(problems) == 1 and problems[0].endswith("field 'name': String should have at most 64 characters")
+
+
 def test_a_host_written_in_digits_must_be_quoted(tmp_path):
     """YAML reads an unquoted 127.1 as a float: the error says to quote it, not "not a string"."""
     path = write(tmp_path, """
