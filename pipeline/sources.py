@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from pipeline.addresses import is_public
+from pipeline.limits import MAX_PAGE_BYTES
 
 SOURCES_ENV = "WIRELAKE_SOURCES"
 # The repository's sources.yaml, reached through a symlink inside the package so that a
@@ -122,16 +123,22 @@ def _fires_once_a_day(schedule: str) -> bool:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Strict types and finite numbers: YAML reads `yes` and `true` as booleans, which pydantic
+    would take as 1 (a one-second timeout), and `.inf` as a float, which passed a lower bound
+    (a delay that fetched nothing)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class Politeness(_Strict):
     """How hard one crawl may press a site (Scrapy's AutoThrottle and slot settings)."""
 
-    delay: float = Field(1.0, ge=0, description="seconds between requests to one domain (AutoThrottle's start and floor)")
+    # A minute between requests already stretches a day's few hundred pages over hours.
+    delay: float = Field(1.0, ge=0, le=60, description="seconds between requests to one domain (AutoThrottle's start and floor)")
     concurrency: int = Field(2, ge=1, le=32, description="parallel requests per domain")
-    max_page_bytes: int = Field(5_000_000, ge=1024, description="responses larger than this are dropped")
-    timeout: float = Field(30.0, gt=0, description="download timeout in seconds")
+    max_page_bytes: int = Field(5_000_000, ge=1024, le=MAX_PAGE_BYTES, description="responses larger than this are dropped")
+    # Ten minutes without an answer is a dead server, and each retry waits as long again.
+    timeout: float = Field(30.0, gt=0, le=600, description="download timeout in seconds")
     retries: int = Field(2, ge=0, le=10, description="retries on 5xx and timeouts")
     # At most a day: a longer crawl of one day's news could not keep up with a daily schedule, and the
     # Airflow task's timeout (this plus a margin) must be a duration Python can hold: .inf emptied the DAG file.

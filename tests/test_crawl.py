@@ -373,12 +373,19 @@ def test_a_crawl_out_of_time_names_the_crawl_delay_it_honoured(tmp_path):
 
 
 def test_a_crawl_stopped_while_a_request_waits_for_robots_txt_ends_at_its_time_limit(tmp_path):
-    """Scrapy dates a host's last request at monotonic time 0, so a delay longer than the machine's
-    uptime holds back even the first request, robots.txt. The stop at 3 s dropped it, and the
-    feed waiting for it then went on to its slot, where the close waited out the delay (hours)."""
-    with pytest.raises(CrawlFailed, match=r"finished with reason 'closespider_timeout'") as failure:
-        _crawl_asking_site(tmp_path, delay=2 * time.monotonic() + 3600, max_crawl_minutes=0.05)
-    assert failure.value.stats.pages_fetched == 0
+    """Two ports of one host share its download slot: at the registry's longest delay (60 s) the
+    second port's robots.txt waits behind the first's, and its feed waits for it. The stop at 3 s
+    dropped that robots.txt, and the feed then went on to its slot, where the close waited out the
+    delay (a delay longer than the machine's uptime held even the first robots.txt, for hours)."""
+    _AskingSite.crawl_delay, _AskingSite.retry_after, _AskingSite.stories = 0, 0, 1
+    with loopback_site(_AskingSite) as first, loopback_site(_AskingSite) as second:
+        politeness = {"delay": 60, "concurrency": 1, "retries": 0, "max_crawl_minutes": 0.05}
+        entry = quick("two_ports", domains=["127.0.0.1"], feeds=[f"{first}/feed.xml", f"{second}/feed.xml"], politeness=politeness)
+        started = time.monotonic()
+        with pytest.raises(CrawlFailed, match=r"finished with reason 'closespider_timeout'") as failure:
+            crawl_source("two_ports", write_registry(tmp_path / "sources.yaml", [entry]), tmp_path)
+    assert time.monotonic() - started < 25  # the jittered delay is at least 30 s
+    assert failure.value.stats.pages_fetched <= 1  # one robots.txt at most
     assert "refused by robots.txt" not in (tmp_path / "crawl.log").read_text()  # robots.txt was dropped, not refused
 
 

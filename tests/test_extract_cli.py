@@ -20,7 +20,8 @@ from warcio.warcwriter import WARCWriter
 
 from pipeline.cli import main
 from pipeline.extract import decode_html, extract_page, main_extract
-from pipeline.extract.cli import MAX_HTML_BYTES, InputError
+from pipeline.extract.cli import InputError
+from pipeline.limits import MAX_PAGE_BYTES
 from pipeline.rawpages import RawPagesError
 
 PAGES = Path(__file__).parent / "pages"
@@ -203,7 +204,7 @@ def test_dash_reads_standard_input_a_page_with_its_url_a_warc_as_it_is(tmp_path)
 def test_an_html_file_far_larger_than_any_news_page_is_refused_not_ground_through(tmp_path, capsys):
     huge = tmp_path / "huge.html.gz"
     paragraph = b"<p>" + b"The harbour office counted every crossing of the summer. " * 20 + b"</p>"
-    html = b"<html><body>" + paragraph * (MAX_HTML_BYTES // len(paragraph) + 1) + b"</body></html>"
+    html = b"<html><body>" + paragraph * (MAX_PAGE_BYTES // len(paragraph) + 1) + b"</body></html>"
     huge.write_bytes(gzip.compress(html))
     assert main_extract([str(huge)]) == 2
     out, err = capsys.readouterr()

@@ -26,6 +26,7 @@ from pipeline.extract.charset import decode_html
 from pipeline.extract.page import Page, is_page_url, to_record
 from pipeline.extract.pagetype import EMPTY, STORY_TYPES
 from pipeline.extract.warc_pages import html_pages
+from pipeline.limits import MAX_PAGE_BYTES
 from pipeline.rawpages import RawPagesError
 
 _WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -34,9 +35,6 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 text has NUL bytes and is still text
 _SNIFF_BYTES = 8192
 _STDIN = "/dev/stdin"  # what "-" names
-# Crawls drop pages over their max_page_bytes (5 MB by default); extraction time grows faster than
-# a page's size (trafilatura's too), so a far larger file would run for many minutes, not fail.
-MAX_HTML_BYTES = 20_000_000
 
 
 class InputError(Exception):
@@ -104,8 +102,8 @@ def _html_bytes(path: Path, name: str) -> bytes:
         raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from exc
     if _is_binary(body[:_SNIFF_BYTES]):
         raise InputError(f"{name}: binary content, neither an HTML page nor a WARC")
-    if len(body) > MAX_HTML_BYTES:
-        raise InputError(f"{name}: {len(body) / 1e6:.1f} MB of HTML, larger than any news page (the limit is {MAX_HTML_BYTES / 1e6:.0f} MB)")
+    if len(body) > MAX_PAGE_BYTES:
+        raise InputError(f"{name}: {len(body) / 1e6:.1f} MB of HTML, larger than any news page (the limit is {MAX_PAGE_BYTES / 1e6:.0f} MB)")
     return body
 
 
