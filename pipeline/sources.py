@@ -234,6 +234,8 @@ class Source(_Strict):
     @field_validator("article_pattern")
     @classmethod
     def _regex(cls, pattern: str | None) -> str | None:
+        if pattern == "":  # an unset template variable, most likely: leaving the key out says "every URL"
+            raise ValueError("an empty pattern matches every URL")
         if pattern is not None:
             try:
                 re.compile(pattern)
@@ -252,6 +254,9 @@ class Source(_Strict):
     @field_validator("schedule")
     @classmethod
     def _cron(cls, schedule: str) -> str:
+        """croniter reads a line break as a space, but the schedule is a row of the DAG's docs table."""
+        if schedule.splitlines() != [schedule]:
+            raise ValueError(f"cron {schedule!r} must be one line")
         if not croniter.is_valid(schedule):
             raise ValueError(f"invalid cron expression {schedule!r}")
         if not _fires_once_a_day(schedule):

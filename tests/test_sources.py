@@ -101,7 +101,9 @@ def test_the_registry_and_the_crawler_judge_addresses_alike(tmp_path, address, p
         ("allow_private_addresses: 'yes'", "field 'allow_private_addresses': Input should be a valid boolean"),
         ("allow_private_addresses: 1", "field 'allow_private_addresses': Input should be a valid boolean"),
         ("article_pattern: '(open'", "field 'article_pattern': invalid regex"),
+        ("article_pattern: ''", "field 'article_pattern': an empty pattern matches every URL"),
         ("schedule: '61 * * * *'", "field 'schedule': invalid cron"),
+        ('schedule: "0 2\\n* * *"', "field 'schedule': cron '0 2\\n* * *' must be one line"),  # it is a row of the DAG's docs table
         ("schedule: '0 */6 * * *'", "field 'schedule': cron '0 */6 * * *' must fire exactly once per UTC day"),
         ("schedule: '0 2 * * 1'", "field 'schedule': cron '0 2 * * 1' must fire exactly once per UTC day"),
         ("schedule: '0 2 1-15 * *'", "field 'schedule': cron '0 2 1-15 * *' must fire exactly once per UTC day"),
