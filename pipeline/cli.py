@@ -256,8 +256,10 @@ def build_parser() -> argparse.ArgumentParser:
     src = sub.add_parser("sources", parents=[common], help="check or list the sources registry")
     src_sub = src.add_subparsers(dest="sources_command", required=True, metavar="ACTION")
     validate = src_sub.add_parser("validate", parents=[common], help="check the registry; one line per problem, exit 2 if any")
-    validate.add_argument("file", nargs="?", help="registry file to check")
-    validate.add_argument("--sources", help=sources_help, type=non_empty)
+    # Either names the file: given both, which one was checked would go unsaid.
+    registry_file = validate.add_mutually_exclusive_group()
+    registry_file.add_argument("file", nargs="?", help="registry file to check", type=non_empty)
+    registry_file.add_argument("--sources", help=sources_help, type=non_empty)
     validate.set_defaults(func=cmd_sources_validate)
     listing = src_sub.add_parser("list", parents=[common], help="print the sources")
     listing.add_argument("--sources", help=sources_help, type=non_empty)

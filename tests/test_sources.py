@@ -314,3 +314,20 @@ def test_cli_validate_and_list(tmp_path):
     assert len(lines) == 2, result.stderr
     assert "field 'schedule'" in lines[0] and "field 'color': unknown key" in lines[1]
     assert "Traceback" not in result.stderr
+
+
+def test_cli_validate_refuses_an_empty_file_argument(tmp_path):
+    """`sources validate "$FILE"` with FILE unset checked the default registry and said OK."""
+    result = run_cli("sources", "validate", "")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "wirelake: error: sources validate: argument file: is empty (an unset shell variable?) (see --help)\n"
+
+
+def test_cli_validate_refuses_a_file_and_sources_together(tmp_path):
+    """Which of the two it checked was silent: the file, and a broken --sources passed unseen."""
+    good = write(tmp_path, VALID)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("sources: []\n")
+    result = run_cli("sources", "validate", str(good), "--sources", str(bad))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "wirelake: error: sources validate: argument --sources: not allowed with argument file (see --help)\n"
