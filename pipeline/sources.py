@@ -349,9 +349,10 @@ def _checked(path: str | os.PathLike | None) -> tuple[dict[str, Source], list[tu
         if not isinstance(entry, dict):
             problems.append((None, f"{path}: source #{index + 1}: expected a mapping of keys"))
             continue
+        # quoted with repr, as URLs are in their errors: a line break in a name or key stays on the problem's line
         label = entry["name"] if isinstance(entry.get("name"), str) else f"#{index + 1}"
         if label in seen_names:
-            problems.append((label, f"{path}: source '{label}': field 'name': duplicate name"))
+            problems.append((label, f"{path}: source {label!r}: field 'name': duplicate name"))
         seen_names.add(label)
         try:
             source = Source.model_validate(entry)
@@ -359,7 +360,7 @@ def _checked(path: str | os.PathLike | None) -> tuple[dict[str, Source], list[tu
             for err in exc.errors():
                 field = _field_path(err["loc"])
                 message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
-                problems.append((label, f"{path}: source '{label}': " + (f"field '{field}': {message}" if field else message)))
+                problems.append((label, f"{path}: source {label!r}: " + (f"field {field!r}: {message}" if field else message)))
             continue
         sources.setdefault(source.name, source)
     return sources, problems

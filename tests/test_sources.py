@@ -197,6 +197,19 @@ def problems_of(tmp_path, entry):
     return sorted(p.removeprefix(prefix) for p in problems)
 
 
+def test_a_line_break_in_a_name_or_a_key_is_escaped_so_each_problem_stays_one_line(tmp_path):
+    """As URLs are quoted in their errors: a raw line break would split a problem over two lines."""
+    path = write(tmp_path, """
+        sources:
+          - {name: "a\\nb", domains: [example.com], feeds: [https://example.com/rss]}
+          - {name: broken, domains: [example.com], feeds: [https://example.com/rss], "politeness\\nx": 1}
+        """)
+    assert check_sources(path)[1] == [
+        f"{path}: source 'a\\nb': field 'name': String should match pattern '^[a-z0-9_-]+$'",
+        f"{path}: source 'broken': field 'politeness\\nx': unknown key",
+    ]
+
+
 def test_every_off_domain_url_is_reported(tmp_path):
     problems = problems_of(tmp_path, """{name: broken, domains: [example.com], article_pattern: x,
         news_sitemaps: [https://news.example.com/n.xml, https://a.net/n.xml, https://b.net/n.xml],
