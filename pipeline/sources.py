@@ -285,11 +285,15 @@ class Source(_Strict):
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that rejects a key given twice: YAML's last-wins would hide a typo'd override."""
+    """SafeLoader that rejects a key given twice: YAML's last-wins would hide a typo'd override.
+    Merge keys (<<) are refused by name: a merged key may be overridden, which is the override
+    this check cannot tell from a typo (and PyYAML's own error would name a constructor tag)."""
 
     def construct_mapping(self, node, deep=False):
         seen = set()
         for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise yaml.constructor.ConstructorError(None, None, "merge keys (<<) are not supported: write the keys out", key_node.start_mark)
             key = self.construct_object(key_node, deep=deep)
             if not isinstance(key, Hashable):  # YAML's "? [a, b]" complex keys
                 raise yaml.constructor.ConstructorError(None, None, f"a key must be a name, not a {type(key).__name__}", key_node.start_mark)

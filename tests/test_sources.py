@@ -289,6 +289,17 @@ def test_duplicate_keys_and_unreadable_content(tmp_path):
     assert check_sources(tmp_path)[1][0].startswith(f"{tmp_path}: cannot read:")
 
 
+def test_a_merge_key_is_refused_by_name(tmp_path):
+    """PyYAML's own message for `<<: *defaults` here named a constructor tag, not the merge key."""
+    path = write(tmp_path, """
+        sources:
+          - &base {name: a, domains: [a.com], feeds: [https://a.com/f]}
+          - <<: *base
+            name: b
+        """)
+    assert check_sources(path)[1] == [f"{path}: line 4 not valid YAML: merge keys (<<) are not supported: write the keys out"]
+
+
 def test_unknown_source_name(tmp_path):
     with pytest.raises(SourcesError, match="no source named 'nope' \\(known: example_news\\)"):
         get_source("nope", write(tmp_path, VALID))
