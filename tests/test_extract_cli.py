@@ -208,7 +208,30 @@ def test_an_html_file_far_larger_than_any_news_page_is_refused_not_ground_throug
     huge.write_bytes(gzip.compress(html))
     assert main_extract([str(huge)]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and err == f"wirelake: error: {huge}: {len(html) / 1e6:.1f} MB of HTML, larger than any news page (the limit is 20 MB)\n"
+    assert out == "" and err == f"wirelake: error: {huge}: HTML larger than any news page (the limit is 20 MB)\n"
+
+
+def test_a_gzip_bomb_is_inflated_no_further_than_the_limit(tmp_path, capsys):
+    """30 MB of zeros in 30 KB: inflated whole, a larger one would take all memory (a 4 GB one did)."""
+    bomb = tmp_path / "bomb.html.gz"
+    with gzip.open(bomb, "wb", compresslevel=1) as handle:
+        for _ in range(30):
+            handle.write(bytes(1_000_000))
+    assert main_extract([str(bomb)]) == 2
+    assert capsys.readouterr() == ("", f"wirelake: error: {bomb}: HTML larger than any news page (the limit is 20 MB)\n")
+
+
+def test_an_endless_input_is_read_no_further_than_the_limit(capsys):
+    """/dev/zero, or `extract <(yes …)`: read whole, they ran out of memory."""
+    writer = subprocess.Popen(["yes", "<p>hello</p>"], stdout=subprocess.PIPE)
+    endless = f"/dev/fd/{writer.stdout.fileno()}"
+    try:
+        for name in ("/dev/zero", endless):
+            assert main_extract([name]) == 2
+            assert capsys.readouterr() == ("", f"wirelake: error: {name}: HTML larger than any news page (the limit is 20 MB)\n")
+    finally:
+        writer.kill()
+        writer.communicate()
 
 
 def test_importing_extraction_loads_neither_the_cli_nor_the_news_web():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 import sys
 import tempfile
 import zlib
@@ -19,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from pipeline.console import counted
 from pipeline.extract.charset import decode_html
@@ -34,6 +35,7 @@ _WARC_MAGIC = b"WARC/"
 _GZIP_MAGIC = b"\x1f\x8b"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 text has NUL bytes and is still text
 _SNIFF_BYTES = 8192
+_CHUNK = 1 << 16
 _STDIN = "/dev/stdin"  # what "-" names
 
 
@@ -57,54 +59,88 @@ def _json_default(value):
 def _is_warc(path: Path) -> bool:
     """A WARC by its name, or by its first bytes for a regular file (a pipe is first copied
     to one: it can be read only once)."""
-    return path.name.lower().endswith(_WARC_SUFFIXES) or (path.is_file() and _first_bytes(path).startswith(_WARC_MAGIC))
+    return path.name.lower().endswith(_WARC_SUFFIXES) or (path.is_file() and _starts_as_warc(_first_bytes(path)))
 
 
 @contextmanager
 def _as_regular_file(path: Path, name: str) -> Iterator[Path]:
-    """The path itself if it is a regular file; else (/dev/stdin, <(...)) a temporary copy of
-    what it gives, which can be sniffed and read again."""
+    """The path itself if it is a regular file; else (/dev/stdin, <(...), /dev/zero) a temporary
+    copy of what it gives, which can be sniffed and read again."""
     if path.is_file():
         yield path
         return
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from exc
     with tempfile.TemporaryDirectory(prefix="wirelake-extract-") as tmp:
         copy = Path(tmp) / path.name
-        copy.write_bytes(data)
+        with path.open("rb") as source, copy.open("wb") as target:
+            _copy_stream(source, target, name)
         yield copy
 
 
+def _copy_stream(source: BinaryIO, target: BinaryIO, name: str) -> None:
+    """Copy a pipe's or device's bytes. A WARC (known by its first bytes) is copied whole, as it
+    would be read from a file; a page stops just past MAX_PAGE_BYTES, as an endless input
+    (/dev/zero, `yes`) never ends on its own: gzip makes no page larger, so more bytes than the
+    limit hold more HTML than it, gzipped or not."""
+    try:
+        head = source.read(_SNIFF_BYTES)
+        target.write(head)
+        if _starts_as_warc(head):
+            shutil.copyfileobj(source, target)
+            return
+        left = MAX_PAGE_BYTES + 1 - len(head)
+        while left > 0 and (chunk := source.read(min(left, _CHUNK))):
+            target.write(chunk)
+            left -= len(chunk)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    if left <= 0:
+        raise InputError(_too_large(name))
+
+
 def _first_bytes(path: Path) -> bytes:
-    """The file's first bytes, gunzipped if it is gzip; b"" when they cannot be read (the
-    read that follows names the problem)."""
+    """The file's first bytes, enough to tell a WARC; b"" when they cannot be read (the read
+    that follows names the problem)."""
     try:
         with path.open("rb") as handle:
-            head = handle.read(len(_GZIP_MAGIC))
-        opener = gzip.open if head == _GZIP_MAGIC else open
-        with opener(path, "rb") as handle:
-            return handle.read(len(_WARC_MAGIC))
-    except (OSError, EOFError, zlib.error):
+            return handle.read(_SNIFF_BYTES)
+    except OSError:
         return b""
 
 
+def _starts_as_warc(head: bytes) -> bool:
+    """Whether a file's first bytes open a WARC, gzipped or not. Only as much as the magic is
+    inflated: the first bytes of a gzip member are far more than that."""
+    if head.startswith(_GZIP_MAGIC):
+        try:
+            head = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(head, len(_WARC_MAGIC))  # | 16: a gzip header
+        except zlib.error:
+            return False
+    return head.startswith(_WARC_MAGIC)
+
+
 def _html_bytes(path: Path, name: str) -> bytes:
-    """An HTML file's bytes, gunzipped; InputError for a file that cannot be read or is binary."""
+    """An HTML file's bytes, gunzipped; InputError for a file that cannot be read, is binary or
+    larger than MAX_PAGE_BYTES. No more than one byte past the limit is read or inflated, so
+    a gzip bomb or an endless file costs 20 MB, not the machine's memory."""
     try:
-        body = path.read_bytes()
-        if body.startswith(_GZIP_MAGIC):
-            body = gzip.decompress(body)
+        with path.open("rb") as handle:
+            opener = gzip.open if handle.read(len(_GZIP_MAGIC)) == _GZIP_MAGIC else open
+        with opener(path, "rb") as handle:
+            body = handle.read(MAX_PAGE_BYTES + 1)
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError: first
         raise InputError(f"{name}: corrupt gzip data ({exc})") from exc
     except OSError as exc:
         raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    if len(body) > MAX_PAGE_BYTES:
+        raise InputError(_too_large(name))
     if _is_binary(body[:_SNIFF_BYTES]):
         raise InputError(f"{name}: binary content, neither an HTML page nor a WARC")
-    if len(body) > MAX_PAGE_BYTES:
-        raise InputError(f"{name}: {len(body) / 1e6:.1f} MB of HTML, larger than any news page (the limit is {MAX_PAGE_BYTES / 1e6:.0f} MB)")
     return body
+
+
+def _too_large(name: str) -> str:
+    """The error for a page over the limit; its size is not known, as reading stopped there."""
+    return f"{name}: HTML larger than any news page (the limit is {MAX_PAGE_BYTES / 1e6:.0f} MB)"
 
 
 def _is_binary(head: bytes) -> bool:
