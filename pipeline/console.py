@@ -30,10 +30,14 @@ INSTALL_AIRFLOW_EXTRA = "install the airflow extra (make install-test, or .venv/
 """What to do where `make demo`'s virtualenv, which leaves Airflow out, meets a command that needs it."""
 
 
+IS_EMPTY = "is empty (an unset shell variable?)"
+"""What an empty value that names something (an option, a file) is likely to be."""
+
+
 def non_empty(text: str) -> str:
     """An option's value that may not be empty: `--store "$LAKE"` with LAKE unset must not mean the default."""
     if not text.strip():
-        raise argparse.ArgumentTypeError("is empty (an unset shell variable?)")
+        raise argparse.ArgumentTypeError(IS_EMPTY)
     return text
 
 

@@ -380,6 +380,12 @@ def test_a_directory_is_named_a_directory(tmp_path, capsys):
     assert (code, out, err) == (2, "", f"wirelake: error: {tmp_path}: is a directory, not a file\n")
 
 
+def test_an_empty_file_name_is_named_empty_not_a_directory(capsys):
+    """`wirelake extract "$PAGE"` with PAGE unset: Path("") is the current directory."""
+    for argv in (["extract", ""], ["extract", str(PAGES / "reprint_courtesy.html"), ""]):
+        assert run_cli(argv, capsys) == (2, "", "wirelake: error: a file name is empty (an unset shell variable?)\n")
+
+
 def test_debug_shows_the_traceback_of_an_input_error(tmp_path):
     cut = tmp_path / "cut.warc.gz"
     site_warc(cut)

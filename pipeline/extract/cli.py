@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from pipeline.console import counted
+from pipeline.console import IS_EMPTY, counted
 from pipeline.extract.charset import decode_html
 from pipeline.extract.page import Page, is_page_url, to_record
 from pipeline.extract.pagetype import EMPTY, STORY_TYPES
@@ -171,6 +171,8 @@ def read_inputs(paths: list[str], url: str | None) -> list[InputPage]:
     _check_url_option(paths, url)
     pages = []
     for name in paths:
+        if not name:  # Path("") is the current directory
+            raise InputError(f"a file name {IS_EMPTY}")
         path = Path(_STDIN if name == "-" else name)
         if path.is_dir():
             raise InputError(f"{name}: is a directory, not a file")
