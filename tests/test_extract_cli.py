@@ -282,6 +282,30 @@ def test_url_with_a_broken_ipv6_host_is_an_error_not_an_internal_one(capsys):
     assert out == "" and err == f"wirelake: error: --url must be an absolute http(s) or file URL, got {url!r}\n"
 
 
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://exa mple.com/a", "URL contains whitespace"),
+        ("https://dostana.example/business/\nferry-plan/", "URL contains whitespace"),  # it would be the record's canonical_url
+        ("https://example.com:99999/a", "bad port in URL"),
+        ("https://example.com:abc/a", "bad port in URL"),
+        ("http://-/a", "not a host name: '-'"),
+        ("http://exa_mple..com/a", "not a host name: 'exa_mple..com'"),
+        ("file:relative", "a relative path"),
+        ("http://user:pw@example.com/a", "a user name or password, which the record would publish"),
+    ],
+)
+def test_url_that_is_no_address_is_an_error_naming_its_fault(url, problem, capsys):
+    code, out, err = run_cli(["extract", str(PAGES / "reprint_courtesy.html"), "--url", url], capsys)
+    assert (code, out, err) == (2, "", f"wirelake: error: --url must be an absolute http(s) or file URL, got {url!r} ({problem})\n")
+
+
+@pytest.mark.parametrize("url", ["http://[::1]/a", "http://127.0.0.11:8765/a", "http://bücher.example/a", "https://www.example.com./a", "file:///srv/a.html"])
+def test_url_of_any_real_address_is_taken(url, capsys):
+    assert main_extract([str(PAGES / "reprint_courtesy.html")], url) == 0
+    assert json.loads(capsys.readouterr().out)["url"] == url
+
+
 @pytest.mark.parametrize("url", ["http:ferry-plan/", "http:///business/ferry-plan/", "https://[::1/business/ferry-plan/"])
 def test_a_warc_page_recorded_at_no_absolute_url_is_an_error_naming_the_file_and_the_url(url, tmp_path, capsys):
     warc = tmp_path / "pages.warc.gz"

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
+from urllib.parse import urlsplit
 
 from pipeline.console import IS_EMPTY, counted
 from pipeline.extract.charset import decode_html
@@ -29,6 +30,7 @@ from pipeline.extract.pagetype import EMPTY, STORY_TYPES
 from pipeline.extract.warc_pages import html_pages
 from pipeline.limits import MAX_PAGE_BYTES
 from pipeline.rawpages import RawPagesError
+from pipeline.urls import is_host, written_url_problem
 
 _WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 _WARC_MAGIC = b"WARC/"
@@ -159,10 +161,25 @@ def _check_url_option(paths: list[str], url: str | None) -> None:
         return
     if not is_page_url(url):
         raise InputError(f"--url must be an absolute http(s) or file URL, got {url!r}")
+    if problem := _url_problem(url):
+        raise InputError(f"--url must be an absolute http(s) or file URL, got {url!r} ({problem})")
     if warcs := [name for name in paths if _is_warc(Path(name))]:
         raise InputError(f"--url is for an HTML file; {warcs[0]} is a WARC, which records each page's URL")
     if len(paths) != 1:
         raise InputError(f"--url needs exactly one HTML file, got {len(paths)}")
+
+
+def _url_problem(url: str) -> str | None:
+    """What keeps an absolute URL from naming a page in a record, or None: it is written into
+    url and canonical_url as given, and one that is no address would be published."""
+    parts = urlsplit(url)
+    if problem := written_url_problem(url):
+        return problem
+    if parts.username is not None:
+        return "a user name or password, which the record would publish"
+    if parts.scheme == "file":
+        return None if parts.path.startswith("/") else "a relative path"
+    return None if is_host(parts.hostname) else f"not a host name: {parts.hostname!r}"
 
 
 def read_inputs(paths: list[str], url: str | None) -> list[InputPage]:
