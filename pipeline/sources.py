@@ -32,6 +32,7 @@ from pydantic import (
 
 from pipeline.addresses import is_public
 from pipeline.limits import MAX_PAGE_BYTES
+from pipeline.urls import written_url_problem
 
 SOURCES_ENV = "WIRELAKE_SOURCES"
 # The repository's sources.yaml, reached through a symlink inside the package so that a
@@ -59,12 +60,8 @@ def _check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an http(s) URL: {url!r}")
-    if any(character.isspace() for character in url):
-        raise ValueError(f"URL contains whitespace: {url!r}")
-    try:
-        parts.port  # noqa: B018 - reading it is the check
-    except ValueError:
-        raise ValueError(f"bad port in URL: {url!r}") from None
+    if problem := written_url_problem(url):
+        raise ValueError(f"{problem}: {url!r}")
     return url
 
 
