@@ -8,6 +8,7 @@ crawl, bad SQL) ends as one line on stderr and a non-zero exit code, never a tra
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import signal
@@ -148,6 +149,26 @@ def _plan(command: str, source: str, days: list[date], stored: set[date]) -> str
     return f"plan: reprocess {source} for {counted(len(stored), 'stored day')}, {span}{skipped if missing else ''}"
 
 
+def _check_leaving_no_trace(store) -> None:
+    """The run's own store check, for a dry run: the same error for a store the run would refuse
+    (a file, a missing bucket). A local store's check creates its directory; a dry run leaves
+    nothing behind, so what it created is removed again."""
+    from pipeline.store import LocalStore
+
+    created = []
+    if isinstance(store, LocalStore):
+        path = store.root
+        while not path.exists() and path != path.parent:
+            created.append(path)  # deepest first
+            path = path.parent
+    try:
+        store.check()
+    finally:
+        for path in created:
+            with contextlib.suppress(OSError):  # not created after all, or not empty: left as it is
+                path.rmdir()
+
+
 def cmd_crawl(args, refetch: bool = True) -> int:
     registry.get_source(args.source, args.sources)  # fail fast on an unknown source or day range
     days = _days(args.command, args.date, args.to)
@@ -161,6 +182,7 @@ def cmd_crawl(args, refetch: bool = True) -> int:
         stored = _stored_days(store, args.source, days) if found else set()
         print(_plan(args.command, args.source, days, stored), flush=True)
         if args.dry_run:
+            _check_leaving_no_trace(store)
             print(f"store: {store.uri}" + ("" if found else " (nothing there yet: the crawl creates it)"))
             return 0
         if not refetch:  # a range reprocesses what was crawled; one day asked for by name fails if it was not

@@ -467,9 +467,23 @@ def test_an_unusable_store_fails_once_before_any_day(store, code, message, sourc
 
 
 def test_a_file_uri_without_slashes_is_its_absolute_path_not_a_folder_here(tmp_path, sources_file):
-    dry = wirelake("crawl", "capitol_ledger", "--date", "2024-05-20", "--store", f"file:{tmp_path}/lake", "--sources", sources_file, "--dry-run")
+    dry = wirelake("crawl", "capitol_ledger", "--date", "2024-05-20", "--store", f"file:{tmp_path}/new/lake", "--sources", sources_file, "--dry-run")
     assert dry.returncode == 0, dry.stderr
-    assert f"store: file://{tmp_path}/lake (nothing there yet" in dry.stdout
+    assert f"store: file://{tmp_path}/new/lake (nothing there yet" in dry.stdout
+    assert list(tmp_path.iterdir()) == []  # checked as the crawl would, not created
+
+
+@pytest.mark.parametrize("kind", ["a file", "a missing bucket"])
+def test_a_dry_run_refuses_the_store_the_crawl_would(kind, tmp_path, sources_file, request):
+    """A dry run that passes must mean the run can start: the same store check, error and exit code."""
+    if kind == "a file":
+        (tmp_path / "afile").write_text("")
+        store, message = str(tmp_path / "afile"), f"file://{tmp_path}/afile: cannot be a store: File exists"
+    else:
+        request.getfixturevalue("s3_endpoint")
+        store, message = "s3://wirelake-missing/lake", "s3://wirelake-missing/lake: cannot be a store: no bucket 'wirelake-missing'"
+    runs = [wirelake("crawl", "capitol_ledger", "--date", "2024-05-20", "--store", store, "--sources", sources_file, *dry) for dry in (["--dry-run"], [])]
+    assert [(run.returncode, run.stderr) for run in runs] == [(2, f"wirelake: error: {message}\n")] * 2
 
 
 def test_a_store_uri_that_names_no_store_is_bad_usage_for_query_too():
