@@ -118,12 +118,14 @@ def run_days(plan: list[tuple[str, date]], store_uri: str | None, sources_path: 
     return reports
 
 
-def _summary(reports: list) -> list[dict]:
+def _summary(reports: list, pages: str) -> list[dict]:
+    """One row per source; `pages` heads the count of pages, which a reprocess read from the
+    raw zone rather than fetched."""
     by_source: dict[str, dict] = {}
     for r in reports:
-        row = by_source.setdefault(r.source, {"source": r.source, "days": 0, "pages fetched": 0, "articles": 0, "errors": 0, "failed days": 0})
+        row = by_source.setdefault(r.source, {"source": r.source, "days": 0, pages: 0, "articles": 0, "errors": 0, "failed days": 0})
         row["days"] += 1
-        row["pages fetched"] += r.pages_fetched
+        row[pages] += r.pages_fetched
         row["articles"] += r.articles
         row["errors"] += r.errors
         row["failed days"] += bool(r.failure)
@@ -193,7 +195,7 @@ def cmd_crawl(args, refetch: bool = True) -> int:
     store.check()  # and writes: a read-only store is one error, not one per day
     reports = run_days([(args.source, d) for d in days], args.store, args.sources, args.debug, refetch)
     print()
-    print(format_table(_summary(reports)))
+    print(format_table(_summary(reports, "pages fetched" if refetch else "stored pages")))
     print(f"store: {store.uri}")
     return EXIT_FAILURE if any(r.failure for r in reports) else 0
 
@@ -218,7 +220,7 @@ def cmd_demo(args) -> int:
         plan = [(source, day) for source, days in newsweb.demo_plan().items() for day in days]
         reports = run_days(plan, args.store, str(sources_path), args.debug)
     print()
-    print(format_table(_summary(reports)))
+    print(format_table(_summary(reports, "pages fetched")))
     print(f"\ncorpus: {store.uri}\ntry:   wirelake query \"select source, count(*) as articles from articles group by 1 order by 1\"" + (f" --store {args.store}" if args.store else ""))
     return EXIT_FAILURE if any(r.failure for r in reports) else 0
 

@@ -64,7 +64,7 @@ def test_crawl_reports_progress_and_summary(crawled):
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("plan: crawl capitol_ledger for 2 days, 2024-05-20 to 2024-05-21; 0 already stored (")
     assert "[1/2] capitol_ledger 2024-05-20:" in first.stdout and "[2/2] capitol_ledger 2024-05-21:" in first.stdout
-    assert "failed days" in first.stdout and "capitol_ledger  2" in first.stdout
+    assert "pages fetched" in first.stdout and "failed days" in first.stdout and "capitol_ledger  2" in first.stdout
     assert courier.returncode == 0, courier.stderr
 
 
@@ -273,6 +273,7 @@ def test_reprocess_rebuilds_days_from_the_raw_zone_without_fetching(crawled, sou
     assert f"[1/2] capitol_ledger {WEEK_START}: reprocessing the stored raw pages…" in again.stdout
     crawled_pages = json.loads(open_store(store_uri).get_bytes(layout.crawl_stats_key("capitol_ledger", WEEK_START)))["pages_fetched"]
     assert re.search(rf"\[1/2\] capitol_ledger {WEEK_START}: {crawled_pages} pages, \d+ articles", again.stdout)  # as stored
+    assert re.search(r"^source +days +stored pages +articles", again.stdout, re.M) and "fetched" not in again.stdout  # reprocess fetches nothing
     assert query(store_uri, snapshot) == before
     never = wirelake("reprocess", "capitol_ledger", "--date", "2024-05-24", "--store", store_uri, "--sources", sources_file)
     assert never.returncode == 1
