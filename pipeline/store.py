@@ -174,15 +174,22 @@ class LocalStore(ObjectStore):
     def list(self, prefix: str = "") -> list[str]:
         # A prefix is a plain string prefix of keys, as in S3 ("a/b" also matches "a/bc/d"),
         # so the walk starts at the deepest directory the prefix names in full.
+        # A directory that cannot be listed is an error, not an empty one: a query would
+        # otherwise count a day it cannot read as a day without articles.
         start = self._path(prefix.rpartition("/")[0]) if prefix else self.root
-        if not start.exists():
-            return []
         keys = []
-        for path in start.rglob("*"):
-            if path.is_file() and not path.name.startswith("."):
-                key = path.relative_to(self.root).as_posix()
-                if key.startswith(prefix):
-                    keys.append(key)
+        try:
+            if not start.exists():
+                return []
+            for directory, _, names in os.walk(start, onerror=_raise):
+                for name in names:
+                    path = Path(directory, name)
+                    key = path.relative_to(self.root).as_posix()
+                    if not name.startswith(".") and key.startswith(prefix) and path.is_file():
+                        keys.append(key)
+        except OSError as exc:
+            where = Path(exc.filename or start).relative_to(self.root).as_posix()
+            raise StoreError(f"{self.url(where)}: cannot list: {exc.strerror or exc}") from None
         return sorted(keys)
 
     def exists(self, key: str) -> bool:
@@ -329,6 +336,11 @@ def _botocore_loader():
     from botocore.loaders import create_loader
 
     return create_loader()
+
+
+def _raise(exc: OSError) -> None:
+    """os.walk's onerror: stop at a directory that cannot be listed instead of skipping it."""
+    raise exc
 
 
 def _error_code(exc: Exception) -> str | None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -59,13 +62,17 @@ def quiet_uri(local_store_uri):
     return publish_quiet_day(local_store_uri)
 
 
-@pytest.fixture
-def corpus_uri(store_uri):
-    store = open_store(store_uri)
+def write_corpus(uri: str) -> str:
+    store = open_store(uri)
     for (source, day), count in PARTITIONS.items():
         write_partition(store, corpus_partition_key(source, day), [article(source, day, n) for n in range(count)])
     write_partition(store, corpus_partition_key("daily_courier", DAY_2), [])  # crawled, nothing found
-    return store_uri
+    return uri
+
+
+@pytest.fixture
+def corpus_uri(store_uri):
+    return write_corpus(store_uri)
 
 
 def test_articles_view_has_each_article_column_once(corpus_uri):
@@ -343,3 +350,29 @@ def test_a_query_stopped_by_a_signal_says_interrupted(quiet_uri, stop):
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def held_by_permissions(command: list[str]) -> list[str]:
+    """command as a process that file permissions hold. Root's keeps its uid (its Python may sit
+    in root's private home) but loses the capabilities that let it read any directory."""
+    if os.geteuid() != 0:
+        return command
+    if shutil.which("setpriv") is None:
+        pytest.skip("root reads every directory, and setpriv (util-linux), which could take that from a child, is not installed")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
+
+
+@pytest.mark.parametrize("private", [f"corpus/articles/date={DAY_1}", "corpus/articles"])
+def test_a_corpus_directory_that_cannot_be_listed_is_an_error_not_missing_articles(local_store_uri, private):
+    """A day, or the whole corpus, that the querying user may not list would otherwise drop out of
+    the counts with exit 0 (a day) or read as an empty corpus."""
+    write_corpus(publish_quiet_day(local_store_uri))
+    directory = Path(local_store_uri, private)
+    command = [sys.executable, "-m", "pipeline.cli", "query", "select crawl_date, count(*) from articles group by 1", "--store", local_store_uri]
+    directory.chmod(0)
+    try:
+        result = subprocess.run(held_by_permissions(command), capture_output=True, text=True, timeout=120)
+    finally:
+        directory.chmod(0o755)
+    assert (result.returncode, result.stdout) == (EXIT_FAILURE, "")
+    assert result.stderr == f"wirelake: error: file://{directory.resolve()}: cannot list: Permission denied\n"
