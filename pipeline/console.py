@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 EXIT_USAGE = 2
@@ -71,6 +71,7 @@ _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _received: list[int] = []  # the signal that stopped the running command, once one has
 _held: list[int] = []  # a stop signal that came inside stops_held, raised when the block ends
 _holding = [False]
+_interrupts: list[Callable[[], object]] = []  # what a stop signal must end before Stopped is raised
 
 
 def _raise_stopped(signal_number: int, _frame) -> None:
@@ -83,7 +84,21 @@ def _raise_stopped(signal_number: int, _frame) -> None:
     if _holding[0]:
         _held.append(signal_number)
         return
+    for interrupt in _interrupts:
+        interrupt()
     raise Stopped(signal_number)
+
+
+@contextmanager
+def interrupted_by_stops(interrupt: Callable[[], object]) -> Iterator[None]:
+    """A block whose work runs outside Python, where Stopped cannot reach it: a stop signal calls
+    interrupt before raising. DuckDB runs the handler inside a query but drops what it raises,
+    so without connection.interrupt() the query goes on with further stop signals ignored."""
+    _interrupts.append(interrupt)
+    try:
+        yield
+    finally:
+        _interrupts.remove(interrupt)
 
 
 @contextmanager

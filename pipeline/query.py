@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 from tabulate import tabulate
 
+from pipeline.console import interrupted_by_stops
 from pipeline.corpus import CorpusError, partition_values
 from pipeline.dedup import state as dedup_state
 from pipeline.dedup import views as dedup_views
@@ -136,7 +137,7 @@ def write_query(sql: str, store_uri: str | None, fmt: str, out: TextIO) -> list[
             f"{store.uri}: no dedup state (dedup/): cluster and original columns are null and the dedup views empty;"
             " copy dedup/ along with corpus/"
         ]
-        with connect(store) as connection:
+        with connect(store) as connection, interrupted_by_stops(connection.interrupt):
             statements = connection.extract_statements(sql)
             if len(statements) != 1:
                 raise QueryError(

@@ -7,11 +7,13 @@ import io
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
 import sys
 import threading
+import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -376,3 +378,40 @@ def test_a_corpus_directory_that_cannot_be_listed_is_an_error_not_missing_articl
         directory.chmod(0o755)
     assert (result.returncode, result.stdout) == (EXIT_FAILURE, "")
     assert result.stderr == f"wirelake: error: file://{directory.resolve()}: cannot list: Permission denied\n"
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time a running process has used so far (utime + stime in /proc/PID/stat)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rpartition(")")[2].split()  # after the command name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_stops_a_query_that_duckdb_is_still_computing(quiet_uri, stop):
+    """Ctrl-C or SIGTERM while DuckDB computes a result, before any row is out: DuckDB runs the
+    handler inside the query but drops the Stopped it raises, so only interrupting the connection
+    ends the query. The signal goes once the child has used more CPU than a whole `select 1` did:
+    past start-up, so inside the query."""
+    query = [sys.executable, "-m", "pipeline.cli", "query", "--store", quiet_uri]
+    before = children_cpu_seconds()
+    subprocess.run([*query, "select 1"], check=True, capture_output=True, timeout=120)
+    whole_run = children_cpu_seconds() - before
+    process = subprocess.Popen([*query, "select sum(a.range * b.range) from range(1000000000) a, range(100000) b"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while cpu_seconds(process.pid) < 2 * whole_run + 1:
+            assert process.poll() is None and time.monotonic() < deadline, "the query never got going"
+        process.send_signal(stop)
+        stdout, stderr = process.communicate(timeout=120)
+        assert (process.returncode, stdout, stderr) == (128 + stop, "", "wirelake: interrupted\n")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
