@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import functools
 import os
+import re
 import shutil
 import uuid
 from abc import ABC, abstractmethod
@@ -35,7 +36,8 @@ _NOT_A_PLACE_FOR_A_STORE = {errno.ENOTDIR, errno.EEXIST, errno.EACCES, errno.EPE
 
 class StoreURIError(StoreError):
     """--store / WIRELAKE_STORE names no store, or a place that cannot be one (a file, a
-    read-only folder, a missing bucket): a usage error."""
+    read-only folder, a missing bucket, an invalid bucket name), or the AWS variables saying
+    how to reach it are invalid: a usage error."""
 
 
 class ObjectStore(ABC):
@@ -225,14 +227,17 @@ class S3Store(ObjectStore):
 
         self.bucket = bucket
         self.prefix = prefix.strip("/")
-        self.endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
         self.uri = f"s3://{bucket}/{self.prefix}" if self.prefix else f"s3://{bucket}"
+        self.endpoint_url = _checked_endpoint(self.uri, endpoint_url)
         # A session of its own, so that it reads the credentials as they are now (a rotated
         # credentials file, a new session token), with the process's one model loader.
         core = botocore.session.get_session()
         core.register_component("data_loader", _botocore_loader())
         self.session = boto3.session.Session(botocore_session=core)
-        self.client = self.session.client("s3", endpoint_url=self.endpoint_url)
+        try:
+            self.client = self.session.client("s3", endpoint_url=self.endpoint_url)
+        except ValueError as exc:  # botocore's own check of the configuration, e.g. a malformed AWS_DEFAULT_REGION
+            raise StoreURIError(f"{self.uri}: invalid AWS configuration: {_reason(exc)}") from None
 
     def _key(self, key: str) -> str:
         return f"{self.prefix}/{key}" if self.prefix else key
@@ -241,7 +246,7 @@ class S3Store(ObjectStore):
         """botocore's many exception types, one meaning: the operation on this object did not happen."""
         if _is_not_found(exc):
             return StoreError(f"{self.url(key)}: no such object")
-        return StoreError(f"{self.url(key)}: {exc}")
+        return StoreError(f"{self.url(key)}: {_reason(exc)}")
 
     @contextmanager
     def _failing_as_store_errors(self, key: str) -> Iterator[None]:
@@ -316,7 +321,7 @@ class S3Store(ObjectStore):
         except Exception as exc:
             if _is_not_found(exc):
                 raise StoreURIError(f"{self.uri}: cannot be a store: no bucket {self.bucket!r}") from None
-            raise StoreError(f"{self.uri}: cannot be a store: {exc}") from None
+            raise StoreError(f"{self.uri}: cannot be a store: {_reason(exc)}") from None
 
     def found(self) -> bool:
         try:
@@ -326,6 +331,40 @@ class S3Store(ObjectStore):
                 return False
             raise self._fail("", exc) from None
         return bool(listed.get("Contents"))
+
+
+_ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")  # boto3's order: the S3 one wins
+
+
+def _checked_endpoint(uri: str, given: str | None) -> str | None:
+    """The endpoint URL given, else the one the AWS variables set; checked here, as botocore
+    refuses a bad one with a ValueError naming no variable, or a scheme it cannot use only at the
+    first request."""
+    if given:
+        name, endpoint = "endpoint_url", given
+    else:
+        name = next((variable for variable in _ENDPOINT_VARIABLES if os.environ.get(variable)), None)
+        if name is None:
+            return None
+        endpoint = os.environ[name]
+    if not _is_endpoint_url(endpoint):
+        raise StoreURIError(f"{uri}: {name}={endpoint!r} is not an S3 endpoint URL (as in http://127.0.0.1:9000)")
+    return endpoint
+
+
+def _is_endpoint_url(text: str) -> bool:
+    try:
+        parts = urlsplit(text)
+        port = parts.port  # a ValueError for a port that is no number or out of range
+    except ValueError:  # also an unclosed IPv6 bracket
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and port != 0
+
+
+def _reason(exc: Exception) -> str:
+    """A botocore message on one line: some put their reason after a line break ("Parameter
+    validation failed:\nInvalid bucket name ..."), which the first line of an error would drop."""
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 @functools.cache
@@ -353,6 +392,11 @@ def _is_not_found(exc: Exception) -> bool:
     return _error_code(exc) in ("404", "NoSuchKey", "NotFound")
 
 
+_BUCKET = re.compile(r"[a-zA-Z0-9._-]{1,255}")
+"""The bucket names botocore sends (S3 itself is stricter; S3-compatible servers vary): any other
+fails every request with a message whose reason is on its second line."""
+
+
 def open_store(uri: str | None = None) -> ObjectStore:
     """--store, then $WIRELAKE_STORE, then ./lake. Plain paths and file: URIs are local.
 
@@ -364,6 +408,8 @@ def open_store(uri: str | None = None) -> ObjectStore:
         parts = urlsplit(uri)
         if not parts.netloc:
             raise StoreURIError(f"{uri}: an S3 store needs a bucket, as in s3://bucket/prefix")
+        if not _BUCKET.fullmatch(parts.netloc):
+            raise StoreURIError(f"{uri}: invalid bucket name {parts.netloc!r} (letters, digits, '.', '-' and '_')")
         return S3Store(parts.netloc, parts.path)
     if uri.startswith("file:"):
         parts = urlsplit(uri)

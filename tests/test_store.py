@@ -11,6 +11,8 @@ import threading
 import pyarrow.fs as pafs
 import pytest
 
+from pipeline.cli import main
+from pipeline.console import EXIT_USAGE
 from pipeline.store import LocalStore, S3Store, StoreError, StoreURIError, open_store
 
 
@@ -178,6 +180,34 @@ def test_s3_missing_bucket_is_a_one_line_error(s3_endpoint):
     store = open_store("s3://no-such-bucket/lake")
     with pytest.raises(StoreError, match=r"^s3://no-such-bucket/lake/k: .*NoSuchBucket") as caught:
         store.put_bytes("k", b"x")
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("command", [["query", "select 1"], ["crawl", "capitol_ledger", "--date", "2024-05-20"], ["reprocess", "capitol_ledger", "--date", "2024-05-20"]])
+@pytest.mark.parametrize(
+    ("store", "variable", "message"),
+    [
+        ("s3://Bad_Bucket!/x", None, "s3://Bad_Bucket!/x: invalid bucket name 'Bad_Bucket!' (letters, digits, '.', '-' and '_')"),
+        ("s3://bucket/x", ("AWS_ENDPOINT_URL", "notaurl"), "s3://bucket/x: AWS_ENDPOINT_URL='notaurl' is not an S3 endpoint URL (as in http://127.0.0.1:9000)"),
+        ("s3://bucket/x", ("AWS_ENDPOINT_URL_S3", "ftp://x"), "s3://bucket/x: AWS_ENDPOINT_URL_S3='ftp://x' is not an S3 endpoint URL (as in http://127.0.0.1:9000)"),
+        ("s3://bucket/x", ("AWS_DEFAULT_REGION", "bad/region"), "s3://bucket/x: invalid AWS configuration: Provided region_name 'bad/region' doesn't match a supported format."),
+    ],
+    ids=["bucket", "endpoint", "s3-endpoint", "region"],
+)
+def test_a_bad_bucket_name_or_aws_variable_is_a_usage_error_naming_it(s3_endpoint, monkeypatch, capsys, command, store, variable, message):
+    """botocore words these over two lines (the reason on the second, which a one-line error
+    dropped) or as a ValueError naming no variable, which read as a wirelake bug."""
+    if variable:
+        monkeypatch.setenv(*variable)
+    assert main([*command, "--store", store]) == EXIT_USAGE
+    assert capsys.readouterr().err == f"wirelake: error: {message}\n"
+
+
+def test_s3_errors_keep_their_reason_on_one_line(s3_endpoint):
+    """A request botocore refuses before sending it says why on its message's second line."""
+    store = S3Store("Bad_Bucket!", "lake")
+    with pytest.raises(StoreError, match=r"^s3://Bad_Bucket!/lake/k: Parameter validation failed: Invalid bucket name \"Bad_Bucket!\": ") as caught:
+        store.exists("k")
     assert "\n" not in str(caught.value)
 
 
