@@ -204,7 +204,7 @@ class Source(_Strict):
     def _domains_are_hosts(cls, domains: list[str], info: ValidationInfo) -> list[str]:
         for domain in domains:
             if not re.fullmatch(r"[A-Za-z0-9.-]+", domain):
-                raise ValueError(f"not a host name: {domain!r} (no scheme, port or path)")
+                raise ValueError(f"not a host name: {domain!r} ({_host_hint(domain)})")
         # a loopback or private address would be refused on every fetch: say so now
         allowed = info.data.get("allow_private_addresses", True)  # absent: it failed its own check, which says so
         if not allowed and (private := [d for d in domains if _is_private_host(d)]):
@@ -279,6 +279,19 @@ class Source(_Strict):
     def archive_url(self, day: date) -> str:
         assert self.archive is not None
         return self.archive.format(date=datetime(day.year, day.month, day.day))
+
+
+def _host_hint(domain: str) -> str:
+    """What to write instead of a domain that is no plain host name: the usual slips first."""
+    if domain.startswith("*."):
+        return f"subdomains are included: write {domain[2:]!r}"
+    try:
+        ascii_name = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        ascii_name = None
+    if ascii_name and ascii_name != domain and re.fullmatch(r"[A-Za-z0-9.-]+", ascii_name):
+        return f"write an international name as crawls see it: {ascii_name!r}"
+    return "no scheme, port or path"
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):

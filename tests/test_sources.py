@@ -237,6 +237,15 @@ def test_off_domain_url_is_reported_next_to_other_field_errors(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(("domain", "hint"), [
+    ("*.example.com", "subdomains are included: write 'example.com'"),
+    ("bücher.example", "write an international name as crawls see it: 'xn--bcher-kva.example'"),
+])
+def test_a_wildcard_or_an_international_domain_is_told_what_to_write(tmp_path, domain, hint):
+    problems = problems_of(tmp_path, f"{{name: broken, domains: ['{domain}'], feeds: [https://example.com/f]}}")
+    assert problems == [f"field 'domains': not a host name: {domain!r} ({hint})"]
+
+
 def test_host_check_waits_for_valid_domains(tmp_path):
     problems = problems_of(tmp_path, "{name: broken, domains: ['https://a.com'], feeds: [https://a.com/f]}")
     assert problems == ["field 'domains': not a host name: 'https://a.com' (no scheme, port or path)"]
