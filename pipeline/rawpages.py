@@ -22,6 +22,8 @@ from warcio.limitreader import LimitReader
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeadersParserException
 
+from pipeline.limits import MAX_PAGE_BYTES
+
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _UNTYPED = ("", "application/octet-stream")
 _SNIFF_BYTES = 1024
@@ -36,6 +38,10 @@ _CHUNK = 1 << 16
 
 class RawPagesError(Exception):
     """A WARC file is missing or unreadable; the message names the file (and record)."""
+
+
+class _PageTooLarge(Exception):
+    """A whole, readable record whose page is larger than extraction takes (see _bounded_body)."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,8 @@ def iter_pages(warc_path: str | os.PathLike, name: str | None = None, expected_r
                 if record is None:
                     break
                 page = _page(record)
+            except _PageTooLarge as exc:
+                raise RawPagesError(f"{name}: {exc}") from None
             except _MALFORMED as exc:
                 raise RawPagesError(f"{name}: unreadable WARC {where}: {_one_short_line(exc)}") from exc
             count += 1
@@ -176,9 +184,19 @@ def _http_response(record: ArcWarcRecord, url: str) -> RawPage:
         status=int(status),
         headers=headers,
         content_type=media_type(headers.get("content-type", "")),
-        body=record.content_stream().read(),
+        body=_bounded_body(record, url),
         fetched_at=datetime.fromisoformat(fetched).astimezone(UTC),
     )
+
+
+def _bounded_body(record: ArcWarcRecord, url: str) -> bytes:
+    """The response's body, decoded (warcio undoes its Content-Encoding), read no further than just
+    past MAX_PAGE_BYTES: a WARC from elsewhere may hold a page no crawl of ours keeps, or a
+    compressed body that inflates to gigabytes."""
+    body = record.content_stream().read(MAX_PAGE_BYTES + 1)
+    if len(body) > MAX_PAGE_BYTES:
+        raise _PageTooLarge(f"the response of {url} is larger than any news page (the limit is {MAX_PAGE_BYTES / 1e6:.0f} MB)")
+    return body
 
 
 def _read_to_end(record: ArcWarcRecord) -> None:

@@ -234,6 +234,23 @@ def test_an_endless_input_is_read_no_further_than_the_limit(capsys):
         writer.communicate()
 
 
+@pytest.mark.parametrize("encoding", [None, "gzip"])
+def test_a_warc_response_larger_than_any_news_page_is_refused_not_read_whole(tmp_path, capsys, encoding):
+    """A WARC from elsewhere: a 21 MB page, or 30 MB of zeros sent gzip-encoded (30 KB), which warcio inflates."""
+    warc = tmp_path / "foreign.warc.gz"
+    with warc.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        body = bytes(30_000_000) if encoding else b"<p>" + b"a" * (MAX_PAGE_BYTES + 1_000_000) + b"</p>"
+        payload = gzip.compress(body, compresslevel=1) if encoding else body
+        headers = [("Content-Type", "text/html")] + ([("Content-Encoding", encoding)] if encoding else [])
+        record = writer.create_warc_record(SEED_URL, "response", payload=io.BytesIO(payload), http_headers=StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1"),
+                                           warc_headers_dict={"WARC-Date": FETCHED_AT})
+        writer.write_record(record)
+    assert main_extract([str(warc)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == f"wirelake: error: {warc}: the response of {SEED_URL} is larger than any news page (the limit is 20 MB)\n"
+
+
 def test_importing_extraction_loads_neither_the_cli_nor_the_news_web():
     """Every extraction worker (Scrapy, Airflow tasks) imports pipeline.extract."""
     code = "import sys, pipeline.extract; print(sorted(m for m in sys.modules if m.startswith(('pipeline.cli', 'pipeline.newsweb', 'pipeline.sources'))))"
