@@ -22,7 +22,7 @@ from warcio.limitreader import LimitReader
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeadersParserException
 
-from pipeline.limits import MAX_PAGE_BYTES
+from pipeline.limits import TOO_LARGE, read_bounded
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _UNTYPED = ("", "application/octet-stream")
@@ -191,11 +191,10 @@ def _http_response(record: ArcWarcRecord, url: str) -> RawPage:
 
 def _bounded_body(record: ArcWarcRecord, url: str) -> bytes:
     """The response's body, decoded (warcio undoes its Content-Encoding), read no further than just
-    past MAX_PAGE_BYTES: a WARC from elsewhere may hold a page no crawl of ours keeps, or a
+    past the page limit: a WARC from elsewhere may hold a page no crawl of ours keeps, or a
     compressed body that inflates to gigabytes."""
-    body = record.content_stream().read(MAX_PAGE_BYTES + 1)
-    if len(body) > MAX_PAGE_BYTES:
-        raise _PageTooLarge(f"the response of {url} is larger than any news page (the limit is {MAX_PAGE_BYTES / 1e6:.0f} MB)")
+    if (body := read_bounded(record.content_stream())) is None:
+        raise _PageTooLarge(f"the response of {url} is {TOO_LARGE}")
     return body
 
 

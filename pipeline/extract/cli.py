@@ -28,7 +28,7 @@ from pipeline.extract.charset import decode_html
 from pipeline.extract.page import Page, is_page_url, to_record
 from pipeline.extract.pagetype import EMPTY, STORY_TYPES
 from pipeline.extract.warc_pages import html_pages
-from pipeline.limits import MAX_PAGE_BYTES
+from pipeline.limits import MAX_PAGE_BYTES, TOO_LARGE, read_bounded
 from pipeline.rawpages import RawPagesError
 from pipeline.urls import is_host, written_url_problem
 
@@ -122,18 +122,17 @@ def _starts_as_warc(head: bytes) -> bool:
 
 def _html_bytes(path: Path, name: str) -> bytes:
     """An HTML file's bytes, gunzipped; InputError for a file that cannot be read, is binary or
-    larger than MAX_PAGE_BYTES. No more than one byte past the limit is read or inflated, so
-    a gzip bomb or an endless file costs 20 MB, not the machine's memory."""
+    larger than MAX_PAGE_BYTES (read_bounded: a gzip bomb is inflated no further)."""
     try:
         with path.open("rb") as handle:
             opener = gzip.open if handle.read(len(_GZIP_MAGIC)) == _GZIP_MAGIC else open
         with opener(path, "rb") as handle:
-            body = handle.read(MAX_PAGE_BYTES + 1)
+            body = read_bounded(handle)
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError: first
         raise InputError(f"{name}: corrupt gzip data ({exc})") from exc
     except OSError as exc:
         raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from exc
-    if len(body) > MAX_PAGE_BYTES:
+    if body is None:
         raise InputError(_too_large(name))
     if _is_binary(body[:_SNIFF_BYTES]):
         raise InputError(f"{name}: binary content, neither an HTML page nor a WARC")
@@ -142,7 +141,7 @@ def _html_bytes(path: Path, name: str) -> bytes:
 
 def _too_large(name: str) -> str:
     """The error for a page over the limit; its size is not known, as reading stopped there."""
-    return f"{name}: HTML larger than any news page (the limit is {MAX_PAGE_BYTES / 1e6:.0f} MB)"
+    return f"{name}: HTML {TOO_LARGE}"
 
 
 def _is_binary(head: bytes) -> bool:
