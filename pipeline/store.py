@@ -23,6 +23,8 @@ from urllib.parse import unquote, urlsplit
 
 import pyarrow.fs as pafs
 
+from pipeline.urls import written_url_problem
+
 STORE_ENV = "WIRELAKE_STORE"
 DEFAULT_STORE = "./lake"
 
@@ -353,12 +355,10 @@ def _checked_endpoint(uri: str, given: str | None) -> str | None:
 
 
 def _is_endpoint_url(text: str) -> bool:
-    try:
-        parts = urlsplit(text)
-        port = parts.port  # a ValueError for a port that is no number or out of range
-    except ValueError:  # also an unclosed IPv6 bracket
+    if written_url_problem(text):  # whitespace, a port that is no number (or an unclosed IPv6 bracket)
         return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and port != 0
+    parts = urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
 
 
 def _reason(exc: Exception) -> str:
