@@ -44,6 +44,8 @@ RESERVED_NAMES = ("dedup",)
 # The name is in the crawl's file names and the DAG id wirelake_<name>: file names stop at 255
 # bytes, Airflow's DAG ids at 250 characters; 64 leaves room for the prefixes and suffixes.
 MAX_NAME_CHARS = 64
+# a host as crawls compare it: ASCII (an international name in its IDNA form), no scheme, port or path
+_ASCII_HOST = re.compile(r"[A-Za-z0-9.-]+")
 
 
 class SourcesError(Exception):
@@ -203,7 +205,7 @@ class Source(_Strict):
     @classmethod
     def _domains_are_hosts(cls, domains: list[str], info: ValidationInfo) -> list[str]:
         for domain in domains:
-            if not re.fullmatch(r"[A-Za-z0-9.-]+", domain):
+            if not _ASCII_HOST.fullmatch(domain):
                 raise ValueError(f"not a host name: {domain!r} ({_host_hint(domain)})")
         # a loopback or private address would be refused on every fetch: say so now
         allowed = info.data.get("allow_private_addresses", True)  # absent: it failed its own check, which says so
@@ -289,7 +291,7 @@ def _host_hint(domain: str) -> str:
         ascii_name = domain.encode("idna").decode("ascii")
     except UnicodeError:
         ascii_name = None
-    if ascii_name and ascii_name != domain and re.fullmatch(r"[A-Za-z0-9.-]+", ascii_name):
+    if ascii_name and ascii_name != domain and _ASCII_HOST.fullmatch(ascii_name):
         return f"write an international name as crawls see it: {ascii_name!r}"
     return "no scheme, port or path"
 

@@ -116,7 +116,7 @@ _ZONES = {name: hours * 3600 for name, hours in {
     "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11,
     "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
 }.items()}
-# Where a page states times in machine-readable form, to find its zone (see _in_page_zone)
+# Where a page states dates and times in machine-readable form: a 1st in full, the zone of an instant
 _STATED_TIMES = "//meta/@content | //*[@datetime]/@datetime"
 _MAX_STATED_TIME = 40
 _MAX_OFFSET = timedelta(hours=14)  # UTC-12 to UTC+14: the zones in use
@@ -517,7 +517,7 @@ def _stated_in_full(tree: HtmlElement, found: str) -> bool:
     completes a month there too.
     """
     if any(len(value) <= _MAX_DATE_TEXT and (stated := parse_datetime(value)) and stated.date().isoformat() == found
-           for value in tree.xpath("//meta/@content | //*[@datetime]/@datetime | //abbr/@title")):
+           for value in tree.xpath(f"{_STATED_TIMES} | //abbr/@title")):
         return True
     year = found[:4]
 
